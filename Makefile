@@ -1,0 +1,58 @@
+# Katalog Bagi-Pakai: `make run` starts the demo catalog, `make test` runs the whole suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+export CATALOG_DATA_DIR ?= $(CURDIR)/instance
+
+.PHONY: install db run test bench bench-tiny loadtest clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+db: install
+	$(FLASK) db upgrade
+	CATALOG_ALLOW_LOCAL_REPOS=1 $(FLASK) catalog seed --demo
+
+run: db
+	@echo ""
+	@echo "Katalog Bagi-Pakai: http://127.0.0.1:$(PORT)"
+	@echo "Akun demo (hanya untuk demo):"
+	@echo "  admin     admin@katalog.go.id               admin-demo-2026"
+	@echo "  penerbit  penerbit@kepriprov.go.id          penerbit-demo-2026"
+	@echo "  adopter   adopsi@tanjungpinangkota.go.id    adopsi-demo-2026"
+	@echo "  auditor   auditor@kepriprov.go.id           auditor-demo-2026"
+	@echo ""
+	@trap 'kill 0' EXIT INT TERM; \
+	CATALOG_ALLOW_LOCAL_REPOS=1 $(FLASK) catalog worker & \
+	CATALOG_ALLOW_LOCAL_REPOS=1 $(VENV)/bin/gunicorn --workers 2 --worker-class gthread --threads 4 \
+		--timeout 300 --bind 127.0.0.1:$(PORT) wsgi:app
+
+test: install
+	$(PY) -m pytest
+
+# National-scale benchmarks (not part of `make test`): data cached in bench/out, results in
+# bench/out/results-full.md (see docs/performance.md). Needs ~2 GB free disk and ~15 min on 2 cores;
+# wrk (apt-get install wrk) drives the page benchmark when installed; BENCH_PG_DSN adds the scale-out run.
+BENCH_SIZE ?= full
+bench: install
+	$(PY) -m bench.run_all --size $(BENCH_SIZE)
+
+bench-tiny: install
+	$(PY) -m bench.run_all --size tiny
+
+# Load test (not part of `make test`): gunicorn (4 gthread workers) and the worker on PostgreSQL
+# at 127.0.0.1:5432 (database catalog_load, created and dropped), the demo seeded, 50 users for
+# 5 minutes over loopback; then every acknowledged write is checked, audit-verify and fsck run.
+# SQLite instead: LOAD_ARGS="--db sqlite". Report: docs/reliability.md.
+LOAD_ARGS ?= --users 50 --duration 300
+loadtest: install
+	$(PY) -m loadtest.run $(LOAD_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

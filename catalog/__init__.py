@@ -1,0 +1,32 @@
+"""Katalog Bagi-Pakai: a catalog where Indonesian local governments share and reuse applications."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
+    """Build a configured Flask app; nothing else in the package does work at import."""
+    from . import cli, models  # noqa: F401  (models register their tables)
+    from .config import build_config
+    from .extensions import babel, csrf, db, login_manager, migrate
+    from .web import register_web
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static")
+    app.config.update(build_config(config))
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    from .web.i18n import select_locale
+    babel.init_app(app, locale_selector=select_locale)
+    register_web(app)
+    cli.register(app)
+
+    return app

@@ -1,0 +1,178 @@
+"""`flask --app wsgi catalog ...`: seed, users and tokens, reindex, audit-verify."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .extensions import db
+from .services import audit, indexing, tokens, users
+from .services.errors import ServiceError
+
+catalog_cli = AppGroup("catalog", help="Katalog Bagi-Pakai commands.")
+
+
+@catalog_cli.command("seed")
+@click.option("--demo", is_flag=True, help="Also add demo apps (with local git repos) and demo users.")
+def seed_command(demo: bool) -> None:
+    """Idempotent: 38 provinces, 514 kab/kota, national agencies; --demo adds the demo catalog."""
+    from seed.regions import seed_regions
+
+    added = seed_regions()
+    db.session.commit()
+    click.echo(f"organizations added: {added}")
+    if indexing.index_out_of_date():
+        click.echo(f"search index rebuilt: {indexing.reindex_all()} published apps")
+    if demo:
+        from seed.demo import seed_apps, seed_forks, seed_users
+
+        # Demo sources are local: mirror them now, inline, so that forks can follow.
+        current_app.config["JOBS_IMMEDIATE"] = True
+        new_users = seed_users()
+        new_apps = seed_apps(Path(current_app.config["DATA_DIR"]) / "demo-sources")
+        new_forks = seed_forks()
+        from seed.demo_deployments import seed_demo_deployments
+
+        deployed = seed_demo_deployments()
+        click.echo(f"demo users added: {len(new_users)}; demo apps added: {len(new_apps)}; "
+                   f"demo forks added: {len(new_forks)}; demo deployments added: {len(deployed.created)}")
+        for reason in deployed.skipped:
+            click.echo(f"demo deployment skipped: {reason}")
+
+
+@catalog_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--org", "org_code", required=True, help="Organization code, e.g. 21.72 or anri.")
+@click.option("--role", required=True, type=click.Choice(users.ROLES))
+def create_user_command(email: str, name: str, org_code: str, role: str) -> None:
+    """Create an account; the password is read from stdin."""
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.create_user(email=email, name=name, org_code=org_code, role=role, password=password)
+    except ServiceError as exc:
+        raise click.ClickException(_describe(exc))
+    click.echo(f"created user {user.email} ({user.role}, {user.organization.code})")
+
+
+@catalog_cli.command("create-token")
+@click.option("--email", required=True)
+@click.option("--label", required=True)
+def create_token_command(email: str, label: str) -> None:
+    """Print a new personal access token once."""
+    user = users.get_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    try:
+        _row, plain = tokens.create_token(user, label=label, actor=user)
+    except ServiceError as exc:
+        raise click.ClickException(_describe(exc))
+    click.echo(plain)
+
+
+@catalog_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database."""
+    click.echo(f"indexed {indexing.reindex_all()} published apps")
+
+
+@catalog_cli.command("audit-verify")
+@click.option("--checkpoint", "checkpoint_file", type=click.File("r"), default=None,
+              help="Also check that the chain still holds this exported checkpoint (JSON file).")
+def audit_verify_command(checkpoint_file) -> None:
+    """Exit 0 when the audit chain is intact, 1 naming the first bad event otherwise."""
+    if checkpoint_file is not None:
+        _verify_checkpoint_file(checkpoint_file)
+        return
+    report = audit.verify()
+    if report.ok:
+        click.echo(f"audit chain intact: {report.checked} events, head {report.head_hash}")
+        return
+    click.echo(f"audit chain BROKEN at event {report.first_bad_seq}: {report.problem}", err=True)
+    sys.exit(1)
+
+
+@catalog_cli.command("fsck")
+@click.option("--repair", is_flag=True, help="Fix what a crash can leave: temp dirs, a stale index, lost fetches.")
+@click.option("--min-age", default=3600.0, show_default=True,
+              help="Seconds before a temp dir or pending fetch counts as abandoned; 0 when all processes are stopped.")
+def fsck_command(repair: bool, min_age: float) -> None:
+    """Report (and repair) disagreements between rows, repositories and the search index."""
+    from .services import fsck
+
+    report = fsck.check(repair=repair, min_age=min_age)
+    for line in report.problems:
+        click.echo(f"problem: {line}")
+    for line in report.repaired:
+        click.echo(f"repaired: {line}")
+    if not report.problems:
+        click.echo("fsck: rows, repositories and search index agree")
+    sys.exit(0 if report.ok else 1)
+
+
+@catalog_cli.command("worker")
+@click.option("--workers", default=2, show_default=True)
+def worker_command(workers: int) -> None:
+    """Run the background worker: mirrors, divergence refreshes, search index, periodic sweeps."""
+    from .jobs import queue
+
+    huey = queue(current_app._get_current_object())
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+
+
+@catalog_cli.command("push-received")
+@click.option("--repo", "relpath", required=True)
+def push_received_command(relpath: str) -> None:
+    """Run by our post-receive hook: record the push and queue the fork's refresh."""
+    import os
+
+    from .services import forks
+
+    user_id = os.environ.get("REMOTE_USER", "")
+    forks.record_push(relpath, int(user_id) if user_id.isdigit() else None)
+
+
+@catalog_cli.command("audit-checkpoint")
+@click.option("--catalog-url", default="", help="Public address of this catalog, recorded in the checkpoint.")
+def audit_checkpoint_command(catalog_url: str) -> None:
+    """Print the audit chain head as a dated JSON checkpoint to keep outside the server."""
+    import json
+
+    from .services import audit_checkpoint
+
+    try:
+        body = audit_checkpoint.make_checkpoint(catalog_url or current_app.config.get("PUBLIC_URL", ""))
+    except ServiceError as exc:
+        raise click.ClickException(_describe(exc))
+    click.echo(json.dumps(body, indent=2))
+
+
+def _verify_checkpoint_file(handle) -> None:
+    """audit-verify --checkpoint: exit 1 unless the intact chain holds the checkpoint's seq and hash."""
+    import json
+
+    from .services import audit_checkpoint
+
+    try:
+        doc = json.load(handle)
+    except ValueError:
+        click.echo("checkpoint file is not valid JSON", err=True)
+        sys.exit(1)
+    result = audit_checkpoint.verify_checkpoint(doc)
+    if not result.ok:
+        click.echo(f"audit checkpoint FAILED: {result.message}", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact: {result.message}")
+
+
+def _describe(exc: ServiceError) -> str:
+    details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    return f"{exc.message} {details}".strip()
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(catalog_cli)

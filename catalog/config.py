@@ -1,0 +1,65 @@
+"""Configuration: defaults, then CATALOG_* environment variables, then a test mapping."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_PREFIX = "CATALOG_"
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(ENV_PREFIX + name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return the Flask config mapping; raises RuntimeError when production lacks a secret."""
+    overrides = dict(overrides or {})
+    data_dir = Path(overrides.get("DATA_DIR") or os.environ.get(ENV_PREFIX + "DATA_DIR") or "instance").resolve()
+    env_name = overrides.get("ENV_NAME") or os.environ.get(ENV_PREFIX + "ENV", "development")
+    cfg: dict[str, Any] = {
+        "ENV_NAME": env_name,
+        "DATA_DIR": str(data_dir),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(ENV_PREFIX + "DATABASE_URL")
+        or f"sqlite:///{data_dir / 'catalog.sqlite3'}",
+        "SECRET_KEY": os.environ.get(ENV_PREFIX + "SECRET_KEY") or None,
+        "REDIS_URL": os.environ.get(ENV_PREFIX + "REDIS_URL") or None,
+        "SMTP_URL": os.environ.get(ENV_PREFIX + "SMTP_URL") or None,  # e-mail notifications when set
+        "BASE_URL": os.environ.get(ENV_PREFIX + "BASE_URL") or "",  # absolute links in e-mails
+        "ALLOW_LOCAL_REPOS": _env_flag("ALLOW_LOCAL_REPOS"),
+        "SEARCH_INDEX_DIR": None,
+        "REPOS_DIR": None,
+        "JOBS_IMMEDIATE": _env_flag("JOBS_IMMEDIATE"),
+        "MIRROR_REFRESH_HOURS": 6,
+        "MIRROR_MAX_BYTES": 2 * 1024**3,
+        "MIRROR_TIMEOUT": 3600,
+        "MAX_PUSH_BYTES": 512 * 1024**2,
+        "SEARCH_BACKEND": os.environ.get(ENV_PREFIX + "SEARCH_BACKEND", "whoosh"),
+        # Hostile repositories: downloads and diffs stay bounded whatever the trees expand to.
+        "ARCHIVE_MAX_BYTES": 1024**3,       # sum of file sizes in one zip / tar.gz download
+        "ARCHIVE_MAX_ENTRIES": 100_000,     # paths in one download
+        "GIT_DIFF_TIMEOUT": 60,             # seconds per diff command (divergence, changed files)
+        "GIT_DIFF_MAX_MEMORY": 512 * 1024**2,  # heap of one diff command
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env_name == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env_name == "production",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PER_PAGE": 20,
+    }
+    cfg.update(overrides)
+    data_dir = Path(cfg["DATA_DIR"])
+    cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or str(data_dir / "search-index")
+    cfg["REPOS_DIR"] = cfg["REPOS_DIR"] or str(data_dir / "repos")
+    if not cfg["SECRET_KEY"]:
+        if cfg["ENV_NAME"] == "production":
+            raise RuntimeError("CATALOG_SECRET_KEY wajib diisi di lingkungan produksi.")
+        cfg["SECRET_KEY"] = DEV_SECRET
+    return cfg

@@ -1,0 +1,19 @@
+"""All tables; importing this package registers them with the metadata."""
+from .app import App, AppPlatform, AppState
+from .audit import AuditEvent, AuditHead
+from .deployment import Deployment, DeploymentEvent, DeploymentStatus, Environment, Hosting
+from .notification import EmailState, Notification
+from .outbox import IndexOutbox
+from .organization import Organization, OrgKind
+from .proposal import Proposal, ProposalStatus
+from .throttle import LoginThrottle
+from .repository import Fork, Mirror, MirrorState, Release
+from .user import AccessToken, Role, User
+
+__all__ = [
+    "LoginThrottle",
+    "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "IndexOutbox",
+    "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
+    "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",
+    "EmailState", "Notification", "Proposal", "ProposalStatus",
+]

@@ -1,0 +1,82 @@
+"""Applications listed in the catalog, with their publishing state."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .organization import Organization
+from .types import JSONList, UTCDateTime, utcnow
+
+
+class AppState(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class App(db.Model):
+    __tablename__ = "app"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    short_description_id: Mapped[str] = mapped_column(String(300))
+    short_description_en: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    features: Mapped[list] = mapped_column(JSONList, default=list)
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    tags: Mapped[list] = mapped_column(JSONList, default=list)
+    publisher_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    repo_url: Mapped[str] = mapped_column(String(500), default="")
+    license: Mapped[str] = mapped_column(String(100), index=True)
+    development_status: Mapped[str] = mapped_column(String(16), index=True)
+    software_type: Mapped[str] = mapped_column(String(40), default="standalone/web")
+    documentation_url: Mapped[str] = mapped_column(String(500), default="")
+    maintenance_type: Mapped[str] = mapped_column(String(16), default="internal")
+    maintenance_contacts: Mapped[list] = mapped_column(JSONList, default=list)
+    contractor_name: Mapped[str] = mapped_column(String(200), default="")
+    contract_end: Mapped[Optional[date]] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), index=True, default=AppState.DRAFT.value)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # publiccode.yml keys the entry has no field for (dependsOn, localisation, isBasedOn, ...),
+    # kept from an import so that the export writes them back.
+    publiccode_extras: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+
+    publisher: Mapped[Organization] = relationship(lazy="joined")
+    platform_rows: Mapped[list["AppPlatform"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="AppPlatform.platform"
+    )
+
+    @property
+    def platforms(self) -> list[str]:
+        return [row.platform for row in self.platform_rows]
+
+    @platforms.setter
+    def platforms(self, names: list[str]) -> None:
+        wanted = list(dict.fromkeys(names))
+        self.platform_rows = [r for r in self.platform_rows if r.platform in wanted] + [
+            AppPlatform(platform=n) for n in wanted if n not in self.platforms
+        ]
+
+    def __repr__(self) -> str:
+        return f"<App {self.slug} {self.state}>"
+
+
+class AppPlatform(db.Model):
+    """One row per platform of an app, so the catalog can facet on platforms in SQL."""
+
+    __tablename__ = "app_platform"
+
+    app_id: Mapped[int] = mapped_column(ForeignKey("app.id", ondelete="CASCADE"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)

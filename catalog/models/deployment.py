@@ -1,0 +1,119 @@
+"""Deployments: where an organization runs an app, its lifecycle, confirmation and history."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .app import App
+from .organization import Organization
+from .repository import Fork
+from .types import JSONList, UTCDateTime, utcnow
+from .user import User
+
+
+class DeploymentStatus(str, enum.Enum):
+    PLANNED = "planned"
+    INSTALLING = "installing"
+    PILOT = "pilot"
+    PRODUCTION = "production"
+    SUSPENDED = "suspended"
+    RETIRED = "retired"
+
+
+class Environment(str, enum.Enum):
+    PRODUCTION = "production"
+    STAGING = "staging"
+    PILOT = "pilot"
+
+
+class Hosting(str, enum.Enum):
+    PDN = "pdn"
+    PUSAT_DATA_DAERAH = "pusat_data_daerah"
+    CLOUD = "cloud"
+    OPD_SERVER = "opd_server"
+    OTHER = "other"
+
+
+_S = DeploymentStatus
+# The lifecycle of the contract: planned → installing → pilot → production ⇄ suspended → retired,
+# and planned|installing|pilot → retired. Retired is final.
+NEXT_STATUSES: dict[str, tuple[str, ...]] = {
+    _S.PLANNED.value: (_S.INSTALLING.value, _S.RETIRED.value),
+    _S.INSTALLING.value: (_S.PILOT.value, _S.RETIRED.value),
+    _S.PILOT.value: (_S.PRODUCTION.value, _S.RETIRED.value),
+    _S.PRODUCTION.value: (_S.SUSPENDED.value,),
+    _S.SUSPENDED.value: (_S.PRODUCTION.value, _S.RETIRED.value),
+    _S.RETIRED.value: (),
+}
+
+
+class Deployment(db.Model):
+    """One running (or planned) copy of an app in an organization, from upstream or its fork."""
+
+    __tablename__ = "deployment"
+    __table_args__ = (Index("ix_deployment_org_app", "organization_id", "app_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    fork_id: Mapped[Optional[int]] = mapped_column(ForeignKey("fork.id"), index=True)
+    environment: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    version: Mapped[str] = mapped_column(String(200))
+    version_commit: Mapped[Optional[str]] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    hosting: Mapped[str] = mapped_column(String(32))
+    opd_units: Mapped[list] = mapped_column(JSONList, default=list)
+    go_live_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Two-sided confirmation of the current status and version, by the publisher or an auditor.
+    confirmed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_role: Mapped[Optional[str]] = mapped_column(String(16))
+    confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # Version lag, stored when the version is recorded or upstream refreshes; never per page view.
+    lag_releases: Mapped[Optional[int]] = mapped_column()
+    lag_commits: Mapped[Optional[int]] = mapped_column()
+    lag_latest_release: Mapped[Optional[str]] = mapped_column(String(200))
+    lag_computed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+    app: Mapped[App] = relationship(lazy="joined")
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    fork: Mapped[Optional[Fork]] = relationship(lazy="selectin")
+    confirmed_by: Mapped[Optional[User]] = relationship(foreign_keys=[confirmed_by_id], lazy="joined")
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def can_move_to(self, status: str) -> bool:
+        return status in NEXT_STATUSES.get(self.status, ())
+
+    def __repr__(self) -> str:
+        return f"<Deployment {self.id} app={self.app_id} org={self.organization_id} {self.status}>"
+
+
+class DeploymentEvent(db.Model):
+    """One change of a deployment: who, when, what (status, version, a field), from → to, note."""
+
+    __tablename__ = "deployment_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    field: Mapped[str] = mapped_column(String(32), default="")
+    from_value: Mapped[str] = mapped_column(Text, default="")
+    to_value: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[Optional[User]] = relationship(lazy="joined")

@@ -1,0 +1,44 @@
+"""Organizations: provinces, regencies, cities (Kemendagri codes) and national agencies."""
+from __future__ import annotations
+
+import enum
+from typing import Optional
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class OrgKind(str, enum.Enum):
+    PROVINCE = "province"
+    REGENCY = "regency"
+    CITY = "city"
+    AGENCY = "agency"
+
+
+class Organization(db.Model):
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"), index=True)
+
+    parent: Mapped[Optional["Organization"]] = relationship(remote_side=[id], lazy="joined")
+
+    @property
+    def province(self) -> Optional["Organization"]:
+        """The province this organization belongs to (itself for a province, None for agencies)."""
+        if self.kind == OrgKind.PROVINCE.value:
+            return self
+        return self.parent
+
+    @property
+    def is_region(self) -> bool:
+        return self.kind in (OrgKind.REGENCY.value, OrgKind.CITY.value)
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.code} {self.name}>"

@@ -1,0 +1,138 @@
+"""Read publiccode.yml text as YAML 1.2 safely: size, depth, node and alias limits."""
+from __future__ import annotations
+
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import DuplicateKeyError, SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, DocumentStartEvent
+
+from .types import Issue, ParseResult
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 20  # nested mappings/sequences; real files need about 5
+MAX_NODES = 50_000
+_CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = frozenset({None, "!"} | {_CORE + t for t in ("str", "int", "float", "bool",
+                                                             "null", "map", "seq")})
+
+
+class _Refused(Exception):
+    """The document uses a YAML feature we do not accept; carries the Indonesian message."""
+
+    def __init__(self, message: str, mark: Any = None) -> None:
+        super().__init__(message)
+        self.message = message + _where(mark) + "."
+
+
+class _GuardedComposer(Composer):
+    """Composer that refuses aliases (billion laughs), exotic tags and deep or huge trees.
+
+    Checking while composing keeps one pass over the text and stops before the recursive
+    composer and constructor ever see a hostile structure.
+    """
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.warn_double_anchors = False
+        self._depth = 0
+        self._nodes = 0
+        self.yaml_1_1 = False
+
+    def compose_document(self) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, DocumentStartEvent) and event.version and event.version < (1, 2):
+            self.yaml_1_1 = True
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Refused("Alias YAML (*nama) tidak diizinkan; tulis nilainya secara langsung",
+                           event.start_mark)
+        if getattr(event, "tag", None) not in ALLOWED_TAGS:
+            tag = str(event.tag).replace(_CORE, "!!")
+            raise _Refused(f"Tag YAML {tag} tidak diizinkan", event.start_mark)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(f"Dokumen berisi terlalu banyak elemen: lebih dari {MAX_NODES}")
+        nested = isinstance(event, CollectionStartEvent)
+        if nested:
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _Refused(f"Struktur terlalu dalam: lebih dari {MAX_DEPTH} tingkat",
+                               event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if nested:
+                self._depth -= 1
+
+
+class _TextDates(SafeConstructor):
+    """Keeps dates as the text written: YAML 1.2's core schema has no timestamps, and the
+    validator then reports a bad date such as 2024-02-30 against its key."""
+
+
+_TextDates.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
+def _where(mark: Any) -> str:
+    if mark is None or getattr(mark, "line", None) is None:
+        return ""
+    return f" (baris {mark.line + 1}, kolom {mark.column + 1})"
+
+
+def _yaml_error_message(exc: YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = str(getattr(exc, "problem", "") or "")
+    if isinstance(exc, DuplicateKeyError):
+        return "Kunci yang sama ditulis dua kali dalam satu pemetaan" + _where(mark) + "."
+    if "expected a single document" in str(exc):
+        return "Berkas hanya boleh berisi satu dokumen YAML (hapus pemisah '---' tambahan)."
+    if "'\\t'" in problem:
+        return "Karakter tab tidak boleh dipakai untuk indentasi YAML" + _where(mark) + "."
+    return "Sintaks YAML tidak valid" + _where(mark) + "."
+
+
+def _decode(text: str | bytes) -> tuple[str | None, Issue | None]:
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    if len(raw) > MAX_BYTES:
+        return None, Issue("", f"Berkas terlalu besar ({len(raw) // 1024} KiB); "
+                               f"batasnya {MAX_BYTES // 1024} KiB.")
+    if isinstance(text, str):
+        return text.lstrip("\ufeff"), None
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return None, Issue("", "Berkas harus berenkode UTF-8.")
+
+
+def parse(text: str | bytes) -> ParseResult:
+    """Parse one YAML 1.2 document into plain dicts and lists; never raises on bad input."""
+    decoded, problem = _decode(text)
+    if problem is not None or decoded is None:
+        return ParseResult(None, [problem] if problem else [], [])
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _GuardedComposer
+    yaml.Constructor = _TextDates
+    warnings: list[Issue] = []
+    try:
+        doc = yaml.load(decoded)
+    except _Refused as exc:
+        return ParseResult(None, [Issue("", exc.message)], [])
+    except (MarkedYAMLError, YAMLError) as exc:
+        return ParseResult(None, [Issue("", _yaml_error_message(exc))], [])
+    except (TypeError, ValueError, RecursionError):
+        # e.g. a mapping used as a key, or an out-of-range date like 2024-02-30 unquoted.
+        return ParseResult(None, [Issue("", "Isi YAML tidak dapat dibaca sebagai data.")], [])
+    if getattr(yaml.composer, "yaml_1_1", False):
+        warnings.append(Issue("", "YAML 1.1 sudah usang untuk publiccode.yml; gunakan YAML 1.2."))
+    if doc is None:
+        return ParseResult(None, [Issue("", "Berkas kosong.")], warnings)
+    if not isinstance(doc, dict):
+        return ParseResult(None, [Issue("", "Isi berkas harus berupa pemetaan (kunci: nilai) "
+                                            "di tingkat teratas.")], warnings)
+    return ParseResult(doc, [], warnings)

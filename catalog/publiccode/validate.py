@@ -1,0 +1,164 @@
+"""Validate a parsed publiccode.yml (versions 0.2–0.7), reporting every error against its key."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from catalog.services import vocab as catalog_vocab
+
+from . import checks, sections, vocab
+from .keys import check_keys
+from .types import Issue, Report, child
+
+SHORT_MAX, LONG_MIN, LONG_MAX, GENERIC_MAX = 150, 150, 10000, 35
+VERSION_RE = re.compile(r"^0\.(\d+)(?:\.\d+)?$")
+_LOGO_EXT = (".svg", ".svgz", ".png")
+_SCREENSHOT_EXT = (".png", ".jpg", ".jpeg")
+
+
+def validate(doc: Any) -> tuple[list[Issue], list[Issue]]:
+    """(errors, warnings) of a parsed document; unknown versions are checked by the latest rules."""
+    r = Report()
+    if not isinstance(doc, dict):
+        r.error("", "Isi berkas harus berupa pemetaan (kunci: nilai) di tingkat teratas.")
+        return r.errors, r.warnings
+    version = parse_version(doc.get("publiccodeYmlVersion"), r) or vocab.LATEST
+    check_keys(doc, version, r)
+    _top(doc, version, r)
+    _description(doc.get("description"), r)
+    sections.legal(doc.get("legal"), r)
+    sections.maintenance(doc.get("maintenance"), r)
+    sections.localisation(doc.get("localisation"), r)
+    sections.depends_on(doc.get("dependsOn"), r)
+    sections.audience(doc.get("intendedAudience"), version, r)
+    sections.organisations(doc, r)
+    sections.supports(doc.get("supports"), r)
+    return r.errors, r.warnings
+
+
+def parse_version(value: Any, r: Report) -> vocab.Version | None:
+    """(0, minor) of a supported publiccodeYmlVersion such as "0.2", "0.2.2" or "0.4.0"."""
+    path = "publiccodeYmlVersion"
+    if isinstance(value, float):  # `0.4` written without quotes is a YAML number
+        r.warn(path, f"Tulis versi sebagai teks bertanda kutip: \"{value}\".")
+        value = repr(value)
+    s = checks.text(value, path, r, required=True)
+    if s is None:
+        return None
+    m = VERSION_RE.match(s.strip())
+    found = (0, int(m.group(1))) if m else None
+    if found not in vocab.SUPPORTED:
+        supported = ", ".join(f"{v[0]}.{v[1]}" for v in vocab.SUPPORTED)
+        r.error(path, f"Versi '{s}' tidak didukung; gunakan salah satu: {supported}.")
+        return None
+    return found
+
+
+def _top(doc: dict, version: vocab.Version, r: Report) -> None:
+    checks.text(doc.get("name"), "name", r, required=True)
+    checks.text(doc.get("applicationSuite"), "applicationSuite", r)
+    checks.url(doc.get("url"), "url", r, required=True)
+    checks.url(doc.get("landingURL"), "landingURL", r)
+    checks.url(doc.get("roadmap"), "roadmap", r)
+    for path, value in checks.texts(doc.get("isBasedOn"), "isBasedOn", r, scalar_ok=True):
+        checks.url(value, path, r, required=True)
+    _software_version(doc.get("softwareVersion"), r)
+    checks.date_value(doc.get("releaseDate"), "releaseDate", r)
+    for key in ("logo", "monochromeLogo"):
+        _file(doc.get(key), key, _LOGO_EXT, r)
+    for key in ("inputTypes", "outputTypes"):
+        checks.texts(doc.get(key), key, r)
+    checks.texts(doc.get("platforms"), "platforms", r, required=True, scalar_ok=True)
+    _categories(doc.get("categories"), version, r)
+    checks.texts(doc.get("usedBy"), "usedBy", r)
+    checks.choice(doc.get("developmentStatus"), catalog_vocab.DEVELOPMENT_STATUSES,
+                  "developmentStatus", r, required=True)
+    if doc.get("softwareType") == "standalone":
+        r.warn("softwareType", "Nilai 'standalone' usang sejak versi 0.2; gunakan "
+                               "standalone/web, standalone/desktop, standalone/backend, dll.")
+    else:
+        checks.choice(doc.get("softwareType"), catalog_vocab.SOFTWARE_TYPES, "softwareType", r,
+                      required=True)
+
+
+def _software_version(value: Any, r: Report) -> None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        r.warn("softwareVersion", "Tulis versi sebagai teks bertanda kutip.")
+    else:
+        checks.text(value, "softwareVersion", r)
+
+
+def _file(value: Any, path: str, extensions: tuple[str, ...], r: Report) -> None:
+    """A file in the repository: a relative path or an https URL, with an expected extension."""
+    s = checks.url(value, path, r, relative_ok=True)
+    if s is not None and not s.split("?")[0].lower().endswith(extensions):
+        r.warn(path, f"Format berkas yang dianjurkan: {', '.join(extensions)}.")
+
+
+def _categories(value: Any, version: vocab.Version, r: Report) -> None:
+    required = version < (0, 5)  # optional since 0.5
+    for path, cat in checks.texts(value, "categories", r, required=required):
+        if cat in catalog_vocab.CATEGORIES:
+            continue
+        if cat in vocab.STANDARD_ONLY_CATEGORIES or (cat == vocab.OTHER_CATEGORY
+                                                     and version >= (0, 5)):
+            r.warn(path, f"Kategori '{cat}' sah menurut standar tetapi belum dikenal katalog.")
+        else:
+            r.error(path, f"Kategori '{cat}' tidak ada dalam daftar kategori publiccode.yml.")
+
+
+def _description(value: Any, r: Report) -> None:
+    """At least one language; shortDescription in each, long text and features in at least one."""
+    desc = checks.mapping(value, "description", r, required=True)
+    if desc is None:
+        return
+    if not desc:
+        r.error("description", "Isi deskripsi untuk minimal satu bahasa, misalnya `id`.")
+        return
+    has_long = has_features = False
+    languages = []
+    for lang, body in desc.items():
+        path = child("description", str(lang))
+        checks.language(lang, path, r)
+        body = checks.mapping(body, path, r, required=True)
+        if body is None:
+            continue
+        languages.append(path)
+        has_long |= _description_texts(body, path, r)
+        features = checks.texts(body.get("features"), child(path, "features"), r,
+                                required="features" in body)
+        has_features |= bool(features) or "features" in body
+        for key in ("documentation", "apiDocumentation"):
+            checks.url(body.get(key), child(path, key), r)
+        for p, v in checks.texts(body.get("screenshots"), child(path, "screenshots"), r):
+            _file(v, p, _SCREENSHOT_EXT, r)
+        for p, v in checks.texts(body.get("videos"), child(path, "videos"), r):
+            checks.url(v, p, r)
+        checks.texts(body.get("awards"), child(path, "awards"), r)
+    if languages and not has_long:
+        r.error(child(languages[0], "longDescription"), "Isi deskripsi panjang (150–10000 "
+                                                         "karakter) minimal untuk satu bahasa.")
+    if languages and not has_features:
+        r.error(child(languages[0], "features"), "Isi daftar fitur minimal untuk satu bahasa.")
+
+
+def _description_texts(body: dict, path: str, r: Report) -> bool:
+    """Check the texts of one language; True when it has a longDescription of any length."""
+    short = checks.text(body.get("shortDescription"), child(path, "shortDescription"), r,
+                        required=True)
+    if short is not None and len(short) > SHORT_MAX:
+        r.error(child(path, "shortDescription"),
+                f"Terlalu panjang ({len(short)} karakter); maksimal {SHORT_MAX}.")
+    elif short is not None and "\n" in short.strip():
+        r.warn(child(path, "shortDescription"), "Sebaiknya satu kalimat dalam satu baris.")
+    long = checks.text(body.get("longDescription"), child(path, "longDescription"), r,
+                       required="longDescription" in body)
+    if long is not None and not LONG_MIN <= len(long) <= LONG_MAX:
+        r.error(child(path, "longDescription"),
+                f"Panjangnya {len(long)} karakter; harus {LONG_MIN}–{LONG_MAX} karakter.")
+    generic = checks.text(body.get("genericName"), child(path, "genericName"), r)
+    if generic is not None and len(generic) > GENERIC_MAX:
+        r.error(child(path, "genericName"), f"Maksimal {GENERIC_MAX} karakter.")
+    checks.text(body.get("localisedName"), child(path, "localisedName"), r)
+    return long is not None or "longDescription" in body
+

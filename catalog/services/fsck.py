@@ -1,0 +1,151 @@
+"""Find (and repair) disagreements between rows, repositories on disk and the search index."""
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import timedelta
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+
+from .. import vcs
+from ..extensions import db
+from ..models import App, AppState, Fork, IndexOutbox, Mirror, MirrorState
+from ..models.types import utcnow
+from . import forks, indexing, mirrors, repo_paths
+from .tx import begin_write
+
+STALE_SECONDS = 3600  # a temp dir younger than this may belong to a fetch still running
+
+
+@dataclass
+class FsckReport:
+    problems: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems or len(self.repaired) >= len(self.problems)
+
+
+def _repo_dirs(root: Path) -> set[str]:
+    if not root.exists():
+        return set()
+    return {f"{ns.name}/{repo.name}" for ns in root.iterdir() if ns.is_dir() and not ns.name.startswith(".")
+            for repo in ns.iterdir() if repo.name.endswith(".git") and not repo.name.startswith(".")}
+
+
+def _temp_dirs(root: Path, older_than: float) -> list[Path]:
+    cutoff = time.time() - older_than + 1e-3
+    found = []
+    for parent in [root, *(p for p in root.iterdir() if p.is_dir())] if root.exists() else []:
+        found += [p for p in parent.glob(f".*{vcs.fsutil.STAGING_MARK}*") if p.stat().st_mtime < cutoff]
+    return found
+
+
+def check(repair: bool = False, *, min_age: float = STALE_SECONDS) -> FsckReport:
+    """Compare the three stores; with repair, fix what a crash can leave behind.
+
+    `min_age`: temp dirs and uploads younger than this may belong to running work and are
+    left alone; pass 0 when web and worker processes are stopped. Never deletes a repository
+    that has no row: it is moved to `<data>/lost+found` for a person to judge.
+    """
+    report = FsckReport()
+    root = repo_paths.repos_root()
+    _check_repositories(report, root, repair)
+    _check_fork_heads(report, repair)
+    _check_pending_fetches(report, repair, min_age)
+    _check_temp_dirs(report, root, repair, min_age)
+    _check_index(report, repair)
+    _check_incoming(report, repair, min_age)
+    return report
+
+
+def _check_repositories(report: FsckReport, root: Path, repair: bool) -> None:
+    mirror_rows = {m.relpath: m for m in db.session.execute(db.select(Mirror)).scalars()}
+    fork_rows = {f.relpath: f for f in db.session.execute(db.select(Fork)).scalars()}
+    on_disk = _repo_dirs(root)
+    for relpath, mirror in mirror_rows.items():
+        if mirror.head and relpath not in on_disk:
+            report.problems.append(f"mirror {relpath}: row says fetched but the repository is missing")
+            if repair:
+                _requeue(mirror.app_id)
+                report.repaired.append(f"mirror {relpath}: fetch queued again")
+    for relpath in fork_rows:
+        if relpath not in on_disk:
+            report.problems.append(f"fork {relpath}: row without repository (restore it from backup)")
+    lost = current_app.config["DATA_DIR"] + "/lost+found"
+    for relpath in sorted(on_disk - set(mirror_rows) - set(fork_rows)):
+        report.problems.append(f"repository {relpath}: on disk without a row")
+        if repair:
+            target = Path(lost) / f"{relpath.replace('/', '__')}-{int(time.time())}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(root / relpath), str(target))
+            report.repaired.append(f"repository {relpath}: moved to {target}")
+
+
+def _requeue(app_id: int) -> None:
+    begin_write()
+    mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one()
+    mirror.state, mirror.head = MirrorState.QUEUED.value, None
+    db.session.commit()
+    mirrors.queue_fetch(app_id)
+
+
+def _check_fork_heads(report: FsckReport, repair: bool) -> None:
+    """Stored divergence must describe the fork's current head (a push may have outrun it)."""
+    for fork in db.session.execute(db.select(Fork)).scalars().all():
+        path = repo_paths.absolute(fork.relpath)
+        if not path.exists():
+            continue
+        head = vcs.resolve(path, f"refs/heads/{fork.default_branch}")
+        if head != fork.fork_head:
+            report.problems.append(f"fork {fork.relpath}: stored divergence is for an older head")
+            if repair:
+                forks.refresh_divergence(fork.id)
+                report.repaired.append(f"fork {fork.relpath}: divergence recomputed")
+
+
+def _check_pending_fetches(report: FsckReport, repair: bool, min_age: float) -> None:
+    """A fetch whose worker died stays 'fetching'; requeue those older than min_age."""
+    cutoff = utcnow() - timedelta(seconds=min_age)
+    stuck = db.session.execute(db.select(Mirror).where(
+        Mirror.state.in_((MirrorState.QUEUED.value, MirrorState.FETCHING.value)),
+        db.or_(Mirror.queued_at.is_(None), Mirror.queued_at <= cutoff))).scalars().all()
+    for mirror in stuck:
+        report.problems.append(f"mirror {mirror.relpath}: fetch '{mirror.state}' never finished")
+        if repair:
+            mirrors.queue_fetch(mirror.app_id)
+            report.repaired.append(f"mirror {mirror.relpath}: fetch queued again")
+
+
+def _check_temp_dirs(report: FsckReport, root: Path, repair: bool, min_age: float) -> None:
+    for tmp in _temp_dirs(root, min_age):
+        report.problems.append(f"temporary directory {tmp.relative_to(root)} left by an interrupted job")
+        if repair:
+            shutil.rmtree(tmp, ignore_errors=True)
+            report.repaired.append(f"temporary directory {tmp.relative_to(root)}: removed")
+
+
+def _check_index(report: FsckReport, repair: bool) -> None:
+    pending = db.session.execute(db.select(db.func.count()).select_from(IndexOutbox)).scalar_one()
+    published = set(db.session.execute(db.select(App.id).where(App.state == AppState.PUBLISHED.value)).scalars())
+    indexed = set(indexing.backend().all_ids())
+    missing, extra = published - indexed, indexed - published
+    if pending or missing or extra:
+        report.problems.append(f"search index: {len(missing)} missing, {len(extra)} stale, {pending} queued changes")
+        if repair:
+            indexing.reindex_all()
+            report.repaired.append("search index: rebuilt from the database")
+
+
+def _check_incoming(report: FsckReport, repair: bool, min_age: float) -> None:
+    incoming = Path(current_app.config["DATA_DIR"]) / "incoming"
+    cutoff = time.time() - min_age
+    for bundle in incoming.glob("*.bundle") if incoming.exists() else []:
+        if bundle.stat().st_mtime < cutoff:
+            report.problems.append(f"uploaded bundle {bundle.name} never imported")
+            if repair:
+                bundle.unlink(missing_ok=True)
+                report.repaired.append(f"uploaded bundle {bundle.name}: removed")

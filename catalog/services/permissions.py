@@ -1,0 +1,120 @@
+"""Pure permission predicates; services enforce them, templates only use them to hide buttons."""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..models import App, AppState, Organization, OrgKind, Role, User
+
+
+def _is(user: Optional[User], role: Role) -> bool:
+    return bool(user and user.is_active and user.role == role.value)
+
+
+def is_admin(user: Optional[User]) -> bool:
+    return _is(user, Role.ADMIN)
+
+
+def can_create_app(user: Optional[User], org: Organization) -> bool:
+    """Publishers list apps for their own organization; admins for anyone."""
+    return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == org.id)
+
+
+def can_view_app(user: Optional[User], app: App) -> bool:
+    """Published and archived entries are public; drafts only to the publisher and admins."""
+    if app.state in (AppState.PUBLISHED.value, AppState.ARCHIVED.value):
+        return True
+    return is_admin(user) or bool(user and user.is_active and user.organization_id == app.publisher_id)
+
+
+def can_edit_app(user: Optional[User], app: App) -> bool:
+    if app.state == AppState.ARCHIVED.value:
+        return False
+    return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == app.publisher_id)
+
+
+def can_submit_app(user: Optional[User], app: App) -> bool:
+    return can_edit_app(user, app) and app.state in (AppState.DRAFT.value, AppState.RETURNED.value)
+
+
+def can_review_app(user: Optional[User], app: App) -> bool:
+    """Only admins verify entries (publish or return with a note)."""
+    return is_admin(user) and app.state == AppState.SUBMITTED.value
+
+
+def can_archive_app(user: Optional[User], app: App) -> bool:
+    return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == app.publisher_id)
+
+
+def can_manage_tokens(user: Optional[User], owner: User) -> bool:
+    return bool(user and user.is_active and (user.id == owner.id or is_admin(user)))
+
+
+def auditor_province_id(user: Optional[User]) -> Optional[int]:
+    """The province an auditor is limited to, or None for national auditors."""
+    if not user:
+        return None
+    org = user.organization
+    if org.kind == OrgKind.AGENCY.value:
+        return None
+    return org.id if org.kind == OrgKind.PROVINCE.value else org.parent_id
+
+
+def can_fork(user: Optional[User], org: Organization) -> bool:
+    """Adopters copy apps into their own organization; admins into any."""
+    return is_admin(user) or (_is(user, Role.ADOPTER) and user.organization_id == org.id)
+
+
+def can_push(user: Optional[User], org_id: int) -> bool:
+    """Pushing into a fork: adopters of the fork's organization, and admins."""
+    return is_admin(user) or (_is(user, Role.ADOPTER) and user.organization_id == org_id)
+
+
+def can_manage_fork(user: Optional[User], org_id: int) -> bool:
+    """Sync, annotate, refresh: the same people who may push."""
+    return can_push(user, org_id)
+
+
+def is_auditor(user: Optional[User]) -> bool:
+    return _is(user, Role.AUDITOR)
+
+
+def auditor_covers(user: Optional[User], org: Organization) -> bool:
+    """An auditor in whose scope the organization lies: national, or its province (and kab/kota)."""
+    if not is_auditor(user):
+        return False
+    province_id = auditor_province_id(user)
+    return province_id is None or org.id == province_id or org.parent_id == province_id
+
+
+def can_view_reports(user: Optional[User]) -> bool:
+    """Reuse reports and the audit page: auditors (in their scope) and admins."""
+    return is_admin(user) or is_auditor(user)
+
+
+def can_record_deployment(user: Optional[User], org: Organization) -> bool:
+    """Adopters record and change deployments of their own organization; admins of any."""
+    return is_admin(user) or (_is(user, Role.ADOPTER) and user.organization_id == org.id)
+
+
+def can_view_deployment_details(user: Optional[User], deployment) -> bool:
+    """URL, notes and event notes: the organization itself, the app's publisher, auditors in scope, admins."""
+    if not (user and user.is_active):
+        return False
+    return (is_admin(user) or user.organization_id == deployment.organization_id
+            or user.organization_id == deployment.app.publisher_id
+            or auditor_covers(user, deployment.organization))
+
+
+def can_confirm_deployment(user: Optional[User], deployment) -> bool:
+    """The app's publisher or an auditor in scope, never the deploying organization itself."""
+    if not (user and user.is_active) or user.organization_id == deployment.organization_id:
+        return False
+    publisher = _is(user, Role.PUBLISHER) and user.organization_id == deployment.app.publisher_id
+    return publisher or auditor_covers(user, deployment.organization)
+
+
+def can_view_evidence(user: Optional[User], org: Organization) -> bool:
+    """An organization's SPBE evidence: its own members, auditors in scope, admins."""
+    if not (user and user.is_active):
+        return False
+    return is_admin(user) or user.organization_id == org.id or auditor_covers(user, org)

@@ -1,0 +1,201 @@
+"""Smart HTTP: a streaming WSGI wrapper around `git http-backend` (no buffering of packs)."""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from .env import GitOptions
+from .errors import VcsError
+from .stream import CHUNK, GitStream
+
+log = logging.getLogger(__name__)
+MiB = 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024
+SERVICES = {"info/refs": "GET", "git-upload-pack": "POST", "git-receive-pack": "POST"}
+_SEGMENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_PROTOCOL_RE = re.compile(r"[A-Za-z0-9=:._-]{1,256}")
+_USER_RE = re.compile(r"[^\x00-\x1f\x7f]{1,256}")
+_DROP_HEADERS = {"status", "connection", "transfer-encoding", "keep-alive"}
+
+Response = tuple[str, list[tuple[str, str]], Iterable[bytes]]
+
+
+def _plain(status: str, message: str) -> Response:
+    body = (message + "\n").encode()
+    return status, [("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(body)))], [body]
+
+
+def _repo_dir(project_root: Path, relpath: str) -> Path | None:
+    parts = relpath.strip("/").split("/")
+    if not all(_SEGMENT_RE.fullmatch(p) and ".." not in p for p in parts):
+        return None
+    root = Path(project_root).resolve()
+    repo = (root / "/".join(parts)).resolve()
+    if root not in repo.parents or not (repo / "objects").is_dir():
+        return None
+    return repo
+
+
+def _service(environ: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """(rest of path, service name) for the three smart-protocol endpoints; None otherwise."""
+    path = environ.get("PATH_INFO", "")
+    rest = next((r for r in SERVICES if path.endswith("/" + r)), None)
+    if rest is None:
+        return None
+    if rest != "info/refs":
+        return rest, rest
+    query = environ.get("QUERY_STRING", "")
+    svc = query[len("service="):] if query.startswith("service=") else ""
+    return (rest, svc) if svc in ("git-upload-pack", "git-receive-pack") else None
+
+
+def _cgi_env(environ: Mapping[str, Any], *, root: Path, relpath: str, rest: str,
+             service: str, remote_user: str | None, extra: Mapping[str, str]) -> dict[str, str]:
+    env = dict(extra)  # ours below win over anything the caller passes
+    env.update({
+        "GATEWAY_INTERFACE": "CGI/1.1",
+        "GIT_PROJECT_ROOT": str(root),
+        "GIT_HTTP_EXPORT_ALL": "1",
+        "PATH_INFO": f"/{relpath}/{rest}",
+        "REQUEST_METHOD": environ.get("REQUEST_METHOD", "GET"),
+        "QUERY_STRING": f"service={service}" if rest == "info/refs" else "",
+        "CONTENT_TYPE": environ.get("CONTENT_TYPE", ""),
+        "REMOTE_ADDR": str(environ.get("REMOTE_ADDR", "")),
+        "SERVER_PROTOCOL": str(environ.get("SERVER_PROTOCOL", "HTTP/1.1")),
+    })
+    length = environ.get("CONTENT_LENGTH")
+    if length and str(length).isdigit():
+        env["CONTENT_LENGTH"] = str(length)
+    if remote_user and _USER_RE.fullmatch(remote_user):
+        env["REMOTE_USER"] = remote_user
+    encoding = environ.get("HTTP_CONTENT_ENCODING", "")
+    if encoding in ("gzip", "x-gzip"):
+        env["HTTP_CONTENT_ENCODING"] = encoding
+    protocol = environ.get("HTTP_GIT_PROTOCOL", "")
+    if _PROTOCOL_RE.fullmatch(protocol):
+        env["GIT_PROTOCOL"] = env["HTTP_GIT_PROTOCOL"] = protocol
+    return env
+
+
+def _feed_body(stream: GitStream, body: IO[bytes] | None, length: int | None) -> None:
+    """Copy the request body into git's stdin as it arrives (a push may be large)."""
+    pipe = stream.stdin
+    try:
+        remaining = length
+        while body is not None and (remaining is None or remaining > 0):
+            chunk = body.read(CHUNK if remaining is None else min(CHUNK, remaining))
+            if not chunk:
+                break
+            pipe.write(chunk)
+            pipe.flush()
+            if remaining is not None:
+                remaining -= len(chunk)
+    except (OSError, ValueError):
+        pass  # client vanished or git exited; close() below ends it
+    finally:
+        try:
+            pipe.close()
+        except OSError:
+            pass
+
+
+class _Body:
+    """Response body: the bytes read past the CGI headers, then git's stdout in chunks."""
+
+    def __init__(self, stream: GitStream, first: bytes, feeder: threading.Thread) -> None:
+        self.stream, self.first, self.feeder = stream, first, feeder
+        self.chunks = stream.chunks()
+
+    def __iter__(self):
+        if self.first:
+            yield self.first
+        try:
+            yield from self.chunks
+        except VcsError as exc:
+            log.warning("git http-backend failed: %s", exc.detail)
+
+    def close(self) -> None:
+        self.chunks.close()
+        self.feeder.join(timeout=2)
+
+
+def _read_headers(stream: GitStream) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    buf = b""
+    while b"\r\n\r\n" not in buf and b"\n\n" not in buf:
+        chunk = stream.read()
+        if not chunk or len(buf) > MAX_HEADER_BYTES:
+            return None
+        buf += chunk
+    sep = b"\r\n\r\n" if b"\r\n\r\n" in buf else b"\n\n"
+    head, _, rest = buf.partition(sep)
+    status, headers = "200 OK", []
+    for line in head.decode("latin-1").splitlines():
+        name, _, value = line.partition(":")
+        name, value = name.strip(), value.strip()
+        if name.lower() == "status":
+            status = value
+        elif name and name.lower() not in _DROP_HEADERS:
+            headers.append((name, value))
+    return status, headers, rest
+
+
+def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, repo_relpath: str,
+                          remote_user: str | None, extra_env: Mapping[str, str] | None = None,
+                          timeout: float = 3600, allow_push: bool = False,
+                          max_push_bytes: int = 512 * MiB) -> Response:
+    """Serve one smart-HTTP request for the repository at project_root/repo_relpath.
+
+    The caller has authenticated and authorised already (for discovery and pack requests
+    alike). Pushing works only with allow_push=True; our pre-receive hook then runs.
+    `extra_env` reaches the hooks (e.g. CATALOG_* settings the post-receive command needs).
+    Returns (status, headers, body); the body must be closed (WSGI does) to free git.
+    """
+    found = _service(environ)
+    if found is None:
+        return _plain("404 Not Found", "Tidak ditemukan.")
+    rest, service = found
+    if environ.get("REQUEST_METHOD") != SERVICES[rest]:
+        return _plain("405 Method Not Allowed", "Metode tidak diizinkan.")
+    repo = _repo_dir(project_root, repo_relpath)
+    if repo is None:
+        return _plain("404 Not Found", "Repositori tidak ditemukan.")
+    if service == "git-receive-pack" and not allow_push:
+        return _plain("403 Forbidden", "Anda tidak berhak mengirim (push) ke repositori ini.")
+    opts = GitOptions(hooks_path=str(repo / "hooks") if allow_push else None, config=(
+        f"http.receivepack={'true' if allow_push else 'false'}",
+        "http.uploadpack=true",
+        "http.getanyfile=false",
+        "receive.fsckObjects=true",
+        f"receive.maxInputSize={int(max_push_bytes)}",
+        "receive.advertisePushOptions=false",
+        "receive.autogc=false",
+        "uploadpack.allowFilter=true",
+        "transfer.hideRefs=refs/catalog-incoming",  # a mirror refresh still in quarantine
+    ))
+    env = _cgi_env(environ, root=Path(project_root).resolve(), relpath=repo_relpath.strip("/"),
+                   rest=rest, service=service or "", remote_user=remote_user,
+                   extra=extra_env or {})
+    stream = GitStream(["http-backend"], cwd=repo, opts=opts, env_extra=env, timeout=timeout,
+                       stdin_pipe=True)
+    length = int(env["CONTENT_LENGTH"]) if "CONTENT_LENGTH" in env else None
+    body_in = environ.get("wsgi.input")
+    if length is None and not environ.get("wsgi.input_terminated"):
+        body_in = None  # no length and no end marker: reading could block forever
+    feeder = threading.Thread(target=_feed_body, args=(stream, body_in, length), daemon=True)
+    feeder.start()
+    try:
+        parsed = _read_headers(stream)
+    except BaseException:
+        stream.close()
+        raise
+    if parsed is None:
+        stream.close()
+        log.warning("git http-backend gave no headers: %s", stream.stderr_text)
+        return _plain("500 Internal Server Error", "Layanan git gagal.")
+    status, headers, first = parsed
+    return status, headers, _Body(stream, first, feeder)

@@ -1,0 +1,122 @@
+"""pre-receive hook: keep the default branch, tags and deployed commits safe from pushes."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .hooks import read_protected_commits
+from .refs import ZERO_SHA, is_full_sha, is_valid_ref_name
+from .repos import is_ancestor
+from .runner import run_git
+
+# receive-pack puts new objects in a quarantine dir; our git calls must see them too.
+_QUARANTINE_VARS = ("GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+                    "GIT_QUARANTINE_PATH")
+
+
+@dataclass(frozen=True)
+class RefUpdate:
+    old: str
+    new: str
+    ref: str
+
+    @property
+    def deletes(self) -> bool:
+        return self.new == ZERO_SHA
+
+    @property
+    def creates(self) -> bool:
+        return self.old == ZERO_SHA
+
+
+def parse_updates(text: str, *, strict: bool = False) -> list[RefUpdate]:
+    """`<old> <new> <ref>` lines; with strict, a malformed line raises instead of being
+    skipped (the pre-receive hook must never let an unchecked update through)."""
+    updates = []
+    for line in text.splitlines():
+        parts = line.split(" ")
+        if len(parts) == 3 and is_full_sha(parts[0]) and is_full_sha(parts[1]):
+            updates.append(RefUpdate(*parts))
+        elif strict and line:
+            raise ValueError("malformed ref update line")
+    return updates
+
+
+def _unreachable(repo: Path, commits: list[str], tips: list[str], env: dict) -> set[str]:
+    """Which of `commits` are not reachable from any of `tips`."""
+    lines = [*commits, *(f"^{t}" for t in tips)]
+    out = run_git(["rev-list", "--stdin"], git_dir=repo, env_extra=env, timeout=60,
+                  input="".join(f"{x}\n" for x in lines).encode()).text.split()
+    return set(commits) & set(out)
+
+
+def _protected_lost(repo: Path, updates: list[RefUpdate], env: dict) -> list[str]:
+    protected = read_protected_commits(repo)
+    if not protected:
+        return []
+    check = run_git(["cat-file", "--batch-check"], git_dir=repo, env_extra=env,
+                    input="".join(f"{p}^{{commit}}\n" for p in protected).encode()).text
+    present = [p for p, line in zip(protected, check.splitlines())
+               if line.split(" ")[1:2] == ["commit"]]
+    if not present:
+        return []
+    refs: dict[str, str] = {}
+    listing = run_git(["for-each-ref", "--format=%(objectname) %(refname)"], git_dir=repo,
+                      env_extra=env).text
+    for line in listing.splitlines():
+        sha, _, name = line.partition(" ")
+        refs[name] = sha
+    old_tips = list(refs.values())
+    for u in updates:
+        if u.deletes:
+            refs.pop(u.ref, None)
+        else:
+            refs[u.ref] = u.new
+    before = _unreachable(repo, present, old_tips, env) if old_tips else set(present)
+    lost = _unreachable(repo, present, list(refs.values()), env) - before
+    return sorted(lost)
+
+
+def check_updates(repo: Path, updates: list[RefUpdate], env: dict) -> list[str]:
+    """Reasons (in Indonesian) to refuse the push; empty means accept."""
+    head = run_git(["symbolic-ref", "--quiet", "HEAD"], git_dir=repo, check=False).text.strip()
+    problems: list[str] = []
+    risky = False
+    for u in updates:
+        name = u.ref.split("/", 2)[-1]
+        if not is_valid_ref_name(u.ref) or not u.ref.startswith(("refs/heads/", "refs/tags/")):
+            problems.append(f"Ditolak {u.ref}: hanya cabang dan tag yang boleh dikirim.")
+        elif u.deletes and u.ref == head:
+            problems.append(f"Ditolak: cabang utama '{name}' tidak boleh dihapus.")
+        elif u.ref.startswith("refs/tags/") and u.deletes:
+            problems.append(f"Ditolak: tag '{name}' tidak boleh dihapus; rilis bersifat tetap.")
+        elif u.ref.startswith("refs/tags/") and not u.creates:
+            problems.append(f"Ditolak: tag '{name}' sudah ada dan tidak boleh diubah.")
+        elif u.deletes or (not u.creates and not is_ancestor(repo, u.old, u.new, env=env)):
+            risky = True  # may drop history: check deployed commits below
+    if risky and not problems:
+        for sha in _protected_lost(repo, updates, env):
+            problems.append(
+                f"Ditolak: commit {sha[:12]} dipakai oleh instalasi yang tercatat dan akan "
+                "hilang dari riwayat. Jangan menulis ulang riwayat (force push); "
+                "tambahkan commit baru sebagai gantinya.")
+    return problems
+
+
+def main() -> int:
+    repo = Path(os.environ.get("GIT_DIR", ".")).resolve()
+    env = {k: os.environ[k] for k in _QUARANTINE_VARS if k in os.environ}
+    try:
+        updates = parse_updates(sys.stdin.read(), strict=True)
+        problems = check_updates(repo, updates, env)
+    except Exception as exc:  # refuse rather than let an unchecked push through
+        problems = [f"Ditolak: pemeriksaan push gagal ({type(exc).__name__}). Coba lagi nanti."]
+    for line in problems:
+        print(line, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Shared API plumbing: bearer-token actor, JSON bodies, pagination arguments."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import g, request
+from flask_babel import gettext as _
+
+from ...models import User
+from ...services import tokens
+from ...services.errors import Unauthenticated, ValidationFailed
+
+MAX_PER_PAGE = 100
+
+
+def api_actor() -> Optional[User]:
+    """The owner of the bearer token, or None for anonymous reads. A bad token is refused."""
+    if "api_actor" not in g:
+        header = request.headers.get("Authorization", "")
+        user = None
+        if header:
+            scheme, _sep, value = header.partition(" ")
+            user = tokens.user_for_token(value.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
+                raise Unauthenticated(_("Token tidak valid, kedaluwarsa atau sudah dicabut."))
+        g.api_actor = user
+    return g.api_actor
+
+
+def require_actor() -> User:
+    user = api_actor()
+    if user is None:
+        raise Unauthenticated(_("Sertakan header 'Authorization: Bearer <token>'."))
+    return user
+
+
+def json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("Badan permintaan harus berupa objek JSON."), {"body": "Kirim objek JSON."})
+    return data
+
+
+def int_arg(name: str, default: int, *, low: int = 1, high: int = 10**6) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationFailed(_("Parameter '%(name)s' harus bilangan bulat.", name=name), {name: "Harus bilangan bulat."})
+    if not low <= value <= high:
+        raise ValidationFailed(_("Parameter '%(name)s' di luar rentang %(low)s–%(high)s.", name=name, low=low, high=high), {name: f"Rentang {low}–{high}."})
+    return value
+
+
+def page_args() -> tuple[int, int]:
+    return int_arg("page", 1), int_arg("per_page", 20, high=MAX_PER_PAGE)
+
+
+def listing(items: list, total: int, page: int, per_page: int) -> dict[str, Any]:
+    return {"items": items, "total": total, "page": page, "per_page": per_page}

@@ -1,0 +1,59 @@
+"""Deployments in the API: list, read with events, record, change status, edit, confirm."""
+from __future__ import annotations
+
+from flask import request
+
+from ...services import deployment_queries, deployments
+from . import bp
+from .common import api_actor, json_body, listing, page_args, require_actor
+from .deployment_json import deployment_json
+
+
+@bp.get("/deployments")
+def api_deployment_list():
+    page, per_page = page_args()
+    result = deployment_queries.list_deployments(
+        org=request.args.get("org", ""), app=request.args.get("app", ""), status=request.args.get("status", ""),
+        province=request.args.get("province", ""), page=page, per_page=per_page)
+    actor = api_actor()
+    return listing([deployment_json(d, actor) for d in result.items], result.total, page, per_page)
+
+
+@bp.get("/deployments/<int:deployment_id>")
+def api_deployment_detail(deployment_id: int):
+    actor = api_actor()
+    dep = deployments.get_deployment(deployment_id, actor)
+    return deployment_json(dep, actor, events=deployments.deployment_events(dep))
+
+
+@bp.post("/deployments")
+def api_deployment_create():
+    actor = require_actor()
+    data = json_body()
+    org, app = data.pop("org", None), data.pop("app", None)
+    dep = deployments.create_deployment(data, actor=actor, app_slug=app, org_code=org)
+    return deployment_json(dep, actor, events=deployments.deployment_events(dep)), 201
+
+
+@bp.patch("/deployments/<int:deployment_id>")
+def api_deployment_update(deployment_id: int):
+    actor = require_actor()
+    dep = deployments.update_deployment(deployment_id, json_body(), actor=actor)
+    return deployment_json(dep, actor, events=deployments.deployment_events(dep))
+
+
+@bp.post("/deployments/<int:deployment_id>/status")
+def api_deployment_status(deployment_id: int):
+    actor = require_actor()
+    body = json_body()
+    dep = deployments.change_status(deployment_id, body.get("status"), actor=actor, note=body.get("note", ""))
+    return deployment_json(dep, actor, events=deployments.deployment_events(dep))
+
+
+@bp.post("/deployments/<int:deployment_id>/confirm")
+def api_deployment_confirm(deployment_id: int):
+    actor = require_actor()
+    body = request.get_json(silent=True) or {}
+    note = body.get("note", "") if isinstance(body, dict) else ""
+    dep = deployments.confirm_deployment(deployment_id, actor=actor, note=note)
+    return deployment_json(dep, actor, events=deployments.deployment_events(dep))

@@ -1,0 +1,48 @@
+"""Reports for auditors in the API (reuse, every dashboard table) and the audit checkpoint."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+
+from ...services import audit_checkpoint, deployment_vocab as dv, report_tables, reports
+from ...services.csv_export import cell_text
+from ...services.errors import NotFound
+from . import bp
+from .common import require_actor
+from .serializers import organization_json
+
+
+def _scope():
+    return reports.report_scope(require_actor(), request.args.get("province") or None)
+
+
+@bp.get("/reports/reuse")
+def api_report_reuse():
+    """Per app: publisher, forks, deployments by status; per kab/kota: the apps it uses."""
+    scope = _scope()
+    apps = [{"slug": r.app.slug, "name": r.app.name, "publisher": organization_json(r.app.publisher),
+             "category": r.app.category, "forks": r.forks, "deployments": r.deployments,
+             "deployments_by_status": r.by_status, "confirmed": r.confirmed, "self_declared": r.self_declared,
+             "organizations": r.organizations} for r in reports.reuse_by_app(scope)]
+    regions = [{"org": organization_json(u.org), "forks": u.forks,
+                "apps": [{"app": d.app.slug, "name": d.app.name, "deployment_id": d.id, "status": d.status,
+                          "environment": d.environment, "version": d.version, "confirmed": d.confirmed}
+                         for d in u.deployments]} for u in reports.reuse_by_region(scope)]
+    return {"scope": {"province": organization_json(scope.province) if scope.province else None},
+            "statuses": list(dv.STATUSES), "apps": apps, "regions": regions}
+
+
+@bp.get("/reports/tables/<key>")
+def api_report_table(key: str):
+    """Any dashboard table as column keys and the same cell text as the screen and the CSV."""
+    table = report_tables.build_table(key, _scope())
+    if table is None:
+        raise NotFound(_("Tabel laporan tidak dikenal. Pilihan: %(v)s.", v=', '.join(report_tables.TABLES)))
+    return {"key": table.key, "columns": list(table.columns),
+            "rows": [[cell_text(v) for v in row] for row in table.rows]}
+
+
+@bp.get("/audit/checkpoint")
+def api_audit_checkpoint():
+    """The chain head as a checkpoint; public like the events themselves."""
+    return audit_checkpoint.make_checkpoint(request.url_root)

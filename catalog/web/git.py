@@ -1,0 +1,72 @@
+"""Git smart HTTP under /git/: authenticate, authorise per repository, stream `git http-backend`."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import Blueprint, Response, current_app, request
+from flask_babel import gettext as _
+
+from .. import vcs
+from ..extensions import csrf
+from ..services import git_access, repo_paths, tokens
+from ..services.errors import ServiceError, Unauthenticated
+
+bp = Blueprint("git", __name__, url_prefix="/git")
+csrf.exempt(bp)
+REALM = 'Basic realm="Katalog Bagi-Pakai", charset="UTF-8"'
+
+
+def _basic_user():
+    """The owner of the token given as the Basic password (any user name), or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() != "basic" or not value:
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Unauthenticated(_("Format kredensial tidak valid."))
+    user = tokens.user_for_token(decoded.partition(":")[2])
+    if user is None:
+        raise Unauthenticated(_("Token tidak valid, kedaluwarsa atau sudah dicabut."))
+    return user
+
+
+def _is_push(rest: str) -> bool:
+    return rest == "git-receive-pack" or (rest == "info/refs" and request.args.get("service") == "git-receive-pack")
+
+
+def _hook_env() -> dict[str, str]:
+    """Settings our post-receive command needs to open the same catalog (git runs it isolated)."""
+    cfg = current_app.config
+    env = {"CATALOG_DATA_DIR": cfg["DATA_DIR"], "CATALOG_DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
+           "CATALOG_SECRET_KEY": cfg["SECRET_KEY"], "CATALOG_ENV": cfg["ENV_NAME"],
+           "CATALOG_JOBS_IMMEDIATE": "1" if cfg.get("JOBS_IMMEDIATE") else "0",
+           "CATALOG_ALLOW_LOCAL_REPOS": "1" if cfg.get("ALLOW_LOCAL_REPOS") else "0"}
+    if cfg.get("REDIS_URL"):
+        env["CATALOG_REDIS_URL"] = cfg["REDIS_URL"]
+    return env
+
+
+def _plain(status: int, message: str, challenge: bool = False) -> Response:
+    response = Response(message + "\n", status=status, mimetype="text/plain")
+    if challenge:
+        response.headers["WWW-Authenticate"] = REALM
+    return response
+
+
+@bp.route("/<namespace>/<repo>/<path:rest>", methods=["GET", "POST"])
+def git_http(namespace: str, repo: str, rest: str):
+    push = _is_push(rest)
+    try:
+        target = git_access.resolve_repo(namespace, repo)
+        user = _basic_user()
+        git_access.authorize(user, target, push=push)
+    except ServiceError as exc:
+        return _plain(exc.status, exc.message, challenge=exc.status == 401)
+    status, headers, body = vcs.http_backend_response(
+        request.environ, project_root=repo_paths.repos_root(), repo_relpath=target.relpath,
+        remote_user=str(user.id) if user else None, extra_env=_hook_env(), allow_push=push,
+        max_push_bytes=current_app.config["MAX_PUSH_BYTES"])
+    return Response(body, status=status, headers=headers, direct_passthrough=True)

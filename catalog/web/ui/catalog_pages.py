@@ -1,0 +1,66 @@
+"""Home, catalog list with facets, and the app page."""
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask_login import current_user
+
+from ...services import apps, browse, downloads, forks, mirrors
+from ...services.errors import ValidationFailed
+from . import bp
+
+
+def _actor():
+    return current_user if current_user.is_authenticated else None
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return max(1, int(request.args.get(name, default)))
+    except ValueError:
+        return default
+
+
+@bp.get("/")
+def home():
+    result = browse.browse("", {}, page=1, per_page=6, with_facets=True)
+    return render_template("catalog/home.html", counts=browse.counts(), latest=result.apps,
+                           categories=result.facets.get("category", [])[:8])
+
+
+@bp.get("/apps")
+def app_list():
+    q = request.args.get("q", "")
+    filters = {k: request.args.get(k, "") for k in browse.FILTER_KEYS}
+    try:
+        result = browse.browse(q, filters, page=_int_arg("page", 1), per_page=20)
+        error = None
+    except ValidationFailed as exc:
+        result, error = browse.BrowseResult([], 0, 1, 20, q, {}), exc.message
+    status = 400 if error else 200
+    return render_template("catalog/list.html", result=result, error=error, q=q), status
+
+
+@bp.get("/apps/<slug>")
+def app_detail(slug: str):
+    app = apps.get_app(slug, _actor())
+    return render_template("catalog/detail.html", app=app, mirror=mirrors.get_mirror(app),
+                           releases=mirrors.releases(app.id), app_forks=forks.forks_of_app(app.id))
+
+
+@bp.get("/apps/<slug>/download")
+def app_download(slug: str):
+    """zip or tar.gz of a release or commit (?rev=v1.2.0&format=zip), for those who will not use git."""
+    app = apps.get_app(slug, _actor())
+    return _archive(downloads.app_archive(app, request.args.get("rev", "HEAD"), request.args.get("format", "zip")))
+
+
+@bp.get("/forks/<int:fork_id>/download")
+def fork_download(fork_id: int):
+    fork = forks.get_fork(fork_id)
+    return _archive(downloads.fork_archive(fork, request.args.get("rev", "HEAD"), request.args.get("format", "zip")))
+
+
+def _archive(archive):
+    response = Response(archive.chunks, mimetype=archive.content_type, direct_passthrough=True)
+    response.headers["Content-Disposition"] = f'attachment; filename="{archive.filename}"'
+    return response

@@ -1,0 +1,146 @@
+"""Deployment pages: the list with its record form, one deployment with its history, and
+"Aplikasi di daerah saya"."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_babel import gettext as _
+
+from ...services import deployment_queries, deployment_vocab, deployments
+from ...services.deployment_fields import EDITABLE
+from ...services.errors import Conflict, NotFound, ValidationFailed
+from ...services.permissions import can_record_deployment
+from . import bp
+
+FILTERS = ("org", "app", "status", "province")
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    """Deployment vocabularies for templates and the macros they import."""
+    state.app.jinja_env.globals["dv"] = deployment_vocab
+
+
+def _actor():
+    return current_user if current_user.is_authenticated else None
+
+
+def _page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _form_data(*, creating: bool) -> dict:
+    keys = EDITABLE + (("status",) if creating else ())
+    return {k: request.form.get(k, "") for k in keys}
+
+
+def _own_forks(actor) -> list:
+    if actor is None or not can_record_deployment(actor, actor.organization):
+        return []
+    return deployment_queries.organization_forks(actor.organization_id)
+
+
+def _render_list(values: dict, errors: dict, status: int = 200):
+    actor = _actor()
+    filters = {k: request.args.get(k, "") for k in FILTERS}
+    try:
+        result, error = deployment_queries.list_deployments(page=_page_arg(), **filters), None
+    except ValidationFailed as exc:
+        result, error = deployment_queries.DeploymentPage([], 0, 1, 20), exc
+    can_record = actor is not None and can_record_deployment(actor, actor.organization)
+    body = render_template("deployments/list.html", result=result, filter_error=error, filters=filters,
+                           can_record=can_record, values=values, errors=errors,
+                           app_choices=deployment_queries.app_choices() if can_record else [],
+                           forks=_own_forks(actor), actor=actor)
+    return body, (400 if error and status == 200 else status)
+
+
+@bp.get("/deployments")
+def deployment_list():
+    return _render_list({"environment": "production", "status": "planned", "app": request.args.get("new_app", "")}, {})
+
+
+@bp.post("/deployments")
+@login_required
+def deployment_create():
+    values = _form_data(creating=True)
+    values["app"], values["org"] = request.form.get("app", ""), request.form.get("org", "")
+    data = {k: v for k, v in values.items() if k not in ("app", "org")}
+    try:
+        dep = deployments.create_deployment(data, actor=current_user, app_slug=values["app"],
+                                            org_code=values["org"] or None)
+    except (ValidationFailed, Conflict) as exc:
+        flash(exc.message, "error")
+        return _render_list(values, exc.fields or {"form": exc.message}, exc.status)
+    except NotFound as exc:
+        flash(exc.message, "error")
+        return _render_list(values, {"org": exc.message}, 422)
+    flash(_("Pemakaian %(name)s oleh %(name2)s tercatat.", name=dep.app.name, name2=dep.organization.name), "success")
+    return redirect(url_for("ui.deployment_detail", deployment_id=dep.id))
+
+
+def _render_detail(dep, *, status_values=None, status_errors=None, code: int = 200):
+    return render_template("deployments/detail.html", dep=dep, events=deployments.deployment_events(dep),
+                           actor=_actor(), status_values=status_values or {}, status_errors=status_errors or {}), code
+
+
+@bp.get("/deployments/<int:deployment_id>")
+def deployment_detail(deployment_id: int):
+    return _render_detail(deployments.get_deployment(deployment_id, _actor()))
+
+
+@bp.post("/deployments/<int:deployment_id>/status")
+@login_required
+def deployment_status(deployment_id: int):
+    values = {"status": request.form.get("status", ""), "note": request.form.get("note", "")}
+    try:
+        dep = deployments.change_status(deployment_id, values["status"], actor=current_user, note=values["note"])
+    except (ValidationFailed, Conflict) as exc:
+        flash(exc.message, "error")
+        dep = deployments.get_deployment(deployment_id, current_user)
+        return _render_detail(dep, status_values=values, status_errors=exc.fields or {"status": exc.message},
+                              code=exc.status)
+    flash(_("Status diubah menjadi %(v)s.", v=deployment_vocab.status_label(dep.status)), "success")
+    return redirect(url_for("ui.deployment_detail", deployment_id=dep.id))
+
+
+@bp.post("/deployments/<int:deployment_id>/confirm")
+@login_required
+def deployment_confirm(deployment_id: int):
+    deployments.confirm_deployment(deployment_id, actor=current_user, note=request.form.get("note", ""))
+    flash(_("Pemakaian dikonfirmasi. Laporan kini menandainya sebagai terkonfirmasi."), "success")
+    return redirect(url_for("ui.deployment_detail", deployment_id=deployment_id))
+
+
+def _edit_values(dep) -> dict:
+    return {"environment": dep.environment, "version": dep.version, "url": dep.url, "hosting": dep.hosting,
+            "opd_units": "\n".join(dep.opd_units), "note": dep.note, "fork_id": str(dep.fork_id or ""),
+            "go_live_on": dep.go_live_on.isoformat() if dep.go_live_on else ""}
+
+
+@bp.route("/deployments/<int:deployment_id>/edit", methods=["GET", "POST"])
+@login_required
+def deployment_edit(deployment_id: int):
+    dep = deployments.get_changeable(deployment_id, current_user)
+    forks = [f for f in deployment_queries.organization_forks(dep.organization_id) if f.app_id == dep.app_id]
+    if request.method == "GET":
+        return render_template("deployments/edit.html", dep=dep, values=_edit_values(dep), errors={}, forks=forks)
+    values = _form_data(creating=False)
+    try:
+        deployments.update_deployment(deployment_id, values, actor=current_user)
+    except (ValidationFailed, Conflict) as exc:
+        flash(exc.message, "error")
+        return render_template("deployments/edit.html", dep=dep, values=values, errors=exc.fields,
+                               forks=forks), exc.status
+    flash(_("Perubahan tersimpan dan tercatat di riwayat."), "success")
+    return redirect(url_for("ui.deployment_detail", deployment_id=deployment_id))
+
+
+@bp.get("/my/region")
+@login_required
+def my_region():
+    overview = deployment_queries.region_overview(current_user, request.args.get("org") or None)
+    return render_template("deployments/mine.html", overview=overview)

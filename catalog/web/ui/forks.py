@@ -1,0 +1,76 @@
+"""Fork pages: "Salin ke daerah saya", drift from upstream, sync, notes, per-file diffs."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_babel import gettext as _
+
+from ...services import forks, mirrors
+from ...services.errors import Conflict, ValidationFailed
+from . import bp
+
+
+@bp.post("/apps/<slug>/forks")
+@login_required
+def fork_create(slug: str):
+    try:
+        fork = forks.create_fork(slug, actor=current_user, org_code=request.form.get("org") or None,
+                                 name=request.form.get("name") or None)
+    except (Conflict, ValidationFailed) as exc:
+        flash(exc.fields.get("name", exc.message), "error")
+        return redirect(url_for("ui.app_detail", slug=slug))
+    flash(_("Salinan untuk daerah Anda sudah dibuat. Clone dengan perintah di bawah ini."), "success")
+    return redirect(url_for("ui.fork_detail", fork_id=fork.id))
+
+
+@bp.get("/forks/<int:fork_id>")
+def fork_detail(fork_id: int):
+    fork = forks.get_fork(fork_id)
+    return render_template("forks/detail.html", fork=fork, changes=forks.fork_changes(fork),
+                           mirror=mirrors.get_mirror(fork.app))
+
+
+@bp.get("/forks/<int:fork_id>/diff")
+def fork_diff(fork_id: int):
+    fork = forks.get_fork(fork_id)
+    path = request.args.get("path", "")
+    return render_template("forks/diff.html", fork=fork, path=path, diff=forks.fork_file_diff(fork, path))
+
+
+@bp.post("/forks/<int:fork_id>/sync")
+@login_required
+def fork_sync(fork_id: int):
+    try:
+        _fork, outcome = forks.sync_fork(fork_id, actor=current_user)
+    except Conflict as exc:
+        conflicts = exc.extra.get("conflicts", [])
+        if conflicts:
+            flash(_("Sinkronisasi dibatalkan karena berkas berikut bentrok: ") + ", ".join(conflicts[:20]), "error")
+        else:
+            flash(exc.message, "error")
+        return redirect(url_for("ui.fork_detail", fork_id=fork_id))
+    messages = {"up_to_date": _("Salinan sudah mutakhir; tidak ada yang perlu diambil."),
+                "fast_forward": _("Pembaruan dari induk sudah diambil (fast-forward)."),
+                "merged": _("Pembaruan dari induk sudah digabungkan dengan perubahan daerah Anda.")}
+    flash(messages[outcome], "success")
+    return redirect(url_for("ui.fork_detail", fork_id=fork_id))
+
+
+@bp.post("/forks/<int:fork_id>/refresh")
+@login_required
+def fork_refresh(fork_id: int):
+    forks.request_refresh(fork_id, actor=current_user)
+    flash(_("Perbandingan dengan induk diperbarui."), "info")
+    return redirect(url_for("ui.fork_detail", fork_id=fork_id))
+
+
+@bp.post("/forks/<int:fork_id>/note")
+@login_required
+def fork_note(fork_id: int):
+    try:
+        forks.annotate_fork(fork_id, request.form.get("note", ""), actor=current_user)
+    except ValidationFailed as exc:
+        flash(exc.fields.get("note", exc.message), "error")
+    else:
+        flash(_("Catatan perubahan disimpan."), "success")
+    return redirect(url_for("ui.fork_detail", fork_id=fork_id))

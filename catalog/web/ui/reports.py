@@ -1,0 +1,93 @@
+"""Auditor pages: the reuse dashboard with CSV exports, SPBE evidence per organization, the audit trail."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from flask import Response, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ...services import audit_checkpoint, csv_export, deployment_vocab as dv, report_findings, report_tables
+from . import bp
+
+TITLES = {
+    "apps": _l("Pemakaian per aplikasi"), "regions": _l("Aplikasi yang dipakai per daerah"),
+    "adoption": _l("Adopsi dari waktu ke waktu"), "forks": _l("Tingkat modifikasi per salinan"),
+    "lagging": _l("Pemakaian yang tertinggal dari rilis induk"),
+    "duplicates": _l("Kandidat duplikasi: kategori sama, penerbit berbeda"), "evidence": _l("Bukti SPBE"),
+}
+COLUMNS = {
+    "app": _l("Aplikasi"), "publisher": _l("Penerbit"), "category": _l("Kategori"), "forks": _l("Salinan"),
+    **{s: _l(label) for s, label in dv.STATUS_LABELS.items()},
+    "confirmed": _l("Terkonfirmasi"), "self_declared": _l("Mandiri"), "organizations": _l("Organisasi pemakai"),
+    "org_code": _l("Kode"), "org": _l("Organisasi"), "environment": _l("Lingkungan"), "status": _l("Status"),
+    "version": _l("Versi"), "confirmation": _l("Konfirmasi"), "month": _l("Bulan"),
+    "went_live": _l("Mulai beroperasi"), "forks_made": _l("Salinan dibuat"), "cumulative": _l("Kumulatif beroperasi"),
+    "fork": _l("Repositori salinan"), "ahead": _l("Di depan induk (commit)"), "behind": _l("Di belakang induk (commit)"),
+    "files_changed": _l("Berkas diubah"), "insertions": _l("Baris ditambah"), "deletions": _l("Baris dihapus"),
+    "files_differing": _l("Berkas berbeda dari induk"), "computed_at": _l("Dihitung"),
+    "latest_release": _l("Rilis terbaru"), "lag_releases": _l("Tertinggal (rilis)"),
+    "lag_commits": _l("Tertinggal (commit)"), "active_deployments": _l("Pemakaian aktif"),
+    "source": _l("Sumber kode"), "status_since": _l("Status sejak"), "go_live_on": _l("Mulai beroperasi"),
+    "hosting": _l("Hosting"), "opd_units": _l("OPD pengguna"),
+}
+
+
+def headers(table: report_tables.ReportTable) -> list[str]:
+    return [str(COLUMNS.get(c, c)) for c in table.columns]
+
+
+def _csv(table: report_tables.ReportTable, name: str) -> Response:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
+    return Response(csv_export.to_csv(headers(table), table.rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
+
+
+@bp.get("/reports")
+@login_required
+def report_dashboard():
+    board = report_tables.dashboard(current_user, request.args.get("province") or None)
+    return render_template("reports/dashboard.html", board=board, titles=TITLES, headers=headers,
+                           cell=csv_export.cell_text)
+
+
+@bp.get("/reports/tables/<key>.csv")
+@login_required
+def report_csv(key: str):
+    scope, table = report_tables.table_for(current_user, key, request.args.get("province") or None)
+    suffix = f"-{scope.province.code}" if scope.province else ""
+    return _csv(table, f"laporan-{key}{suffix}")
+
+
+@bp.get("/reports/evidence/<org_code>")
+@login_required
+def report_evidence(org_code: str):
+    evidence = report_findings.org_evidence(org_code, actor=current_user)
+    table = report_tables.evidence_table(evidence)
+    return render_template("reports/evidence.html", evidence=evidence, table=table, headers=headers(table),
+                           cell=csv_export.cell_text)
+
+
+@bp.get("/reports/evidence/<org_code>.csv")
+@login_required
+def report_evidence_csv(org_code: str):
+    evidence = report_findings.org_evidence(org_code, actor=current_user)
+    return _csv(report_tables.evidence_table(evidence), f"bukti-spbe-{evidence.org.code}")
+
+
+@bp.get("/reports/audit")
+@login_required
+def report_audit():
+    before = request.args.get("before", "")
+    page = audit_checkpoint.audit_page(actor=current_user, before=int(before) if before.isdigit() else None,
+                                       verify=bool(request.args.get("verify")))
+    return render_template("reports/audit.html", page=page)
+
+
+@bp.get("/reports/audit/checkpoint.json")
+@login_required
+def report_audit_checkpoint():
+    body = audit_checkpoint.checkpoint_for(current_user, request.url_root)
+    return Response(json.dumps(body, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="audit-checkpoint-{body["seq"]}.json"'})

@@ -1,0 +1,36 @@
+"""Admin verification queue: publish a submitted entry or return it with a note."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_babel import gettext as _
+
+from ...services import apps
+from ...services.errors import ValidationFailed
+from . import bp
+
+
+@bp.get("/admin/review")
+@login_required
+def review_list():
+    return render_template("admin/review.html", queue=apps.review_queue(actor=current_user))
+
+
+@bp.post("/admin/review/<slug>/publish")
+@login_required
+def review_publish(slug: str):
+    app = apps.publish_app(slug, actor=current_user, note=request.form.get("note", ""))
+    flash(_("%(name)s diterbitkan dan kini tampil di katalog.", name=app.name), "success")
+    return redirect(url_for("ui.review_list"))
+
+
+@bp.post("/admin/review/<slug>/return")
+@login_required
+def review_return(slug: str):
+    try:
+        app = apps.return_app(slug, actor=current_user, note=request.form.get("note", ""))
+    except ValidationFailed as exc:
+        flash(exc.fields.get("note", exc.message), "error")
+        return redirect(url_for("ui.review_list"))
+    flash(_("%(name)s dikembalikan ke penerbit dengan catatan.", name=app.name), "info")
+    return redirect(url_for("ui.review_list"))

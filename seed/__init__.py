@@ -1,0 +1,1 @@
+"""Seed data: national regions and agencies, and the demo catalog."""

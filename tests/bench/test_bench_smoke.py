@@ -1,0 +1,27 @@
+"""Every benchmark runs end to end at tiny size and prints its figures (timing is never asserted)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_all_benchmarks_run_at_tiny_size(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CATALOG_")}
+    env.update(BENCH_OUT=str(tmp_path), PYTHONPATH=str(ROOT))
+    run = subprocess.run([sys.executable, "-m", "bench.run_all", "--size", "tiny"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    results = json.loads((tmp_path / "results-tiny.json").read_text())
+    names = {(f["bench"], f["name"].split(" ")[0]) for f in results["figures"]}
+    for bench in ("data", "search", "reindex", "git", "pages"):
+        assert any(b == bench for b, _ in names), f"no figures from {bench}"
+    for figure in results["figures"]:
+        assert figure["measured"] == figure["measured"]  # a number, not NaN
+        assert figure["name"] in run.stdout
+    table = (tmp_path / "results-tiny.md").read_text()
+    assert "| search |" in table and "| pages |" in table and "| git |" in table

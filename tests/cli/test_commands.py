@@ -1,0 +1,61 @@
+"""The command line from the contract: seed, create-user, create-token, reindex, audit-verify."""
+from __future__ import annotations
+
+from sqlalchemy import func, text
+
+from catalog.extensions import db
+from catalog.models import App, Organization, User
+from catalog.services import tokens
+
+
+def _count(model) -> int:
+    return db.session.execute(db.select(func.count()).select_from(model)).scalar_one()
+
+
+def test_seed_regions_is_idempotent(runner):
+    before = _count(Organization)
+    result = runner.invoke(args=["catalog", "seed"])
+    assert result.exit_code == 0, result.output
+    assert _count(Organization) == before == 38 + 514 + 9
+    kinds = dict(db.session.execute(db.select(Organization.kind, func.count()).group_by(Organization.kind)).all())
+    assert kinds["province"] == 38 and kinds["regency"] + kinds["city"] == 514
+    tanjung_pinang = db.session.execute(db.select(Organization).where(Organization.code == "21.72")).scalar_one()
+    assert tanjung_pinang.kind == "city" and tanjung_pinang.parent.code == "21"
+
+
+def test_seed_demo_twice_changes_nothing(runner):
+    first = runner.invoke(args=["catalog", "seed", "--demo"])
+    assert first.exit_code == 0, first.output
+    counts = (_count(App), _count(User), _count(Organization))
+    assert counts[0] >= 11 and counts[1] >= 4
+    second = runner.invoke(args=["catalog", "seed", "--demo"])
+    assert second.exit_code == 0 and (_count(App), _count(User), _count(Organization)) == counts
+    published = set(db.session.execute(db.select(App.slug).where(App.state == "published")).scalars())
+    assert {"srikandi", "sp4n-lapor", "simanja", "siap", "jdih", "simpeg", "e-office", "opensid", "slims",
+            "e-parkir", "sig-umkm"} <= published
+    assert runner.invoke(args=["catalog", "audit-verify"]).exit_code == 0
+
+
+def test_create_user_and_token(runner):
+    result = runner.invoke(args=["catalog", "create-user", "--email", "ops@kepriprov.go.id", "--name", "Ops",
+                                 "--org", "21", "--role", "publisher"], input="rahasia-panjang-1\n")
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["catalog", "create-token", "--email", "ops@kepriprov.go.id", "--label", "ci"])
+    token = result.output.strip()
+    assert result.exit_code == 0 and token.startswith("kbp_")
+    assert tokens.user_for_token(token).email == "ops@kepriprov.go.id"
+    stored = db.session.execute(text("SELECT token_hash FROM access_token")).scalar_one()
+    assert token not in stored
+
+
+def test_create_user_refuses_short_password(runner):
+    result = runner.invoke(args=["catalog", "create-user", "--email", "x@y.go.id", "--name", "X", "--org", "21",
+                                 "--role", "adopter"], input="pendek\n")
+    assert result.exit_code != 0 and "minimal" in result.output
+
+
+def test_reindex(runner):
+    runner.invoke(args=["catalog", "seed", "--demo"])
+    result = runner.invoke(args=["catalog", "reindex"])
+    published = db.session.execute(db.select(func.count()).where(App.state == "published")).scalar_one()
+    assert result.exit_code == 0 and f"indexed {published} published apps" in result.output

@@ -1,0 +1,133 @@
+"""Fixtures: a fresh app, database and data dir per test (flaskr style), plus users and tokens."""
+from __future__ import annotations
+
+import contextvars
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from catalog import create_app
+from catalog.extensions import db
+from catalog.services import tokens, users
+
+TEST_DB_URL = os.environ.get("CATALOG_TEST_DATABASE_URL")
+PASSWORD = "kata-sandi-uji-123"
+
+
+def offline_resolver(host, port, *args, **kwargs):
+    """Tests never ask real DNS: only loopback names resolve; tests that need more pass their own."""
+    if host in ("localhost", "127.0.0.1", "::1"):
+        return socket.getaddrinfo(host, port, *args, **kwargs)
+    raise socket.gaierror(socket.EAI_NONAME, "offline test resolver")
+
+
+def _config(data_dir: Path) -> dict:
+    return {
+        "DATA_DIR": str(data_dir), "ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": TEST_DB_URL or f"sqlite:///{data_dir / 'catalog.sqlite3'}",
+        "JOBS_IMMEDIATE": True, "ALLOW_LOCAL_REPOS": True, "WTF_CSRF_ENABLED": False,
+        "DNS_RESOLVER": offline_resolver,
+        "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+    }
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path | None:
+    """Regions seeded once into a SQLite file that each test copies (552 rows take a while)."""
+    if TEST_DB_URL:
+        return None
+    data_dir = tmp_path_factory.mktemp("template")
+    app = create_app(_config(data_dir))
+    with app.app_context():
+        from seed.regions import seed_regions
+        db.create_all()
+        seed_regions()
+        db.session.commit()
+        db.engine.dispose()
+    return data_dir / "catalog.sqlite3"
+
+
+@pytest.fixture
+def app(tmp_path, seeded_template):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    if seeded_template:
+        shutil.copy(seeded_template, data_dir / "catalog.sqlite3")
+    application = create_app(_config(data_dir))
+    with application.app_context():
+        if TEST_DB_URL:
+            from seed.regions import seed_regions
+            db.drop_all()
+            db.create_all()
+            seed_regions()
+            db.session.commit()
+        yield application
+        db.session.remove()
+        search = application.extensions.get("catalog_search")
+        if search is not None:
+            search.close()
+        if TEST_DB_URL:
+            db.drop_all()
+        db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, so `g`, the login cache and the
+    database session are fresh per request, as they are in production."""
+
+    _isolated = False
+
+    def open(self, *args, **kwargs):
+        if self._isolated:  # a redirect being followed: already outside the test's context
+            return super().open(*args, **kwargs)
+        self._isolated = True
+        kwargs.setdefault("buffered", True)  # read streamed bodies inside the isolated context
+        try:
+            response = contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            self._isolated = False
+        db.session.rollback()  # the test's own session starts a fresh snapshot afterwards
+        return response
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str, org: str, email: str | None = None):
+        email = email or f"{role}{next(counter)}-{org.replace('.', '-')}@uji.go.id"
+        return users.create_user(email=email, name=f"Uji {role}", org_code=org, role=role, password=PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def token_for(app):
+    def make(user) -> dict[str, str]:
+        _row, plain = tokens.create_token(user, label="uji", actor=user)
+        return {"Authorization": f"Bearer {plain}"}
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        return client.post("/login", data={"email": user.email, "password": PASSWORD})
+
+    return do

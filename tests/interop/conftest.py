@@ -1,0 +1,57 @@
+"""Fixtures for interoperability tests: a published app with a real mirror, publiccode.yml texts."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from catalog.publiccode import ExportEntry, to_publiccode
+from catalog.services import forks
+from catalog.vcs.runner import run_git
+from seed.demo_repos import add_commits
+from tests.repos.conftest import live_server, published_app, source_repo  # noqa: F401  (shared fixtures)
+
+LONG = ("Simanja mencatat rencana dan realisasi kinerja harian pegawai, penilaian atasan, dan rekap "
+        "kinerja untuk tunjangan kinerja di seluruh perangkat daerah Provinsi Kepulauan Riau.")
+
+
+def fields(**changes) -> dict:
+    """An entry's editable fields as clean_app_fields returns them."""
+    base = {
+        "name": "Simanja", "slug": "simanja", "short_description_id": "Sistem informasi manajemen kinerja pegawai.",
+        "short_description_en": "Staff performance management.", "description": LONG,
+        "features": ["Sasaran kinerja pegawai", "Laporan kinerja harian"], "category": "employee-management",
+        "tags": [], "repo_url": "https://git.kepriprov.example/diskominfo/simanja", "license": "GPL-3.0-or-later",
+        "development_status": "stable", "software_type": "standalone/web", "platforms": ["web"],
+        "documentation_url": "", "maintenance_type": "internal",
+        "maintenance_contacts": [{"name": "Diskominfo Kepri", "email": "diskominfo@kepriprov.example", "phone": ""}],
+        "contractor_name": "", "contract_end": None,
+    }
+    base.update(changes)
+    return base
+
+
+def publiccode_text(**changes) -> str:
+    """A valid publiccode.yml (written by the catalog's own exporter, then checked by it)."""
+    return to_publiccode(ExportEntry.from_fields(fields(**changes), publisher_name="Provinsi Kepulauan Riau",
+                                                 release_name="1.2.0", release_date=date(2026, 1, 5)))
+
+
+def commit_file(repo, path: str, content: str, message: str = "Ubah berkas") -> str:
+    """A commit on upstream's main branch; returns the new head."""
+    add_commits(repo, "main", [(path, content, message)], author="Pengembang Induk")
+    return run_git(["rev-parse", "refs/heads/main"], git_dir=repo).text.strip()
+
+
+def tag(repo, name: str) -> None:
+    run_git(["tag", name, "refs/heads/main"], git_dir=repo)
+
+
+@pytest.fixture
+def adopter(make_user):
+    return make_user("adopter", "21.72")
+
+
+@pytest.fixture
+def fork(published_app, adopter):
+    return forks.create_fork("simanja", actor=adopter)

@@ -1,0 +1,39 @@
+"""Fixtures for repository tests: real source repos, published apps with ready mirrors, a live server."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from catalog.services import apps
+from seed.demo_repos import create_demo_repo
+from tests.factories import app_payload
+
+SPEC = {"slug": "simanja", "name": "Simanja", "releases": ["v1.0.0", "v1.1.0"], "short_description_id": "Kinerja",
+        "features": ["Sasaran kinerja", "Laporan harian"], "category": "employee-management", "license": "MIT",
+        "development_status": "stable", "platforms": ["web"]}
+
+
+@pytest.fixture
+def source_repo(tmp_path):
+    return create_demo_repo(tmp_path / "sources" / "simanja.git", SPEC)
+
+
+@pytest.fixture
+def published_app(app, make_user, source_repo):
+    """Simanja published by Provinsi Kepulauan Riau, with its mirror fetched (jobs run inline)."""
+    admin = make_user("admin", "komdigi")
+    publisher = make_user("publisher", "21")
+    apps.create_app(app_payload(name="Simanja", repo_url=str(source_repo)), actor=admin, org_code="21")
+    apps.submit_app("simanja", actor=publisher)
+    return apps.publish_app("simanja", actor=admin)
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -1,0 +1,46 @@
+"""Fork pages and downloads through the test client."""
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+
+from catalog.services import forks
+
+
+def test_app_page_shows_mirror_releases_and_copy_button(published_app, client, make_user, login):
+    login(make_user("adopter", "21.72"))
+    html = client.get("/apps/simanja").get_data(as_text=True)
+    assert "Salin ke daerah saya" in html and "v1.1.0" in html and "/git/upstream/simanja.git" in html
+
+
+def test_copy_button_creates_fork_and_page(published_app, client, make_user, login):
+    login(make_user("adopter", "21.72"))
+    r = client.post("/apps/simanja/forks")
+    assert r.status_code == 302 and "/forks/" in r.headers["Location"]
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Kota Tanjung Pinang" in html and "git clone" in html and "kota-tanjung-pinang/simanja.git" in html
+    again = client.post("/apps/simanja/forks", follow_redirects=True).get_data(as_text=True)
+    assert "sudah dipakai" in again or "sudah memiliki" in again
+
+
+def test_download_release_zip_and_targz(published_app, client):
+    r = client.get("/apps/simanja/download?rev=v1.0.0&format=zip")
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(r.data)).namelist()
+    assert "simanja-v1-0-0/README.md" in names
+    r = client.get("/apps/simanja/download?rev=v1.1.0&format=tar.gz")
+    assert r.status_code == 200
+    assert any(n.endswith("publiccode.yml") for n in tarfile.open(fileobj=io.BytesIO(r.data)).getnames())
+
+
+def test_download_bad_inputs(published_app, client):
+    assert client.get("/apps/simanja/download?rev=v9.9.9&format=zip").status_code == 404
+    assert client.get("/apps/simanja/download?rev=--output=/tmp/x&format=zip").status_code == 404
+    assert client.get("/apps/simanja/download?rev=v1.0.0&format=rar").status_code == 422
+
+
+def test_note_only_by_owner(published_app, client, make_user, login):
+    fork = forks.create_fork("simanja", actor=make_user("adopter", "21.72"))
+    login(make_user("adopter", "21.01"))
+    assert client.post(f"/forks/{fork.id}/note", data={"note": "ambil alih"}).status_code == 403

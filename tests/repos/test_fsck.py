@@ -1,0 +1,81 @@
+"""fsck: rows, repositories and the search index agree; --repair fixes what a crash leaves."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+from catalog.services import fsck, indexing, mirrors, repo_paths
+
+
+def test_clean_state_has_no_problems(published_app):
+    report = fsck.check()
+    assert report.problems == [] and report.ok
+
+
+def test_orphan_repository_moved_to_lost_and_found(published_app, app):
+    orphan = repo_paths.repos_root() / "kota-batam" / "hantu.git"
+    orphan.mkdir(parents=True)
+    (orphan / "HEAD").write_text("ref: refs/heads/main\n")
+    report = fsck.check()
+    assert any("kota-batam/hantu.git" in p for p in report.problems)
+    fsck.check(repair=True)
+    assert not orphan.exists()
+    assert any((repo_paths.repos_root().parent / "lost+found").iterdir())
+    assert fsck.check().problems == []
+
+
+def test_stale_temp_dir_removed(published_app):
+    tmp = repo_paths.repos_root() / "upstream" / ".simanja.git.tmp-abc123"
+    tmp.mkdir(parents=True)
+    old = time.time() - 2 * fsck.STALE_SECONDS
+    os.utime(tmp, (old, old))
+    assert any(".tmp-" in p for p in fsck.check().problems)
+    fsck.check(repair=True)
+    assert not tmp.exists()
+
+
+def test_stale_index_rebuilt(published_app):
+    indexing.backend().remove([published_app.id])
+    assert any("search index" in p for p in fsck.check().problems)
+    fsck.check(repair=True)
+    assert published_app.id in indexing.backend().all_ids()
+
+
+def test_missing_mirror_fetched_again(published_app):
+    mirror = mirrors.get_mirror(published_app)
+    shutil.rmtree(repo_paths.absolute(mirror.relpath))
+    assert any("mirror upstream/simanja.git" in p for p in fsck.check().problems)
+    fsck.check(repair=True)  # jobs run inline in tests
+    assert mirrors.get_mirror_by_slug("simanja").state == "ready"
+    assert fsck.check().problems == []
+
+
+def test_cli_exit_code(published_app, runner):
+    assert runner.invoke(args=["catalog", "fsck"]).exit_code == 0
+    (repo_paths.repos_root() / "kota-batam" / "x.git").mkdir(parents=True)
+    result = runner.invoke(args=["catalog", "fsck"])
+    assert result.exit_code == 1 and "kota-batam/x.git" in result.output
+
+
+def test_divergence_behind_the_fork_head_is_recomputed(published_app, make_user):
+    from catalog.services import forks
+    from seed.demo_repos import add_commits
+
+    fork = forks.create_fork("simanja", actor=make_user("adopter", "21.72"))
+    add_commits(repo_paths.absolute(fork.relpath), "main", [("x.php", "<?php\n", "Ubahan")], author="Staf")
+    assert any("older head" in p for p in fsck.check().problems)
+    fsck.check(repair=True)
+    assert forks.get_fork(fork.id).ahead == 1 and fsck.check().problems == []
+
+
+def test_fetch_left_running_by_a_killed_worker_is_requeued(published_app):
+    from catalog.extensions import db
+
+    mirror = mirrors.get_mirror(published_app)
+    mirror.state = "fetching"
+    db.session.commit()
+    assert fsck.check().problems == []  # young: may still be running
+    assert any("never finished" in p for p in fsck.check(min_age=0).problems)
+    fsck.check(repair=True, min_age=0)
+    assert mirrors.get_mirror_by_slug("simanja").state == "ready"

@@ -1,0 +1,221 @@
+"""Clone and push through http_backend_response on a real threaded server on 127.0.0.1."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+
+from catalog.vcs import create_fork, head_info, http_backend_response, write_protected_commits
+from catalog.vcs.hooks import install_hooks
+from tests.vcs.gitlib import Builder, clean_env, git
+
+
+class _Server(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+class GitHost:
+    """Maps /git/<relpath>/<service> to http_backend_response; `push` lists writable repos."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.push: set[str] = set()
+        self.max_push = 64 * 1024 * 1024
+        self.server = make_server("127.0.0.1", 0, self.app, server_class=_Server,
+                                  handler_class=_QuietHandler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}/git"
+
+    def app(self, environ, start_response):
+        path = environ["PATH_INFO"]
+        relpath = path[len("/git/"):].split(".git/", 1)[0] + ".git"
+        status, headers, body = http_backend_response(
+            environ, project_root=self.root, repo_relpath=relpath, remote_user="penguji",
+            allow_push=relpath in self.push, timeout=60, max_push_bytes=self.max_push)
+        start_response(status, headers)
+        return body
+
+
+@pytest.fixture
+def host(tmp_path: Path):
+    h = GitHost(tmp_path)
+    yield h
+    h.server.shutdown()
+    h.server.server_close()
+
+
+def client(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], capture_output=True, text=True, env=clean_env(),
+                          cwd=cwd, timeout=60)
+
+
+@pytest.fixture
+def pushable(host: GitHost, fork: Path, tmp_path: Path):
+    """A fork accepting pushes (post-receive records updates) and a bare clone of it."""
+    marker = tmp_path / "post-receive.txt"
+    install_hooks(fork, post_receive=[sys.executable, "-c",
+                                      "import sys,pathlib; pathlib.Path(sys.argv[1])"
+                                      ".write_text(sys.stdin.read())", str(marker)])
+    host.push.add("forks/kota-x/simpeg.git")
+    clone = tmp_path / "klon.git"
+    result = client("clone", "--quiet", "--bare", f"{host.base}/forks/kota-x/simpeg.git",
+                    str(clone))
+    assert result.returncode == 0, result.stderr
+    return clone, marker
+
+
+def test_clone_over_http_matches_fork(host: GitHost, fork: Path, tmp_path: Path):
+    dest = tmp_path / "klon.git"
+    result = client("clone", "--bare", f"{host.base}/forks/kota-x/simpeg.git", str(dest))
+    assert result.returncode == 0, result.stderr
+    assert git("rev-parse", "main", git_dir=dest).strip() == head_info(fork).head
+    git("fsck", "--no-dangling", git_dir=dest)
+
+
+def test_unknown_paths_and_dumb_protocol_refused(host: GitHost, fork: Path, tmp_path: Path):
+    import urllib.error
+    import urllib.request
+    for path in ["/git/forks/kota-x/simpeg.git/HEAD",
+                 "/git/forks/kota-x/simpeg.git/info/refs",
+                 "/git/forks/kota-x/simpeg.git/objects/info/alternates",
+                 "/git/forks/../../etc.git/info/refs?service=git-upload-pack",
+                 "/git/forks/kota-x/tidak-ada.git/info/refs?service=git-upload-pack"]:
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(host.base[:-4] + path, timeout=10)
+        assert err.value.code == 404, path
+
+
+def test_push_refused_when_not_allowed(host: GitHost, fork: Path, tmp_path: Path):
+    clone = tmp_path / "klon.git"
+    client("clone", "--quiet", "--bare", f"{host.base}/forks/kota-x/simpeg.git", str(clone))
+    Builder(clone).commit("main", {"x.txt": "x"}, "coba")
+    result = client("push", f"{host.base}/forks/kota-x/simpeg.git", "main", cwd=clone)
+    assert result.returncode != 0 and "403" in result.stderr
+
+
+def test_push_updates_fork_and_runs_post_receive(host: GitHost, pushable, fork: Path):
+    clone, marker = pushable
+    new = Builder(clone).commit("main", {"kota.txt": "kota x\n"}, "perubahan kota x")
+    result = client("push", "origin", "main", cwd=clone)
+    assert result.returncode == 0, result.stderr
+    assert head_info(fork).head == new
+    assert marker.read_text().strip().endswith(f"{new} refs/heads/main")
+
+
+def test_prereceive_refuses_deleting_default_branch(host: GitHost, pushable, fork: Path):
+    clone, _ = pushable
+    before = head_info(fork).head
+    result = client("push", "origin", ":main", cwd=clone)
+    assert result.returncode != 0
+    assert "remote: Ditolak: cabang utama 'main' tidak boleh dihapus." in result.stderr
+    assert head_info(fork).head == before
+
+
+def test_prereceive_refuses_tag_delete_and_rewrite(host: GitHost, pushable, fork: Path):
+    clone, _ = pushable
+    deleted = client("push", "origin", ":refs/tags/v1.0", cwd=clone)
+    assert deleted.returncode != 0 and "tag 'v1.0' tidak boleh dihapus" in deleted.stderr
+    other = Builder(clone).commit("main", {"t.txt": "t"}, "lain")
+    moved = client("push", "--force", "origin", f"{other}:refs/tags/v1.0", cwd=clone)
+    assert moved.returncode != 0 and "tag 'v1.0' sudah ada" in moved.stderr
+    created = client("push", "origin", f"{other}:refs/tags/v1.1-kota-x", cwd=clone)
+    assert created.returncode == 0, created.stderr
+
+
+def test_prereceive_protects_deployed_commits_from_force_push(host: GitHost, pushable,
+                                                              fork: Path):
+    clone, _ = pushable
+    base = head_info(fork).head
+    deployed = Builder(clone).commit("main", {"rilis.txt": "1\n"}, "versi terpasang")
+    assert client("push", "origin", "main", cwd=clone).returncode == 0
+    write_protected_commits(fork, [deployed])
+    rewrite = Builder(clone).commit("main", {"lain.txt": "2\n"}, "tulis ulang", parents=[base])
+    refused = client("push", "--force", "origin", "main", cwd=clone)
+    assert refused.returncode != 0 and f"commit {deployed[:12]}" in refused.stderr
+    assert head_info(fork).head == deployed
+    # keeping the deployed commit on another branch makes the rewrite acceptable
+    ok = client("push", "--force", "origin", f"{deployed}:refs/heads/arsip",
+                f"{rewrite}:refs/heads/main", cwd=clone)
+    assert ok.returncode == 0, ok.stderr
+    assert head_info(fork).head == rewrite
+
+
+def test_http_clone_throughput_close_to_file(host: GitHost, large_mirror: Path,
+                                             tmp_path: Path):
+    """Printed, not asserted (timing never is): clone of a 10k-commit fork, http vs file://."""
+    fork = create_fork(large_mirror, tmp_path / "forks" / "besar.git", default_branch="main")
+    timings = {}
+    for name, url in [("file", f"file://{fork.path}"),
+                      ("http", f"{host.base}/forks/besar.git")]:
+        start = time.perf_counter()
+        result = client("clone", "--quiet", "--bare", url, str(tmp_path / f"{name}.git"))
+        timings[name] = time.perf_counter() - start
+        assert result.returncode == 0, result.stderr
+    print(f"\nclone 10k commits: file:// {timings['file']:.2f}s, http {timings['http']:.2f}s "
+          f"(ratio {timings['http'] / timings['file']:.2f})")
+
+
+def test_mirror_over_http_uses_pinned_ip_not_dns(host: GitHost, upstream: Builder,
+                                                 tmp_path: Path):
+    """`.invalid` never resolves, so success proves git connected to the checked, pinned IP."""
+    from catalog.vcs import check_remote_url, create_mirror, fetch_mirror
+
+    def fake_dns(name, port, *args):
+        assert name == "git.contoh.invalid"
+        return [(2, 1, 6, "", ("127.0.0.1", port))]
+    url = f"http://git.contoh.invalid:{host.server.server_port}/git/upstream/simpeg.git"
+    remote = check_remote_url(url, allow_local=True, resolver=fake_dns)
+    assert remote.pinned_ips == ("127.0.0.1",)
+    info = create_mirror(tmp_path / "m" / "simpeg.git", remote, timeout=60)
+    assert info.head == git("rev-parse", "main", git_dir=upstream.path).strip()
+    new = upstream.commit("main", {"n.txt": "n"}, "baru")
+    assert fetch_mirror(info.path, remote, timeout=60).head == new
+
+
+def test_failing_post_receive_command_does_not_fail_push(host: GitHost, pushable, fork: Path):
+    clone, _ = pushable
+    install_hooks(fork, post_receive=[sys.executable, "-c", "raise SystemExit(3)"])
+    new = Builder(clone).commit("main", {"a.txt": "a"}, "a")
+    result = client("push", "origin", "main", cwd=clone)
+    assert result.returncode == 0, result.stderr
+    assert "katalog belum mencatatnya" in result.stderr
+    assert head_info(fork).head == new
+
+
+def test_push_over_size_cap_refused(host: GitHost, pushable, fork: Path):
+    clone, _ = pushable
+    before = head_info(fork).head
+    host.max_push = 20_000
+    Builder(clone).commit("main", {"besar.bin": os.urandom(200_000)}, "besar")
+    result = client("push", "origin", "main", cwd=clone)
+    assert result.returncode != 0 and "maximum allowed size" in result.stderr
+    assert head_info(fork).head == before
+
+
+def test_closing_response_early_kills_backend(fork: Path, tmp_path: Path):
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/git/forks/kota-x/simpeg.git/info/refs",
+               "QUERY_STRING": "service=git-upload-pack", "wsgi.input": io.BytesIO(b"")}
+    status, headers, body = http_backend_response(
+        environ, project_root=tmp_path, repo_relpath="forks/kota-x/simpeg.git",
+        remote_user=None, timeout=30)
+    assert status.startswith("200")
+    assert ("Content-Type", "application/x-git-upload-pack-advertisement") in headers
+    body.close()  # the client went away before reading anything
+    assert body.stream.proc.poll() is not None

@@ -1,0 +1,97 @@
+"""Deployment pages: record form, errors that keep the input, status changes, privacy, my region."""
+from __future__ import annotations
+
+import pytest
+
+from catalog.services import deployments
+from tests.deployment_world import source_repos, world, world_app, world_template  # noqa: F401
+
+
+@pytest.fixture
+def app(world_app):
+    return world_app
+
+
+FORM = {"app": "simanja", "status": "production", "environment": "production", "version": "v1.2.0",
+        "hosting": "pusat_data_daerah", "opd_units": "BKPSDM\nInspektorat", "note": "Catatan internal kota",
+        "url": "https://simanja.tanjungpinangkota.go.id", "fork_id": "", "go_live_on": "2024-07-01"}
+
+
+def test_adopter_records_through_the_form(client, world, login):
+    login(world.user("adopter", "21.72"))
+    page = client.get("/deployments").get_data(as_text=True)
+    assert "Catat pemakaian" in page and '<option value="simanja"' in page
+    r = client.post("/deployments", data=FORM)
+    assert r.status_code == 302
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Simanja di Kota Tanjung Pinang" in html and "BKPSDM, Inspektorat" in html and "Catatan internal kota" in html
+
+
+def test_form_errors_keep_what_was_typed(client, world, login):
+    login(world.user("adopter", "21.72"))
+    r = client.post("/deployments", data={**FORM, "version": "v1.9.9", "url": "ftp://x"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "v1.9.9" in html and "Gunakan alamat lengkap" in html
+    assert "BKPSDM\nInspektorat" in html and 'value="2024-07-01"' in html
+
+
+def test_forbidden_status_change_is_explained(client, world, login):
+    dep = world.deploy("21.72", "simanja", status="planned")
+    login(world.user("adopter", "21.72"))
+    r = client.post(f"/deployments/{dep.id}/status", data={"status": "production", "note": "langsung saja"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409 and "tidak dapat diubah menjadi" in html and "langsung saja" in html
+    assert client.post(f"/deployments/{dep.id}/status", data={"status": "installing"}).status_code == 302
+    assert deployments.get_deployment(dep.id).status == "installing"
+
+
+def test_anonymous_sees_the_fact_but_not_the_note(client, world):
+    dep = world.deploy("21.72", "simanja", note="Kata sandi ada di lemari", url="https://intra.example.go.id")
+    html = client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    assert "Simanja" in html and "Produksi" in html
+    assert "lemari" not in html and "intra.example" not in html
+    listing = client.get("/deployments?province=21").get_data(as_text=True)
+    assert "Kota Tanjung Pinang" in listing and "Catat pemakaian" not in listing
+
+
+def test_adopter_of_another_region_cannot_post(client, world, login):
+    dep = world.deploy("21.72", "simanja")
+    login(world.user("adopter", "14.71"))
+    assert client.post("/deployments", data={**FORM, "org": "21.72"}).status_code == 403  # a crafted org field
+    assert client.post(f"/deployments/{dep.id}/status", data={"status": "suspended"}).status_code == 403
+    assert client.get(f"/deployments/{dep.id}/edit").status_code == 403
+
+
+def test_edit_form_changes_version(client, world, login):
+    dep = world.deploy("21.72", "simanja")
+    login(world.user("adopter", "21.72"))
+    form = {**FORM, "version": "v1.0.0"}
+    form.pop("app"), form.pop("status")
+    assert client.post(f"/deployments/{dep.id}/edit", data=form).status_code == 302
+    html = client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    assert "tertinggal" in html and "2 rilis" in html and "Versi diubah" in html
+
+
+def test_publisher_confirms_from_the_page(client, world, login):
+    dep = world.deploy("21.72", "simanja")
+    login(world.user("publisher", "21"))
+    assert "Konfirmasi pemakaian" in client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    client.post(f"/deployments/{dep.id}/confirm", data={"note": "sudah dicek"})
+    assert deployments.get_deployment(dep.id).confirmed_role == "publisher"
+
+
+def test_my_region_lists_deployments_and_attention(client, world, login):
+    world.deploy("21.72", "srikandi", version="v2.0.0")
+    login(world.user("adopter", "21.72"))
+    html = client.get("/my/region").get_data(as_text=True)
+    assert "Aplikasi di Kota Tanjung Pinang" in html and "induk sudah merilis versi baru" in html
+    assert "Aplikasi di daerah saya" in html  # in the menu
+
+
+def test_pages_use_no_inline_script_or_style(client, world, login):
+    dep = world.deploy("21.72", "simanja")
+    login(world.user("adopter", "21.72"))
+    for path in ("/deployments", f"/deployments/{dep.id}", f"/deployments/{dep.id}/edit", "/my/region"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script" not in html and "style=" not in html and "<style" not in html, path
+        assert "css/reports.css" in html or path.endswith("/edit")

@@ -1,0 +1,142 @@
+"""Reports over HTTP: scope and permissions, the dashboard, CSV equal to the screen, evidence, audit."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from catalog.services import report_tables
+from tests.deployment_world import scenario, scenario_app, scenario_template, source_repos, world  # noqa: F401
+
+
+@pytest.fixture
+def app(scenario_app):
+    return scenario_app
+
+
+class _Tables(HTMLParser):
+    """Cell texts of every <table data-table=...> on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._key, self._row, self._cell = None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "data-table" in attrs:
+            self._key = attrs["data-table"]
+            self.tables[self._key] = []
+        elif self._key and tag == "tr":
+            self._row = []
+        elif self._row is not None and tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append(self._cell.strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[self._key].append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._key = None
+
+
+def _screen(html: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def _csv(body: bytes) -> list[list[str]]:
+    text = body.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_reuse_needs_an_auditor_token(client, world, token_for):
+    assert client.get("/api/v1/reports/reuse").status_code == 401
+    r = client.get("/api/v1/reports/reuse", headers=token_for(world.user("adopter", "21.72")))
+    assert r.status_code == 403 and r.json["error"] == "forbidden"
+
+
+def test_kepri_auditor_sees_tanjung_pinang_and_not_other_provinces(client, world, token_for):
+    body = client.get("/api/v1/reports/reuse", headers=token_for(world.user("auditor", "21"))).json
+    assert body["scope"]["province"]["code"] == "21"
+    regions = {r["org"]["code"]: r for r in body["regions"]}
+    assert {a["app"] for a in regions["21.72"]["apps"]} == {"simanja", "siap", "srikandi"}
+    assert "14.71" not in regions and "63.09" not in regions
+    simanja = next(a for a in body["apps"] if a["slug"] == "simanja")
+    assert simanja["deployments_by_status"]["production"] == 1 and simanja["publisher"]["code"] == "21"
+    assert simanja["confirmed"] == 1 and simanja["forks"] == 1
+    r = client.get("/api/v1/reports/reuse?province=14", headers=token_for(world.user("auditor", "21")))
+    assert r.status_code == 403
+
+
+def test_national_auditor_sees_everything(client, world, token_for):
+    body = client.get("/api/v1/reports/reuse", headers=token_for(world.user("auditor", "kemenpanrb"))).json
+    assert body["scope"]["province"] is None
+    assert {"21.72", "21.01", "14.71", "63.09"} <= {r["org"]["code"] for r in body["regions"]}
+
+
+def test_dashboard_renders_every_table_and_an_svg_chart(client, world, login):
+    login(world.user("auditor", "21"))
+    r = client.get("/reports")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Kepulauan Riau" in html and "<svg" in html
+    tables = _screen(html)
+    assert set(tables) == set(report_tables.TABLES)
+    assert {row[0] for row in tables["regions"][1:]} == {"21", "21.01", "21.02", "21.03", "21.04", "21.05", "21.71", "21.72"}
+    assert "<script" not in html and "style=" not in html
+
+
+def test_csv_matches_the_screen(client, world, login):
+    login(world.user("auditor", "21"))
+    screen = _screen(client.get("/reports").get_data(as_text=True))
+    for key in report_tables.TABLES:
+        r = client.get(f"/reports/tables/{key}.csv")
+        assert r.status_code == 200 and r.mimetype == "text/csv"
+        assert _csv(r.data) == screen[key], key
+    assert len(screen["regions"]) == 1 + 10 and len(screen["apps"]) == 1 + 3
+
+
+def test_dashboard_is_for_auditors_and_admins(client, world, login):
+    login(world.user("adopter", "21.72"))
+    assert client.get("/reports").status_code == 403
+    assert client.get("/reports/tables/apps.csv").status_code == 403
+
+
+def test_evidence_page_and_its_csv(client, world, login):
+    login(world.user("auditor", "21"))
+    r = client.get("/reports/evidence/21.72")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Bukti pemakaian" in html and "Dikonfirmasi penerbit" in html
+    rows = _csv(client.get("/reports/evidence/21.72.csv").data)
+    assert rows == _screen(html)["evidence"] and len(rows) == 1 + 3
+    assert client.get("/reports/evidence/63.09").status_code == 403
+
+
+def test_audit_page_and_checkpoint_download(client, world, login):
+    login(world.user("auditor", "21"))
+    html = client.get("/reports/audit?verify=1").get_data(as_text=True)
+    assert "Rantai utuh" in html and "deployment.create" in html
+    r = client.get("/reports/audit/checkpoint.json")
+    body = json.loads(r.data)
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    assert set(body) == {"seq", "hash", "at", "generated_at", "catalog_url", "checksum"}
+    assert client.get("/api/v1/audit/checkpoint").json["hash"] == body["hash"]
+
+
+def test_table_endpoint_matches_the_csv(client, world, token_for):
+    headers = token_for(world.user("auditor", "kemenpanrb"))
+    body = client.get("/api/v1/reports/tables/lagging", headers=headers).json
+    assert [row[:2] for row in body["rows"]] == [["Kota Pekanbaru", "Simanja"], ["Kota Tanjung Pinang", "Srikandi"]]
+    assert client.get("/api/v1/reports/tables/nope", headers=headers).status_code == 404

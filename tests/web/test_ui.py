@@ -1,0 +1,125 @@
+"""Pages through the test client: browsing, sign-in, the publisher form and the admin queue."""
+from __future__ import annotations
+
+from catalog.services import apps
+from tests.factories import app_payload
+
+
+def _published(make_user):
+    publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
+    apps.create_app(app_payload(), actor=publisher)
+    apps.submit_app("srikandi", actor=publisher)
+    apps.publish_app("srikandi", actor=admin)
+    return publisher, admin
+
+
+def test_home_shows_counts_and_search(client, make_user):
+    _published(make_user)
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="id">' in html
+    assert "514" in html and "Srikandi" in html and 'name="q"' in html
+
+
+def test_catalog_search_and_facets(client, make_user):
+    _published(make_user)
+    html = client.get("/apps?q=kearsipan").get_data(as_text=True)
+    assert "Srikandi" in html and "Manajemen dokumen" in html
+    html = client.get("/apps?q=zzzzqqq").get_data(as_text=True)
+    assert "Tidak ada aplikasi yang cocok" in html
+
+
+def test_catalog_long_query_gets_clear_message(client):
+    r = client.get("/apps", query_string={"q": "a" * 500})
+    assert r.status_code == 400 and "terlalu panjang" in r.get_data(as_text=True).lower()
+
+
+def test_app_page_sanitizes_markdown(client, make_user):
+    publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
+    apps.create_app(app_payload(description="**tebal** <script>alert(1)</script> [x](javascript:alert(1))"), actor=publisher)
+    html = client.get("/apps/srikandi", headers={}).get_data(as_text=True)
+    assert client.get("/apps/srikandi").status_code == 404  # draft hidden from anonymous
+    apps.submit_app("srikandi", actor=publisher)
+    apps.publish_app("srikandi", actor=admin)
+    html = client.get("/apps/srikandi").get_data(as_text=True)
+    assert "<strong>tebal</strong>" in html and "<script>alert" not in html and "javascript:" not in html
+
+
+def test_login_wrong_password_is_clear(client, make_user):
+    user = make_user("publisher", "21")
+    r = client.post("/login", data={"email": user.email, "password": "salah-sekali"})
+    assert r.status_code == 401 and "E-mail atau kata sandi salah" in r.get_data(as_text=True)
+    assert user.email in r.get_data(as_text=True)  # what was typed is kept
+
+
+def test_login_rejects_open_redirect(client, make_user, login):
+    user = make_user("publisher", "21")
+    r = client.post("/login", data={"email": user.email, "password": "kata-sandi-uji-123", "next": "//evil.example/x"})
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+
+
+def test_logout_invalidates_old_session_cookie(client, make_user, login):
+    user = make_user("publisher", "21")
+    login(user)
+    cookie = client.get_cookie("session").value
+    assert client.get("/my/apps").status_code == 200
+    client.post("/logout")
+    client.set_cookie("session", cookie)
+    assert client.get("/my/apps").status_code == 302  # back to the login page
+
+
+def test_publisher_registers_app_and_errors_keep_input(client, make_user, login):
+    publisher = make_user("publisher", "21")
+    login(publisher)
+    form = app_payload(features="Naskah dinas\nDisposisi", tags="kearsipan", platforms="web",
+                       maintenance_contacts="Tim Srikandi <srikandi@anri.go.id>", license="")
+    r = client.post("/apps/new", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "kode SPDX" in html and "Naskah dinas\nDisposisi" in html
+    form["license"] = "GPL-3.0-or-later"
+    r = client.post("/apps/new", data=form)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/apps/srikandi")
+    app = apps.get_app("srikandi", publisher)
+    assert app.features == ["Naskah dinas", "Disposisi"] and app.maintenance_contacts[0]["email"] == "srikandi@anri.go.id"
+
+
+def test_admin_review_publish_and_return(client, make_user, login):
+    publisher = make_user("publisher", "21")
+    apps.create_app(app_payload(), actor=publisher)
+    apps.submit_app("srikandi", actor=publisher)
+    apps.create_app(app_payload(name="Simanja"), actor=publisher)
+    apps.submit_app("simanja", actor=publisher)
+    login(make_user("admin", "komdigi"))
+    html = client.get("/admin/review").get_data(as_text=True)
+    assert "Srikandi" in html and "Simanja" in html
+    assert client.post("/admin/review/srikandi/publish").status_code == 302
+    client.post("/admin/review/simanja/return", data={"note": ""})
+    assert apps.get_app("simanja", publisher).state == "submitted"
+    client.post("/admin/review/simanja/return", data={"note": "Tambahkan kontak."})
+    assert apps.get_app("simanja", publisher).state == "returned"
+    assert apps.get_app("srikandi").state == "published"
+
+
+def test_review_queue_forbidden_for_publisher(client, make_user, login):
+    login(make_user("publisher", "21"))
+    r = client.get("/admin/review")
+    assert r.status_code == 403 and "Hanya admin" in r.get_data(as_text=True)
+
+
+def test_token_page_shows_token_once(client, make_user, login):
+    login(make_user("adopter", "21.72"))
+    r = client.post("/account/tokens", data={"label": "laptop kantor"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 201 and "kbp_" in html
+    listing = client.get("/account/tokens").get_data(as_text=True)
+    assert "laptop kantor" in listing and listing.count("kbp_") == 1  # only the prefix
+
+
+def test_security_headers(client):
+    r = client.get("/")
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_english_when_browser_asks(client):
+    html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
