@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import App, Proposal, ProposalStatus, User
-from ..models.types import utcnow
+from ..models.types import MAX_DB_ID, utcnow
 from . import apps, audit, imports, notifications
 from .app_fields import EDITABLE
 from .errors import Conflict, NotFound, ValidationFailed, require
@@ -94,19 +94,26 @@ def get_proposal(proposal_id: int, actor: Optional[User]) -> Proposal:
 
 
 def _get(proposal_id: int, actor: Optional[User]) -> Proposal:
-    proposal = db.session.get(Proposal, proposal_id)
+    proposal = db.session.get(Proposal, proposal_id) if 0 < proposal_id <= MAX_DB_ID else None
     if proposal is None or not can_edit_app(actor, proposal.app):
         raise NotFound(_("Usulan perubahan tidak ditemukan."))
     return proposal
 
 
-def proposals_for_app(slug: str, *, actor: Optional[User], limit: int = 10) -> tuple[App, list[Proposal]]:
+def proposals_for_app(slug: str, *, actor: Optional[User], limit: int = 10,
+                      page: int = 1) -> tuple[App, list[Proposal]]:
     """Pending proposals first, then the latest decided ones. Raises NotFound, PermissionDenied."""
     app = apps.get_app(slug, actor)
     require(can_edit_app(actor, app), _("Hanya penerbit aplikasi ini yang dapat meninjau usulan perubahan."))
     stmt = (db.select(Proposal).where(Proposal.app_id == app.id)
-            .order_by((Proposal.status == ProposalStatus.PENDING.value).desc(), Proposal.id.desc()).limit(limit))
+            .order_by((Proposal.status == ProposalStatus.PENDING.value).desc(), Proposal.id.desc())
+            .limit(limit).offset((page - 1) * limit))
     return app, list(db.session.execute(stmt).scalars())
+
+
+def proposal_count(app_id: int) -> int:
+    stmt = db.select(db.func.count(Proposal.id)).where(Proposal.app_id == app_id)
+    return db.session.execute(stmt).scalar_one()
 
 
 def pending_count(app_id: int) -> int:

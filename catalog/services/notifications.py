@@ -237,7 +237,7 @@ def mark_read(user: User, ids: Optional[Iterable[int]] = None) -> int:
     begin_write()
     stmt = db.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if ids is not None:
-        stmt = stmt.where(Notification.id.in_(list(ids)))
+        stmt = stmt.where(Notification.id.in_([i for i in ids if 0 < i <= MAX_DB_ID]))
     changed = db.session.execute(stmt.values(read_at=utcnow())).rowcount
     db.session.commit()
     return changed or 0

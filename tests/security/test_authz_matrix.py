@@ -135,6 +135,13 @@ RULES = {
                                      json=True)],
     "api.api_report_reuse": [R("GET", "/api/v1/reports/reuse", AUDITORS)],
     "api.api_report_table": [R("GET", "/api/v1/reports/tables/apps", AUDITORS)],
+    "api.notification_list": [R("GET", "/api/v1/notifications", SIGNED_IN)],
+    "api.notification_read_all": [R("POST", "/api/v1/notifications/read", SIGNED_IN, json=True)],
+    "api.notification_read": [R("POST", "/api/v1/notifications/{notification}/read", ("pub_own",), json=True)],
+    "api.proposal_list": [R("GET", "/api/v1/apps/simanja/proposals", PUBLISHER_OWN)],
+    "api.proposal_detail": [R("GET", "/api/v1/proposals/{proposal}", PUBLISHER_OWN)],
+    "api.proposal_accept": [R("POST", "/api/v1/proposals/{proposal}/accept", PUBLISHER_OWN, json=True)],
+    "api.proposal_reject": [R("POST", "/api/v1/proposals/{proposal}/reject", PUBLISHER_OWN, json=True)],
     # git over HTTP: anyone clones; only the owning region's adopters (and admins) push; mirrors are read-only
     "git.git_http": [R("GET", "/git/kota-tanjung-pinang/simanja.git/info/refs?service=git-upload-pack", EVERYONE),
                      R("GET", "/git/kota-tanjung-pinang/simanja.git/info/refs?service=git-receive-pack", ADOPTERS_OWN),

@@ -7,7 +7,7 @@ from flask import request
 
 from ...services import browse, deployment_vocab as dv, report_tables, vocab
 from . import bp
-from .openapi_schemas import INT, SCHEMAS, STR, ref
+from .openapi_schemas import INT, SCHEMAS, STR, STRS, ref
 
 JSON = "application/json"
 ERRORS = {400: "Permintaan tidak dapat diproses.", 401: "Token tidak ada, tidak valid atau dicabut.",
@@ -17,6 +17,7 @@ SLUG = {"name": "slug", "in": "path", "required": True, "example": "simanja",
         "schema": {"type": "string", "maxLength": 64}}
 ID = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}  # unknown ids answer 404
 FORK_ID = {"name": "fork_id", "in": "path", "required": True, "example": 1, "schema": ID}
+PROPOSAL_ID = {"name": "proposal_id", "in": "path", "required": True, "example": 1, "schema": ID}
 DEPLOYMENT_ID = {"name": "deployment_id", "in": "path", "required": True, "example": 1, "schema": ID}
 PAGE = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000}},
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]
@@ -144,6 +145,29 @@ def paths() -> dict[str, Any]:
                 "per_page": INT, "generated_at": STR}}, tag="exports")},
         "/export/apps.csv": {"get": op("Seluruh katalog terbit (CSV, UTF-8, baris judul)", 200, TEXT,
                                        media="text/csv", tag="exports")},
+        "/notifications": {"get": op("Pemberitahuan pemilik token (`unread=1`: yang belum dibaca)", 200, {
+            **listing("Notification"), "required": ["items", "total", "page", "per_page", "unread"],
+            "properties": {**listing("Notification")["properties"], "unread": INT}}, 422, auth=True,
+            params=[q("unread", {"enum": ["0", "1", "true", "false"]}), *PAGE], tag="notifications")},
+        "/notifications/read": {"post": op("Tandai sudah dibaca: semua, atau `ids`", 200, {
+            "type": "object", "required": ["marked"], "properties": {"marked": INT}}, 422, auth=True,
+            request_body=body({"type": "object", "properties": {"ids": {"type": "array", "items": INT}}},
+                              required=False), tag="notifications")},
+        "/notifications/{notification_id}/read": {"post": op(
+            "Tandai satu pemberitahuan sudah dibaca", 200, ref("Notification"), 404, auth=True,
+            params=[{**FORK_ID, "name": "notification_id"}], tag="notifications")},
+        "/apps/{slug}/proposals": {"get": op("Usulan perubahan dari publiccode.yml (penerbit)", 200,
+                                             listing("Proposal"), 403, 404, 422, params=[SLUG, *PAGE],
+                                             auth=True, tag="publiccode")},
+        "/proposals/{proposal_id}": {"get": op("Satu usulan perubahan", 200, ref("Proposal"), 404, auth=True,
+                                               params=[PROPOSAL_ID], tag="publiccode")},
+        "/proposals/{proposal_id}/accept": {"post": op(
+            "Terapkan usulan (`fields`: isian yang dipilih, semua bila kosong)", 200, ref("Proposal"),
+            404, 409, 422, auth=True, params=[PROPOSAL_ID], tag="publiccode",
+            request_body=body({"type": "object", "properties": {"fields": STRS}}, required=False))},
+        "/proposals/{proposal_id}/reject": {"post": op("Tolak usulan; entri tetap", 200, ref("Proposal"),
+                                                       404, 409, 422, auth=True, params=[PROPOSAL_ID],
+                                                       tag="publiccode", request_body=NOTE)},
         "/openapi.json": {"get": op("Dokumen ini", 200, {"type": "object"}, tag="meta")},
     }
 

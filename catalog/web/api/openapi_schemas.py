@@ -116,4 +116,11 @@ SCHEMAS: dict[str, Any] = {
     "DeploymentPatch": obj({k: v for k, v in DEPLOYMENT_BODY["properties"].items()
                             if k not in ("org", "app", "status")}, required=()),
     "CatalogItem": CATALOG_ITEM, "AuditEvent": AUDIT_EVENT,
+    "Notification": obj({"id": INT, "kind": STR, "title": STR, "body": STR, "link": STR, "created_at": STR,
+                         "read_at": NSTR}),
+    "Proposal": obj({"id": INT, "app": STR, "status": {"enum": ["pending", "accepted", "rejected", "superseded"]},
+                     "source_head": NSTR, "changes": {"type": "array", "items": obj(
+                         {"field": STR, "current": {}, "proposed": {}})},
+                     "errors": {"type": "array"}, "warnings": {"type": "array"}, "created_at": STR,
+                     "decided_at": NSTR, "decision_note": STR}),
 }
