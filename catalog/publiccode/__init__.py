@@ -1,4 +1,9 @@
-"""publiccode.yml for the catalog: parse, validate, map to app fields, export (no Flask/DB)."""
+"""publiccode.yml for the catalog: parse, validate, map to app fields, export (no DB).
+
+Problem messages are Flask-Babel `gettext` calls, made when an issue is created: in a request
+they are in its language, in the worker (app context, no request) Indonesian, and without any
+app context the untranslated Indonesian text. `Issue.message` is always a plain `str`.
+"""
 from __future__ import annotations
 
 from .export import ExportEntry, ExportError, to_publiccode

@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from catalog.services import vocab as catalog_vocab
 
 from . import vocab
 from .types import Report, item
 
-MISSING = "Kunci ini wajib diisi."
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*"
                       r"[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
@@ -24,6 +25,11 @@ BCP47_RE = re.compile(
 )
 
 
+def missing() -> str:
+    """The message for a required key that is absent, in the current language."""
+    return _("Kunci ini wajib diisi.")
+
+
 def present(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
@@ -32,10 +38,10 @@ def text(value: Any, path: str, r: Report, *, required: bool = False) -> str | N
     """The value if it is non-empty text; reports missing or non-text values."""
     if not present(value):
         if required:
-            r.error(path, MISSING)
+            r.error(path, missing())
         return None
     if not isinstance(value, str):
-        r.error(path, "Harus berupa teks (gunakan tanda kutip bila perlu).")
+        r.error(path, _("Harus berupa teks (gunakan tanda kutip bila perlu)."))
         return None
     return value
 
@@ -43,10 +49,10 @@ def text(value: Any, path: str, r: Report, *, required: bool = False) -> str | N
 def mapping(value: Any, path: str, r: Report, *, required: bool = False) -> dict | None:
     if value is None:
         if required:
-            r.error(path, MISSING)
+            r.error(path, missing())
         return None
     if not isinstance(value, dict):
-        r.error(path, "Harus berupa pemetaan (kunci: nilai).")
+        r.error(path, _("Harus berupa pemetaan (kunci: nilai)."))
         return None
     return value
 
@@ -56,15 +62,15 @@ def listing(value: Any, path: str, r: Report, *, required: bool = False,
     """A list (a lone string too when `scalar_ok`); reports missing, empty or wrong types."""
     if value is None:
         if required:
-            r.error(path, MISSING)
+            r.error(path, missing())
         return None
     if scalar_ok and isinstance(value, str):
         return [value]
     if not isinstance(value, list):
-        r.error(path, "Harus berupa daftar.")
+        r.error(path, _("Harus berupa daftar."))
         return None
     if required and not value:
-        r.error(path, "Daftar ini tidak boleh kosong.")
+        r.error(path, _("Daftar ini tidak boleh kosong."))
         return None
     return value
 
@@ -86,18 +92,19 @@ def texts(value: Any, path: str, r: Report, **kw: Any) -> list[tuple[str, str]]:
 def url_problem(value: str, *, relative_ok: bool = False) -> tuple[str | None, bool]:
     """(error message or None, whether to warn that it is plain http)."""
     if any(ord(c) < 33 for c in value):
-        return "Alamat tidak boleh berisi spasi atau karakter kendali.", False
+        return _("Alamat tidak boleh berisi spasi atau karakter kendali."), False
     parts = urlsplit(value)
     if relative_ok and not parts.scheme and not parts.netloc:
         if value.startswith("/") or ".." in value.split("/"):
-            return ("Gunakan jalur relatif dari akar repositori (tanpa '/' di depan atau '..').",
+            return (_("Gunakan jalur relatif dari akar repositori (tanpa '/' di depan atau '..')."),
                     False)
         return None, False
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        extra = " atau jalur relatif" if relative_ok else ""
-        return f"Gunakan alamat lengkap yang diawali https://{extra}.", False
+        if relative_ok:
+            return _("Gunakan alamat lengkap yang diawali https:// atau jalur relatif."), False
+        return _("Gunakan alamat lengkap yang diawali https://."), False
     if parts.username or parts.password:
-        return "Jangan cantumkan nama pengguna atau kata sandi di alamat.", False
+        return _("Jangan cantumkan nama pengguna atau kata sandi di alamat."), False
     return None, parts.scheme == "http"
 
 
@@ -111,7 +118,7 @@ def url(value: Any, path: str, r: Report, *, required: bool = False,
         r.error(path, problem)
         return None
     if plain_http:
-        r.warn(path, "Sebaiknya gunakan https://.")
+        r.warn(path, _("Sebaiknya gunakan https://."))
     return s
 
 
@@ -124,33 +131,34 @@ def date_value(value: Any, path: str, r: Report, *, required: bool = False) -> d
             return date.fromisoformat(s)
     except ValueError:
         pass
-    r.error(path, "Tanggal harus berformat TTTT-BB-HH dan benar-benar ada, misalnya 2026-12-31.")
+    r.error(path, _("Tanggal harus berformat TTTT-BB-HH dan benar-benar ada, misalnya 2026-12-31."))
     return None
 
 
 def email(value: Any, path: str, r: Report) -> None:
     s = text(value, path, r)
     if s is not None and not EMAIL_RE.match(s):
-        r.error(path, "Alamat surel tidak valid.")
+        r.error(path, _("Alamat surel tidak valid."))
 
 
 def uri(value: Any, path: str, r: Report, *, required: bool = False) -> None:
     s = text(value, path, r, required=required)
     if s is not None and not URI_RE.match(s):
-        r.error(path, "Harus berupa URI, misalnya https://... atau urn:...")
+        r.error(path, _("Harus berupa URI, misalnya https://... atau urn:..."))
 
 
 def language(tag: Any, path: str, r: Report) -> str | None:
     """Primary language subtag of a valid BCP 47 tag (legacy ISO 639-2 codes warn)."""
     if not isinstance(tag, str) or not (m := BCP47_RE.match(tag)):
-        r.error(path, "Kode bahasa harus mengikuti BCP 47, misalnya 'id', 'en' atau 'jv'.")
+        r.error(path, _("Kode bahasa harus mengikuti BCP 47, misalnya 'id', 'en' atau 'jv'."))
         return None
     primary = m.group("lang").lower()
     if primary in vocab.LANG_LEGACY:
-        r.warn(path, f"Kode bahasa tiga huruf lama; BCP 47 memakai '{vocab.LANG_LEGACY[primary]}'.")
+        r.warn(path, _("Kode bahasa tiga huruf lama; BCP 47 memakai '%(code)s'.",
+                       code=vocab.LANG_LEGACY[primary]))
         return vocab.LANG_LEGACY[primary]
     if primary not in vocab.LANG_2 and primary not in vocab.LANG_3:
-        r.error(path, f"Kode bahasa '{primary}' tidak dikenal.")
+        r.error(path, _("Kode bahasa '%(code)s' tidak dikenal.", code=primary))
         return None
     return primary
 
@@ -182,11 +190,12 @@ def licence(value: Any, path: str, r: Report) -> None:
         return
     canonical, replaced = spdx(s)
     if canonical is None:
-        r.error(path, "Isi dengan ekspresi lisensi SPDX, misalnya GPL-3.0-or-later atau MIT.")
+        r.error(path, _("Isi dengan ekspresi lisensi SPDX, misalnya GPL-3.0-or-later atau MIT."))
     elif replaced:
-        r.warn(path, f"ID SPDX usang ({', '.join(replaced)}); tulis '{canonical}'.")
+        r.warn(path, _("ID SPDX usang (%(ids)s); tulis '%(licence)s'.", ids=", ".join(replaced),
+                       licence=canonical))
     elif canonical != s.strip():
-        r.warn(path, f"Tulis lisensi sesuai ejaan SPDX: '{canonical}'.")
+        r.warn(path, _("Tulis lisensi sesuai ejaan SPDX: '%(licence)s'.", licence=canonical))
 
 
 def choice(value: Any, options: tuple[str, ...], path: str, r: Report, *,
@@ -195,6 +204,7 @@ def choice(value: Any, options: tuple[str, ...], path: str, r: Report, *,
     if s is None:
         return None
     if s not in options:
-        r.error(path, f"Nilai '{s}' tidak dikenal; pilih salah satu: {', '.join(options)}.")
+        r.error(path, _("Nilai '%(value)s' tidak dikenal; pilih salah satu: %(options)s.", value=s,
+                        options=", ".join(options)))
         return None
     return s

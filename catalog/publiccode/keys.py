@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
+
 from . import vocab
 from .types import Report, child, item
 
@@ -24,7 +26,7 @@ def _walk(value: Any, schema: Any, path: str, pattern: str, version: vocab.Versi
         return  # leaves and type mismatches are the value checks' business
     for key, sub in value.items():
         if not isinstance(key, str):
-            r.error(child(path, str(key)), "Kunci harus berupa teks.")
+            r.error(child(path, str(key)), _("Kunci harus berupa teks."))
             continue
         key_path = child(path, key)
         if "*" in schema:
@@ -37,16 +39,16 @@ def _walk(value: Any, schema: Any, path: str, pattern: str, version: vocab.Versi
         _deprecated(key_pattern, key_path, version, r)
         since = vocab.SINCE.get(key_pattern)
         if since and version < since:
-            r.warn(key_path, f"Kunci ini baru ada sejak versi {since[0]}.{since[1]}; "
-                             f"naikkan publiccodeYmlVersion.")
+            r.warn(key_path, _("Kunci ini baru ada sejak versi %(version)s; naikkan "
+                               "publiccodeYmlVersion.", version=f"{since[0]}.{since[1]}"))
         _walk(sub, schema[key], key_path, key_pattern, version, r)
 
 
 def _unknown(key: str, path: str, pattern: str, r: Report) -> None:
     if not pattern and _COUNTRY_RE.match(key):
-        r.warn(path, "Bagian khusus negara ini tidak dikenal dan diabaikan.")
+        r.warn(path, _("Bagian khusus negara ini tidak dikenal dan diabaikan."))
     else:
-        r.warn(path, "Kunci tidak dikenal dalam standar publiccode.yml dan diabaikan.")
+        r.warn(path, _("Kunci tidak dikenal dalam standar publiccode.yml dan diabaikan."))
 
 
 def _deprecated(pattern: str, path: str, version: vocab.Version, r: Report) -> None:
@@ -54,4 +56,4 @@ def _deprecated(pattern: str, path: str, version: vocab.Version, r: Report) -> N
         pattern = "IT"  # the whole country section is deprecated from 0.7, whatever its case
     found = vocab.DEPRECATED.get(pattern)
     if found and version >= found[0]:
-        r.warn(path, found[1])
+        r.warn(path, _(found[1]))  # marked with N_ in vocab, translated here

@@ -5,6 +5,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from catalog.services import app_fields
 from catalog.services import vocab as catalog_vocab
 
@@ -23,8 +25,9 @@ def to_entry_fields(doc: dict) -> tuple[dict[str, Any], dict[str, Any], list[Iss
     first = next(iter(desc), None)
     short_lang = id_lang or first
     if short_lang is not None and short_lang != id_lang:
-        warnings.append(Issue(f"description.{short_lang}", "Tidak ada deskripsi berbahasa "
-                              f"Indonesia (`id`); deskripsi singkat diambil dari '{short_lang}'."))
+        warnings.append(Issue(f"description.{short_lang}", _(
+            "Tidak ada deskripsi berbahasa Indonesia (`id`); deskripsi singkat diambil dari "
+            "'%(language)s'.", language=short_lang)))
     maint = _section(doc, "maintenance")
     mtype = maint.get("type") if maint.get("type") in catalog_vocab.MAINTENANCE_TYPES else "none"
     contractor = _contractor(maint, mtype, warnings)
@@ -138,14 +141,14 @@ def _slug(url: str, name: str) -> str:
 def _category(categories: list[str], warnings: list[Issue]) -> str:
     known = [c for c in categories if c in catalog_vocab.CATEGORIES]
     if not known:
-        warnings.append(Issue("categories", "Tidak ada kategori yang dikenal katalog; pilih "
-                                            "kategori secara manual."))
+        warnings.append(Issue("categories", _("Tidak ada kategori yang dikenal katalog; pilih "
+                                              "kategori secara manual.")))
     return known[0] if known else ""
 
 
 def _software_type(value: Any, warnings: list[Issue]) -> str:
     if value == "standalone":
-        warnings.append(Issue("softwareType", "'standalone' dipetakan ke 'standalone/other'."))
+        warnings.append(Issue("softwareType", _("'standalone' dipetakan ke 'standalone/other'.")))
         return "standalone/other"
     return _str(value)
 
@@ -159,7 +162,8 @@ def _platforms(value: Any, warnings: list[Issue]) -> list[str]:
             out.append(name)
         else:
             path = item("platforms", i) if isinstance(value, list) else "platforms"
-            warnings.append(Issue(path, f"Platform '{raw}' tidak dikenal katalog dan diabaikan."))
+            warnings.append(Issue(path, _("Platform '%(platform)s' tidak dikenal katalog dan "
+                                          "diabaikan.", platform=raw)))
     return list(dict.fromkeys(out))
 
 
@@ -174,8 +178,8 @@ def _contractor(maint: dict, mtype: str, warnings: list[Issue]) -> tuple[str, da
     if mtype != "contract" or not contractors:
         return "", None
     if len(contractors) > 1:
-        warnings.append(Issue("maintenance.contractors", "Katalog hanya menyimpan penyedia "
-                                                         "pertama; yang lain diabaikan."))
+        warnings.append(Issue("maintenance.contractors", _("Katalog hanya menyimpan penyedia "
+                                                           "pertama; yang lain diabaikan.")))
     until = _str(contractors[0].get("until"))
     try:
         end = date.fromisoformat(until) if until else None

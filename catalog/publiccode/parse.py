@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import DuplicateKeyError, SafeConstructor
@@ -20,7 +21,8 @@ ALLOWED_TAGS = frozenset({None, "!"} | {_CORE + t for t in ("str", "int", "float
 
 
 class _Refused(Exception):
-    """The document uses a YAML feature we do not accept; carries the Indonesian message."""
+    """The document uses a YAML feature we do not accept; carries the message, already
+    translated, without the final full stop (the position, if known, goes before it)."""
 
     def __init__(self, message: str, mark: Any = None) -> None:
         super().__init__(message)
@@ -50,20 +52,21 @@ class _GuardedComposer(Composer):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
         if isinstance(event, AliasEvent):
-            raise _Refused("Alias YAML (*nama) tidak diizinkan; tulis nilainya secara langsung",
-                           event.start_mark)
+            raise _Refused(_("Alias YAML (*nama) tidak diizinkan; tulis nilainya secara "
+                             "langsung"), event.start_mark)
         if getattr(event, "tag", None) not in ALLOWED_TAGS:
             tag = str(event.tag).replace(_CORE, "!!")
-            raise _Refused(f"Tag YAML {tag} tidak diizinkan", event.start_mark)
+            raise _Refused(_("Tag YAML %(tag)s tidak diizinkan", tag=tag), event.start_mark)
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise _Refused(f"Dokumen berisi terlalu banyak elemen: lebih dari {MAX_NODES}")
+            raise _Refused(_("Dokumen berisi terlalu banyak elemen: lebih dari %(max)s",
+                             max=MAX_NODES))
         nested = isinstance(event, CollectionStartEvent)
         if nested:
             self._depth += 1
             if self._depth > MAX_DEPTH:
-                raise _Refused(f"Struktur terlalu dalam: lebih dari {MAX_DEPTH} tingkat",
-                               event.start_mark)
+                raise _Refused(_("Struktur terlalu dalam: lebih dari %(max)s tingkat",
+                                 max=MAX_DEPTH), event.start_mark)
         try:
             return super().compose_node(parent, index)
         finally:
@@ -82,32 +85,32 @@ _TextDates.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.constr
 def _where(mark: Any) -> str:
     if mark is None or getattr(mark, "line", None) is None:
         return ""
-    return f" (baris {mark.line + 1}, kolom {mark.column + 1})"
+    return _(" (baris %(line)s, kolom %(column)s)", line=mark.line + 1, column=mark.column + 1)
 
 
 def _yaml_error_message(exc: YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     problem = str(getattr(exc, "problem", "") or "")
     if isinstance(exc, DuplicateKeyError):
-        return "Kunci yang sama ditulis dua kali dalam satu pemetaan" + _where(mark) + "."
+        return _("Kunci yang sama ditulis dua kali dalam satu pemetaan") + _where(mark) + "."
     if "expected a single document" in str(exc):
-        return "Berkas hanya boleh berisi satu dokumen YAML (hapus pemisah '---' tambahan)."
+        return _("Berkas hanya boleh berisi satu dokumen YAML (hapus pemisah '---' tambahan).")
     if "'\\t'" in problem:
-        return "Karakter tab tidak boleh dipakai untuk indentasi YAML" + _where(mark) + "."
-    return "Sintaks YAML tidak valid" + _where(mark) + "."
+        return _("Karakter tab tidak boleh dipakai untuk indentasi YAML") + _where(mark) + "."
+    return _("Sintaks YAML tidak valid") + _where(mark) + "."
 
 
 def _decode(text: str | bytes) -> tuple[str | None, Issue | None]:
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     if len(raw) > MAX_BYTES:
-        return None, Issue("", f"Berkas terlalu besar ({len(raw) // 1024} KiB); "
-                               f"batasnya {MAX_BYTES // 1024} KiB.")
+        return None, Issue("", _("Berkas terlalu besar (%(size)s KiB); batasnya %(max)s KiB.",
+                                 size=len(raw) // 1024, max=MAX_BYTES // 1024))
     if isinstance(text, str):
         return text.lstrip("\ufeff"), None
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError:
-        return None, Issue("", "Berkas harus berenkode UTF-8.")
+        return None, Issue("", _("Berkas harus berenkode UTF-8."))
 
 
 def parse(text: str | bytes) -> ParseResult:
@@ -127,12 +130,13 @@ def parse(text: str | bytes) -> ParseResult:
         return ParseResult(None, [Issue("", _yaml_error_message(exc))], [])
     except (TypeError, ValueError, RecursionError):
         # e.g. a mapping used as a key, or an out-of-range date like 2024-02-30 unquoted.
-        return ParseResult(None, [Issue("", "Isi YAML tidak dapat dibaca sebagai data.")], [])
+        return ParseResult(None, [Issue("", _("Isi YAML tidak dapat dibaca sebagai data."))], [])
     if getattr(yaml.composer, "yaml_1_1", False):
-        warnings.append(Issue("", "YAML 1.1 sudah usang untuk publiccode.yml; gunakan YAML 1.2."))
+        warnings.append(Issue("", _("YAML 1.1 sudah usang untuk publiccode.yml; gunakan "
+                                    "YAML 1.2.")))
     if doc is None:
-        return ParseResult(None, [Issue("", "Berkas kosong.")], warnings)
+        return ParseResult(None, [Issue("", _("Berkas kosong."))], warnings)
     if not isinstance(doc, dict):
-        return ParseResult(None, [Issue("", "Isi berkas harus berupa pemetaan (kunci: nilai) "
-                                            "di tingkat teratas.")], warnings)
+        return ParseResult(None, [Issue("", _("Isi berkas harus berupa pemetaan (kunci: nilai) "
+                                              "di tingkat teratas."))], warnings)
     return ParseResult(doc, [], warnings)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
+
 from catalog.services import vocab as catalog_vocab
 
 from . import checks, vocab
@@ -15,7 +17,7 @@ _COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
 def legal(value: Any, r: Report) -> None:
     section = checks.mapping(value, "legal", r)
     if value is None:
-        r.error("legal.license", checks.MISSING)
+        r.error("legal.license", checks.missing())
     if section is None:
         return
     checks.licence(section.get("license"), "legal.license", r)
@@ -27,17 +29,17 @@ def maintenance(value: Any, r: Report) -> None:
     """The type decides: contractors only with `contract`, contacts with internal/community."""
     section = checks.mapping(value, "maintenance", r)
     if value is None:
-        r.error("maintenance.type", checks.MISSING)
+        r.error("maintenance.type", checks.missing())
     if section is None:
         return
     kind = checks.choice(section.get("type"), catalog_vocab.MAINTENANCE_TYPES, "maintenance.type",
                          r, required=True)
     contractors, contacts = section.get("contractors"), section.get("contacts")
     if kind == "contract" and not checks.present(contractors):
-        r.error("maintenance.contractors", "Wajib diisi untuk pemeliharaan dengan kontrak "
-                                           "(`type: contract`).")
+        r.error("maintenance.contractors", _("Wajib diisi untuk pemeliharaan dengan kontrak "
+                                             "(`type: contract`)."))
     elif kind not in (None, "contract") and contractors is not None:
-        r.error("maintenance.contractors", "Penyedia hanya boleh diisi bila `type: contract`.")
+        r.error("maintenance.contractors", _("Penyedia hanya boleh diisi bila `type: contract`."))
     elif contractors is not None:
         for path, c in _objects(contractors, "maintenance.contractors", r):
             checks.text(c.get("name"), child(path, "name"), r, required=True)
@@ -45,14 +47,15 @@ def maintenance(value: Any, r: Report) -> None:
             checks.email(c.get("email"), child(path, "email"), r)
             checks.url(c.get("website"), child(path, "website"), r)
     if kind in ("internal", "community") and not checks.present(contacts):
-        r.error("maintenance.contacts", f"Isi minimal satu kontak pemelihara untuk `type: {kind}`.")
+        r.error("maintenance.contacts", _("Isi minimal satu kontak pemelihara untuk "
+                                          "`type: %(type)s`.", type=kind))
     elif contacts is not None:
         for path, c in _objects(contacts, "maintenance.contacts", r):
             checks.text(c.get("name"), child(path, "name"), r, required=True)
             checks.email(c.get("email"), child(path, "email"), r)
             if isinstance(c.get("phone"), (int, float)):
-                r.error(child(path, "phone"), "Nomor telepon harus ditulis sebagai teks "
-                                              "bertanda kutip, misalnya \"+62 771 123456\".")
+                r.error(child(path, "phone"), _("Nomor telepon harus ditulis sebagai teks "
+                                                "bertanda kutip, misalnya \"+62 771 123456\"."))
             else:
                 checks.text(c.get("phone"), child(path, "phone"), r)
             checks.text(c.get("affiliation"), child(path, "affiliation"), r)
@@ -65,10 +68,10 @@ def localisation(value: Any, r: Report) -> None:
     section = section or {}
     ready = section.get("localisationReady")
     if ready is None:
-        r.error("localisation.localisationReady", checks.MISSING)
+        r.error("localisation.localisationReady", checks.missing())
     elif not isinstance(ready, bool):
-        r.error("localisation.localisationReady", "Harus true atau false (di YAML 1.2, 'yes' dan "
-                                                  "'no' adalah teks).")
+        r.error("localisation.localisationReady", _("Harus true atau false (di YAML 1.2, 'yes' "
+                                                    "dan 'no' adalah teks)."))
     path = "localisation.availableLanguages"
     for p, lang in checks.texts(section.get("availableLanguages"), path, r, required=True):
         checks.language(lang, p, r)
@@ -84,11 +87,11 @@ def depends_on(value: Any, r: Report) -> None:
             for field in ("version", "versionMin", "versionMax"):
                 v = dep.get(field)
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
-                    r.warn(child(path, field), "Tulis versi sebagai teks bertanda kutip.")
+                    r.warn(child(path, field), _("Tulis versi sebagai teks bertanda kutip."))
                 else:
                     checks.text(v, child(path, field), r)
             if "optional" in dep and not isinstance(dep["optional"], bool):
-                r.error(child(path, "optional"), "Harus true atau false.")
+                r.error(child(path, "optional"), _("Harus true atau false."))
 
 
 def audience(value: Any, version: vocab.Version, r: Report) -> None:
@@ -97,13 +100,15 @@ def audience(value: Any, version: vocab.Version, r: Report) -> None:
         return
     for p, scope in checks.texts(section.get("scope"), "intendedAudience.scope", r):
         if scope not in vocab.SCOPES:
-            r.error(p, f"Cakupan '{scope}' tidak ada dalam daftar scope publiccode.yml.")
+            r.error(p, _("Cakupan '%(scope)s' tidak ada dalam daftar scope publiccode.yml.",
+                         scope=scope))
     for key in ("countries", "unsupportedCountries"):
         for p, code in checks.texts(section.get(key), child("intendedAudience", key), r):
             if not _COUNTRY_RE.match(code):
-                r.error(p, "Gunakan kode negara ISO 3166-1 alfa-2, misalnya ID.")
+                r.error(p, _("Gunakan kode negara ISO 3166-1 alfa-2, misalnya ID."))
             elif code.islower() and version >= (0, 5):
-                r.warn(p, f"Kode negara huruf kecil sudah usang; tulis '{code.upper()}'.")
+                r.warn(p, _("Kode negara huruf kecil sudah usang; tulis '%(code)s'.",
+                            code=code.upper()))
 
 
 def organisations(doc: dict, r: Report) -> None:
@@ -130,8 +135,8 @@ def supports(value: Any, r: Report) -> None:
             continue
         if ident.startswith("alias:"):
             if ident[6:] not in vocab.SUPPORTS_ALIASES:
-                r.error(child(path, "id"), f"Alias tidak dikenal; pilih salah satu: "
-                                           f"{', '.join(vocab.SUPPORTS_ALIASES)}.")
+                r.error(child(path, "id"), _("Alias tidak dikenal; pilih salah satu: %(options)s.",
+                                             options=", ".join(vocab.SUPPORTS_ALIASES)))
         else:
             checks.uri(ident, child(path, "id"), r)
 

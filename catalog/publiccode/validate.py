@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
+
 from catalog.services import vocab as catalog_vocab
 
 from . import checks, sections, vocab
@@ -20,7 +22,7 @@ def validate(doc: Any) -> tuple[list[Issue], list[Issue]]:
     """(errors, warnings) of a parsed document; unknown versions are checked by the latest rules."""
     r = Report()
     if not isinstance(doc, dict):
-        r.error("", "Isi berkas harus berupa pemetaan (kunci: nilai) di tingkat teratas.")
+        r.error("", _("Isi berkas harus berupa pemetaan (kunci: nilai) di tingkat teratas."))
         return r.errors, r.warnings
     version = parse_version(doc.get("publiccodeYmlVersion"), r) or vocab.LATEST
     check_keys(doc, version, r)
@@ -40,7 +42,7 @@ def parse_version(value: Any, r: Report) -> vocab.Version | None:
     """(0, minor) of a supported publiccodeYmlVersion such as "0.2", "0.2.2" or "0.4.0"."""
     path = "publiccodeYmlVersion"
     if isinstance(value, float):  # `0.4` written without quotes is a YAML number
-        r.warn(path, f"Tulis versi sebagai teks bertanda kutip: \"{value}\".")
+        r.warn(path, _("Tulis versi sebagai teks bertanda kutip: \"%(version)s\".", version=value))
         value = repr(value)
     s = checks.text(value, path, r, required=True)
     if s is None:
@@ -49,7 +51,8 @@ def parse_version(value: Any, r: Report) -> vocab.Version | None:
     found = (0, int(m.group(1))) if m else None
     if found not in vocab.SUPPORTED:
         supported = ", ".join(f"{v[0]}.{v[1]}" for v in vocab.SUPPORTED)
-        r.error(path, f"Versi '{s}' tidak didukung; gunakan salah satu: {supported}.")
+        r.error(path, _("Versi '%(version)s' tidak didukung; gunakan salah satu: %(supported)s.",
+                        version=s, supported=supported))
         return None
     return found
 
@@ -74,8 +77,8 @@ def _top(doc: dict, version: vocab.Version, r: Report) -> None:
     checks.choice(doc.get("developmentStatus"), catalog_vocab.DEVELOPMENT_STATUSES,
                   "developmentStatus", r, required=True)
     if doc.get("softwareType") == "standalone":
-        r.warn("softwareType", "Nilai 'standalone' usang sejak versi 0.2; gunakan "
-                               "standalone/web, standalone/desktop, standalone/backend, dll.")
+        r.warn("softwareType", _("Nilai 'standalone' usang sejak versi 0.2; gunakan "
+                                 "standalone/web, standalone/desktop, standalone/backend, dll."))
     else:
         checks.choice(doc.get("softwareType"), catalog_vocab.SOFTWARE_TYPES, "softwareType", r,
                       required=True)
@@ -83,7 +86,7 @@ def _top(doc: dict, version: vocab.Version, r: Report) -> None:
 
 def _software_version(value: Any, r: Report) -> None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        r.warn("softwareVersion", "Tulis versi sebagai teks bertanda kutip.")
+        r.warn("softwareVersion", _("Tulis versi sebagai teks bertanda kutip."))
     else:
         checks.text(value, "softwareVersion", r)
 
@@ -92,7 +95,8 @@ def _file(value: Any, path: str, extensions: tuple[str, ...], r: Report) -> None
     """A file in the repository: a relative path or an https URL, with an expected extension."""
     s = checks.url(value, path, r, relative_ok=True)
     if s is not None and not s.split("?")[0].lower().endswith(extensions):
-        r.warn(path, f"Format berkas yang dianjurkan: {', '.join(extensions)}.")
+        r.warn(path, _("Format berkas yang dianjurkan: %(formats)s.",
+                       formats=", ".join(extensions)))
 
 
 def _categories(value: Any, version: vocab.Version, r: Report) -> None:
@@ -102,9 +106,11 @@ def _categories(value: Any, version: vocab.Version, r: Report) -> None:
             continue
         if cat in vocab.STANDARD_ONLY_CATEGORIES or (cat == vocab.OTHER_CATEGORY
                                                      and version >= (0, 5)):
-            r.warn(path, f"Kategori '{cat}' sah menurut standar tetapi belum dikenal katalog.")
+            r.warn(path, _("Kategori '%(category)s' sah menurut standar tetapi belum dikenal "
+                           "katalog.", category=cat))
         else:
-            r.error(path, f"Kategori '{cat}' tidak ada dalam daftar kategori publiccode.yml.")
+            r.error(path, _("Kategori '%(category)s' tidak ada dalam daftar kategori "
+                            "publiccode.yml.", category=cat))
 
 
 def _description(value: Any, r: Report) -> None:
@@ -113,7 +119,7 @@ def _description(value: Any, r: Report) -> None:
     if desc is None:
         return
     if not desc:
-        r.error("description", "Isi deskripsi untuk minimal satu bahasa, misalnya `id`.")
+        r.error("description", _("Isi deskripsi untuk minimal satu bahasa, misalnya `id`."))
         return
     has_long = has_features = False
     languages = []
@@ -136,10 +142,11 @@ def _description(value: Any, r: Report) -> None:
             checks.url(v, p, r)
         checks.texts(body.get("awards"), child(path, "awards"), r)
     if languages and not has_long:
-        r.error(child(languages[0], "longDescription"), "Isi deskripsi panjang (150–10000 "
-                                                         "karakter) minimal untuk satu bahasa.")
+        r.error(child(languages[0], "longDescription"),
+                _("Isi deskripsi panjang (%(min)s–%(max)s karakter) minimal untuk satu bahasa.",
+                  min=LONG_MIN, max=LONG_MAX))
     if languages and not has_features:
-        r.error(child(languages[0], "features"), "Isi daftar fitur minimal untuk satu bahasa.")
+        r.error(child(languages[0], "features"), _("Isi daftar fitur minimal untuk satu bahasa."))
 
 
 def _description_texts(body: dict, path: str, r: Report) -> bool:
@@ -148,17 +155,19 @@ def _description_texts(body: dict, path: str, r: Report) -> bool:
                         required=True)
     if short is not None and len(short) > SHORT_MAX:
         r.error(child(path, "shortDescription"),
-                f"Terlalu panjang ({len(short)} karakter); maksimal {SHORT_MAX}.")
+                _("Terlalu panjang (%(length)s karakter); maksimal %(max)s.", length=len(short),
+                  max=SHORT_MAX))
     elif short is not None and "\n" in short.strip():
-        r.warn(child(path, "shortDescription"), "Sebaiknya satu kalimat dalam satu baris.")
+        r.warn(child(path, "shortDescription"), _("Sebaiknya satu kalimat dalam satu baris."))
     long = checks.text(body.get("longDescription"), child(path, "longDescription"), r,
                        required="longDescription" in body)
     if long is not None and not LONG_MIN <= len(long) <= LONG_MAX:
         r.error(child(path, "longDescription"),
-                f"Panjangnya {len(long)} karakter; harus {LONG_MIN}–{LONG_MAX} karakter.")
+                _("Panjangnya %(length)s karakter; harus %(min)s–%(max)s karakter.",
+                  length=len(long), min=LONG_MIN, max=LONG_MAX))
     generic = checks.text(body.get("genericName"), child(path, "genericName"), r)
     if generic is not None and len(generic) > GENERIC_MAX:
-        r.error(child(path, "genericName"), f"Maksimal {GENERIC_MAX} karakter.")
+        r.error(child(path, "genericName"), _("Maksimal %(max)s karakter.", max=GENERIC_MAX))
     checks.text(body.get("localisedName"), child(path, "localisedName"), r)
     return long is not None or "longDescription" in body
 

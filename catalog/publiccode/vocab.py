@@ -5,6 +5,12 @@ from typing import Any
 
 Version = tuple[int, int]
 
+
+def N_(text: str) -> str:
+    """Marks a message for the translation catalog; the checks translate it when they report it."""
+    return text
+
+
 SUPPORTED = ((0, 2), (0, 3), (0, 4), (0, 5), (0, 6), (0, 7))
 LATEST: Version = (0, 7)
 # Export writes 0.5: the first version with `organisation`, read by every current tool.
@@ -97,26 +103,28 @@ SINCE: dict[str, Version] = {
     "organisation": (0, 5), "fundedBy": (0, 5), "IT": (0, 5), "supports": (0, 7),
 }
 
-_DROP = "Kunci ini usang dan akan dihapus; aman untuk dibuang."
+_DROP = N_("Kunci ini usang dan akan dihapus; aman untuk dibuang.")
 # Deprecated keys, by pattern ('*' = any language, '[]' = any item): (since version, message).
+# Messages stay Indonesian here; keys.py translates them when it reports them.
 DEPRECATED: dict[str, tuple[Version, str]] = {
-    "monochromeLogo": ((0, 2), "Kunci ini usang; gunakan `logo`."),
+    "monochromeLogo": ((0, 2), N_("Kunci ini usang; gunakan `logo`.")),
     "inputTypes": ((0, 2), _DROP),
     "outputTypes": ((0, 2), _DROP),
     "legal.authorsFile": ((0, 2), _DROP),
     "description.*.genericName": ((0, 2), _DROP),
-    "legal.repoOwner": ((0, 5), "Kunci ini usang sejak versi 0.5; gunakan `organisation.name`."),
-    "it": ((0, 5), "Kode negara huruf kecil sudah usang; gunakan `IT`."),
-    "IT": ((0, 7), "Bagian khusus Italia usang sejak versi 0.7; gunakan `supports` dan "
-                   "`organisation`."),
-    "it.conforme": ((0, 2), "Bagian `conforme` usang; aman untuk dibuang."),
-    "IT.conforme": ((0, 2), "Bagian `conforme` usang; aman untuk dibuang."),
-    "it.riuso.codiceIPA": ((0, 5), "Kunci ini usang; gunakan `organisation.uri`."),
-    "IT.riuso.codiceIPA": ((0, 5), "Kunci ini usang; gunakan `organisation.uri`."),
+    "legal.repoOwner": ((0, 5), N_("Kunci ini usang sejak versi 0.5; gunakan "
+                                   "`organisation.name`.")),
+    "it": ((0, 5), N_("Kode negara huruf kecil sudah usang; gunakan `IT`.")),
+    "IT": ((0, 7), N_("Bagian khusus Italia usang sejak versi 0.7; gunakan `supports` dan "
+                      "`organisation`.")),
+    "it.conforme": ((0, 2), N_("Bagian `conforme` usang; aman untuk dibuang.")),
+    "IT.conforme": ((0, 2), N_("Bagian `conforme` usang; aman untuk dibuang.")),
+    "it.riuso.codiceIPA": ((0, 5), N_("Kunci ini usang; gunakan `organisation.uri`.")),
+    "IT.riuso.codiceIPA": ((0, 5), N_("Kunci ini usang; gunakan `organisation.uri`.")),
     # Spellings of version 0.1, renamed or removed in 0.2.
-    "publiccode-yaml-version": ((0, 2), "Ejaan versi 0.1; gunakan `publiccodeYmlVersion`."),
-    "tags": ((0, 2), "Kunci versi 0.1; gunakan `categories`."),
-    "description.*.featureList": ((0, 2), "Kunci versi 0.1; gunakan `features`."),
-    "description.*.freeTags": ((0, 2), "Kunci versi 0.1 ini sudah dihapus dari standar."),
-    "intendedAudience.onlyFor": ((0, 2), "Kunci versi 0.1 ini sudah dihapus dari standar."),
+    "publiccode-yaml-version": ((0, 2), N_("Ejaan versi 0.1; gunakan `publiccodeYmlVersion`.")),
+    "tags": ((0, 2), N_("Kunci versi 0.1; gunakan `categories`.")),
+    "description.*.featureList": ((0, 2), N_("Kunci versi 0.1; gunakan `features`.")),
+    "description.*.freeTags": ((0, 2), N_("Kunci versi 0.1 ini sudah dihapus dari standar.")),
+    "intendedAudience.onlyFor": ((0, 2), N_("Kunci versi 0.1 ini sudah dihapus dari standar.")),
 }
