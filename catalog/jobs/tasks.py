@@ -24,8 +24,23 @@ def import_bundle(app_id: int, bundle_path: str) -> str:
 
 @job("fork.refresh")
 def refresh_fork(fork_id: int) -> None:
-    from ..services import forks
-    forks.refresh_divergence(fork_id)
+    """After a push: the fork's counts now, its details in a follow-up job."""
+    from ..services import fork_refresh
+    fork_refresh.refresh_batch([fork_id])
+
+
+@job("fork.refresh_app")
+def refresh_forks_of_app(app_id: int) -> int:
+    """After an upstream fetch: every fork of the app in one batch (one transaction)."""
+    from ..services import fork_refresh
+    return len(fork_refresh.refresh_forks_of_app(app_id).refreshed)
+
+
+@job("fork.details")
+def refresh_fork_details(fork_ids: list[int]) -> int:
+    """Merge base, own commits, missed releases for lists and reports; after the counts."""
+    from ..services import fork_refresh
+    return fork_refresh.refresh_details(fork_ids)
 
 
 @periodic("mirror.sweep", minute="*/15")

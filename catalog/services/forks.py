@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
+from dataclasses import dataclass
 from typing import Optional
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from .. import ROOT, vcs
@@ -14,14 +14,13 @@ from ..extensions import db
 from ..models import Fork, Mirror, User
 from ..models.types import MAX_DB_ID, utcnow
 from ..vcs.errors import RefChanged, VcsError
-from . import apps, audit, notifications, organizations, repo_paths
+from . import apps, audit, fork_refresh, notifications, organizations, repo_paths
 from .app_fields import RESERVED_SLUGS, SLUG_RE
 from .errors import Conflict, NotFound, ValidationFailed, require
 from .permissions import can_fork, can_manage_fork
 from .tx import begin_write
 
 log = logging.getLogger(__name__)
-MAX_OWN_COMMITS = 50
 
 
 def _ready_mirror(app_id: int) -> Mirror:
@@ -100,31 +99,11 @@ def forks_of_organization(org_id: int) -> list[Fork]:
 
 
 def refresh_divergence(fork_id: int) -> Fork:
-    """Recompute and store how far the fork drifted (worker job, or on request)."""
-    fork = get_fork(fork_id)
-    mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == fork.app_id)).scalar_one()
-    fork_path, mirror_path = repo_paths.absolute(fork.relpath), repo_paths.absolute(mirror.relpath)
-    try:
-        div = vcs.compute_divergence(fork_path, fork_ref=fork.default_branch, upstream_commit=mirror.head,
-                                     **_diff_limits())
-        own = vcs.fork_commits(fork_path, fork.default_branch, mirror.head, limit=MAX_OWN_COMMITS)
-        since = vcs.releases_since(mirror_path, div.merge_base) if div.merge_base else []
-        error = ""
-    except VcsError as exc:
-        log.warning("divergence of fork %s failed: %s", fork_id, exc.detail or exc.message)
-        div, own, since, error = None, [], [], exc.message
-    begin_write()
-    fork = get_fork(fork_id)
-    if div is not None:
-        for key in ("ahead", "behind", "merge_base", "files_changed", "insertions", "deletions",
-                    "files_differing_from_upstream", "upstream_head", "fork_head"):
-            setattr(fork, key, getattr(div, key))
-        fork.own_commits = [{"sha": c.sha, "author": c.author_name, "date": c.date.isoformat(), "summary": c.summary}
-                            for c in own]
-        fork.releases_since_base = [{"name": r.name, "date": r.date.isoformat(), "commit": r.commit} for r in since]
-    fork.divergence_error, fork.computed_at = error, utcnow()
-    db.session.commit()
-    return fork
+    """Recompute and store everything about the fork's drift now (on request, after a sync,
+    fsck). Workers refresh many forks through fork_refresh.refresh_batch instead."""
+    get_fork(fork_id)
+    fork_refresh.refresh_batch([fork_id], force=True, details="now")
+    return get_fork(fork_id)
 
 
 def request_refresh(fork_id: int, *, actor: User) -> Fork:
@@ -190,31 +169,49 @@ def record_push(relpath: str, user_id: Optional[int]) -> Optional[Fork]:
     return fork
 
 
-def _diff_limits() -> dict:
-    """Time and memory caps of one diff command (a fork may hold a "git bomb")."""
-    cfg = current_app.config
-    return {"timeout": cfg["GIT_DIFF_TIMEOUT"], "max_memory": cfg["GIT_DIFF_MAX_MEMORY"]}
+_diff_limits = fork_refresh.diff_limits
 
 
-def fork_changes(fork: Fork, limit: int = 500):
-    """Files changed since the merge base (one fork's page: git is fine here, not for lists).
-    Empty when the change is too large to list within the diff limits (logged)."""
-    if not fork.merge_base or not fork.fork_head:
-        return []
+@dataclass(frozen=True)
+class ChangeList:
+    """Files the fork changed since its merge base; `error` says why none could be listed."""
+
+    changes: list
+    error: str = ""
+
+
+fork_details = fork_refresh.fork_details
+
+
+def fork_overview(fork: Fork) -> tuple[fork_refresh.ForkDetails, ChangeList]:
+    """What the fork's own page shows beyond the stored counts, for the stored heads (runs
+    git: fine for one fork, never for lists)."""
+    details = fork_refresh.fork_details(fork)
+    return details, fork_changes(fork, merge_base=details.merge_base)
+
+
+def fork_changes(fork: Fork, limit: int = 500, *, merge_base: Optional[str] = "") -> ChangeList:
+    """Files changed since the merge base (`merge_base` as fork_details computed it; the
+    current one by default). When the change is too large to list within the diff limits
+    (a "git bomb"), no files and the reason."""
+    base = fork_refresh.current_merge_base(fork) if merge_base == "" else merge_base
+    if not base or not fork.fork_head:
+        return ChangeList([])
     try:
-        return vcs.changed_files(repo_paths.absolute(fork.relpath), fork.merge_base, fork.fork_head, limit=limit,
-                                 **_diff_limits())
+        return ChangeList(vcs.changed_files(repo_paths.absolute(fork.relpath), base, fork.fork_head, limit=limit,
+                                            **_diff_limits()))
     except VcsError as exc:
         log.warning("changed files of fork %s failed: %s", fork.id, exc.detail or exc.message)
-        return []
+        return ChangeList([], exc.message)
 
 
 def fork_file_diff(fork: Fork, path: str):
     """Raises NotFound for a path the fork did not change (or that git refuses)."""
-    if not fork.merge_base or not fork.fork_head:
+    base = fork_refresh.current_merge_base(fork)
+    if not base or not fork.fork_head:
         raise NotFound(_("Belum ada perubahan."))
     try:
-        return vcs.file_diff(repo_paths.absolute(fork.relpath), fork.merge_base, fork.fork_head, path,
+        return vcs.file_diff(repo_paths.absolute(fork.relpath), base, fork.fork_head, path,
                              **_diff_limits())
     except VcsError as exc:
         raise NotFound(exc.message) from exc

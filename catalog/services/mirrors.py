@@ -172,7 +172,7 @@ def _record_success(mirror_id: int, path: Path, info) -> None:
                                          touched=touched if previous_head == known_head else {})
     audit.record(None, "mirror.fetch", "app", mirror.app.slug,
                  {"head": info.head, "previous_head": previous_head, "new_releases": new_tags})
-    fork_ids = list(db.session.execute(db.select(Fork.id).where(Fork.app_id == mirror.app_id)).scalars())
+    has_forks = db.session.execute(db.select(Fork.id).where(Fork.app_id == mirror.app_id).limit(1)).first() is not None
     app_id = mirror.app_id
     db.session.commit()
     if previous_head != info.head:
@@ -180,8 +180,8 @@ def _record_success(mirror_id: int, path: Path, info) -> None:
         from .deployments import refresh_app_lag
 
         refresh_app_lag(app_id)  # "tertinggal N rilis": we are in the worker, once per fetch
-        for fork_id in fork_ids:
-            enqueue("fork.refresh", fork_id=fork_id)
+        if has_forks:
+            enqueue("fork.refresh_app", app_id=app_id)  # one batch, one transaction
 
 
 def _sync_releases(app_id: int, releases) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from .archive import stream_archive
 from .divergence import (changed_files, compute_divergence, count_commits_between, file_diff,
                          fork_commits, releases_since)
+from .drift import (DriftCounts, DriftDetails, drift_counts, drift_details, merge_base_for,
+                    read_branch_head)
 from .env import Identity
 from .errors import (GitCommandError, GitTimeout, InvalidBundle, RefChanged, RevisionNotFound,
                      SizeLimitExceeded, UnsafeRemote, VcsError)
@@ -21,7 +23,8 @@ from .sync import sync_upstream
 from .urls import CheckedRemote, check_remote_url
 
 __all__ = [
-    "CheckedRemote", "CommitInfo", "DiffText", "Divergence", "FileChange", "GitCommandError",
+    "CheckedRemote", "CommitInfo", "DiffText", "Divergence", "DriftCounts", "DriftDetails",
+    "FileChange", "GitCommandError", "drift_counts", "drift_details", "merge_base_for", "read_branch_head",
     "GitResult", "GitTimeout", "Identity", "InvalidBundle", "RefChanged", "Release", "RepoInfo",
     "RevisionNotFound", "SizeLimitExceeded", "SyncResult", "TreeEntry", "UnsafeRemote",
     "VcsError", "changed_files", "check_remote_url", "compute_divergence",

@@ -85,6 +85,11 @@ def fork_commits(fork: Path, fork_ref: str, upstream_commit: str,
     """The fork's own commits (not in upstream), newest first."""
     head = require_commit(fork, fork_ref)
     upstream = require_commit(fork, upstream_commit)
+    return log_range(fork, upstream, head, limit)
+
+
+def log_range(fork: Path, upstream: str, head: str, limit: int = 100) -> list[CommitInfo]:
+    """Commits in `upstream..head` (both full shas), newest first, at most `limit`."""
     out = run_git(["log", "--no-mailmap", "--no-decorate", "--no-show-signature", "-z",
                    f"--max-count={int(limit)}", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s",
                    "--end-of-options", f"{upstream}..{head}"], git_dir=fork).stdout

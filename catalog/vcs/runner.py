@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import resource
+import select
 import selectors
 import signal
 import subprocess
@@ -46,6 +47,50 @@ def kill_group(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:  # pragma: no cover - a kernel that won't reap
         pass
+
+
+def wait_until(proc: subprocess.Popen, deadline: float) -> bool:
+    """Reap `proc` if it exits before `deadline` (monotonic); False when the time ran out.
+
+    `Popen.wait(timeout=...)` polls with sleeps of 0.5, 1, 2, 4 ms, which added ≈2 ms to every
+    short git command. A pidfd becomes readable the moment the process exits, so we block on
+    it instead; without pidfds (old kernels, other platforms) a timer thread kills the group at
+    the deadline while we block in a plain wait(). The caller kills the group on False.
+    """
+    remaining = max(deadline - time.monotonic(), 0.0)
+    try:
+        pidfd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        return _wait_with_timer(proc, remaining)
+    try:
+        poller = select.poll()  # not select(): no FD_SETSIZE limit in a busy server
+        poller.register(pidfd, select.POLLIN)
+        ready = poller.poll(remaining * 1000)
+    finally:
+        os.close(pidfd)
+    if not ready:
+        return False
+    proc.wait()  # already exited: returns at once
+    return True
+
+
+def _wait_with_timer(proc: subprocess.Popen, remaining: float) -> bool:
+    fired = threading.Event()
+
+    def expire() -> None:
+        fired.set()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the blocking wait() below then returns
+        except (ProcessLookupError, PermissionError):
+            pass
+    timer = threading.Timer(remaining, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        proc.wait()
+    finally:
+        timer.cancel()
+    return not fired.is_set()
 
 
 def trim(data: bytes, limit: int = 2000) -> str:
@@ -127,11 +172,8 @@ def run_git(args: Sequence[str], *, git_dir: Path | str | None = None,
     out, err = bytearray(), bytearray()
     try:
         _pump(proc, out, err, deadline, max_output, on_stderr, watchdog)
-        remaining = deadline - time.monotonic()
-        try:
-            proc.wait(timeout=max(remaining, 0.01))
-        except subprocess.TimeoutExpired:
-            raise GitTimeout(detail=" ".join(args[:2])) from None
+        if not wait_until(proc, deadline):
+            raise GitTimeout(detail=" ".join(args[:2]))
     except BaseException:
         kill_group(proc)
         raise

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .env import DEFAULT_OPTIONS, GitOptions, Identity
 from .errors import GitCommandError, GitTimeout, SizeLimitExceeded
-from .runner import STDERR_KEEP, TOO_BIG_TO_WALK, kill_group, out_of_memory, spawn, trim
+from .runner import STDERR_KEEP, TOO_BIG_TO_WALK, kill_group, out_of_memory, spawn, trim, wait_until
 
 CHUNK = 64 * 1024
 
@@ -79,11 +79,10 @@ class GitStream:
 
     def finish(self) -> int:
         """Wait for exit within the deadline; raise GitCommandError on a non-zero status."""
-        try:
-            code = self.proc.wait(timeout=max(self.deadline - time.monotonic(), 0.01))
-        except subprocess.TimeoutExpired:
+        if not wait_until(self.proc, self.deadline):
             self.close()
-            raise GitTimeout(detail=" ".join(self.args[:1])) from None
+            raise GitTimeout(detail=" ".join(self.args[:1]))
+        code = self.proc.returncode
         self._err_thread.join(timeout=2)
         if code != 0 and self.max_memory and out_of_memory(bytes(self._err)):
             raise SizeLimitExceeded(TOO_BIG_TO_WALK, detail=self.stderr_text)

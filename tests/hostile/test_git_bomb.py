@@ -48,7 +48,7 @@ def test_bomb_in_upstream_mirrors_and_every_page_stays_bounded(bounded, publish,
 
     fork = fork_of("bom")
     assert client.get(f"/forks/{fork.id}").status_code == 200
-    assert forks.fork_changes(fork) == []
+    assert forks.fork_changes(fork).changes == []
     r = client.get(f"/forks/{fork.id}/diff", query_string={"path": "bom"})
     assert r.status_code == 404  # a folder: its diff would walk 10**10 paths
     assert client.get(f"/forks/{fork.id}/download?format=zip").status_code == 409

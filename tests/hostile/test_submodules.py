@@ -83,7 +83,7 @@ def test_hostile_submodule_urls_are_never_fetched(app, publish, people, fork_of,
     assert outcome == "merged"
     db.session.rollback()
     fork = forks.get_fork(fork.id)
-    kinds = {c.path: c.kind for c in forks.fork_changes(fork)}
+    kinds = {c.path: c.kind for c in forks.fork_changes(fork).changes}
     assert kinds.get("vendor/lokal") == "submodule"
     page = client.get(f"/forks/{fork.id}").get_data(as_text=True)
     assert "vendor/lokal" in page

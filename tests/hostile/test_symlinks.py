@@ -77,7 +77,7 @@ def test_symlinks_pushed_to_a_fork_show_as_link_text(app, published_app, people,
     client_git("push", url.replace("http://", f"http://x:{token}@"), "main", cwd=work)
     db.session.rollback()  # the push was recorded by our hook, in another process
     fork = forks.get_fork(fork.id)
-    changes = {c.path: c for c in forks.fork_changes(fork)}
+    changes = {c.path: c for c in forks.fork_changes(fork).changes}
     assert changes["config/database.php"].kind == "symlink" and changes["rahasia"].kind == "symlink"
     page = client.get(f"/forks/{fork.id}").get_data(as_text=True)
     assert "config/database.php" in page and secret_line not in page

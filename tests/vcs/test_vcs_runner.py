@@ -96,3 +96,47 @@ def test_stream_close_kills_running_git(tmp_path: Path):
     assert stream.read(1024)
     stream.close()
     assert stream.proc.poll() is not None
+
+
+def _gone(pid: int, within: float = 5.0) -> bool:
+    """True once `pid` no longer runs (a zombie waiting for its reaper counts as gone)."""
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().split(")")[-1].split()[0] == "Z":
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("script", [
+    # keeps stdout open: the timeout hits while output is being read
+    "sleep 30 & echo $! > {pids}; sleep 30",
+    # closes its output first: the timeout hits while waiting for the exit
+    "exec >/dev/null 2>&1; sleep 30 & echo $! > {pids}; sleep 30",
+])
+def test_timeout_kills_the_whole_group_in_both_waits(tmp_path: Path, script: str):
+    repo = init_bare(tmp_path / "r.git")
+    pids = tmp_path / "pids"
+    alias = "alias.tidur=!" + script.format(pids=pids)
+    start = time.monotonic()
+    with pytest.raises(GitTimeout):
+        run_git(["-c", alias, "tidur"], git_dir=repo, timeout=1)
+    assert time.monotonic() - start < 10
+    child = int(pids.read_text().strip())
+    assert _gone(child)  # the background child of git's shell died with the group
+
+
+def test_wait_without_pidfd_still_times_out(tmp_path: Path, monkeypatch):
+    """Platforms without pidfd_open fall back to a timer that kills the group."""
+    monkeypatch.delattr(os, "pidfd_open", raising=False)
+    repo = init_bare(tmp_path / "r.git")
+    pids = tmp_path / "pids"
+    with pytest.raises(GitTimeout):
+        run_git(["-c", f"alias.tidur=!exec >/dev/null 2>&1; sleep 30 & echo $! > {pids}; sleep 30", "tidur"],
+                git_dir=repo, timeout=1)
+    assert _gone(int(pids.read_text().strip()))
+    assert run_git(["rev-parse", "--git-dir"], git_dir=repo).returncode == 0  # and normal runs work

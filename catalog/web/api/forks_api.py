@@ -36,7 +36,8 @@ def api_fork_create(slug: str):
 
 @bp.get("/forks/<int:fork_id>")
 def api_fork_detail(fork_id: int):
-    return fork_json(forks.get_fork(fork_id))
+    fork = forks.get_fork(fork_id)
+    return fork_json(fork, forks.fork_details(fork))
 
 
 @bp.post("/forks/<int:fork_id>/refresh")

@@ -26,7 +26,8 @@ def fork_create(slug: str):
 @bp.get("/forks/<int:fork_id>")
 def fork_detail(fork_id: int):
     fork = forks.get_fork(fork_id)
-    return render_template("forks/detail.html", fork=fork, changes=forks.fork_changes(fork),
+    details, changes = forks.fork_overview(fork)
+    return render_template("forks/detail.html", fork=fork, details=details, changes=changes,
                            mirror=mirrors.get_mirror(fork.app))
 
 
