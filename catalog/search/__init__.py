@@ -41,9 +41,9 @@ def open_backend(index_dir: str | os.PathLike[str], kind: str | None = None, **o
     """Open the index in ``index_dir``, creating an empty one if it is missing or outdated.
 
     ``kind`` (config SEARCH_BACKEND, default "whoosh") picks the engine: "whoosh" is pure
-    Python; "tantivy" (compiled; meets the 20 ms p95 target at 27,000 apps, see
-    docs/performance.md) keeps its files in ``index_dir/tantivy``; "auto" is tantivy when the
-    package is installed, else whoosh. A freshly created index has ``needs_rebuild`` set; run
+    Python; "tantivy" (compiled) keeps its files in ``index_dir/tantivy``; both meet the 20 ms
+    p95 target at 27,000 apps (see docs/performance.md); "auto" is tantivy when the package is
+    installed, else whoosh. A freshly created index has ``needs_rebuild`` set; run
     the reindex command to fill it.
     """
     kind = (kind or "whoosh").strip().lower()

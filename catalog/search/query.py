@@ -116,15 +116,19 @@ class QueryBuilder:
             return [Clause(raw, id_tokens, en_tokens, is_phrase)]
         return []
 
-    def text_queries(self, clauses: list[Clause], reader: Any) -> list[Tiered]:
-        """Strict (every clause must match), then relaxed (any may) when there are several."""
-        heads, fulls = zip(*(self._clause_parts(c, reader) for c in clauses))
+    def text_queries(self, clauses: list[Clause], reader: Any, names: Any = None) -> list[Tiered]:
+        """Strict (every clause must match), then relaxed (any may) when there are several.
+
+        ``names`` (returning the ``fuzzy.NameVocabulary`` of the reader's generation, called
+        only for an unknown word) answers typo expansion; without it the lexicon is walked.
+        """
+        heads, fulls = zip(*(self._clause_parts(c, reader, names) for c in clauses))
         plans = [Tiered(wq.And(heads), wq.And(fulls))]
         if len(clauses) > 1:
             plans.append(Tiered(wq.Or(heads), wq.Or(fulls)))
         return plans
 
-    def _clause_parts(self, clause: Clause, reader: Any) -> tuple[wq.Query, wq.Query]:
+    def _clause_parts(self, clause: Clause, reader: Any, names: Any) -> tuple[wq.Query, wq.Query]:
         head: list[wq.Query] = []
         if clause.id_tokens:
             head += [_field_query(f, clause.id_tokens, b) for f, b in ID_FIELDS]
@@ -135,14 +139,15 @@ class QueryBuilder:
             head.append(wq.Term("name_keys", key, boost=NAME_KEY_BOOST))
             head += [
                 wq.Term("name_keys", near, boost=FUZZY_BOOST)
-                for near in self._near_names(clause, key, reader)
+                for near in self._near_names(clause, key, reader, names)
             ]
-        full = list(head)
-        if clause.id_tokens:
-            full.append(_field_query(BODY_FIELD, clause.id_tokens, BODY_BOOST))
-        return wq.Or(head), wq.Or(full)
+        head_query = wq.Or(head)
+        if not clause.id_tokens:
+            return head_query, head_query
+        # The head is shared, not copied: match sets computed for it are reused for the full query.
+        return head_query, wq.Or([head_query, _field_query(BODY_FIELD, clause.id_tokens, BODY_BOOST)])
 
-    def _near_names(self, clause: Clause, key: str, reader: Any) -> list[str]:
+    def _near_names(self, clause: Clause, key: str, reader: Any, names: Any) -> list[str]:
         """Name keys within a few edits, only for words the index does not know: known words
         match as they are, and widening them would only add noise and posting lists."""
         distance = _fuzzy_distance(key)
@@ -156,6 +161,8 @@ class QueryBuilder:
             return []
         if any((EN_FIELD, token) in reader for token in clause.en_tokens):
             return []
+        if names is not None:
+            return names().near(key, distance, MAX_FUZZY_TERMS)
         near = reader.terms_within("name_keys", key, distance, prefix=1)
         return sorted(itertools.islice(near, MAX_FUZZY_TERMS))
 

@@ -1,15 +1,15 @@
-"""Turning Whoosh matches into ranked docnums: tiers, filters, name order, time limits."""
+"""Turning scored matches into ranked docnums: tiers, filters, name order, time limits."""
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from time import monotonic
 from typing import NamedTuple
 
-from whoosh import query as wq
-
+from catalog.search.postings import Scorer
 from catalog.search.query import Tiered
-from catalog.search.searchers import DeadlineCollector, TimeLimit, View
+from catalog.search.searchers import TimeLimit, View
 
 Docnums = AbstractSet[int]
 
@@ -24,89 +24,61 @@ class Hits(NamedTuple):
     complete: bool
 
 
-def allowed(view: View, constraint: wq.Query | None) -> Docnums | None:
-    """Docnums passing the filters, once per searcher: the same few filter values repeat."""
-    if constraint is None:
-        return None
-    return view.cached(
-        ("filter", repr(constraint)),
-        lambda: frozenset(view.searcher.docs_for_query(constraint)),
-    )
+def best(scores: Mapping[int, float], limit: int) -> list[int]:
+    """The ``limit`` best docnums, higher score first and lower docnum first on a tie, as
+    Whoosh's TopCollector orders them. ``nlargest`` over bare floats runs in C; only the
+    documents at or above the cut-off score are sorted."""
+    if limit <= 0 or not scores:
+        return []
+    if len(scores) > limit:
+        cutoff = heapq.nlargest(limit, scores.values())[-1]
+        candidates = [d for d, s in scores.items() if s >= cutoff]
+    else:
+        candidates = list(scores)
+    candidates.sort(key=lambda d: (-scores[d], d))
+    return candidates[:limit]
 
 
-SELECTIVE_SHARE = 0.2
-
-
-def selective(view: View, allow: Docnums) -> bool:
-    """True when the filters keep few documents: then it is cheaper to intersect the text query
-    with the filter's postings (leapfrogging with skip_to) than to visit every text match."""
-    return len(allow) <= SELECTIVE_SHARE * max(1, view.searcher.doc_count_all())
-
-
-def restricted(plan: Tiered, constraint: wq.Query) -> Tiered:
-    """The plan intersected with the filters; the filter terms add nothing to the score."""
-    gate = wq.ConstantScoreQuery(constraint, 0.0)
-    return Tiered(wq.And([plan.head, gate]), wq.And([plan.full, gate]))
-
-
-def top(
-    view: View,
-    q: wq.Query,
-    limit: int,
-    deadline: float,
-    allow: Docnums | None = None,
-    deny: Docnums = frozenset(),
-) -> Hits:
-    """Top ``limit`` docnums by score; the total is an upper-bound estimate once block-max
-    skipping (or the deadline) stopped Whoosh from seeing every match."""
-    searcher = view.searcher
-    remaining = max(0.0, deadline - monotonic())
-    collector = DeadlineCollector(searcher.collector(limit=limit), remaining, allow, deny)
-    try:
-        searcher.search_with_collector(q, collector)
-    except TimeLimit:
-        pass
-    results = collector.results()
-    docnums = [docnum for _, docnum in results.top_n]
-    complete = not collector.timedout
-    if complete and len(docnums) < limit:
-        return Hits(docnums, len(docnums), True, True)
-    if complete and allow is None and not deny and results.has_exact_length():
-        return Hits(docnums, len(results), True, True)
-    estimate = q.estimate_size(searcher.reader())
-    if allow is not None:
-        estimate = min(estimate, len(allow))
-    return Hits(docnums, max(len(docnums), estimate), False, complete)
-
-
-def tiered(view: View, plan: Tiered, limit: int, deadline: float, allow: Docnums | None) -> Hits:
-    """Head matches by head score, then body-only matches by full score.
+def tiered(scorer: Scorer, plan: Tiered, limit: int, allow: Docnums | None) -> tuple[Hits, Docnums]:
+    """Head matches by head score, then body-only matches by full score; the total and match
+    set are exact (a match set costs set operations, not scoring).
 
     The order does not depend on ``limit``, so pages cut from it never overlap or skip.
     """
-    head = top(view, plan.head, limit, deadline, allow)
-    if len(head.docnums) >= limit or not head.complete:
-        estimate = plan.full.estimate_size(view.searcher.reader())
-        if allow is not None:
-            estimate = min(estimate, len(allow))
-        return Hits(head.docnums, max(head.total, estimate), False, head.complete)
-    rest = top(view, plan.full, limit - len(head.docnums), deadline, allow, set(head.docnums))
-    docnums = head.docnums + rest.docnums
-    # An estimate for the full query already counts the head matches.
-    total = head.total + rest.total if rest.exact else max(len(docnums), rest.total)
-    return Hits(docnums, total, rest.exact, rest.complete)
+    matched = scorer.docs(plan.full)
+    if allow is not None:
+        matched = matched & allow
+    if not matched:
+        return Hits([], 0, True, True), matched
+    head_docs = scorer.docs(plan.head)
+    only = None
+    if allow is not None:
+        head_docs = only = head_docs & allow
+    docnums = best(scorer.scores(plan.head, only=only), limit)
+    if len(docnums) < limit and len(matched) > len(head_docs):
+        body_only = scorer.scores(plan.full, only=matched - head_docs)
+        docnums += best(body_only, limit - len(docnums))
+    return Hits(docnums, len(matched), True, True), matched
 
 
 def ranked(
-    view: View, plans: list[Tiered], limit: int, deadline: float, allow: Docnums | None
-) -> Hits:
-    """The first plan (strict, then relaxed) that finds anything; one deadline for all."""
-    hits = Hits([], 0, True, True)
-    for plan in plans:
-        hits = tiered(view, plan, limit, deadline, allow)
-        if hits.docnums or not hits.complete:
-            break
-    return hits
+    scorer: Scorer, plans: list[Tiered], limit: int, allow: Docnums | None
+) -> tuple[Hits, Docnums]:
+    """The first plan (strict, then relaxed) that finds anything, and its match set.
+
+    Past the scorer's deadline, an empty page with an upper-bound estimate (never cached).
+    """
+    try:
+        for plan in plans:
+            hits, matched = tiered(scorer, plan, limit, allow)
+            if matched:
+                return hits, matched
+    except TimeLimit:
+        estimate = plans[-1].full.estimate_size(scorer.reader) if plans else 0
+        if allow is not None:
+            estimate = min(estimate, len(allow))
+        return Hits([], estimate, False, False), set()
+    return Hits([], 0, True, True), set()
 
 
 def name_order(view: View) -> list[int]:
@@ -127,13 +99,6 @@ def name_order(view: View) -> list[int]:
         return [docnum for docnum in order if docnum not in deleted] if deleted else order
 
     return view.cached("name_order", compute)
-
-
-def by_name(view: View, limit: int, allow: Docnums | None) -> Hits:
-    order = name_order(view)
-    if allow is not None:
-        order = [docnum for docnum in order if docnum in allow]
-    return Hits(order[:limit], len(order), True, True)
 
 
 def app_ids(view: View, docnums: list[int]) -> list[int]:

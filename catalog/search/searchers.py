@@ -1,62 +1,19 @@
-"""Long-lived Whoosh searchers, replaced only when the index changed, and a cheap deadline."""
+"""Long-lived Whoosh searchers, replaced only when the index changed."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from time import monotonic
 from typing import Any, Callable
 
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import TimeLimit
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-__all__ = ["DeadlineCollector", "SearcherPool", "TimeLimit", "View"]
-
-
-class DeadlineCollector(TimeLimitCollector):
-    """TimeLimitCollector that checks a clock instead of starting a timer thread per search.
-
-    Whoosh's version arms SIGALRM (main thread only) or a threading.Timer; web requests run in
-    worker threads and the timer costs more than most searches.
-    """
-
-    CHECK_EVERY = 64
-
-    def __init__(
-        self,
-        child: Any,
-        timelimit: float,
-        allow: AbstractSet[int] | None = None,
-        deny: AbstractSet[int] = frozenset(),
-    ) -> None:
-        super().__init__(child, timelimit, use_alarm=False)
-        self.allow = allow
-        self.deny = deny
-        self.deadline = 0.0
-
-    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
-        self.child.prepare(top_searcher, q, context)
-        self.timedout = False
-        self.deadline = monotonic() + self.timelimit
-
-    def collect_matches(self) -> None:
-        """Also applies allow/deny docsets, as Whoosh's FilterCollector would in its own loop."""
-        child, deadline, allow, deny = self.child, self.deadline, self.allow, self.deny
-        offset = child.offset
-        for count, sub_docnum in enumerate(child.matches()):
-            if count % self.CHECK_EVERY == 0 and monotonic() > deadline:
-                self.timedout = True
-                raise TimeLimit
-            docnum = sub_docnum + offset
-            if (allow is None or docnum in allow) and docnum not in deny:
-                child.collect(sub_docnum)
-
-    def finish(self) -> None:
-        self.child.finish()
+__all__ = ["SearcherPool", "TimeLimit", "View"]
 
 
 @dataclass

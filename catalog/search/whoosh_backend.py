@@ -1,11 +1,16 @@
-"""SearchBackend on Whoosh: a rebuildable cache of the apps table, ranked ids out."""
+"""SearchBackend on Whoosh: a rebuildable cache of the apps table, ranked ids out.
+
+Whoosh writes and stores the index; queries are answered by ``postings.Scorer`` (Whoosh's BM25F
+over posting arrays cached per index generation), which ranks, totals and counts facets from
+the same work in one pass instead of stepping Whoosh's matchers a posting at a time.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from time import monotonic
 from typing import Any, Callable
@@ -23,13 +28,16 @@ from catalog.search.documents import (
     SearchBackend,
     SearchResult,
 )
-from catalog.search.query import Clause, QueryBuilder, filter_query
+from catalog.search.fuzzy import NameVocabulary
+from catalog.search.postings import Scorer
+from catalog.search.query import Clause, QueryBuilder, Tiered, filter_query
 from catalog.search.schema import build_schema, schema_version, to_fields
 from catalog.search.searchers import SearcherPool, View
 
 MAX_PER_PAGE = 100
 PARALLEL_REBUILD_MIN_DOCS = 2000
 MAX_WINDOW = 10_000
+RANKED_PREFIX = 100  # ranks computed at least, so the next pages come from the cache
 _VERSION_FILE = "CATALOG_SCHEMA_VERSION"
 log = logging.getLogger(__name__)
 
@@ -192,19 +200,18 @@ class WhooshBackend(SearchBackend):
     ) -> tuple[ranking.Hits, list[int]]:
         """Hits for the top ``limit`` and the app ids of ranks ``first`` to ``limit``.
 
-        Complete results are cached per searcher, so paging and repeated queries are cheap
-        until the index changes.
+        Rankings are cached per index generation (at least ``RANKED_PREFIX`` ranks), so
+        paging, repeated queries and the search after ``facet_counts`` are cheap.
         """
         clauses = tuple(self._queries.parse(query))
         constraint = filter_query(filters)
         with self._pool.view() as view:
             generation = facets.generation_of(view.searcher.reader())
-            key = ("hits", clauses, repr(constraint), limit)
+            key = ("hits", clauses, repr(constraint))
             hits = self._shared.peek(generation, key)
-            if hits is None:
-                hits = self._hits(view, clauses, constraint, limit)
-                if hits.complete:
-                    self._shared.put(generation, key, hits)
+            if hits is None or len(hits.docnums) < min(limit, hits.total):
+                deadline = monotonic() + self.time_limit
+                hits = self._evaluate(view, clauses, constraint, generation, limit, deadline)[0]
             return hits, ranking.app_ids(view, hits.docnums[first:limit])
 
     def facet_counts(
@@ -215,8 +222,8 @@ class WhooshBackend(SearchBackend):
         keys: Iterable[str] = facets.FACET_FIELDS,
     ) -> FacetCounts:
         """Exact counts over every match: the first plan (strict, then relaxed) that matches,
-        head and body alike, as ``search`` ranks them. Match sets come from cached per-term
-        docnum sets, so no match is scored."""
+        head and body alike, as ``search`` ranks them. The ranking is computed (and cached) on
+        the way, so the page that follows costs nothing."""
         clauses = tuple(self._queries.parse(query))
         constraint = filter_query(filters)
         fields = tuple(k for k in keys if k in self._schema)
@@ -226,39 +233,58 @@ class WhooshBackend(SearchBackend):
             key = ("facets", clauses, repr(constraint), fields)
 
             def compute() -> FacetCounts:
-                matched = self._matched(view, clauses, constraint, generation)
+                matched = self._evaluate(view, clauses, constraint, generation, RANKED_PREFIX)[1]
                 counts = {f: facets.count(matched, f, reader, self._shared, generation) for f in fields}
                 return FacetCounts(total=len(matched), counts=counts)
 
             return self._shared.get(generation, key, compute)
 
-    def _matched(
-        self, view: View, clauses: tuple[Clause, ...], constraint: wq.Query | None, generation: Any
-    ) -> frozenset[int] | list[int]:
-        allow = ranking.allowed(view, constraint)
+    def _evaluate(
+        self,
+        view: View,
+        clauses: tuple[Clause, ...],
+        constraint: wq.Query | None,
+        generation: Any,
+        limit: int,
+        deadline: float = float("inf"),
+    ) -> tuple[ranking.Hits, Collection[int]]:
+        """The ranking (at least ``RANKED_PREFIX`` deep, remembered when complete) and the
+        match set of a query."""
+        allow = None if constraint is None else self._shared.get(
+            generation,
+            ("allow", repr(constraint)),
+            lambda: frozenset(Scorer(view.searcher, self._shared, generation).docs(constraint)),
+            weight=len,
+        )
+        scorer = Scorer(view.searcher, self._shared, generation, deadline)
+        limit = max(limit, RANKED_PREFIX)
         if not clauses:
             order = ranking.name_order(view)
-            return order if allow is None else [d for d in order if d in allow]
-        evaluator = facets.SetEvaluator(view.searcher, self._shared, generation)
-        matched: frozenset[int] = frozenset()
-        for plan in self._queries.text_queries(list(clauses), view.searcher.reader()):
-            matched = evaluator.docs(plan.full)
-            if allow is not None:
-                matched = matched & allow
-            if matched:
-                break
-        return matched
+            matched: Collection[int] = order if allow is None else list(filter(allow.__contains__, order))
+            hits = ranking.Hits(list(matched[:limit]), len(matched), True, True)  # type: ignore[index]
+        else:
+            plans = self._shared.get(generation, ("plans", clauses),
+                                     lambda: self._plans(view, clauses, generation))
+            hits, matched = ranking.ranked(scorer, plans, limit, allow)
+        if hits.complete:
+            key = ("hits", clauses, repr(constraint))
+            self._shared.put(generation, key, hits, weight=len(hits.docnums) + 1)
+        return hits, matched
 
-    def _hits(
-        self, view: View, clauses: tuple[Clause, ...], constraint: wq.Query | None, limit: int
-    ) -> ranking.Hits:
-        allow = ranking.allowed(view, constraint)
-        if not clauses:
-            return ranking.by_name(view, limit, allow)
-        plans = self._queries.text_queries(list(clauses), view.searcher.reader())
-        if constraint is not None and allow is not None and ranking.selective(view, allow):
-            plans = [ranking.restricted(plan, constraint) for plan in plans]
-        return ranking.ranked(view, plans, limit, monotonic() + self.time_limit, allow)
+    def _plans(self, view: View, clauses: tuple[Clause, ...], generation: Any) -> list[Tiered]:
+        """Query plans, typo expansion answered by the generation's name vocabulary (built once:
+        walking the lexicon for every unknown word cost ≈250 ms at 27,000 apps)."""
+        reader = view.searcher.reader()
+
+        def vocabulary() -> NameVocabulary:
+            if "name_keys" not in reader.schema:
+                return NameVocabulary(())
+            return NameVocabulary(key.decode("utf-8") for key in reader.lexicon("name_keys"))
+
+        def names() -> NameVocabulary:
+            return self._shared.get(generation, ("name vocabulary",), vocabulary, weight=len)
+
+        return self._queries.text_queries(list(clauses), reader, names)
 
     def doc_count(self) -> int:
         with self._pool.view() as view:
