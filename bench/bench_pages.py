@@ -3,6 +3,12 @@ Flask "hello" app under identical server settings, measured alternately in the s
 
 Both servers: `gunicorn --workers 2 --worker-class gthread --threads 4`, loopback only; load: N
 concurrent keep-alive clients (wrk when installed, else Python threads) for a fixed time.
+
+The product is measured as shipped, with its page cache for visitors (catalog/web/page_cache.py;
+the load sends no cookies, like a visitor), per search backend; then once with the cache off
+(CATALOG_PAGE_CACHE_MB=0), which is what every cache miss costs. The load cycles through a fixed
+set of paths, so its hit rate is an upper bound for real traffic: the "cache off" run is the
+lower bound.
 """
 from __future__ import annotations
 
@@ -67,11 +73,11 @@ def ensure_index(size: Size, kind: str) -> None:
         db.engine.dispose()
 
 
-def variants(backends: list[str]) -> list[tuple[str, str, str]]:
-    """(label, WSGI app, search backend): the product as it is per backend, then the fastest
-    backend behind the page-cache prototype (bench/cached_wsgi.py)."""
-    out = [(kind, "wsgi:app", kind) for kind in backends]
-    return out + [(f"{backends[-1]}+page cache", "bench.cached_wsgi:app", backends[-1])]
+def variants(backends: list[str]) -> list[tuple[str, str, dict[str, str]]]:
+    """(label, search backend, extra environment): the product per backend (page cache on, as
+    shipped), then the last backend with the page cache off — every request a miss."""
+    out = [(kind, kind, {}) for kind in backends]
+    return out + [(f"{backends[-1]}, page cache off", backends[-1], {"CATALOG_PAGE_CACHE_MB": "0"})]
 
 
 def run(size: Size, *, tool: str = "auto", backends: list[str] | None = None, log=print) -> list[Figure]:
@@ -89,13 +95,13 @@ def run(size: Size, *, tool: str = "auto", backends: list[str] | None = None, lo
     with gunicorn("bench.hello_app:app", base_env, log=OUT / "gunicorn-hello.log") as (hello_port, _h):
         run_load(hello_port, ["/"], clients=clients, seconds=warm, tool=tool)
         kinds = backends or (available_backends() if size.name != "tiny" else available_backends()[-1:])
-        chosen = variants(kinds) if size.name != "tiny" else [(k, "wsgi:app", k) for k in kinds]  # smoke: one server
-        for label, wsgi, kind in chosen:
+        chosen = variants(kinds) if size.name != "tiny" else [(k, k, {}) for k in kinds]  # smoke: one server
+        for label, kind, extra in chosen:
             ensure_index(size, kind)
-            env = dict(base_env, CATALOG_SEARCH_BACKEND=kind)
+            env = dict(base_env, CATALOG_SEARCH_BACKEND=kind, **extra)
             results: dict[str, list] = {"hello": [], "list": [], "search": [], "app": []}
             rss: list[float] = []
-            with gunicorn(wsgi, env, log=OUT / "gunicorn-pages.log") as (port, master):
+            with gunicorn("wsgi:app", env, log=OUT / "gunicorn-pages.log") as (port, master):
                 # Warm-up: workers open the index and the database, first requests fill caches.
                 for page_kind in ("list", "search", "app"):
                     run_load(port, sets[page_kind], clients=clients, seconds=warm, tool=tool)

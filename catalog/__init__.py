@@ -28,5 +28,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     register_web(app)
     cli.register(app)
+    from .web import page_cache
+    page_cache.install(app)
 
     return app

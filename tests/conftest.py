@@ -32,6 +32,9 @@ def _config(data_dir: Path) -> dict:
         "JOBS_IMMEDIATE": True, "ALLOW_LOCAL_REPOS": True, "WTF_CSRF_ENABLED": False,
         "DNS_RESOLVER": offline_resolver,
         "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        # The page cache stays on in tests, and keeps pages at once (in production 0.5 s after a
+        # change), so that a stale page shows up as a failing test rather than a flaky one.
+        "PAGE_CACHE_SETTLE": 0.0,
     }
 
 

@@ -7,17 +7,21 @@ from functools import lru_cache
 from typing import Mapping, Optional
 
 from sqlalchemy import case, func
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer, lazyload
 
 from ..extensions import db
 from ..models import App, AppPlatform, AppState, Organization
 from ..search import QueryError
-from . import indexing, vocab
+from . import indexing, name_order, vocab
 from .errors import ValidationFailed
 
 FILTER_KEYS = ("category", "publisher", "province", "license", "status", "platform")
 MAX_PER_PAGE = 100
 MAX_INDEX_WINDOW = 10_000  # the backend pages this deep; past it, name order comes from SQL
+# Result rows feed cards and the API's summaries: skip the long text and JSON columns and the
+# platform rows (a second query) that neither shows; they still load on access.
+CARD_LOAD = (defer(App.description), defer(App.features), defer(App.maintenance_contacts),
+             defer(App.publiccode_extras), defer(App.review_note), lazyload(App.platform_rows))
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,9 @@ def _clean_filters(raw: Mapping[str, str]) -> dict[str, str]:
 
 def _filtered(filters: dict[str, str]):
     """Published apps passing the filters, in SQL: only for pages past the search index's window."""
-    stmt = (db.select(App.id).join(Publisher, App.publisher_id == Publisher.id)
-            .where(App.state == AppState.PUBLISHED.value))
+    stmt = db.select(App.id).where(App.state == AppState.PUBLISHED.value)
+    if "publisher" in filters or "province" in filters:
+        stmt = stmt.join(Publisher, App.publisher_id == Publisher.id)
     if "category" in filters:
         stmt = stmt.where(App.category == filters["category"])
     if "license" in filters:
@@ -118,10 +123,10 @@ def _license_spelling(value: str) -> str:
 
 
 def _sql_page(filters: dict[str, str], page: int, per_page: int) -> tuple[list[int], int]:
-    matched = _filtered(filters)
-    total = db.session.execute(db.select(func.count()).select_from(matched.subquery())).scalar_one()
-    stmt = matched.order_by(App.name, App.id).limit(per_page).offset((page - 1) * per_page)
-    return list(db.session.execute(stmt).scalars()), total
+    """Far down the alphabet: a slice of the name order, computed once per catalog change."""
+    def compute() -> list[int]:
+        return list(db.session.execute(_filtered(filters).order_by(App.name, App.id)).scalars())
+    return name_order.page_ids(filters, page, per_page, compute)
 
 
 def browse(q: str = "", filters: Optional[Mapping[str, str]] = None, *, page: int = 1,
@@ -148,7 +153,7 @@ def browse(q: str = "", filters: Optional[Mapping[str, str]] = None, *, page: in
         raise ValidationFailed(exc.message, {"q": exc.message}) from exc
     if counted is not None:
         total, exact = counted.total, True
-    stmt = db.select(App).where(App.id.in_(page_ids), App.state == AppState.PUBLISHED.value)
+    stmt = db.select(App).where(App.id.in_(page_ids), App.state == AppState.PUBLISHED.value).options(*CARD_LOAD)
     rows = {a.id: a for a in db.session.execute(stmt).scalars()} if page_ids else {}
     apps = [rows[i] for i in page_ids if i in rows]  # an app unpublished since the index saw it drops out
     facets = _labelled(counted.counts) if counted is not None else {}

@@ -3,6 +3,7 @@ permission checks for buttons."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 import markdown as md
 import nh3
@@ -59,6 +60,15 @@ def format_number(value) -> str:
     return babel_number(value)
 
 
+def query_string(*parts) -> str:
+    """'?q=arsip&category=hr' from mappings (None values dropped), encoded as url_for does it.
+
+    A list page links every facet value (up to 72 links); one url_for for the path plus this
+    is a tenth of the cost of a url_for per link."""
+    items = [(k, v) for part in parts for k, v in part.items() if v is not None]
+    return "?" + urlencode(items, safe="!$'()*,/:;?@") if items else ""
+
+
 def _locale() -> str:
     return str(get_locale() or "id")
 
@@ -72,7 +82,7 @@ def register(app: Flask) -> None:
     env.filters["tr"] = translate
     env.filters["category_label"] = lambda key: translate(vocab.category_label(key))
     env.globals.update(
-        can=permissions, vocab=vocab, clone_url=clone_url, current_locale=_locale,
+        can=permissions, vocab=vocab, clone_url=clone_url, current_locale=_locale, query_string=query_string,
         languages=LANGUAGES, language_names=LANGUAGE_NAMES,
         status_label=lambda s: translate(vocab.DEVELOPMENT_STATUS_LABELS.get(s, s)),
         maintenance_label=lambda s: translate(vocab.MAINTENANCE_LABELS.get(s, s)),

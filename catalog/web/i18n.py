@@ -9,22 +9,38 @@ from __future__ import annotations
 from flask import has_request_context, request, session
 from flask_babel import get_translations
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES = ("id", "en")
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"
+LANG_COOKIE = "lang"  # a visitor's choice: a plain cookie, so that anonymous pages need no session
+
+
+def visitor_locale(cookie: str | None, accept_language: str | None) -> str:
+    """A visitor's language from the `lang` cookie, then the browser. The page cache keys on
+    this too, so it must stay the only rule for anonymous requests."""
+    if cookie in LANGUAGES:
+        return cookie
+    accept = parse_accept_header(accept_language, LanguageAccept)
+    return accept.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
 
 
 def select_locale() -> str:
-    """Outside a request (CLI, worker, service calls in tests) the default, Indonesian."""
+    """Outside a request (CLI, worker, service calls in tests) the default, Indonesian.
+
+    Signed in: this session's explicit switch, then the account's stored choice; then, for
+    everyone, the `lang` cookie and the browser."""
     if not has_request_context():
         return DEFAULT
     user = current_user
-    if getattr(user, "is_authenticated", False) and getattr(user, "locale", None) in LANGUAGES:
-        return user.locale
-    if session.get("lang") in LANGUAGES:
-        return session["lang"]
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
+    if getattr(user, "is_authenticated", False):
+        if session.get("lang") in LANGUAGES:
+            return session["lang"]
+        if getattr(user, "locale", None) in LANGUAGES:
+            return user.locale
+    return visitor_locale(request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language"))
 
 
 def translate(text) -> str:

@@ -38,7 +38,7 @@ def test_main_pages_pass_axe_and_fit_a_phone(audit_page, ids, lang):
     page, signed_in, failures = audit_page, None, {}
     page.goto("/")
     if lang == "en":
-        page.click("form.lang-switch button[value=en]")
+        page.click(".lang-switch [data-lang=en]")
         page.wait_for_selector("html[lang=en]")
     for name, path, who in _pages(ids):
         if who != signed_in:

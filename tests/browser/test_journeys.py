@@ -139,7 +139,7 @@ def test_publisher_submits_and_admin_publishes(page, browser, server):
 
 def test_language_switch_is_remembered(page):
     page.goto("/apps/simanja")
-    page.click("form.lang-switch button[value=en]")
+    page.click(".lang-switch [data-lang=en]")
     page.wait_for_selector("html[lang=en]")
     assert page.url.endswith("/apps/simanja")
     assert page.is_visible("text=Adopt this application: step-by-step guide")
@@ -147,19 +147,19 @@ def test_language_switch_is_remembered(page):
     assert page.inner_text("h1") == "Deployments of shared applications"
     shot(page, "09-english")
     login(page, "adopsi@tanjungpinangkota.go.id")
-    page.click("form.lang-switch button[value=id]")
+    page.click(".lang-switch [data-lang=id]")
     page.wait_for_selector("html[lang=id]")
     page.context.clear_cookies()  # a new session: the account remembers Indonesian
     login(page, "adopsi@tanjungpinangkota.go.id")
     assert page.get_attribute("html", "lang") == "id"
-    page.click("form.lang-switch button[value=en]")
+    page.click(".lang-switch [data-lang=en]")
     page.wait_for_selector("html[lang=en]")
     page.context.clear_cookies()
     page.goto("/", wait_until="load")
     assert page.get_attribute("html", "lang") == "id"  # signed out, Indonesian browser
     login(page, "adopsi@tanjungpinangkota.go.id")
     assert page.get_attribute("html", "lang") == "en"  # the account's choice
-    page.click("form.lang-switch button[value=id]")
+    page.click(".lang-switch [data-lang=id]")
     page.wait_for_selector("html[lang=id]")
     assert page.js_errors == []
 

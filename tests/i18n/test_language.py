@@ -85,3 +85,41 @@ def test_dates_and_numbers_in_the_chosen_locale(app):
             assert format_date(moment, with_time=True).startswith("5 Mar 2026")
         with force_locale("en"):
             assert format_date(date(2026, 3, 5)) == "Mar 5, 2026" and format_number(27400) == "27,400"
+
+
+def test_visitor_switch_is_a_cookie_without_a_session(client):
+    r = client.get("/lang/en?next=/apps%3Fq%3Darsip")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/apps?q=arsip")
+    cookies = r.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("lang=en;") and "HttpOnly" in cookies[0]
+    r = client.get("/apps", headers={"Accept-Language": "id"})
+    assert _lang(r.get_data(as_text=True)) == "en" and r.headers.getlist("Set-Cookie") == []
+    assert 'href="/lang/id?next=/apps"' in r.get_data(as_text=True)  # a link, no form, no CSRF token
+    assert "csrf_token" not in r.get_data(as_text=True)
+    client.get("/lang/id?next=/")
+    assert _lang(client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)) == "id"
+
+
+def test_visitor_switch_refuses_foreign_targets_and_unknown_languages(client):
+    for target in ("//jahat.example/", "https://jahat.example/", "/\\jahat.example", "jahat.example", "\\\\jahat"):
+        r = client.get("/lang/en", query_string={"next": target})
+        assert r.status_code == 302, target
+        location = r.headers["Location"]
+        assert "jahat" not in location and location.endswith("/"), target
+    assert client.get("/lang/fr?next=/").status_code == 404
+    assert client.get("/lang/en").headers["Location"].endswith("/")
+
+
+def test_signed_in_link_lasts_the_session_without_writing_the_account(client, make_user, login):
+    user = make_user("adopter", "21.72")
+    login(user)
+    html = client.get("/").get_data(as_text=True)
+    assert 'action="/language"' in html and 'name="csrf_token"' in html  # signed in: the form
+    r = client.get("/lang/en?next=/")
+    assert r.status_code == 302
+    assert _lang(client.get("/", headers={"Accept-Language": "id"}).get_data(as_text=True)) == "en"
+    assert db.session.get(User, user.id).locale is None  # a GET never writes the database
+    assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "user.locale")).first() is None
+    client.post("/language", data={"lang": "id", "next": "/"})  # the form stores the choice
+    assert db.session.get(User, user.id).locale == "id"
+    assert _lang(client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)) == "id"

@@ -54,6 +54,8 @@ RULES = {
     "ui.mirror_progress": [R("GET", "/apps/simanja/mirror.json", EVERYONE),
                            R("GET", "/apps/draf/mirror.json", PUBLISHER_OWN)],
     "ui.language_set": [R("POST", "/language", EVERYONE, body={"lang": "en"})],
+    "ui.language_switch": [R("GET", "/lang/en?next=/apps", EVERYONE)],
+    "ui.app_forks": [R("GET", "/apps/simanja/salinan", EVERYONE), R("GET", "/apps/draf/salinan", PUBLISHER_OWN)],
     "auth.login": [R("GET", "/login", EVERYONE),
                    R("POST", "/login", NOBODY, body={"email": "tidak@ada.go.id", "password": "salah-sekali-1"})],
     # the signed-in user's own pages

@@ -57,14 +57,16 @@ def release_json(release: Release | None) -> dict[str, Any] | None:
 
 
 def repository_summary(app: App) -> dict[str, Any]:
-    from ...services import deployments, forks, mirrors
+    from ...services import deployments, fork_listing, mirrors
 
     return {"mirror": mirror_json(mirrors.get_mirror(app)),
             "latest_release": release_json(mirrors.latest_release(app.id)),
-            "forks_count": len(forks.forks_of_app(app.id)), "deployments_count": deployments.active_count(app.id)}
+            "forks_count": fork_listing.fork_count(app.id), "deployments_count": deployments.active_count(app.id)}
 
 
-def fork_json(fork: Fork) -> dict[str, Any]:
+def fork_json(fork: Fork, details=None) -> dict[str, Any]:
+    """`details` (fork_refresh.fork_details) for one fork's entry; lists use the stored ones."""
+    d = details or fork
     return {
         "id": fork.id, "app": fork.app.slug, "org": organization_json(fork.organization), "name": fork.name,
         "clone_url": clone_url(fork.relpath),
@@ -72,11 +74,11 @@ def fork_json(fork: Fork) -> dict[str, Any]:
         "created_at": _iso(fork.created_at), "note": fork.note or None,
         "url": url_for("ui.fork_detail", fork_id=fork.id, _external=True),
         "divergence": {
-            "ahead": fork.ahead, "behind": fork.behind, "merge_base": fork.merge_base,
+            "ahead": fork.ahead, "behind": fork.behind, "merge_base": d.merge_base,
             "files_changed": fork.files_changed, "insertions": fork.insertions, "deletions": fork.deletions,
-            "files_differing_from_upstream": fork.files_differing_from_upstream,
+            "files_differing_from_upstream": d.files_differing_from_upstream,
             "upstream_head": fork.upstream_head, "fork_head": fork.fork_head,
             "computed_at": _iso(fork.computed_at), "error": fork.divergence_error or None,
-            "releases_since_base": list(fork.releases_since_base),
+            "releases_since_base": list(d.releases_since_base),
         },
     }

@@ -8,7 +8,7 @@ from flask import jsonify, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...services import apps, deployment_queries, deployment_vocab, forks, mirrors
+from ...services import apps, deployment_queries, deployment_vocab, fork_listing, mirrors
 from ...services.permissions import can_fork, can_record_deployment
 from ..i18n import translate
 from . import bp
@@ -105,7 +105,6 @@ def adoption_guide(slug: str):
     actor = _actor()
     app = apps.get_app(slug, actor)
     mirror = mirrors.get_mirror(app)
-    app_forks = forks.forks_of_app(app.id)
     used = deployment_queries.list_deployments(app=app.slug, per_page=50)
     org = actor.organization if actor is not None else None
     counts: dict[str, int] = {}
@@ -118,11 +117,11 @@ def adoption_guide(slug: str):
         depends=_depends(app.publiccode_extras),
         software_type=SOFTWARE_TYPES.get(app.software_type, app.software_type), licence=LICENCE_KINDS[kind],
         licence_kind=kind, install_docs=install_section(mirror.readme if mirror else ""),
-        own_fork=next((f for f in app_forks if org is not None and f.organization_id == org.id), None),
+        own_fork=fork_listing.fork_of_organization(app.id, org.id if org is not None else None),
         may_fork=actor is not None and org is not None and can_fork(actor, org),
         may_record=actor is not None and org is not None and can_record_deployment(actor, org),
         own_deployments=[d for d in used.items if org is not None and d.organization_id == org.id],
-        region_count=len({f.organization_id for f in app_forks} | {d.organization_id for d in used.items}))
+        region_count=len(fork_listing.forking_organization_ids(app.id) | {d.organization_id for d in used.items}))
 
 
 @bp.get("/apps/<slug>/mirror.json")

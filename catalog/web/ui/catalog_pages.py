@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
-from ...services import apps, browse, downloads, forks, mirrors
+from ...services import apps, browse, downloads, fork_listing, forks, mirrors
 from ...services.errors import ValidationFailed
+from .. import page_cache
 from . import bp
 
 
@@ -43,8 +44,19 @@ def app_list():
 @bp.get("/apps/<slug>")
 def app_detail(slug: str):
     app = apps.get_app(slug, _actor())
-    return render_template("catalog/detail.html", app=app, mirror=mirrors.get_mirror(app),
-                           releases=mirrors.releases(app.id), app_forks=forks.forks_of_app(app.id))
+    mirror = mirrors.get_mirror(app)
+    if mirror is not None and mirror.state in ("queued", "fetching"):
+        page_cache.max_age(0)  # progress changes every second without an audit event
+    return render_template("catalog/detail.html", app=app, mirror=mirror, releases=mirrors.releases(app.id),
+                           fork_page=fork_listing.fork_page(app.id))
+
+
+@bp.get("/apps/<slug>/salinan")
+def app_forks(slug: str):
+    """All regional copies of an app, 50 a page (the app page shows the first 50)."""
+    app = apps.get_app(slug, _actor())
+    return render_template("catalog/forks.html", app=app,
+                           fork_page=fork_listing.fork_page(app.id, _int_arg("page", 1)))
 
 
 @bp.get("/apps/<slug>/download")

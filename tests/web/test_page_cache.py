@@ -1,0 +1,158 @@
+"""The visitors' page cache: no cookies on anonymous pages, hits, invalidation by writes, never for
+people who are signed in, one entry per language and host, bounded memory."""
+from __future__ import annotations
+
+import pytest
+
+from catalog.extensions import db
+from catalog.models import Mirror
+from catalog.services import apps
+from catalog.web.page_cache import cache_key
+from catalog.web.page_store import Page, PageStore
+from tests.factories import app_payload
+
+PAGES = ["/", "/apps", "/apps?q=kearsipan", "/apps/srikandi"]
+
+
+@pytest.fixture
+def published(make_user):
+    publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
+    apps.create_app(app_payload(), actor=publisher)
+    apps.submit_app("srikandi", actor=publisher)
+    apps.publish_app("srikandi", actor=admin)
+    return publisher, admin
+
+
+def _hit(response) -> bool:
+    return response.headers.get("X-Page-Cache") == "hit"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_pages_send_no_cookie(published, client, path):
+    for _ in range(2):  # the rendered page and the kept one
+        r = client.get(path)
+        assert r.status_code == 200
+        assert r.headers.getlist("Set-Cookie") == [], path
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_second_visit_is_served_from_memory(published, client, path):
+    first = client.get(path)
+    second = client.get(path)
+    assert not _hit(first) and _hit(second)
+    assert second.get_data() == first.get_data()
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+
+def test_editing_an_app_shows_at_once(published, client):
+    publisher, _admin = published
+    client.get("/apps/srikandi")
+    assert _hit(client.get("/apps/srikandi"))
+    apps.update_app("srikandi", {"name": "Srikandi Baru"}, actor=publisher)
+    r = client.get("/apps/srikandi")
+    assert not _hit(r) and "Srikandi Baru" in r.get_data(as_text=True)
+    assert "Srikandi Baru" in client.get("/apps?q=kearsipan").get_data(as_text=True)
+
+
+def test_publishing_an_app_shows_in_the_list(published, client, make_user):
+    publisher, admin = published
+    client.get("/apps")
+    assert _hit(client.get("/apps"))
+    apps.create_app(app_payload(name="Simanja", short_description_id="Kinerja pegawai provinsi."), actor=publisher)
+    apps.submit_app("simanja", actor=publisher)
+    assert "Simanja" not in client.get("/apps").get_data(as_text=True)  # not yet published
+    apps.publish_app("simanja", actor=admin)
+    r = client.get("/apps")
+    assert not _hit(r) and "Simanja" in r.get_data(as_text=True)
+
+
+def test_archiving_an_app_shows_at_once(published, client):
+    publisher, _admin = published
+    client.get("/apps/srikandi")
+    assert "Diarsipkan" not in client.get("/apps/srikandi").get_data(as_text=True)
+    apps.archive_app("srikandi", actor=publisher)
+    r = client.get("/apps/srikandi")
+    assert not _hit(r) and "Diarsipkan" in r.get_data(as_text=True)
+    assert "Srikandi" not in client.get("/apps?q=kearsipan").get_data(as_text=True)
+
+
+def test_never_for_signed_in_people(published, app, client, login):
+    publisher, _admin = published
+    client.get("/apps")
+    assert _hit(client.get("/apps"))  # kept for visitors
+    login(publisher)
+    for _ in range(2):
+        r = client.get("/apps")
+        assert not _hit(r) and "Keluar" in r.get_data(as_text=True)
+
+
+def test_a_session_cookie_bypasses_the_cache(published, app, client):
+    client.get("/")
+    assert _hit(client.get("/"))
+    other = app.test_client()
+    other.get("/login")  # the sign-in form's CSRF token starts a session
+    assert other.get_cookie("session") is not None
+    assert not _hit(other.get("/"))
+    assert cache_key({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_COOKIE": "remember_token=x"}) is None
+    assert cache_key({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_AUTHORIZATION": "Bearer x"}) is None
+    assert cache_key({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_COOKIE": "lang=en"}) is not None
+
+
+def test_only_the_public_pages_are_kept():
+    def key(path, method="GET"):
+        return cache_key({"REQUEST_METHOD": method, "PATH_INFO": path})
+    assert key("/") and key("/apps") and key("/apps/srikandi")
+    assert not key("/apps/srikandi/adopsi") and not key("/deployments") and not key("/login")
+    assert not key("/apps", "POST") and not key("/apps/srikandi/download")
+
+
+def test_each_language_and_host_has_its_own_page(published, client):
+    english = {"Accept-Language": "en"}
+    client.get("/")
+    assert _hit(client.get("/"))
+    r = client.get("/", headers=english)
+    assert not _hit(r) and '<html lang="en">' in r.get_data(as_text=True)
+    r = client.get("/", headers=english)
+    assert _hit(r) and '<html lang="en">' in r.get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    r = client.get("/")  # an Indonesian browser that chose English
+    assert _hit(r) and '<html lang="en">' in r.get_data(as_text=True)
+    r = client.get("/apps/srikandi", base_url="http://katalog.example.go.id")
+    assert not _hit(r)
+
+
+def test_app_page_being_mirrored_is_not_kept(published, client):
+    from catalog.models import App
+    app_id = db.session.execute(db.select(App.id).where(App.slug == "srikandi")).scalar_one()
+    mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one()
+    mirror.state, mirror.progress = "fetching", 40
+    db.session.commit()
+    client.get("/apps/srikandi")
+    assert not _hit(client.get("/apps/srikandi"))
+
+
+def _page(body: bytes, version=1, expires=1e18) -> Page:
+    return Page("200 OK", (("Content-Type", "text/html"),), body, version, expires)
+
+
+def test_store_is_bounded_and_drops_the_least_recent():
+    store = PageStore(max_bytes=64 * 1024)
+    store.observe(1, newer=True)
+    for i in range(100):
+        store.put(i, _page(b"x" * 4000))
+        assert store.bytes <= 64 * 1024
+    assert store.get(99, 1) is not None and store.get(0, 1) is None
+    assert not store.put("huge", _page(b"x" * 10_000))  # over 1/8 of the store: never kept
+
+
+def test_store_follows_one_version():
+    store = PageStore(max_bytes=1024 * 1024)
+    store.observe(1, newer=True)
+    store.put("a", _page(b"old", version=1))
+    assert store.get("a", 1) is not None
+    store.observe(2, newer=True)
+    assert len(store) == 0 and store.get("a", 1) is None
+    assert store.observe(1, newer=False) == float("inf")  # a reader from before the change: no store
+    assert not store.put("a", _page(b"old", version=1))
+    assert store.get("b", 2) is None
+    assert store.put("b", _page(b"new", version=2, expires=0)) and store.get("b", 2) is None  # expired
