@@ -88,9 +88,13 @@ def get_by_relpath(relpath: str) -> Optional[Fork]:
     return db.session.execute(db.select(Fork).where(Fork.relpath == relpath)).scalar_one_or_none()
 
 
-def forks_of_app(app_id: int) -> list[Fork]:
-    stmt = db.select(Fork).where(Fork.app_id == app_id).order_by(Fork.created_at)
-    return list(db.session.execute(stmt).scalars())
+def forks_of_app(app_id: int, page: int = 1, per_page: int = 20) -> tuple[list[Fork], int]:
+    """One page of an app's forks, oldest first, and how many there are (a shared app may have
+    hundreds)."""
+    stmt = (db.select(Fork).where(Fork.app_id == app_id).order_by(Fork.created_at, Fork.id)
+            .limit(per_page).offset((page - 1) * per_page))
+    total = db.session.execute(db.select(db.func.count(Fork.id)).where(Fork.app_id == app_id)).scalar_one()
+    return list(db.session.execute(stmt).scalars()), total
 
 
 def forks_of_organization(org_id: int) -> list[Fork]:

@@ -48,3 +48,12 @@ def test_app_page_shows_first_fifty_and_links_the_rest(many_forks, client):
 
 def test_api_counts_forks_without_loading_them(many_forks, client):
     assert client.get("/api/v1/apps/srikandi").json["forks_count"] == 60
+
+
+def test_api_fork_list_is_paged(many_forks, client):
+    _app_id, names = many_forks
+    first = client.get("/api/v1/apps/srikandi/forks?per_page=25").get_json()
+    assert (first["total"], first["page"], first["per_page"], len(first["items"])) == (60, 1, 25, 25)
+    last = client.get("/api/v1/apps/srikandi/forks?page=3&per_page=25").get_json()
+    assert len(last["items"]) == 10 and last["items"][-1]["divergence"]["ahead"] == 59
+    assert client.get("/api/v1/apps/srikandi/forks?per_page=1000").status_code == 422

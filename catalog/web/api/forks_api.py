@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from ...services import apps, forks, mirrors
 from ...services.errors import ValidationFailed
 from . import bp
-from .common import json_body, listing, require_actor
+from .common import json_body, listing, page_args, require_actor
 from .serializers import app_json, fork_json
 
 
@@ -18,9 +18,10 @@ def api_app_refresh(slug: str):
 
 @bp.get("/apps/<slug>/forks")
 def api_fork_list(slug: str):
+    page, per_page = page_args()
     app = apps.get_published(slug)
-    rows = forks.forks_of_app(app.id)
-    return listing([fork_json(f) for f in rows], len(rows), 1, max(len(rows), 1))
+    rows, total = forks.forks_of_app(app.id, page, per_page)
+    return listing([fork_json(f) for f in rows], total, page, per_page)
 
 
 @bp.post("/apps/<slug>/forks")

@@ -89,7 +89,8 @@ def paths() -> dict[str, Any]:
         "/apps/{slug}/publiccode.yml": {"get": op("Entri sebagai publiccode.yml", 200, TEXT, 401, 404, 422,
                                                   params=[SLUG], media="text/yaml", tag="publiccode")},
         "/apps/{slug}/forks": {
-            "get": op("Salinan daerah dari aplikasi", 200, listing("Fork"), 404, params=[SLUG], tag="repositories"),
+            "get": op("Salinan daerah dari aplikasi", 200, listing("Fork"), 404, 422, params=[SLUG, *PAGE],
+                      tag="repositories"),
             "post": op("Salin ke daerah", 201, ref("Fork"), *APP_WRITE, params=[SLUG], auth=True,
                        request_body=body({"type": "object", "properties": {"org": STR, "name": STR}},
                                          required=False), tag="repositories")},
