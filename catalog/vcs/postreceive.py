@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .hook_messages import _
 from .hooks import HOOK_CONFIG
 from .prereceive import parse_updates
 from .refs import is_valid_ref_name
@@ -42,8 +43,8 @@ def main() -> int:
     except (OSError, subprocess.SubprocessError):
         failed = True
     if failed:
-        print("Peringatan: push diterima, tetapi katalog belum mencatatnya; "
-              "data fork akan diperbarui kemudian.", file=sys.stderr)
+        print(_("Peringatan: push diterima, tetapi katalog belum mencatatnya; "
+                "data fork akan diperbarui kemudian."), file=sys.stderr)
     return 0
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .hooks import read_protected_commits
+from .hook_messages import _
 from .refs import ZERO_SHA, is_full_sha, is_valid_ref_name
 from .repos import is_ancestor
 from .runner import run_git
@@ -80,28 +81,28 @@ def _protected_lost(repo: Path, updates: list[RefUpdate], env: dict) -> list[str
 
 
 def check_updates(repo: Path, updates: list[RefUpdate], env: dict) -> list[str]:
-    """Reasons (in Indonesian) to refuse the push; empty means accept."""
+    """Reasons (in the pusher's language) to refuse the push; empty means accept."""
     head = run_git(["symbolic-ref", "--quiet", "HEAD"], git_dir=repo, check=False).text.strip()
     problems: list[str] = []
     risky = False
     for u in updates:
         name = u.ref.split("/", 2)[-1]
         if not is_valid_ref_name(u.ref) or not u.ref.startswith(("refs/heads/", "refs/tags/")):
-            problems.append(f"Ditolak {u.ref}: hanya cabang dan tag yang boleh dikirim.")
+            problems.append(_("Ditolak %(ref)s: hanya cabang dan tag yang boleh dikirim.", ref=u.ref))
         elif u.deletes and u.ref == head:
-            problems.append(f"Ditolak: cabang utama '{name}' tidak boleh dihapus.")
+            problems.append(_("Ditolak: cabang utama '%(name)s' tidak boleh dihapus.", name=name))
         elif u.ref.startswith("refs/tags/") and u.deletes:
-            problems.append(f"Ditolak: tag '{name}' tidak boleh dihapus; rilis bersifat tetap.")
+            problems.append(_("Ditolak: tag '%(name)s' tidak boleh dihapus; rilis bersifat tetap.", name=name))
         elif u.ref.startswith("refs/tags/") and not u.creates:
-            problems.append(f"Ditolak: tag '{name}' sudah ada dan tidak boleh diubah.")
+            problems.append(_("Ditolak: tag '%(name)s' sudah ada dan tidak boleh diubah.", name=name))
         elif u.deletes or (not u.creates and not is_ancestor(repo, u.old, u.new, env=env)):
             risky = True  # may drop history: check deployed commits below
     if risky and not problems:
         for sha in _protected_lost(repo, updates, env):
-            problems.append(
-                f"Ditolak: commit {sha[:12]} dipakai oleh instalasi yang tercatat dan akan "
+            problems.append(_(
+                "Ditolak: commit %(sha)s dipakai oleh instalasi yang tercatat dan akan "
                 "hilang dari riwayat. Jangan menulis ulang riwayat (force push); "
-                "tambahkan commit baru sebagai gantinya.")
+                "tambahkan commit baru sebagai gantinya.", sha=sha[:12]))
     return problems
 
 
@@ -112,7 +113,7 @@ def main() -> int:
         updates = parse_updates(sys.stdin.read(), strict=True)
         problems = check_updates(repo, updates, env)
     except Exception as exc:  # refuse rather than let an unchecked push through
-        problems = [f"Ditolak: pemeriksaan push gagal ({type(exc).__name__}). Coba lagi nanti."]
+        problems = [_("Ditolak: pemeriksaan push gagal (%(error)s). Coba lagi nanti.", error=type(exc).__name__)]
     for line in problems:
         print(line, file=sys.stderr)
     return 1 if problems else 0

@@ -11,6 +11,8 @@ from .. import vcs
 from ..extensions import csrf
 from ..services import git_access, repo_paths, tokens
 from ..services.errors import ServiceError, Unauthenticated
+from ..vcs.hook_messages import LOCALE_ENV
+from .i18n import LANGUAGES, visitor_locale
 
 bp = Blueprint("git", __name__, url_prefix="/git")
 csrf.exempt(bp)
@@ -49,6 +51,14 @@ def _hook_env() -> dict[str, str]:
     return env
 
 
+def _pusher_locale(user) -> str:
+    """The language of our hooks' messages: the account's choice, else what `git` sends from
+    the user's own locale (Accept-Language)."""
+    if user is not None and getattr(user, "locale", None) in LANGUAGES:
+        return user.locale
+    return visitor_locale(None, request.headers.get("Accept-Language"))
+
+
 def _plain(status: int, message: str, challenge: bool = False) -> Response:
     response = Response(message + "\n", status=status, mimetype="text/plain")
     if challenge:
@@ -67,6 +77,7 @@ def git_http(namespace: str, repo: str, rest: str):
         return _plain(exc.status, exc.message, challenge=exc.status == 401)
     status, headers, body = vcs.http_backend_response(
         request.environ, project_root=repo_paths.repos_root(), repo_relpath=target.relpath,
-        remote_user=str(user.id) if user else None, extra_env=_hook_env(), allow_push=push,
+        remote_user=str(user.id) if user else None, extra_env={**_hook_env(), LOCALE_ENV: _pusher_locale(user)},
+        allow_push=push,
         max_push_bytes=current_app.config["MAX_PUSH_BYTES"])
     return Response(body, status=status, headers=headers, direct_passthrough=True)

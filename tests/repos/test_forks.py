@@ -96,3 +96,19 @@ def test_upstream_mirror_is_read_only(published_app, adopter, token_for, live_se
 def test_unknown_repository_404(live_server, tmp_path):
     result = git("clone", f"{live_server}/git/kota-x/none.git", str(tmp_path / "n"), check=False)
     assert result.returncode != 0 and "404" in result.stderr
+
+
+@pytest.mark.parametrize("language, refusal", [
+    ("", "Ditolak: cabang utama 'main' tidak boleh dihapus."),
+    ("en", "Refused: the default branch 'main' must not be deleted."),
+])
+def test_push_refusal_speaks_the_pushers_language(fork, adopter, token_for, live_server, tmp_path,
+                                                   language, refusal):
+    """git sends Accept-Language from the user's own locale; our hook answers in it."""
+    token = token_for(adopter)["Authorization"].split()[1]
+    clone = with_token(f"{live_server}/git/{fork.relpath}", token)
+    git("init", "--quiet", "--bare", str(tmp_path / "local.git"))
+    env = {**GIT_ENV, "LANGUAGE": language, "LC_ALL": "C.UTF-8" if language else "C"}
+    result = subprocess.run(["git", "push", clone, ":main"], cwd=tmp_path / "local.git", env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and refusal in result.stderr, result.stderr
