@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -87,6 +87,8 @@ class Fork(db.Model):
     own_commits: Mapped[list] = mapped_column(JSONList, default=list)
     releases_since_base: Mapped[list] = mapped_column(JSONList, default=list)
     divergence_error: Mapped[str] = mapped_column(Text, default="")
+    # The counts above are newer than merge_base, own commits and releases: the details job is due.
+    details_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     computed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
 
     app: Mapped[App] = relationship(lazy="joined")

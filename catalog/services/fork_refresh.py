@@ -7,8 +7,8 @@ commit each) was 8× a plain-git loop. So the refresh is split:
    git commands (vcs.drift_counts); every row of the batch written in one transaction.
 2. details (merge base, files differing from upstream, own commits, missed releases): a
    second job queued after the first; releases are listed once per distinct merge base.
-   The fork's own page and API entry compute them themselves (fork_details), so they are
-   never stale there even while the second job waits.
+   Until it ran (`Fork.details_pending`), the fork's own page and API entry compute them
+   themselves (fork_details), so they are never stale there; afterwards they read the row.
 
 A fork whose repository is broken gets its error recorded and never stops the batch.
 """
@@ -108,8 +108,9 @@ def refresh_batch(fork_ids: Iterable[int], *, force: bool = False, details: Deta
                 continue
             counts = vcs.drift_counts(t.path, head, t.mirror_head, **limits)
             row = {name: getattr(counts, name) for name in COUNT_FIELDS}
+            row["details_pending"] = details != "now"
             if details == "now":
-                row.update(_details_row(t, counts, limits, releases))
+                row.update(_details_row(t.path, t.mirror_path, counts, limits, releases))
         except (VcsError, OSError) as exc:
             result.failed[t.id] = _record_failure(t, exc, rows)
         else:
@@ -131,7 +132,8 @@ def refresh_details(fork_ids: Iterable[int]) -> int:
     limits, releases = diff_limits(), {}
     for t in targets:
         try:
-            rows[t.id] = _details_row(t, t.counts, limits, releases)
+            rows[t.id] = {**_details_row(t.path, t.mirror_path, t.counts, limits, releases),
+                          "details_pending": False}
         except (VcsError, OSError) as exc:
             failed[t.id] = _record_failure(t, exc, rows)
         seen[t.id] = t.computed_at
@@ -140,22 +142,19 @@ def refresh_details(fork_ids: Iterable[int]) -> int:
 
 def fork_details(fork: Fork) -> ForkDetails:
     """Merge base, files differing from upstream, own commits and missed releases for the
-    fork's stored heads, computed now (a few git commands: one fork's page or API entry).
-    The stored values when there is nothing to compute or the last refresh failed."""
+    fork's stored heads: as stored once the details job ran, else computed now (a few git
+    commands: one fork's page or API entry). The stored values when the last refresh failed."""
     stored = ForkDetails(fork.merge_base, fork.files_differing_from_upstream, list(fork.own_commits or []),
                          list(fork.releases_since_base or []))
-    if not fork.fork_head or not fork.upstream_head or fork.divergence_error:
+    counts = _pending_counts(fork)
+    if counts is None:
         return stored
     mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == fork.app_id)).scalar_one_or_none()
     if mirror is None:
         return stored
-    counts = vcs.DriftCounts(fork.upstream_head, fork.fork_head, fork.ahead, fork.behind, fork.files_changed,
-                             fork.insertions, fork.deletions)
-    target = _Target(fork.id, repo_paths.absolute(fork.relpath), fork.default_branch, fork.fork_head,
-                     fork.upstream_head, "", fork.computed_at, repo_paths.absolute(mirror.relpath),
-                     mirror.head, counts)
     try:
-        row = _details_row(target, counts, diff_limits(), {})
+        row = _details_row(repo_paths.absolute(fork.relpath), repo_paths.absolute(mirror.relpath), counts,
+                           diff_limits(), {})
     except (VcsError, OSError) as exc:
         log.warning("details of fork %s failed: %s", fork.id, getattr(exc, "detail", "") or exc)
         return replace(stored, error=getattr(exc, "message", BROKEN_REPO))
@@ -163,15 +162,23 @@ def fork_details(fork: Fork) -> ForkDetails:
 
 
 def current_merge_base(fork: Fork) -> Optional[str]:
-    """Merge base of the stored heads (the stored one may lag until the details job ran)."""
-    if not fork.fork_head or not fork.upstream_head or fork.divergence_error:
+    """Merge base of the stored heads (the stored one lags until the details job ran)."""
+    counts = _pending_counts(fork)
+    if counts is None:
         return fork.merge_base
-    counts = vcs.DriftCounts(fork.upstream_head, fork.fork_head, fork.ahead, fork.behind, fork.files_changed,
-                             fork.insertions, fork.deletions)
     try:
         return vcs.merge_base_for(repo_paths.absolute(fork.relpath), counts)
     except (VcsError, OSError):
         return fork.merge_base
+
+
+def _pending_counts(fork: Fork) -> Optional[vcs.DriftCounts]:
+    """The stored counts when the fork's details still have to be computed for them; None
+    when the stored details are current (or the last refresh failed: nothing newer to use)."""
+    if not fork.details_pending or not fork.fork_head or not fork.upstream_head or fork.divergence_error:
+        return None
+    return vcs.DriftCounts(fork.upstream_head, fork.fork_head, fork.ahead, fork.behind, fork.files_changed,
+                           fork.insertions, fork.deletions)
 
 
 def commit_json(c: vcs.CommitInfo) -> dict:
@@ -182,12 +189,13 @@ def release_json(r: vcs.Release) -> dict:
     return {"name": r.name, "date": r.date.isoformat(), "commit": r.commit}
 
 
-def _details_row(t: _Target, counts: vcs.DriftCounts, limits: dict, releases: dict) -> dict:
+def _details_row(fork_path: Path, mirror_path: Path, counts: vcs.DriftCounts, limits: dict,
+                 releases: dict) -> dict:
     """Details for `counts`' heads; `releases` memoizes the mirror's answer per merge base."""
-    d = vcs.drift_details(t.path, counts, own_limit=MAX_OWN_COMMITS, **limits)
-    key = (t.mirror_path, d.merge_base)
+    d = vcs.drift_details(fork_path, counts, own_limit=MAX_OWN_COMMITS, **limits)
+    key = (mirror_path, d.merge_base)
     if key not in releases:
-        since = vcs.releases_since(t.mirror_path, d.merge_base) if d.merge_base else []
+        since = vcs.releases_since(mirror_path, d.merge_base) if d.merge_base else []
         releases[key] = [release_json(r) for r in since]
     return {"merge_base": d.merge_base, "files_differing_from_upstream": d.files_differing_from_upstream,
             "own_commits": [commit_json(c) for c in d.own_commits], "releases_since_base": releases[key]}

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Fork, Mirror, User
 from ..models.types import MAX_DB_ID, utcnow
 from ..vcs.errors import RefChanged, VcsError
-from . import apps, audit, fork_refresh, notifications, organizations, repo_paths
+from . import apps, audit, fork_listing, fork_refresh, notifications, organizations, repo_paths
 from .app_fields import RESERVED_SLUGS, SLUG_RE
 from .errors import Conflict, NotFound, ValidationFailed, require
 from .permissions import can_fork, can_manage_fork
@@ -93,8 +93,7 @@ def forks_of_app(app_id: int, page: int = 1, per_page: int = 20) -> tuple[list[F
     hundreds)."""
     stmt = (db.select(Fork).where(Fork.app_id == app_id).order_by(Fork.created_at, Fork.id)
             .limit(per_page).offset((page - 1) * per_page))
-    total = db.session.execute(db.select(db.func.count(Fork.id)).where(Fork.app_id == app_id)).scalar_one()
-    return list(db.session.execute(stmt).scalars()), total
+    return list(db.session.execute(stmt).scalars()), fork_listing.fork_count(app_id)
 
 
 def forks_of_organization(org_id: int) -> list[Fork]:
@@ -173,9 +172,6 @@ def record_push(relpath: str, user_id: Optional[int]) -> Optional[Fork]:
     return fork
 
 
-_diff_limits = fork_refresh.diff_limits
-
-
 @dataclass(frozen=True)
 class ChangeList:
     """Files the fork changed since its merge base; `error` says why none could be listed."""
@@ -203,7 +199,7 @@ def fork_changes(fork: Fork, limit: int = 500, *, merge_base: Optional[str] = ""
         return ChangeList([])
     try:
         return ChangeList(vcs.changed_files(repo_paths.absolute(fork.relpath), base, fork.fork_head, limit=limit,
-                                            **_diff_limits()))
+                                            **fork_refresh.diff_limits()))
     except VcsError as exc:
         log.warning("changed files of fork %s failed: %s", fork.id, exc.detail or exc.message)
         return ChangeList([], exc.message)
@@ -216,6 +212,6 @@ def fork_file_diff(fork: Fork, path: str):
         raise NotFound(_("Belum ada perubahan."))
     try:
         return vcs.file_diff(repo_paths.absolute(fork.relpath), base, fork.fork_head, path,
-                             **_diff_limits())
+                             **fork_refresh.diff_limits())
     except VcsError as exc:
         raise NotFound(exc.message) from exc

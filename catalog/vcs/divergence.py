@@ -39,7 +39,12 @@ def shortstat(repo: Path, base: str, head: str, *, timeout: float = DIFF_TIMEOUT
     """(files, insertions, deletions) as `git diff --shortstat` reports them."""
     out = run_git(["diff", *DIFF_OPTS, "--shortstat", "--end-of-options", base, head],
                   git_dir=repo, timeout=timeout, max_memory=max_memory, opts=DIFF_GIT).text
-    found = {kind: int(n) for n, kind in _STAT_RE.findall(out)}
+    return parse_shortstat(out)
+
+
+def parse_shortstat(text: str) -> tuple[int, int, int]:
+    """(files, insertions, deletions) from `--shortstat` output (absent parts are 0)."""
+    found = {kind: int(n) for n, kind in _STAT_RE.findall(text)}
     return found.get("file", 0), found.get("insertion", 0), found.get("deletion", 0)
 
 

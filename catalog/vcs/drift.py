@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .divergence import (DIFF_GIT, DIFF_MEMORY, DIFF_OPTS, DIFF_TIMEOUT, EMPTY_TREE, _STAT_RE,
-                         count_differing_files, log_range, merge_base, shortstat)
+from .divergence import (DIFF_GIT, DIFF_MEMORY, DIFF_OPTS, DIFF_TIMEOUT, EMPTY_TREE,
+                         count_differing_files, log_range, merge_base, parse_shortstat, shortstat)
 from .errors import GitCommandError
 from .refs import is_full_sha, validate_branch
 from .repos import resolve
@@ -98,8 +98,7 @@ def drift_counts(fork: Path, fork_head: str, upstream: str, *, timeout: float = 
                       f"{upstream}...{fork_head}"], git_dir=fork, timeout=timeout,
                      max_memory=max_memory, opts=DIFF_GIT, check=False)
     if result.returncode == 0:
-        found = {kind: int(n) for n, kind in _STAT_RE.findall(result.text)}
-        stat = found.get("file", 0), found.get("insertion", 0), found.get("deletion", 0)
+        stat = parse_shortstat(result.text)
     elif b"no merge base" in result.stderr:  # unrelated histories: everything is the fork's
         stat = shortstat(fork, EMPTY_TREE, fork_head, timeout=timeout, max_memory=max_memory)
     else:

@@ -137,6 +137,25 @@ def test_counts_now_details_later_and_the_page_is_never_stale(world, admin, clie
         assert _stored(fork.id) == _full(forks.get_fork(fork.id)), fork.name
 
 
+def test_stored_details_spare_the_page_its_git_commands(world, monkeypatch):
+    ids = [f.id for f in world.values()]
+    fork_refresh.refresh_batch(ids, force=True, details="skip")
+    db.session.expire_all()
+    assert forks.get_fork(world["maju"].id).details_pending
+    fork_refresh.refresh_details(ids)
+    db.session.expire_all()
+    maju = forks.get_fork(world["maju"].id)
+    assert not maju.details_pending
+
+    def no_git(*args, **kwargs):
+        raise AssertionError("stored details are current: no git needed")
+    monkeypatch.setattr(fork_refresh.vcs, "drift_details", no_git)
+    monkeypatch.setattr(fork_refresh.vcs, "merge_base_for", no_git)
+    details = forks.fork_details(maju)
+    assert details.merge_base == maju.merge_base and details.own_commits == maju.own_commits
+    assert fork_refresh.current_merge_base(maju) == maju.merge_base
+
+
 def test_unchanged_forks_are_skipped(world, admin):
     _fetch_upstream(admin)
     db.session.expire_all()
