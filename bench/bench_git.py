@@ -28,7 +28,7 @@ def _meta(size: Size) -> dict:
 # ---- fork creation ---------------------------------------------------------------------------
 
 def fork_creation(size: Size, log=print) -> list[Figure]:
-    from catalog.services.forks import post_receive_command
+    from catalog.services.repos.forks import post_receive_command
     from catalog.vcs import create_fork
 
     meta = _meta(size)
@@ -83,7 +83,7 @@ def _plain_git(repo: Path, upstream: str) -> None:
 def _full_computation(path: Path, mirror_path: Path, upstream: str) -> dict:
     """What the old per-fork refresh_divergence() stored, computed from scratch."""
     from catalog import vcs
-    from catalog.services import fork_refresh
+    from catalog.services.repos import refresh as fork_refresh
 
     div = vcs.compute_divergence(path, fork_ref="main", upstream_commit=upstream)
     own = vcs.fork_commits(path, "main", upstream, limit=fork_refresh.MAX_OWN_COMMITS)
@@ -102,8 +102,9 @@ def divergence(size: Size, log=print) -> list[Figure]:
     single-fork refresh are measured once, for the record."""
     from catalog.extensions import db
     from catalog.models import Fork, Mirror
-    from catalog.services import fork_refresh, repo_paths
-    from catalog.services import forks as fork_service
+    from catalog.services.repos import refresh as fork_refresh
+    from catalog.services import repo_paths
+    from catalog.services.repos import forks as fork_service
 
     meta = _meta(size)
     ids = meta["divergence_fork_ids"]

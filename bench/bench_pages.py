@@ -59,7 +59,7 @@ def page_sets(size: Size) -> dict[str, list[str]]:
 def ensure_index(size: Size, kind: str) -> None:
     """The server only reads the index: build it first when this backend has none yet."""
     from catalog.search import open_backend
-    from catalog.services import indexing
+    from catalog.services.catalog import indexing
 
     app = make_app(data_dir(size))
     with app.app_context():

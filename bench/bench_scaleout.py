@@ -94,7 +94,7 @@ def run(size: Size, dsn: str | None, log=print) -> list[Figure]:
 
     from catalog.extensions import db
     from catalog.search import open_backend
-    from catalog.services import indexing
+    from catalog.services.catalog import indexing
 
     app = make_app(data_dir(size))
     with app.app_context():

@@ -133,7 +133,7 @@ def run(size: Size, *, reindex_rounds: int = 1, backends: list[str] | None = Non
         calls = query_set(db, size)
         if size.max_queries:
             calls = calls[:: max(1, len(calls) // size.max_queries)]
-        from catalog.services import indexing
+        from catalog.services.catalog import indexing
 
         docs = list(indexing.published_documents())
         db.session.rollback()
@@ -150,7 +150,7 @@ def run(size: Size, *, reindex_rounds: int = 1, backends: list[str] | None = Non
 
 def _run_backend(app, db, kind: str, calls, con, size: Size, reindex_rounds: int, log) -> list[Figure]:
     from catalog.search import open_backend
-    from catalog.services import browse, indexing
+    from catalog.services.catalog import browse, indexing
 
     index_dir = app.config["SEARCH_INDEX_DIR"]
 

@@ -153,7 +153,7 @@ def _install_upstreams(db, size: Size, data: Path, apps: list[dict], log) -> lis
 
 
 def _make_fork(mirror_path: Path, dest: Path, relpath: str):
-    from catalog.services.forks import post_receive_command
+    from catalog.services.repos.forks import post_receive_command
     from catalog.vcs import create_fork
 
     from catalog import ROOT
@@ -282,7 +282,7 @@ def build(size: Size, *, force: bool = False, log=print) -> dict:
         db.session.commit()
         timings["insert_deployments_s"] = time.perf_counter() - started
         log(f"  {size.deployments} deployments inserted in {timings['insert_deployments_s']:.1f} s")
-        from catalog.services import indexing
+        from catalog.services.catalog import indexing
 
         started = time.perf_counter()
         count = indexing.reindex_all()

@@ -6,12 +6,15 @@ from typing import Any, Mapping, Optional
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+from .config import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT  # kept for tests and benchmarks
 
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """Build a configured Flask app; nothing else in the package does work at import."""
     from . import cli, models  # noqa: F401  (models register their tables)
+    from .worker import tasks  # noqa: F401  (the job registry the queue and the worker use)
     from .config import build_config
     from .extensions import babel, csrf, db, login_manager, migrate
     from .web import register_web

@@ -9,7 +9,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .extensions import db
-from .services import audit, indexing, tokens, users
+from .services import audit
+from .services.catalog import indexing
+from .services.accounts import tokens, users
 from .services.errors import ServiceError
 
 catalog_cli = AppGroup("catalog", help="Katalog Bagi-Pakai commands.")
@@ -118,7 +120,7 @@ def fsck_command(repair: bool, min_age: float) -> None:
 @click.option("--workers", default=2, show_default=True)
 def worker_command(workers: int) -> None:
     """Run the background worker: mirrors, divergence refreshes, search index, periodic sweeps."""
-    from .jobs import queue
+    from .jobs.queue import queue
 
     huey = queue(current_app._get_current_object())
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
@@ -130,7 +132,7 @@ def push_received_command(relpath: str) -> None:
     """Run by our post-receive hook: record the push and queue the fork's refresh."""
     import os
 
-    from .services import forks
+    from .services.repos import forks
 
     user_id = os.environ.get("REMOTE_USER", "")
     forks.record_push(relpath, int(user_id) if user_id.isdigit() else None)
@@ -142,7 +144,7 @@ def audit_checkpoint_command(catalog_url: str) -> None:
     """Print the audit chain head as a dated JSON checkpoint to keep outside the server."""
     import json
 
-    from .services import audit_checkpoint
+    from .services.oversight import checkpoints as audit_checkpoint
 
     try:
         body = audit_checkpoint.make_checkpoint(catalog_url or current_app.config.get("PUBLIC_URL", ""))
@@ -155,7 +157,7 @@ def _verify_checkpoint_file(handle) -> None:
     """audit-verify --checkpoint: exit 1 unless the intact chain holds the checkpoint's seq and hash."""
     import json
 
-    from .services import audit_checkpoint
+    from .services.oversight import checkpoints as audit_checkpoint
 
     try:
         doc = json.load(handle)

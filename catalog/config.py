@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 ENV_PREFIX = "CATALOG_"
 DEV_SECRET = "dev-only-secret-change-me"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout or release holding catalog/, templates/, migrations/
 
 
 def _env_flag(name: str) -> bool:

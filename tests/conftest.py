@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from catalog import create_app
 from catalog.extensions import db
-from catalog.services import tokens, users
+from catalog.services.accounts import tokens, users
 
 TEST_DB_URL = os.environ.get("CATALOG_TEST_DATABASE_URL")
 PASSWORD = "kata-sandi-uji-123"

@@ -13,7 +13,9 @@ import pytest
 
 from catalog import create_app
 from catalog.extensions import db
-from catalog.services import apps, deployments, users
+from catalog.services.catalog import apps
+from catalog.services.deployments import lifecycle as deployments
+from catalog.services.accounts import users
 from seed.demo_repos import create_demo_repo
 from tests.conftest import PASSWORD, _config
 from tests.factories import app_payload
@@ -180,7 +182,7 @@ def build_scenario(world: World) -> dict:
     """A fixture with known counts (see tests/services/test_reports.py for the expected figures)."""
     from datetime import date
 
-    from catalog.services import forks
+    from catalog.services.repos import forks
 
     tp_simanja = world.deploy("21.72", "simanja", go_live_on=date(2024, 7, 1))
     deployments.confirm_deployment(tp_simanja.id, actor=world.user("publisher", "21"))

@@ -1,7 +1,6 @@
 """Deployments: where an organization runs an app, its lifecycle, confirmation and history."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Optional
 
@@ -9,47 +8,12 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocab.deployments import NEXT_STATUSES, DeploymentStatus, Environment, Hosting
 from .app import App
 from .organization import Organization
 from .repository import Fork
 from .types import JSONList, UTCDateTime, utcnow
 from .user import User
-
-
-class DeploymentStatus(str, enum.Enum):
-    PLANNED = "planned"
-    INSTALLING = "installing"
-    PILOT = "pilot"
-    PRODUCTION = "production"
-    SUSPENDED = "suspended"
-    RETIRED = "retired"
-
-
-class Environment(str, enum.Enum):
-    PRODUCTION = "production"
-    STAGING = "staging"
-    PILOT = "pilot"
-
-
-class Hosting(str, enum.Enum):
-    PDN = "pdn"
-    PUSAT_DATA_DAERAH = "pusat_data_daerah"
-    CLOUD = "cloud"
-    OPD_SERVER = "opd_server"
-    OTHER = "other"
-
-
-_S = DeploymentStatus
-# The lifecycle of the contract: planned → installing → pilot → production ⇄ suspended → retired,
-# and planned|installing|pilot → retired. Retired is final.
-NEXT_STATUSES: dict[str, tuple[str, ...]] = {
-    _S.PLANNED.value: (_S.INSTALLING.value, _S.RETIRED.value),
-    _S.INSTALLING.value: (_S.PILOT.value, _S.RETIRED.value),
-    _S.PILOT.value: (_S.PRODUCTION.value, _S.RETIRED.value),
-    _S.PRODUCTION.value: (_S.SUSPENDED.value,),
-    _S.SUSPENDED.value: (_S.PRODUCTION.value, _S.RETIRED.value),
-    _S.RETIRED.value: (),
-}
 
 
 class Deployment(db.Model):

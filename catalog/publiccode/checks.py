@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from catalog.services import vocab as catalog_vocab
+from ..vocab import apps as catalog_vocab
 
 from . import vocab
 from .types import Report, item

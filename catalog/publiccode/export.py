@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from catalog.services import vocab as catalog_vocab
+from ..vocab import apps as catalog_vocab
 
 from . import vocab
 from .parse import parse

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from catalog.services import app_fields
-from catalog.services import vocab as catalog_vocab
+from ..vocab import slugs
+from ..vocab import apps as catalog_vocab
 
 from . import checks, vocab
 from .types import Issue, item
@@ -132,8 +132,8 @@ def _slug(url: str, name: str) -> str:
     """The repository's name (last path segment of `url`), else the name, as a catalog slug."""
     segment = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
     for candidate in (segment, name):
-        slug = app_fields.slugify(candidate)
-        if app_fields.SLUG_RE.match(slug) and slug not in app_fields.RESERVED_SLUGS:
+        slug = slugs.slugify(candidate)
+        if slugs.SLUG_RE.match(slug) and slug not in slugs.RESERVED_SLUGS:
             return slug
     return ""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from catalog.services import vocab as catalog_vocab
+from ..vocab import apps as catalog_vocab
 
 from . import checks, vocab
 from .types import Report, child, item

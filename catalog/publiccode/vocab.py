@@ -2,13 +2,9 @@
 from __future__ import annotations
 
 from typing import Any
+from ..vocab import N_
 
 Version = tuple[int, int]
-
-
-def N_(text: str) -> str:
-    """Marks a message for the translation catalog; the checks translate it when they report it."""
-    return text
 
 
 SUPPORTED = ((0, 2), (0, 3), (0, 4), (0, 5), (0, 6), (0, 7))
@@ -23,7 +19,7 @@ SCOPES = (
     "science-and-technology", "security", "society", "sport", "tourism", "transportation",
     "welfare",
 )
-# In the standard's category list but not (yet) in catalog.services.vocab.CATEGORIES.
+# In the standard's category list but not (yet) in catalog.vocab.apps.CATEGORIES.
 STANDARD_ONLY_CATEGORIES = (
     "communications", "compliance-management", "contact-management", "design", "design-system",
     "educational-content", "identity-management",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from catalog.search.documents import (
+from .documents import (
     FILTER_KEYS,
     AppDocument,
     FacetCounts,
@@ -13,7 +13,7 @@ from catalog.search.documents import (
     SearchBackend,
     SearchResult,
 )
-from catalog.search.whoosh_backend import IndexBusy, WhooshBackend
+from .whoosh_backend import IndexBusy, WhooshBackend
 
 __all__ = [
     "FILTER_KEYS",
@@ -50,7 +50,7 @@ def open_backend(index_dir: str | os.PathLike[str], kind: str | None = None, **o
     if kind == "auto":
         kind = "tantivy" if _tantivy_installed() else "whoosh"
     if kind == "tantivy":
-        from catalog.search.tantivy_backend import TantivyBackend
+        from .tantivy_backend import TantivyBackend
 
         return TantivyBackend(index_dir, **options)
     if kind != "whoosh":

@@ -15,7 +15,7 @@ from whoosh.analysis import (
     Tokenizer,
 )
 
-from catalog.search.lexicon import STEM_OVERRIDES, STOPWORDS
+from .lexicon import STEM_OVERRIDES, STOPWORDS
 
 _stemmer: Any = None
 _build_lock = threading.Lock()

@@ -27,8 +27,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from catalog.search.facets import GenerationCache
-from catalog.search.searchers import TimeLimit
+from .facets import GenerationCache
+from .searchers import TimeLimit
 
 Scores = dict[int, float]
 

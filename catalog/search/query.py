@@ -11,9 +11,9 @@ from typing import Any
 
 from whoosh import query as wq
 
-from catalog.search.analyzer import english_analyzer, indonesian_analyzer, name_key
-from catalog.search.documents import FILTER_KEYS, QueryError
-from catalog.search.schema import filter_value
+from .analyzer import english_analyzer, indonesian_analyzer, name_key
+from .documents import FILTER_KEYS, QueryError
+from .schema import filter_value
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
-from catalog.search.postings import Scorer
-from catalog.search.query import Tiered
-from catalog.search.searchers import TimeLimit, View
+from .postings import Scorer
+from .query import Tiered
+from .searchers import TimeLimit, View
 
 Docnums = AbstractSet[int]
 

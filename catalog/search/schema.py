@@ -6,8 +6,8 @@ import re
 
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from catalog.search.analyzer import english_analyzer, indonesian_analyzer, name_keys
-from catalog.search.documents import AppDocument
+from .analyzer import english_analyzer, indonesian_analyzer, name_keys
+from .documents import AppDocument
 
 # Bump whenever fields or analyzers change: an index with another version is rebuilt.
 SCHEMA_VERSION = "catalog-search-4"

@@ -19,18 +19,18 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Order, Query
 
-from catalog.search.analyzer import english_analyzer, indonesian_analyzer
-from catalog.search.documents import (
+from .analyzer import english_analyzer, indonesian_analyzer
+from .documents import (
     FILTER_KEYS,
     AppDocument,
     FacetCounts,
     SearchBackend,
     SearchResult,
 )
-from catalog.search.query import BODY_FIELD, EN_FIELD, QueryBuilder
-from catalog.search.schema import to_fields
-from catalog.search.tantivy_query import TantivyQueries, build_schema, gated
-from catalog.search.whoosh_backend import MAX_WINDOW, IndexBusy, _check_paging
+from .query import BODY_FIELD, EN_FIELD, QueryBuilder
+from .schema import to_fields
+from .tantivy_query import TantivyQueries, build_schema, gated
+from .whoosh_backend import MAX_WINDOW, IndexBusy, _check_paging
 
 SCHEMA_VERSION = "catalog-tantivy-1"
 SUBDIR = "tantivy"

@@ -8,9 +8,9 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
-from catalog.search.analyzer import name_key
-from catalog.search.documents import FILTER_KEYS, QueryError
-from catalog.search.query import (
+from .analyzer import name_key
+from .documents import FILTER_KEYS, QueryError
+from .query import (
     BODY_BOOST,
     BODY_FIELD,
     EN_BOOST,
@@ -22,7 +22,7 @@ from catalog.search.query import (
     Clause,
     clean_text,
 )
-from catalog.search.schema import filter_value
+from .schema import filter_value
 
 
 def build_schema() -> tantivy.Schema:

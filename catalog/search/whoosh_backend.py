@@ -20,19 +20,19 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import CLEAR
 
-from catalog.search import facets, ranking
-from catalog.search.documents import (
+from . import facets, ranking
+from .documents import (
     AppDocument,
     FacetCounts,
     QueryError,
     SearchBackend,
     SearchResult,
 )
-from catalog.search.fuzzy import NameVocabulary
-from catalog.search.postings import Scorer
-from catalog.search.query import Clause, QueryBuilder, Tiered, filter_query
-from catalog.search.schema import build_schema, schema_version, to_fields
-from catalog.search.searchers import SearcherPool, View
+from .fuzzy import NameVocabulary
+from .postings import Scorer
+from .query import Clause, QueryBuilder, Tiered, filter_query
+from .schema import build_schema, schema_version, to_fields
+from .searchers import SearcherPool, View
 
 MAX_PER_PAGE = 100
 PARALLEL_REBUILD_MIN_DOCS = 2000

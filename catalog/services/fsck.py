@@ -13,7 +13,10 @@ from .. import vcs
 from ..extensions import db
 from ..models import App, AppState, Fork, IndexOutbox, Mirror, MirrorState
 from ..models.types import utcnow
-from . import forks, indexing, mirrors, repo_paths
+from .repos import forks
+from . import repo_paths
+from .catalog import mirror_requests
+from .catalog import indexing
 from .tx import begin_write
 
 STALE_SECONDS = 3600  # a temp dir younger than this may belong to a fetch still running
@@ -90,7 +93,7 @@ def _requeue(app_id: int) -> None:
     mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one()
     mirror.state, mirror.head = MirrorState.QUEUED.value, None
     db.session.commit()
-    mirrors.queue_fetch(app_id)
+    mirror_requests.queue_fetch(app_id)
 
 
 def _check_fork_heads(report: FsckReport, repair: bool) -> None:
@@ -116,7 +119,7 @@ def _check_pending_fetches(report: FsckReport, repair: bool, min_age: float) -> 
     for mirror in stuck:
         report.problems.append(f"mirror {mirror.relpath}: fetch '{mirror.state}' never finished")
         if repair:
-            mirrors.queue_fetch(mirror.app_id)
+            mirror_requests.queue_fetch(mirror.app_id)
             report.repaired.append(f"mirror {mirror.relpath}: fetch queued again")
 
 

@@ -1,10 +1,7 @@
 """Errors raised by the git layer, each with a message in Bahasa Indonesia for users."""
 from __future__ import annotations
 
-
-def N_(text: str) -> str:
-    """Marks a message for the translation catalog; the web layer translates it when shown."""
-    return text
+from ..vocab import N_
 
 
 class VcsError(Exception):

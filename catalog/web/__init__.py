@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, request
 
 from ..extensions import login_manager
-from ..services import users
+from ..services.accounts import users
 from flask_babel import lazy_gettext as _l
 
 

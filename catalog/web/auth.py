@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_babel import gettext as _
 
-from ..services import throttle, users
+from ..services.accounts import throttle, users
 
 bp = Blueprint("auth", __name__)
 

@@ -12,7 +12,8 @@ from flask_babel import format_date as babel_date, format_datetime as babel_date
 from flask_babel import format_number as babel_number, format_timedelta, get_locale
 from markupsafe import Markup
 
-from ..services import deployment_vocab, permissions, vocab
+from ..services import permissions
+from ..vocab import deployments as deployment_vocab, apps as vocab
 from .i18n import LANGUAGE_NAMES, LANGUAGES, translate
 from .links import clone_url
 

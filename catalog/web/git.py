@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 
 from .. import vcs
 from ..extensions import csrf
-from ..services import git_access, repo_paths, tokens
+from ..services.repos import access as git_access
+from ..services import repo_paths
+from ..services.accounts import tokens
 from ..services.errors import ServiceError, Unauthenticated
 from ..vcs.hook_messages import LOCALE_ENV
 from .i18n import LANGUAGES, visitor_locale

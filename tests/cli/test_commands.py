@@ -5,7 +5,7 @@ from sqlalchemy import func, text
 
 from catalog.extensions import db
 from catalog.models import App, Organization, User
-from catalog.services import tokens
+from catalog.services.accounts import tokens
 
 
 def _count(model) -> int:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog.services import apps, forks, mirrors
+from catalog.services.catalog import apps
+from catalog.services.repos import forks, mirrors
 from tests.factories import app_payload
 from tests.repos.conftest import live_server, published_app, source_repo  # noqa: F401  (shared fixtures)
 from tests.hostile.servers import HOST_NAME, GitHttpsServer, make_certificate

@@ -9,7 +9,8 @@ import pytest
 
 from catalog import vcs
 from catalog.extensions import db
-from catalog.services import forks, repo_paths
+from catalog.services.repos import forks
+from catalog.services import repo_paths
 from catalog.vcs.runner import MiB
 from tests.hostile.trees import base_files, bomb_tree, commit, new_repo, tag, tree
 from tests.vcs.gitlib import git
@@ -125,7 +126,7 @@ def test_upstream_bomb_on_refresh_is_diffed_outside_the_write_lock(bounded, publ
         pytest.skip("the single write lock is SQLite's")
     import sqlite3
 
-    from catalog.services import mirrors
+    from catalog.services.repos import mirrors
     upstream = new_repo(tmp_path / "sumber" / "tumbuh.git")
     head = commit(upstream, tree(upstream, base_files(upstream)), "awal")
     publish(upstream, slug="tumbuh")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from catalog.extensions import db
-from catalog.services import forks, mirrors, repo_paths
+from catalog.services.repos import forks, mirrors
+from catalog.services import repo_paths
 from tests.hostile.conftest import client_git, upstream_leftovers
 from tests.hostile.servers import ConnectionCounter
 from tests.hostile.trees import (base_files, blob, commit, files_of, gitlinks_of, gitmodules, new_repo, snapshot,

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 from catalog.extensions import db
 from catalog.models import AuditEvent, User
-from catalog.services import users
+from catalog.services.accounts import users
 from catalog.services.errors import PermissionDenied, ValidationFailed
 
 

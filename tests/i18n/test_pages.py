@@ -8,7 +8,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from catalog.services import deployments, forks
+from catalog.services.deployments import lifecycle as deployments
+from catalog.services.repos import forks
 from tests.i18n.test_catalog import PO
 from tests.repos.conftest import published_app, source_repo  # noqa: F401  (fixtures)
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from catalog.publiccode import ExportEntry, to_publiccode
-from catalog.services import forks
+from catalog.services.repos import forks
 from catalog.vcs.runner import run_git
 from seed.demo_repos import add_commits
 from tests.repos.conftest import live_server, published_app, source_repo  # noqa: F401  (shared fixtures)

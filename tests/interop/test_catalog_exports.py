@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import io
 
-from catalog.services import apps, deployments, forks
-from catalog.services.exports import CSV_COLUMNS
+from catalog.services.catalog import apps
+from catalog.services.deployments import lifecycle as deployments
+from catalog.services.repos import forks
+from catalog.services.interop.exports import CSV_COLUMNS
 from tests.factories import app_payload
 
 

@@ -7,7 +7,9 @@ import pytest
 
 from catalog.extensions import db
 from catalog.models import AuditEvent, Notification, Proposal
-from catalog.services import apps, harvest, mirrors
+from catalog.services.catalog import apps
+from catalog.services.interop import harvest
+from catalog.services.repos import mirrors
 from tests.interop.conftest import LONG, commit_file, publiccode_text
 
 UPSTREAM_URL = "https://git.example.go.id/simanja.git"  # what the demo repository's own file says

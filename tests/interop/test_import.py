@@ -7,7 +7,7 @@ import tempfile
 
 from catalog.extensions import db
 from catalog.models import App, AuditEvent
-from catalog.services import apps
+from catalog.services.catalog import apps
 from tests.interop.conftest import publiccode_text
 from tests.repos.test_sources import fake_dns
 

@@ -5,7 +5,8 @@ import pytest
 
 from catalog.extensions import db
 from catalog.models import Proposal
-from catalog.services import apps, forks, mirrors
+from catalog.services.catalog import apps
+from catalog.services.repos import forks, mirrors
 from tests.interop.conftest import commit_file, publiccode_text
 
 UPSTREAM_URL = "https://git.example.go.id/simanja.git"

@@ -6,7 +6,10 @@ import pytest
 import seed.demo as demo
 from catalog.extensions import db
 from catalog.models import Notification, User
-from catalog.services import apps, deployments, forks, mirrors, notifications, users
+from catalog.services.catalog import apps
+from catalog.services.deployments import lifecycle as deployments
+from catalog.services.repos import forks, mirrors
+from catalog.services.accounts import notifications, users
 from seed.demo_apps import DEMO_APPS
 from tests.factories import app_payload
 from tests.interop.conftest import commit_file, tag
@@ -158,7 +161,7 @@ def test_unreachable_smtp_keeps_mail_pending_and_no_smtp_means_in_app_only(app, 
 
 @pytest.mark.parametrize("url", ["http://mail.example", "smtp://"])
 def test_bad_smtp_url_is_refused(url):
-    from catalog.jobs.notify import smtp_settings
+    from catalog.worker.mail import smtp_settings
     with pytest.raises(ValueError):
         smtp_settings(url)
 

@@ -16,7 +16,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from catalog.extensions import db
-from catalog.services import deployments, forks
+from catalog.services.deployments import lifecycle as deployments
+from catalog.services.repos import forks
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Examples per operation and pass (OPENAPI_EXAMPLES=60 for a deeper run); deterministic, no shrinking.

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from catalog.services import apps
+from catalog.services.catalog import apps
 from tests.factories import app_payload
 
 BAD = {"name": "", "license": "Bebas dipakai", "repo_url": "http://git.example/a", "category": "kue",

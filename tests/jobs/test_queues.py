@@ -6,8 +6,9 @@ import socket
 import pytest
 
 from catalog.extensions import db
-from catalog.jobs import queue
-from catalog.services import apps, mirrors
+from catalog.jobs.queue import queue
+from catalog.services.catalog import apps
+from catalog.services.repos import mirrors
 from seed.demo_repos import create_demo_repo
 from tests.factories import app_payload
 

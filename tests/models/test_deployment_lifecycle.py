@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 from catalog.models import Deployment
-from catalog.services import deployment_vocab as dv
+from catalog.vocab import deployments as dv
 
 # planned → installing → pilot → production ⇄ suspended → retired; planned|installing|pilot → retired
 ALLOWED = {("planned", "installing"), ("installing", "pilot"), ("pilot", "production"),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from catalog.publiccode import load
-from catalog.services import app_fields
+from catalog.services.catalog import fields as app_fields
 from catalog.services.errors import ValidationFailed
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from catalog.publiccode import to_entry_fields
-from catalog.services import app_fields
+from catalog.services.catalog import fields as app_fields
 
 
 def paths(issues) -> set[str]:

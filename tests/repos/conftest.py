@@ -6,7 +6,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from catalog.services import apps
+from catalog.services.catalog import apps
 from seed.demo_repos import create_demo_repo
 from tests.factories import app_payload
 

@@ -5,7 +5,7 @@ import io
 import tarfile
 import zipfile
 
-from catalog.services import forks
+from catalog.services.repos import forks
 
 
 def test_app_page_shows_mirror_releases_and_copy_button(published_app, client, make_user, login):

@@ -5,7 +5,10 @@ import os
 import shutil
 import time
 
-from catalog.services import fsck, indexing, mirrors, repo_paths
+from catalog.services import fsck
+from catalog.services.catalog import indexing
+from catalog.services.repos import mirrors
+from catalog.services import repo_paths
 
 
 def test_clean_state_has_no_problems(published_app):
@@ -59,7 +62,7 @@ def test_cli_exit_code(published_app, runner):
 
 
 def test_divergence_behind_the_fork_head_is_recomputed(published_app, make_user):
-    from catalog.services import forks
+    from catalog.services.repos import forks
     from seed.demo_repos import add_commits
 
     fork = forks.create_fork("simanja", actor=make_user("adopter", "21.72"))

@@ -1,7 +1,7 @@
 """Ids in request bodies never reach another region's objects."""
 from __future__ import annotations
 
-from catalog.services import forks
+from catalog.services.repos import forks
 
 
 def test_deployment_cannot_point_at_another_regions_fork(published_app, make_user, client, token_for):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from catalog.models import Mirror
 from catalog.extensions import db
-from catalog.services import mirrors, repo_paths
+from catalog.services.repos import mirrors
+from catalog.services import repo_paths
 from tests.factories import app_payload
 
 
@@ -20,7 +21,7 @@ def test_publish_fetches_mirror_with_releases(published_app, client):
 
 
 def test_unreachable_https_source_fails_with_reason(app, make_user):
-    from catalog.services import apps
+    from catalog.services.catalog import apps
     publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
     apps.create_app(app_payload(repo_url="https://git.tidak-ada.go.id/x.git"), actor=publisher)
     apps.submit_app("srikandi", actor=publisher)

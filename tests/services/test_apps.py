@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.services import apps, audit
+from catalog.services import audit
+from catalog.services.catalog import apps
 from catalog.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tests.factories import app_payload
 

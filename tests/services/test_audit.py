@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from catalog.extensions import db
-from catalog.services import apps, audit
+from catalog.services import audit
+from catalog.services.catalog import apps
 from tests.factories import app_payload
 
 

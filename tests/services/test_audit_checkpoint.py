@@ -8,7 +8,9 @@ from sqlalchemy import text
 
 from catalog.extensions import db
 from catalog.models import AuditEvent, AuditHead
-from catalog.services import apps, audit, audit_checkpoint
+from catalog.services import audit
+from catalog.services.catalog import apps
+from catalog.services.oversight import checkpoints as audit_checkpoint
 from catalog.services.errors import Conflict, PermissionDenied
 from tests.factories import app_payload
 

@@ -7,8 +7,9 @@ import pytest
 
 from catalog.extensions import db
 from catalog.models import Release
-from catalog.services import audit, deployments
-from catalog.services.deployment_versions import NOT_MIRRORED
+from catalog.services import audit
+from catalog.services.deployments import lifecycle as deployments
+from catalog.services.deployments.versions import NOT_MIRRORED
 from catalog.services.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.deployment_world import source_repos, world, world_app, world_template  # noqa: F401  (fixtures)
 
@@ -155,7 +156,7 @@ def test_detail_changes_become_events_and_private_text_stays_out_of_audit(world)
 
 
 def test_refresh_lag_after_upstream_release(world, tmp_path):
-    from catalog.services import mirrors
+    from catalog.services.repos import mirrors
     from tests.deployment_world import build_source
     from tests.vcs.gitlib import Builder
 

@@ -9,7 +9,8 @@ import pytest
 
 from catalog.extensions import db
 from catalog.models import Deployment, Fork
-from catalog.services import deployment_queries, report_findings, report_tables, reports
+from catalog.services.deployments import queries as deployment_queries
+from catalog.services.oversight import findings as report_findings, tables as report_tables, reports
 from catalog.services.errors import PermissionDenied, ValidationFailed
 from tests.deployment_world import scenario, scenario_app, scenario_template, source_repos, world  # noqa: F401
 
@@ -145,7 +146,7 @@ def test_report_queries_do_not_grow_with_rows(world, scenario):
 
 
 def test_csv_cells_never_start_a_formula():
-    from catalog.services.csv_export import to_csv
+    from catalog.services.oversight.csv_export import to_csv
 
     text = to_csv(["Aplikasi", "Jumlah"], [("=HYPERLINK(\"http://x\")", -3), ("@SUM(A1)", 0), (None, date(2024, 7, 1))])
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))

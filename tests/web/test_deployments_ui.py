@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.services import deployments
+from catalog.services.deployments import lifecycle as deployments
 from tests.deployment_world import source_repos, world, world_app, world_template  # noqa: F401
 
 

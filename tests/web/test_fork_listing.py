@@ -5,7 +5,8 @@ import pytest
 
 from catalog.extensions import db
 from catalog.models import App, Fork, Organization
-from catalog.services import apps, fork_listing
+from catalog.services.catalog import apps
+from catalog.services.repos import listing as fork_listing
 from tests.factories import app_payload
 
 

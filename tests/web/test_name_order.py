@@ -1,7 +1,7 @@
 """Pages past the search index's window: the name order from SQL, kept until the catalog changes."""
 from __future__ import annotations
 
-from catalog.services import apps, browse
+from catalog.services.catalog import apps, browse
 from tests.factories import app_payload
 
 

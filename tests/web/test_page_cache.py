@@ -6,7 +6,7 @@ import pytest
 
 from catalog.extensions import db
 from catalog.models import Mirror
-from catalog.services import apps
+from catalog.services.catalog import apps
 from catalog.web.page_cache import cache_key
 from catalog.web.page_store import Page, PageStore
 from tests.factories import app_payload

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from catalog.services import report_tables
+from catalog.services.oversight import tables as report_tables
 from tests.deployment_world import scenario, scenario_app, scenario_template, source_repos, world  # noqa: F401
 
 

@@ -1,7 +1,7 @@
 """Pages through the test client: browsing, sign-in, the publisher form and the admin queue."""
 from __future__ import annotations
 
-from catalog.services import apps
+from catalog.services.catalog import apps
 from tests.factories import app_payload
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import request
 
-from ...services import apps, browse
-from . import bp
+from ...services.catalog import apps, browse
+from .blueprint import bp
 from .common import api_actor, json_body, listing, page_args, require_actor
 from .serializers import app_json
 

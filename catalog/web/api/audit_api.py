@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from ...services import audit
-from . import bp
+from .blueprint import bp
 from .common import int_arg
 
 

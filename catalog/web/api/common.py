@@ -7,7 +7,7 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from ...models import User
-from ...services import tokens
+from ...services.accounts import tokens
 from ...services.errors import Unauthenticated, ValidationFailed
 
 MAX_PER_PAGE = 100

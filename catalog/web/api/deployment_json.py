@@ -6,7 +6,7 @@ from typing import Any, Optional
 from flask import url_for
 
 from ...models import Deployment, DeploymentEvent, User
-from ...services import deployment_vocab as dv
+from ...vocab import deployments as dv
 from ...services.permissions import can_view_deployment_details
 from .serializers import organization_json
 

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 from flask import Response, request, url_for
 
-from ...services import exports, publiccode_export
-from . import bp
+from ...services.interop import exports, publiccode_export
+from .blueprint import bp
 from .common import api_actor
 
 YAML_TYPE = "text/yaml"

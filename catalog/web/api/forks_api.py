@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
-from ...services import apps, forks, mirrors
+from ...services.catalog import apps
+from ...services.repos import forks, mirrors
 from ...services.errors import ValidationFailed
-from . import bp
+from .blueprint import bp
 from .common import json_body, listing, page_args, require_actor
 from .serializers import app_json, fork_json
 

@@ -1,8 +1,8 @@
 """POST /api/v1/apps/import: a draft from a publiccode.yml, pasted or read from a repository."""
 from __future__ import annotations
 
-from ...services import imports
-from . import bp
+from ...services.interop import imports
+from .blueprint import bp
 from .common import json_body, require_actor
 from .serializers import app_json
 

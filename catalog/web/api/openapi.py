@@ -5,8 +5,10 @@ from typing import Any
 
 from flask import request
 
-from ...services import browse, deployment_vocab as dv, report_tables, vocab
-from . import bp
+from ...services.catalog import browse
+from ...vocab import deployments as dv, apps as vocab
+from ...services.oversight import tables as report_tables
+from .blueprint import bp
 from .openapi_schemas import INT, SCHEMAS, STR, STRS, ref
 
 JSON = "application/json"

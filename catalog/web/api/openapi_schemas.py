@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...services import deployment_vocab as dv, vocab
+from ...vocab import deployments as dv, apps as vocab
 
 STR: dict[str, Any] = {"type": "string"}
 INT: dict[str, Any] = {"type": "integer"}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import request
 
-from ...services import organizations
-from . import bp
+from ...services.accounts import organizations
+from .blueprint import bp
 from .common import listing, page_args
 from .serializers import organization_json
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
-from ...services import audit_checkpoint, deployment_vocab as dv, report_tables, reports
-from ...services.csv_export import cell_text
+from ...services.oversight import checkpoints as audit_checkpoint, tables as report_tables, reports
+from ...vocab import deployments as dv
+from ...services.oversight.csv_export import cell_text
 from ...services.errors import NotFound
-from . import bp
+from .blueprint import bp
 from .common import require_actor
 from .serializers import organization_json
 

@@ -57,7 +57,8 @@ def release_json(release: Release | None) -> dict[str, Any] | None:
 
 
 def repository_summary(app: App) -> dict[str, Any]:
-    from ...services import deployments, fork_listing, mirrors
+    from ...services.deployments import lifecycle as deployments
+    from ...services.repos import listing as fork_listing, mirrors
 
     return {"mirror": mirror_json(mirrors.get_mirror(app)),
             "latest_release": release_json(mirrors.latest_release(app.id)),

@@ -1,7 +1,5 @@
 """Server-rendered pages in Bahasa Indonesia."""
-from flask import Blueprint
+from .blueprint import bp  # noqa: F401  (what register_web mounts)
 
-bp = Blueprint("ui", __name__)
-
-from . import (account, adoption, app_forms, catalog_pages, deployments, forks, imports, language,  # noqa: E402,F401
+from . import (account, adoption, app_forms, catalog_pages, deployments, forks, imports, language,  # noqa: F401  (views register their routes)
                notifications, proposals, reports, review)

@@ -7,9 +7,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_babel import gettext as _
 
-from ...services import apps, tokens
+from ...services.catalog import apps
+from ...services.accounts import tokens
 from ...services.errors import ValidationFailed
-from . import bp
+from .blueprint import bp
 
 
 @bp.get("/my/apps")

@@ -8,10 +8,13 @@ from flask import jsonify, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...services import apps, deployment_queries, deployment_vocab, fork_listing, mirrors
+from ...services.catalog import apps
+from ...services.deployments import queries as deployment_queries
+from ...vocab import deployments as deployment_vocab
+from ...services.repos import listing as fork_listing, mirrors
 from ...services.permissions import can_fork, can_record_deployment
 from ..i18n import translate
-from . import bp
+from .blueprint import bp
 
 SOFTWARE_TYPES = {
     "standalone/web": _l("Aplikasi web: dipasang di server, dibuka lewat peramban"),

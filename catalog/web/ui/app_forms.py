@@ -5,10 +5,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 from flask_babel import gettext as _
 
-from ...services import apps, mirrors
-from ...services.app_fields import strip_credentials
+from ...services.catalog import apps
+from ...services.repos import mirrors
+from ...services.catalog.fields import strip_credentials
 from ...services.errors import Conflict, ValidationFailed
-from . import bp
+from .blueprint import bp
 
 LIST_FIELDS = ("features", "tags", "maintenance_contacts")
 URL_FIELDS = ("repo_url", "documentation_url")

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
-from ...services import apps, browse, downloads, fork_listing, forks, mirrors
+from ...services.catalog import apps, browse
+from ...services.repos import downloads, listing as fork_listing, forks, mirrors
 from ...services.errors import ValidationFailed
 from .. import page_cache
-from . import bp
+from .blueprint import bp
 
 
 def _actor():

@@ -6,11 +6,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_babel import gettext as _
 
-from ...services import deployment_queries, deployment_vocab, deployments
-from ...services.deployment_fields import EDITABLE
+from ...services.deployments import queries as deployment_queries, lifecycle as deployments
+from ...vocab import deployments as deployment_vocab
+from ...services.deployments.fields import EDITABLE
 from ...services.errors import Conflict, NotFound, ValidationFailed
 from ...services.permissions import can_record_deployment
-from . import bp
+from .blueprint import bp
 
 FILTERS = ("org", "app", "status", "province")
 

@@ -7,11 +7,12 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ...services import apps, imports
-from ...services.app_fields import EDITABLE
+from ...services.catalog import apps
+from ...services.interop import imports
+from ...services.catalog.fields import EDITABLE
 from ...services.errors import ValidationFailed
-from . import bp
-from ...services.app_fields import strip_credentials
+from .blueprint import bp
+from ...services.catalog.fields import strip_credentials
 from .app_forms import form_data, form_values, shown_back
 
 # Choices the empty form already sets: a value from the file replaces them.

@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import abort, redirect, request, session
 from flask_login import current_user
 
-from ...services import users
+from ...services.accounts import users
 from ..auth import safe_next
 from ..i18n import LANG_COOKIE, LANGUAGES
-from . import bp
+from .blueprint import bp
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
 

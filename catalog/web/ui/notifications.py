@@ -7,9 +7,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ...extensions import db
 
-from ...services import notifications
+from ...services.accounts import notifications
 from ..auth import safe_next
-from . import bp
+from .blueprint import bp
 
 
 @bp.record_once

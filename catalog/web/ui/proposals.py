@@ -5,9 +5,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_babel import gettext as _
 
-from ...services import harvest
+from ...services.interop import harvest
 from ...services.errors import Conflict, ValidationFailed
-from . import bp
+from .blueprint import bp
 
 
 @bp.record_once

@@ -8,8 +8,9 @@ from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...services import audit_checkpoint, csv_export, deployment_vocab as dv, report_findings, report_tables
-from . import bp
+from ...services.oversight import checkpoints as audit_checkpoint, csv_export, findings as report_findings, tables as report_tables
+from ...vocab import deployments as dv
+from .blueprint import bp
 
 TITLES = {
     "apps": _l("Pemakaian per aplikasi"), "regions": _l("Aplikasi yang dipakai per daerah"),

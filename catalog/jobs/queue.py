@@ -1,0 +1,127 @@
+"""The job queue behind one small interface: `enqueue(name, **kwargs)`, `job`, `periodic`.
+
+Huey on a SQLite file in the data dir by default (no extra server), on Redis when
+CATALOG_REDIS_URL is set, and immediate (inline) when JOBS_IMMEDIATE is on, as in tests.
+The queue is built per Flask app, never at import; it imports no service, so services may
+use it. The task registry (`catalog.worker.tasks`) is loaded by the app factory.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+from flask import Flask, current_app
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+
+log = logging.getLogger(__name__)
+_TASKS: dict[str, Callable[..., Any]] = {}
+_PERIODIC: dict[str, tuple[Callable[[], Any], dict[str, str]]] = {}
+_WROTE = "catalog_jobs_wrote"        # session.info: this transaction flushed writes
+_PENDING = "catalog_jobs_pending"    # session.info: jobs waiting for this transaction's commit
+
+
+def job(name: str) -> Callable:
+    """Register a function as a job; it runs inside an app context of the worker's app."""
+    def register(fn: Callable) -> Callable:
+        _TASKS[name] = fn
+        return fn
+    return register
+
+
+def periodic(name: str, **schedule: str) -> Callable:
+    """Register a periodic job (crontab fields, e.g. minute='*/15'); the worker schedules it."""
+    def register(fn: Callable) -> Callable:
+        _PERIODIC[name] = (fn, schedule)
+        return fn
+    return register
+
+
+def _build(app: Flask):
+    cfg = app.config
+    if cfg.get("JOBS_IMMEDIATE"):
+        huey = MemoryHuey("catalog", immediate=True)
+    elif cfg.get("REDIS_URL"):
+        huey = RedisHuey("catalog", url=cfg["REDIS_URL"])
+    else:
+        huey = SqliteHuey("catalog", filename=str(Path(cfg["DATA_DIR"]) / "jobs.sqlite3"))
+
+    def in_app(fn: Callable) -> Callable:
+        def run(**kwargs: Any) -> Any:
+            with app.app_context():
+                return fn(**kwargs)
+        return run
+
+    wrapped = {name: huey.task(name=name, retries=2, retry_delay=30)(in_app(fn)) for name, fn in _TASKS.items()}
+    for name, (fn, schedule) in _PERIODIC.items():
+        huey.periodic_task(crontab(**schedule), name=name)(in_app(fn))
+    return huey, wrapped
+
+
+def queue(app: Flask | None = None):
+    app = app or current_app._get_current_object()
+    if "catalog_jobs" not in app.extensions:
+        app.extensions["catalog_jobs"] = _build(app)
+    return app.extensions["catalog_jobs"][0]
+
+
+def enqueue(name: str, **kwargs: Any) -> None:
+    """Queue a job once the caller's writes are committed; drop it if they roll back.
+
+    The job never runs against rows that may still vanish, and the queue never commits for
+    its caller: in every mode a job requested inside a writing transaction starts after that
+    transaction's commit. A queue failure is logged, never raised: the rows already say what
+    is pending (e.g. a mirror in state 'queued'), and the periodic sweep or
+    `flask catalog fsck --repair` picks it up again.
+    """
+    app = current_app._get_current_object()
+    if name not in _TASKS:
+        raise KeyError(f"unknown job {name}")
+    session = db.session()
+    if session.in_transaction() and (session.info.get(_WROTE) or session.new or session.dirty or session.deleted):
+        pending = session.info.setdefault(_PENDING, [])
+        if (name, kwargs) not in pending:
+            pending.append((name, kwargs))
+        return
+    if queue(app).immediate and session.in_transaction():
+        # Inline, the job commits in a session of its own; a read-only snapshot held here
+        # (it wrote nothing) would hide that result from the caller, as the next request sees it.
+        session.rollback()
+    _send(app, name, kwargs)
+
+
+def _send(app: Flask, name: str, kwargs: dict[str, Any]) -> None:
+    queue(app)
+    task = app.extensions["catalog_jobs"][1][name]
+    try:
+        task(**kwargs)
+    except Exception:
+        log.exception("job %s could not run or be queued", name)
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_written(session: Session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session: Session) -> None:
+    session.info.pop(_WROTE, None)
+    pending = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    app = current_app._get_current_object()
+    # A fresh app context keeps the jobs' sessions apart from the one finishing its commit.
+    with app.app_context():
+        for name, kwargs in pending:
+            _send(app, name, kwargs)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_WROTE, None)
+    session.info.pop(_PENDING, None)

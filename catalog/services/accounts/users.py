@@ -1,0 +1,124 @@
+"""Accounts: creation, password checks and sign-in."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from argon2 import PasswordHasher
+from flask import current_app
+from flask_babel import gettext as _
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ...extensions import db
+from ...models import Role, User
+from .. import audit
+from . import organizations
+from ..errors import Conflict, PermissionDenied, ValidationFailed
+from ..permissions import is_admin
+from ..tx import begin_write
+
+ROLES = tuple(r.value for r in Role)
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,}$")
+MIN_PASSWORD = 10
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    """argon2id (library defaults unless ARGON2_PARAMS says otherwise, as in tests) and a dummy
+    hash verified when the e-mail is unknown, so that timing does not reveal accounts."""
+    ext = current_app.extensions
+    if "password_hasher" not in ext:
+        hasher = PasswordHasher(**current_app.config.get("ARGON2_PARAMS", {}))
+        ext["password_hasher"] = (hasher, hasher.hash("not-a-real-password-0"))
+    return ext["password_hasher"]
+
+
+def hash_password(password: str) -> str:
+    return _hasher()[0].hash(password)
+
+
+def create_user(*, email: str, name: str, org_code: str, role: str, password: str,
+                actor: Optional[User] = None) -> User:
+    """Create an account. Raises ValidationFailed, Conflict, PermissionDenied."""
+    if actor is not None and not is_admin(actor):
+        raise PermissionDenied(_("Hanya admin yang dapat membuat akun."))
+    begin_write()
+    email = (email or "").strip().lower()
+    errors = {}
+    if not EMAIL_RE.match(email):
+        errors["email"] = _("Alamat e-mail tidak valid.")
+    if not (name or "").strip():
+        errors["name"] = _("Nama wajib diisi.")
+    if role not in ROLES:
+        errors["role"] = _("Peran harus salah satu dari: %(v)s.", v=', '.join(ROLES))
+    if len(password or "") < MIN_PASSWORD:
+        errors["password"] = _("Kata sandi minimal %(MIN_PASSWORD)s karakter.", MIN_PASSWORD=MIN_PASSWORD)
+    if errors:
+        raise ValidationFailed(_("Data akun belum benar."), errors)
+    org = organizations.get_by_code(org_code)
+    if db.session.execute(db.select(User.id).where(User.email == email)).first():
+        raise Conflict(_("E-mail sudah terdaftar."), {"email": _("E-mail sudah terdaftar.")})
+    user = User(email=email, name=name.strip(), organization_id=org.id, role=role,
+                password_hash=hash_password(password), active=True)
+    user.organization = org
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", "user", user.id, {"role": role, "org": org.code})
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> Optional[User]:
+    """The active user with these credentials, or None (same cost whether or not the e-mail exists)."""
+    email = (email or "").strip().lower()
+    user = db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
+    hasher, dummy = _hasher()
+    try:
+        hasher.verify(user.password_hash if user else dummy, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    return user
+
+
+def load_session_user(session_id: str) -> Optional[User]:
+    """Flask-Login loader: '<id>:<session_version>', so that logout ends every copy of a session."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":", 1))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie of this user (logout)."""
+    begin_write()
+    user = db.session.get(User, user.id)
+    user.session_version += 1
+    db.session.commit()
+
+
+def get_by_email(email: str) -> Optional[User]:
+    return db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+
+
+LOCALES = ("id", "en")
+
+
+def set_locale(user: User, locale: str, *, actor: User) -> User:
+    """Remember the user's page language. Raises ValidationFailed, PermissionDenied."""
+    if actor.id != user.id and not is_admin(actor):
+        raise PermissionDenied(_("Anda hanya dapat mengubah bahasa akun Anda sendiri."))
+    if locale not in LOCALES:
+        raise ValidationFailed(_("Bahasa tidak dikenal."), {"lang": _("Pilih id atau en.")})
+    begin_write()
+    row = db.session.get(User, user.id)
+    previous = row.locale
+    if previous != locale:
+        row.locale = locale
+        audit.record(actor, "user.locale", "user", row.id, {"from": previous, "to": locale})
+    db.session.commit()
+    return row

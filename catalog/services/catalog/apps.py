@@ -1,0 +1,194 @@
+"""Application entries and their publishing flow: draft → submitted → published (or returned)."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import App, AppState, Organization, User
+from ...models.types import utcnow
+from .. import audit
+from . import indexing
+from . import mirror_requests
+from ..accounts import notifications, organizations
+from .fields import EDITABLE, clean_app_fields, slugify
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
+from ..permissions import can_archive_app, can_create_app, can_edit_app, can_view_app, is_admin
+from ..tx import begin_write
+
+
+def get_app(slug: str, actor: Optional[User] = None) -> App:
+    """The entry if the actor may see it. Raises NotFound (also for hidden drafts)."""
+    app = db.session.execute(db.select(App).where(App.slug == str(slug)[:64])).scalar_one_or_none()
+    if app is None or not can_view_app(actor, app):
+        raise NotFound(_("Aplikasi tidak ditemukan."))
+    return app
+
+
+def get_published(slug: str) -> App:
+    app = get_app(slug)
+    if app.state != AppState.PUBLISHED.value:
+        raise NotFound(_("Aplikasi belum diterbitkan."))
+    return app
+
+
+def app_fields(app: App) -> dict[str, Any]:
+    """The editable values of an entry, as a form or PATCH starts from them."""
+    return {key: getattr(app, key) for key in EDITABLE}
+
+
+def require_can_register(actor: Optional[User], org_code: Optional[str] = None) -> Organization:
+    """The organization the actor may list apps for. Raises PermissionDenied, NotFound."""
+    if not actor:
+        raise PermissionDenied(_("Silakan masuk terlebih dahulu."))
+    org = organizations.get_by_code(org_code) if org_code else actor.organization
+    require(can_create_app(actor, org), _("Hanya penerbit dari organisasi ini yang dapat mendaftarkan aplikasi."))
+    return org
+
+
+def _allow_local(actor: User) -> bool:
+    return bool(current_app.config.get("ALLOW_LOCAL_REPOS")) and is_admin(actor)
+
+
+def _slug_taken(slug: str, exclude_id: Optional[int] = None) -> bool:
+    stmt = db.select(App.id).where(App.slug == slug)
+    if exclude_id:
+        stmt = stmt.where(App.id != exclude_id)
+    return db.session.execute(stmt).first() is not None
+
+
+def create_app(data: Mapping[str, Any], *, actor: User, org_code: Optional[str] = None) -> App:
+    """Create a draft for the actor's organization (admins may name another).
+
+    Raises PermissionDenied, ValidationFailed, Conflict, NotFound (unknown organization).
+    """
+    org = require_can_register(actor, org_code)
+    values = clean_app_fields(data, allow_local_repo=_allow_local(actor))
+    begin_write()
+    slug = values.pop("slug", None) or slugify(values["name"])
+    if not slug:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), {"slug": _("Isi slug secara manual.")})
+    if _slug_taken(slug):
+        raise Conflict(_("Slug sudah dipakai aplikasi lain."), {"slug": _("'%(slug)s' sudah dipakai; pilih slug lain.", slug=slug)})
+    app = App(slug=slug, publisher_id=org.id, created_by_id=actor.id, state=AppState.DRAFT.value)
+    _assign(app, values)
+    db.session.add(app)
+    db.session.flush()
+    audit.record(actor, "app.create", "app", app.slug, {"publisher": org.code, "name": app.name})
+    db.session.commit()
+    return app
+
+
+def _assign(app: App, values: Mapping[str, Any]) -> None:
+    for key, value in values.items():
+        setattr(app, key, value)
+
+
+def get_editable(slug: str, actor: Optional[User]) -> App:
+    """Raises NotFound, PermissionDenied."""
+    app = get_app(slug, actor)
+    require(can_edit_app(actor, app), _("Anda hanya dapat mengubah aplikasi milik organisasi Anda."))
+    return app
+
+
+def update_app(slug: str, changes: Mapping[str, Any], *, actor: User) -> App:
+    """Apply changed fields; the whole entry is re-validated. Published entries stay published."""
+    app = get_editable(slug, actor)
+    merged = app_fields(app)
+    merged["slug"] = app.slug
+    merged.update(changes)
+    values = clean_app_fields(merged, allow_local_repo=_allow_local(actor) or merged["repo_url"] == app.repo_url)
+    begin_write()
+    app = get_app(slug, actor)
+    new_slug = values.pop("slug", app.slug)
+    if new_slug != app.slug:
+        if app.state == AppState.PUBLISHED.value:
+            raise ValidationFailed(_("Slug aplikasi terbit tidak dapat diubah."), {"slug": _("Slug aplikasi terbit tidak dapat diubah.")})
+        if _slug_taken(new_slug, app.id):
+            raise Conflict(_("Slug sudah dipakai aplikasi lain."), {"slug": _("'%(new_slug)s' sudah dipakai.", new_slug=new_slug)})
+        app.slug = new_slug
+    changed = sorted(k for k, v in values.items() if getattr(app, k) != v)
+    _assign(app, values)
+    app.updated_at = utcnow()
+    refetch = "repo_url" in changed and app.state == AppState.PUBLISHED.value
+    if refetch:
+        mirror_requests.ensure_mirror(app)
+    audit.record(actor, "app.update", "app", app.slug, {"fields": changed})
+    indexing.mark_dirty(app.id)
+    db.session.commit()
+    indexing.apply_soon()
+    if refetch:
+        mirror_requests.queue_fetch(app.id)
+    return app
+
+
+def _transition(slug: str, actor: User, *, may, from_states: tuple[AppState, ...], to: AppState,
+                action: str, refusal: str, note: str = "") -> App:
+    """Move an entry to another state: 403 for the wrong person, 409 for the wrong state."""
+    begin_write()
+    app = get_app(slug, actor)
+    require(may(actor, app), refusal)
+    if app.state not in {s.value for s in from_states}:
+        raise Conflict(_("Entri berstatus '%(state)s' tidak dapat diubah menjadi '%(value)s'.", state=app.state, value=to.value))
+    old = app.state
+    app.state = to.value
+    app.updated_at = utcnow()
+    if to == AppState.PUBLISHED and app.published_at is None:
+        app.published_at = app.updated_at
+    if to in (AppState.RETURNED, AppState.PUBLISHED):
+        app.review_note = note
+    if to == AppState.PUBLISHED:
+        mirror_requests.ensure_mirror(app)
+    audit.record(actor, action, "app", app.slug, {"from": old, "to": app.state, "note": note})
+    indexing.mark_dirty(app.id)
+    db.session.commit()
+    indexing.apply_soon()
+    if to == AppState.PUBLISHED:
+        mirror_requests.queue_fetch(app.id)
+    return app
+
+
+def submit_app(slug: str, *, actor: User) -> App:
+    """Send a draft (or returned entry) to the admins for verification."""
+    app = _transition(slug, actor, may=can_edit_app, from_states=(AppState.DRAFT, AppState.RETURNED),
+                      to=AppState.SUBMITTED, action="app.submit",
+                      refusal=_("Hanya penerbit aplikasi ini yang dapat mengajukannya."))
+    notifications.notify_submission(app, actor)
+    return app
+
+
+def publish_app(slug: str, *, actor: User, note: str = "") -> App:
+    """Admin verification: publish a submitted entry."""
+    return _transition(slug, actor, may=lambda u, _a: is_admin(u), from_states=(AppState.SUBMITTED,),
+                       to=AppState.PUBLISHED, action="app.publish",
+                       refusal=_("Hanya admin yang dapat menerbitkan aplikasi."), note=(note or "").strip()[:2000])
+
+
+def return_app(slug: str, *, actor: User, note: str) -> App:
+    """Admin verification: send a submitted entry back with a note saying what to fix."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed(_("Tuliskan catatan untuk penerbit."), {"note": _("Catatan wajib diisi saat mengembalikan entri.")})
+    return _transition(slug, actor, may=lambda u, _a: is_admin(u), from_states=(AppState.SUBMITTED,),
+                       to=AppState.RETURNED, action="app.return",
+                       refusal=_("Hanya admin yang dapat mengembalikan entri."), note=note[:2000])
+
+
+def archive_app(slug: str, *, actor: User) -> App:
+    return _transition(slug, actor, may=can_archive_app, from_states=(AppState.PUBLISHED,),
+                       to=AppState.ARCHIVED, action="app.archive",
+                       refusal=_("Hanya penerbit atau admin yang dapat mengarsipkan aplikasi terbit."))
+
+
+def review_queue(*, actor: User) -> list[App]:
+    require(is_admin(actor), _("Hanya admin yang dapat melihat antrean verifikasi."))
+    stmt = db.select(App).where(App.state == AppState.SUBMITTED.value).order_by(App.updated_at)
+    return list(db.session.execute(stmt).scalars())
+
+
+def apps_of_organization(org_id: int) -> list[App]:
+    """Every entry of an organization, whatever its state (for its own publishers)."""
+    stmt = db.select(App).where(App.publisher_id == org_id).order_by(App.updated_at.desc())
+    return list(db.session.execute(stmt).scalars())

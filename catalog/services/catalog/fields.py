@@ -1,0 +1,188 @@
+"""Validate and normalise the editable fields of an app entry (shared by the UI and the API)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+from flask_babel import gettext as _
+
+from ...vocab import apps as vocab
+from ...vocab.slugs import RESERVED_SLUGS, SLUG_RE, slugify  # noqa: F401  (part of this module's API)
+from ..errors import ValidationFailed
+
+TEXT_LIMITS = {"name": 120, "short_description_id": 300, "short_description_en": 300,
+               "description": 20000, "contractor_name": 200}
+MAX_FEATURES, MAX_FEATURE_LEN, MAX_TAGS = 30, 200, 15
+EDITABLE = (
+    "name", "slug", "short_description_id", "short_description_en", "description", "features",
+    "category", "tags", "repo_url", "license", "development_status", "software_type",
+    "platforms", "documentation_url", "maintenance_type", "maintenance_contacts",
+    "contractor_name", "contract_end",
+)
+
+
+def _as_list(value: Any) -> list[str]:
+    """Lists come as JSON arrays from the API and as newline/comma text from forms."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        parts = re.split(r"[\n,]" if "\n" not in value else r"\n", value)
+        return [p.strip() for p in parts if p.strip()]
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    raise TypeError
+
+
+_USERINFO_RE = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*://)?[^/?#\s]*@")
+
+
+def strip_credentials(value: Any) -> Any:
+    """The address without a `user:password@` part, for showing a refused value back to the
+    person: a password typed into the wrong field must not travel back in the page."""
+    if not isinstance(value, str) or "@" not in value:
+        return value
+    return _USERINFO_RE.sub(lambda m: m.group(1) or "", value, count=1)
+
+
+def _check_url(value: str, *, allow_local: bool) -> str | None:
+    """An error message, or None. Deep checks (DNS, reachability) happen when mirroring."""
+    if any(ord(c) < 33 for c in value):
+        return _("Alamat tidak boleh berisi spasi atau karakter kendali.")
+    if allow_local and value.startswith("/"):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        return _("Gunakan alamat lengkap yang diawali https://")
+    if parts.username or parts.password:
+        return _("Jangan cantumkan nama pengguna atau kata sandi di alamat.")
+    return None
+
+
+def _parse_contacts(value: Any) -> list[dict[str, str]]:
+    """Contacts as [{name, email, phone}] or lines 'Nama <email> telepon'."""
+    contacts = []
+    if isinstance(value, list) and all(isinstance(c, dict) for c in value):
+        raw = value
+    else:
+        raw = []
+        for line in _as_list(value):
+            m = re.match(r"^(.*?)\s*(?:<([^>]*)>)?\s*([+0-9 ()-]*)$", line)
+            raw.append({"name": m.group(1) if m else line, "email": (m.group(2) or "") if m else "",
+                        "phone": (m.group(3) or "").strip() if m else ""})
+    for c in raw[:10]:
+        contacts.append({k: str(c.get(k) or "").strip()[:200] for k in ("name", "email", "phone")})
+    return [c for c in contacts if c["name"]]
+
+
+def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool) -> dict[str, Any]:
+    """Return normalised values of a whole entry; raises ValidationFailed naming every bad field."""
+    unknown = set(data) - set(EDITABLE)
+    errors: dict[str, str] = {k: _("Kolom ini tidak dikenal.") for k in unknown}
+    out: dict[str, Any] = {}
+
+    def text(key: str, required: bool = False) -> None:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            errors[key] = _("Harus berupa teks.")
+            return
+        value = (value or "").strip()
+        if required and not value:
+            errors[key] = "Wajib diisi."
+        elif len(value) > TEXT_LIMITS.get(key, 500):
+            errors[key] = f"Terlalu panjang (maksimal {TEXT_LIMITS.get(key, 500)} karakter)."
+        elif "\x00" in value:
+            errors[key] = _("Berisi karakter yang tidak diizinkan.")
+        else:
+            out[key] = value
+
+    def choice(key: str, options: tuple[str, ...], default: str | None = None) -> None:
+        value = data.get(key) or default
+        if value not in options:
+            errors[key] = _("Pilih salah satu pilihan yang tersedia.")
+        else:
+            out[key] = value
+
+    def listing(key: str, limit: int, item_check=None) -> None:
+        try:
+            items = list(dict.fromkeys(_as_list(data.get(key))))
+        except TypeError:
+            errors[key] = _("Harus berupa daftar.")
+            return
+        if len(items) > limit:
+            errors[key] = f"Paling banyak {limit} butir."
+            return
+        for item in items:
+            problem = item_check(item) if item_check else None
+            if problem:
+                errors[key] = problem
+                return
+        out[key] = items
+
+    for key in ("name", "short_description_id"):
+        text(key, required=True)
+    for key in ("short_description_en", "description", "contractor_name"):
+        text(key)
+    if "slug" in data and data.get("slug"):
+        slug = str(data["slug"]).strip().lower()
+        if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+            errors["slug"] = _("Gunakan huruf kecil, angka dan tanda hubung (maksimal 64), bukan kata khusus.")
+        else:
+            out["slug"] = slug
+    choice("category", vocab.CATEGORIES)
+    choice("development_status", vocab.DEVELOPMENT_STATUSES)
+    choice("software_type", vocab.SOFTWARE_TYPES, default="standalone/web")
+    choice("maintenance_type", vocab.MAINTENANCE_TYPES, default="internal")
+    listing("features", MAX_FEATURES,
+            lambda f: f"Setiap fitur maksimal {MAX_FEATURE_LEN} karakter." if len(f) > MAX_FEATURE_LEN else None)
+    listing("tags", MAX_TAGS, lambda t: None if vocab.TAG_RE.match(t.lower()) else
+            _("Tag hanya huruf kecil, angka dan tanda hubung, misalnya 'kearsipan'."))
+    if "tags" in out:
+        out["tags"] = [t.lower() for t in out["tags"]]
+    listing("platforms", len(vocab.PLATFORMS), lambda p: None if p in vocab.PLATFORMS else
+            _("Platform harus salah satu dari: %(v)s.", v=', '.join(vocab.PLATFORMS)))
+    spdx = vocab.normalize_spdx(str(data.get("license") or ""))
+    if spdx is None:
+        errors["license"] = _("Isi lisensi dengan kode SPDX, misalnya GPL-3.0-or-later atau MIT.")
+    else:
+        out["license"] = spdx
+    for key, required in (("repo_url", True), ("documentation_url", False)):
+        value = str(data.get(key) or "").strip()
+        if not value:
+            if required:
+                errors[key] = "Wajib diisi: alamat repositori kode sumber (https://...)."
+            else:
+                out[key] = ""
+            continue
+        problem = _check_url(value, allow_local=allow_local_repo and key == "repo_url")
+        if problem or len(value) > 500:
+            errors[key] = problem or "Alamat terlalu panjang."
+        else:
+            out[key] = value
+    try:
+        out["maintenance_contacts"] = _parse_contacts(data.get("maintenance_contacts"))
+    except TypeError:
+        errors["maintenance_contacts"] = _("Harus berupa daftar kontak {name, email, phone} atau baris teks.")
+    raw = data.get("contract_end") or ""
+    try:
+        out["contract_end"] = raw if isinstance(raw, date) else (date.fromisoformat(str(raw)) if raw else None)
+    except ValueError:
+        errors["contract_end"] = _("Tanggal harus berformat TTTT-BB-HH.")
+    _check_maintenance(out, errors)
+    if errors:
+        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), errors)
+    return out
+
+
+def _check_maintenance(out, errors) -> None:
+    """publiccode.yml rules: a contractor only with 'contract'; contacts with internal/community."""
+    mtype = out.get("maintenance_type")
+    if mtype is None:
+        return
+    if mtype == "contract" and not out.get("contractor_name"):
+        errors["contractor_name"] = _("Isi nama penyedia untuk pemeliharaan dengan kontrak.")
+    if mtype in ("internal", "community") and not out.get("maintenance_contacts"):
+        errors["maintenance_contacts"] = _("Isi minimal satu kontak pemelihara.")
+    if mtype != "contract":
+        out["contractor_name"] = ""
+        out["contract_end"] = None

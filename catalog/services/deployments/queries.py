@@ -1,0 +1,142 @@
+"""Reading deployments: the filtered public list and an organization's own overview."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, User
+from ...models.types import utcnow
+from ...vocab import deployments as dv
+from ..accounts import organizations
+from ..errors import NotFound, ValidationFailed, require
+from ..permissions import can_view_evidence, is_admin
+
+MAX_PER_PAGE = 100
+STALLED_PILOT_DAYS = 90
+MAX_APP_CHOICES = 300
+
+Region = aliased(Organization)
+
+
+@dataclass(frozen=True)
+class DeploymentPage:
+    items: list[Deployment]
+    total: int
+    page: int
+    per_page: int
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _org_filter(code: str, key: str, *, province: bool = False) -> Organization:
+    try:
+        org = organizations.get_by_code(code)
+    except NotFound:
+        raise ValidationFailed(_("Organisasi tidak dikenal."), {key: _("Kode '%(v)s' tidak ditemukan.", v=code[:32])}) from None
+    if province and org.kind != OrgKind.PROVINCE.value:
+        raise ValidationFailed(_("Bukan provinsi."), {key: _("Isi kode provinsi, misalnya 21.")})
+    return org
+
+
+def list_deployments(*, org: str = "", app: str = "", status: str = "", province: str = "",
+                     page: int = 1, per_page: int = 20) -> DeploymentPage:
+    """Deployments of public apps, newest change first. Raises ValidationFailed for a bad filter."""
+    filters = {k: str(v).strip()[:64] for k, v in
+               (("org", org), ("app", app), ("status", status), ("province", province)) if v}
+    page, per_page = max(1, int(page)), max(1, min(int(per_page), MAX_PER_PAGE))
+    stmt = (db.select(Deployment.id).join(App, App.id == Deployment.app_id)
+            .join(Region, Region.id == Deployment.organization_id)
+            .where(App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value))))
+    if "status" in filters:
+        if filters["status"] not in dv.STATUSES:
+            raise ValidationFailed(_("Status tidak dikenal."), {"status": _("Pilih salah satu: %(v)s.", v=', '.join(dv.STATUSES))})
+        stmt = stmt.where(Deployment.status == filters["status"])
+    if "org" in filters:
+        stmt = stmt.where(Deployment.organization_id == _org_filter(filters["org"], "org").id)
+    if "province" in filters:
+        prov = _org_filter(filters["province"], "province", province=True)
+        stmt = stmt.where(or_(Region.id == prov.id, Region.parent_id == prov.id))
+    if "app" in filters:
+        stmt = stmt.where(App.slug == filters["app"])
+    total = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
+    ids = list(db.session.execute(stmt.order_by(Deployment.updated_at.desc(), Deployment.id.desc())
+                                  .limit(per_page).offset((page - 1) * per_page)).scalars())
+    rows = {d.id: d for d in db.session.execute(db.select(Deployment).where(Deployment.id.in_(ids))).scalars()}
+    return DeploymentPage([rows[i] for i in ids if i in rows], total, page, per_page, filters)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Something an adopter should act on; the template phrases it from kind and numbers."""
+
+    kind: str  # upstream_release | stalled_pilot | fork_behind
+    app_name: str
+    deployment: Optional[Deployment] = None
+    fork: Optional[Fork] = None
+    days: int = 0
+
+
+@dataclass(frozen=True)
+class RegionOverview:
+    org: Organization
+    deployments: list[Deployment]
+    forks: list[Fork]
+    attention: list[Attention]
+
+
+def organization_deployments(org_id: int) -> list[Deployment]:
+    stmt = (db.select(Deployment).join(App, App.id == Deployment.app_id)
+            .where(Deployment.organization_id == org_id).order_by(func.lower(App.name), Deployment.environment))
+    return list(db.session.execute(stmt).scalars())
+
+
+def organization_forks(org_id: int) -> list[Fork]:
+    stmt = db.select(Fork).join(App, App.id == Fork.app_id).where(Fork.organization_id == org_id).order_by(func.lower(App.name))
+    return list(db.session.execute(stmt).scalars())
+
+
+def _attention(deployments: list[Deployment], forks: list[Fork], now: datetime) -> list[Attention]:
+    items = []
+    for dep in deployments:
+        if dep.status == "retired":
+            continue
+        if dep.lag_releases:
+            items.append(Attention("upstream_release", dep.app.name, deployment=dep))
+        days = (now - dep.status_changed_at).days
+        if dep.status == "pilot" and days > STALLED_PILOT_DAYS:
+            items.append(Attention("stalled_pilot", dep.app.name, deployment=dep, days=days))
+    for fork in forks:
+        if fork.behind or fork.releases_since_base:
+            items.append(Attention("fork_behind", fork.app.name, fork=fork))
+    return items
+
+
+def region_overview(actor: Optional[User], org_code: Optional[str] = None,
+                    now: Optional[datetime] = None) -> RegionOverview:
+    """"Aplikasi di daerah saya": deployments, forks and what needs attention.
+
+    Raises PermissionDenied, NotFound (unknown organization).
+    """
+    if actor is None:
+        raise NotFound(_("Organisasi tidak ditemukan."))
+    org = organizations.get_by_code(org_code) if org_code and is_admin(actor) else actor.organization
+    require(can_view_evidence(actor, org), _("Anda hanya dapat melihat aplikasi organisasi Anda sendiri."))
+    deployments, forks = organization_deployments(org.id), organization_forks(org.id)
+    return RegionOverview(org, deployments, forks, _attention(deployments, forks, now or utcnow()))
+
+
+def app_choices() -> list[tuple[str, str]]:
+    """(slug, name) of published apps for a select box; empty when there are too many to list."""
+    stmt = (db.select(App.slug, App.name).where(App.state == AppState.PUBLISHED.value)
+            .order_by(func.lower(App.name)).limit(MAX_APP_CHOICES + 1))
+    rows = [(slug, name) for slug, name in db.session.execute(stmt)]
+    return [] if len(rows) > MAX_APP_CHOICES else rows

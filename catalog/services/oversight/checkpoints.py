@@ -1,0 +1,104 @@
+"""Audit checkpoints: the chain head exported for auditors to keep off the server, and checked later."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from ...extensions import db
+from ...models import AuditEvent, AuditHead, User
+from ...models.types import utcnow
+from .. import audit
+from ..errors import Conflict, require
+from ..permissions import can_view_reports
+
+HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+FIELDS = ("seq", "hash", "at", "generated_at", "catalog_url")
+
+
+def _checksum(body: dict[str, Any]) -> str:
+    return hashlib.sha256(audit.canonical_json({k: body.get(k) for k in FIELDS}).encode()).hexdigest()
+
+
+def make_checkpoint(catalog_url: str) -> dict[str, Any]:
+    """{seq, hash, at, generated_at, catalog_url, checksum} of the newest event.
+
+    The chain is verified first: a checkpoint of a broken chain would vouch for tampering.
+    Raises Conflict when the chain is empty or broken.
+    """
+    report = audit.verify()
+    if not report.ok:
+        raise Conflict(_("Rantai audit rusak pada peristiwa %(first_bad_seq)s; checkpoint tidak dibuat.", first_bad_seq=report.first_bad_seq))
+    head = db.session.get(AuditHead, 1)
+    if head is None or head.seq == 0:
+        raise Conflict(_("Belum ada peristiwa audit untuk dijadikan checkpoint."))
+    event = db.session.get(AuditEvent, head.seq)
+    body = {"seq": head.seq, "hash": head.hash, "at": event.at.isoformat(timespec="microseconds"),
+            "generated_at": utcnow().isoformat(timespec="seconds"), "catalog_url": catalog_url}
+    body["checksum"] = _checksum(body)
+    return body
+
+
+@dataclass(frozen=True)
+class CheckpointReport:
+    ok: bool
+    message: str
+    seq: Optional[int] = None
+
+
+def verify_checkpoint(doc: Any) -> CheckpointReport:
+    """The chain is intact and still holds event `seq` with exactly `hash`: nothing up to the
+    checkpoint was rewritten, not even by someone who recomputed every hash afterwards."""
+    if not isinstance(doc, dict):
+        return CheckpointReport(False, "checkpoint is not a JSON object")
+    seq, digest = doc.get("seq"), doc.get("hash")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(digest, str) \
+            or not HASH_RE.match(digest):
+        return CheckpointReport(False, "checkpoint lacks a valid seq and hash")
+    if "checksum" in doc and doc["checksum"] != _checksum(doc):
+        return CheckpointReport(False, "checkpoint file was altered (checksum mismatch)", seq)
+    report = audit.verify()
+    if not report.ok:
+        return CheckpointReport(False, f"chain broken at event {report.first_bad_seq}: {report.problem}", seq)
+    event = db.session.get(AuditEvent, seq)
+    if event is None:
+        return CheckpointReport(False, f"event {seq} of the checkpoint is no longer in the chain", seq)
+    if event.hash != digest:
+        return CheckpointReport(False, f"event {seq} has a different hash than the checkpoint: "
+                                       "the chain was rewritten", seq)
+    return CheckpointReport(True, f"checkpoint {seq} found in an intact chain of {report.checked} events", seq)
+
+
+AUDITORS_ONLY = _l("Halaman audit hanya untuk auditor dan admin.")
+
+
+def checkpoint_for(actor: Optional[User], catalog_url: str) -> dict[str, Any]:
+    """The download on the auditors' page. Raises PermissionDenied, Conflict."""
+    require(can_view_reports(actor), AUDITORS_ONLY)
+    return make_checkpoint(catalog_url)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    event: AuditEvent
+    actor_name: Optional[str]
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[EventRow]
+    chain: Optional[audit.ChainReport]  # only when a check was asked for: it walks the whole chain
+
+
+def audit_page(*, actor: Optional[User], before: Optional[int] = None, limit: int = 50,
+               verify: bool = False) -> AuditPage:
+    """Newest events first with the acting user's name. Raises PermissionDenied."""
+    require(can_view_reports(actor), AUDITORS_ONLY)
+    stmt = (db.select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
+            .order_by(AuditEvent.seq.desc()).limit(max(1, min(limit, 500))))
+    if before:
+        stmt = stmt.where(AuditEvent.seq < before)
+    rows = [EventRow(ev, name) for ev, name in db.session.execute(stmt)]
+    return AuditPage(rows, audit.verify() if verify else None)

@@ -1,0 +1,92 @@
+"""Auditor findings: fork drift, deployments behind upstream, candidate duplicates, SPBE evidence."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import distinct, func, or_
+from sqlalchemy.orm import aliased
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import App, AppState, Deployment, DeploymentEvent, Fork, Organization, User
+from ...models.types import utcnow
+from ..accounts import organizations
+from ..deployments.queries import organization_deployments, organization_forks
+from ..errors import require
+from ..permissions import can_view_evidence
+from .reports import Region, Scope
+
+Publisher = aliased(Organization)
+
+
+def fork_drift(scope: Scope) -> list[Fork]:
+    """Forks in scope with their stored divergence, most modified first (no git here)."""
+    stmt = (db.select(Fork).join(Region, Region.id == Fork.organization_id).where(scope.where())
+            .order_by(Fork.files_changed.desc(), Fork.ahead.desc(), Region.code, Fork.id))
+    return list(db.session.execute(stmt).scalars())
+
+
+def lagging_deployments(scope: Scope) -> list[Deployment]:
+    """Deployments still in use whose stored lag says upstream has newer releases or commits."""
+    stmt = (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
+            .where(scope.where(), Deployment.status != "retired",
+                   or_(Deployment.lag_releases > 0, Deployment.lag_commits > 0))
+            .order_by(func.coalesce(Deployment.lag_releases, 0).desc(),
+                      func.coalesce(Deployment.lag_commits, 0).desc(), Region.code))
+    return list(db.session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    app: App
+    active_deployments: int
+
+
+def duplicate_candidates(scope: Scope) -> list[DuplicateCandidate]:
+    """Published apps in a category that two or more publishers fill. In a province's scope, only
+    categories where a publisher of that province takes part."""
+    published = App.state == AppState.PUBLISHED.value
+    categories = (db.select(App.category).where(published).group_by(App.category)
+                  .having(func.count(distinct(App.publisher_id)) > 1))
+    if scope.province is not None:
+        local = (db.select(App.category).join(Publisher, Publisher.id == App.publisher_id)
+                 .where(published, scope.where(Publisher)))
+        categories = categories.where(App.category.in_(local))
+    stmt = db.select(App).where(published, App.category.in_(categories)).order_by(App.category, func.lower(App.name))
+    apps = list(db.session.execute(stmt).scalars())
+    counts = dict(db.session.execute(
+        db.select(Deployment.app_id, func.count()).where(Deployment.app_id.in_([a.id for a in apps]),
+                                                         Deployment.status != "retired")
+        .group_by(Deployment.app_id)).all())
+    return [DuplicateCandidate(a, counts.get(a.id, 0)) for a in apps]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One organization's SPBE evidence: shared apps used, statuses, dates, confirmations."""
+
+    org: Organization
+    generated_at: datetime
+    deployments: list[Deployment]
+    forks: list[Fork]
+    events: dict[int, list[DeploymentEvent]]
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for d in self.deployments if d.confirmed)
+
+
+def org_evidence(org_code: str, *, actor: Optional[User]) -> Evidence:
+    """Raises NotFound (unknown organization), PermissionDenied (outside the actor's scope)."""
+    org = organizations.get_by_code(str(org_code)[:32])
+    require(can_view_evidence(actor, org), _("Bukti SPBE organisasi ini hanya untuk organisasi itu, auditornya dan admin."))
+    deployments = organization_deployments(org.id)
+    events: dict[int, list[DeploymentEvent]] = {}
+    if deployments:
+        stmt = (db.select(DeploymentEvent).where(DeploymentEvent.deployment_id.in_([d.id for d in deployments]))
+                .order_by(DeploymentEvent.at, DeploymentEvent.id))
+        for event in db.session.execute(stmt).scalars():
+            events.setdefault(event.deployment_id, []).append(event)
+    return Evidence(org, utcnow(), deployments, organization_forks(org.id), events)

@@ -1,0 +1,172 @@
+"""Reuse reports for auditors: scope, reuse per app and per kab/kota, adoption over time."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import distinct, func, or_
+from sqlalchemy.orm import aliased
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, User
+from ...models.types import utcnow
+from ...vocab import deployments as dv
+from ..accounts import organizations
+from ..errors import NotFound, PermissionDenied, ValidationFailed, require
+from ..permissions import auditor_province_id, can_view_reports, is_admin
+
+Region = aliased(Organization)
+MAX_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an auditor may see: one province (with its kab/kota) or, when None, the whole country."""
+
+    province: Optional[Organization]
+
+    def where(self, org_entity=Region):
+        """A clause on the deploying/forking organization; true everywhere for national scope."""
+        if self.province is None:
+            return db.true()
+        return or_(org_entity.id == self.province.id, org_entity.parent_id == self.province.id)
+
+
+def report_scope(actor: Optional[User], province_code: Optional[str] = None) -> Scope:
+    """Raises PermissionDenied (not an auditor/admin, or another province), ValidationFailed."""
+    require(can_view_reports(actor), _("Laporan pemakaian hanya untuk auditor dan admin."))
+    own = None if is_admin(actor) else auditor_province_id(actor)
+    if province_code:
+        try:
+            prov = organizations.get_by_code(str(province_code).strip()[:32])
+        except NotFound:
+            prov = None
+        if prov is None or prov.kind != OrgKind.PROVINCE.value:
+            raise ValidationFailed(_("Provinsi tidak dikenal."), {"province": _("Isi kode provinsi, misalnya 21.")})
+        if own is not None and prov.id != own:
+            raise PermissionDenied(_("Anda hanya dapat melihat laporan provinsi Anda sendiri."))
+        return Scope(prov)
+    return Scope(db.session.get(Organization, own) if own else None)
+
+
+@dataclass(frozen=True)
+class AppReuse:
+    app: App
+    forks: int
+    by_status: dict[str, int]
+    confirmed: int
+    organizations: int
+
+    @property
+    def deployments(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def self_declared(self) -> int:
+        return self.deployments - self.confirmed
+
+
+def reuse_by_app(scope: Scope) -> list[AppReuse]:
+    """Apps with at least one fork or deployment in scope, most used first (four GROUP BY queries)."""
+    in_scope = scope.where()
+    by_status: dict[int, dict[str, int]] = {}
+    confirmed: dict[int, int] = {}
+    stmt = (db.select(Deployment.app_id, Deployment.status, func.count(), func.count(Deployment.confirmed_at))
+            .join(Region, Region.id == Deployment.organization_id).where(in_scope)
+            .group_by(Deployment.app_id, Deployment.status))
+    for app_id, status, n, n_confirmed in db.session.execute(stmt):
+        by_status.setdefault(app_id, {})[status] = n
+        confirmed[app_id] = confirmed.get(app_id, 0) + n_confirmed
+    orgs = dict(db.session.execute(
+        db.select(Deployment.app_id, func.count(distinct(Deployment.organization_id)))
+        .join(Region, Region.id == Deployment.organization_id).where(in_scope).group_by(Deployment.app_id)).all())
+    forks = dict(db.session.execute(
+        db.select(Fork.app_id, func.count()).join(Region, Region.id == Fork.organization_id)
+        .where(in_scope).group_by(Fork.app_id)).all())
+    ids = set(by_status) | set(forks)
+    apps = db.session.execute(db.select(App).where(App.id.in_(ids), App.state.in_(
+        (AppState.PUBLISHED.value, AppState.ARCHIVED.value)))).scalars()
+    rows = [AppReuse(a, forks.get(a.id, 0), {s: by_status.get(a.id, {}).get(s, 0) for s in dv.STATUSES},
+                     confirmed.get(a.id, 0), orgs.get(a.id, 0)) for a in apps]
+    return sorted(rows, key=lambda r: (-r.deployments, -r.forks, r.app.name.lower()))
+
+
+@dataclass(frozen=True)
+class RegionUsage:
+    org: Organization
+    deployments: list[Deployment] = field(default_factory=list)
+    forks: int = 0
+
+
+def _regions_in(scope: Scope) -> list[Organization]:
+    """A province's own rows and all its kab/kota, so regions that use nothing show too."""
+    stmt = db.select(Organization).where(scope.where(Organization)).order_by(Organization.code)
+    return list(db.session.execute(stmt).scalars())
+
+
+def reuse_by_region(scope: Scope) -> list[RegionUsage]:
+    """Per organization, the apps it deploys. Province scope lists every kab/kota; the national
+    scope only those with a deployment or fork (there are 514)."""
+    stmt = (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
+            .join(App, App.id == Deployment.app_id).where(scope.where())
+            .order_by(Region.code, func.lower(App.name), Deployment.environment))
+    by_org: dict[int, list[Deployment]] = {}
+    for dep in db.session.execute(stmt).scalars():
+        by_org.setdefault(dep.organization_id, []).append(dep)
+    forks = dict(db.session.execute(
+        db.select(Fork.organization_id, func.count()).join(Region, Region.id == Fork.organization_id)
+        .where(scope.where()).group_by(Fork.organization_id)).all())
+    if scope.province is not None:
+        orgs = _regions_in(scope)
+    else:
+        ids = set(by_org) | set(forks)
+        orgs = list(db.session.execute(db.select(Organization).where(Organization.id.in_(ids))
+                                       .order_by(Organization.code)).scalars())
+    return [RegionUsage(o, by_org.get(o.id, []), forks.get(o.id, 0)) for o in orgs]
+
+
+@dataclass(frozen=True)
+class AdoptionMonth:
+    month: str  # YYYY-MM
+    went_live: int
+    forks: int
+    cumulative: int
+
+
+def _month(column):
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def adoption_over_time(scope: Scope, today: Optional[date] = None) -> list[AdoptionMonth]:
+    """Deployments going live (by go-live date) and forks made, per month, at most 36 months."""
+    live_month, fork_month = _month(Deployment.go_live_on), _month(Fork.created_at)
+    live = dict(db.session.execute(
+        db.select(live_month, func.count()).join(Region, Region.id == Deployment.organization_id)
+        .where(scope.where(), Deployment.go_live_on.is_not(None)).group_by(live_month)).all())
+    forks = dict(db.session.execute(
+        db.select(fork_month, func.count()).join(Region, Region.id == Fork.organization_id)
+        .where(scope.where()).group_by(fork_month)).all())
+    months = sorted(set(live) | set(forks))
+    if not months:
+        return []
+    last = max(months[-1], (today or utcnow().date()).strftime("%Y-%m"))
+    span = _month_range(months[0], last)
+    before = sum(n for m, n in live.items() if m < span[-MAX_MONTHS:][0])
+    out, total = [], before
+    for m in span[-MAX_MONTHS:]:
+        total += live.get(m, 0)
+        out.append(AdoptionMonth(m, live.get(m, 0), forks.get(m, 0), total))
+    return out

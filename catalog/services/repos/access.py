@@ -1,0 +1,53 @@
+"""Who may clone or push which repository over /git/...: resolved from rows, never from paths."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import App, AppState, Fork, Mirror, User
+from .. import repo_paths
+from ..errors import NotFound, PermissionDenied, Unauthenticated
+from ..permissions import can_push
+
+
+@dataclass(frozen=True)
+class RepoTarget:
+    relpath: str
+    kind: str  # "upstream" or "fork"
+    org_id: Optional[int]
+    fork_id: Optional[int]
+
+
+def resolve_repo(namespace: str, repo: str) -> RepoTarget:
+    """Map `<namespace>/<name>.git` to a known mirror or fork. Raises NotFound."""
+    if not repo.endswith(".git"):
+        raise NotFound(_("Repositori tidak ditemukan."))
+    relpath = f"{namespace}/{repo}"
+    if namespace == repo_paths.UPSTREAM_NAMESPACE:
+        row = db.session.execute(
+            db.select(Mirror).join(App, App.id == Mirror.app_id)
+            .where(Mirror.relpath == relpath, App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value)),
+                   Mirror.head.is_not(None))
+        ).scalar_one_or_none()
+        if row is None:
+            raise NotFound(_("Repositori tidak ditemukan."))
+        return RepoTarget(relpath, "upstream", None, None)
+    fork = db.session.execute(db.select(Fork).where(Fork.relpath == relpath)).scalar_one_or_none()
+    if fork is None:
+        raise NotFound(_("Repositori tidak ditemukan."))
+    return RepoTarget(relpath, "fork", fork.organization_id, fork.id)
+
+
+def authorize(user: Optional[User], target: RepoTarget, *, push: bool) -> None:
+    """Anyone may clone shared code; pushes need a token of an adopter (or admin) of the
+    fork's organization. Upstream mirrors are read-only. Raises Unauthenticated, PermissionDenied."""
+    if not push:
+        return
+    if target.kind == "upstream":
+        raise PermissionDenied(_("Repositori induk (mirror) hanya dapat dibaca."))
+    if user is None:
+        raise Unauthenticated(_("Push memerlukan token akses pribadi sebagai kata sandi."))
+    if not can_push(user, target.org_id):
+        raise PermissionDenied(_("Token ini tidak berhak push ke repositori organisasi lain."))

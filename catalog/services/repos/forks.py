@@ -1,0 +1,222 @@
+"""Forks: a region's own copy of an app, its drift from upstream, and syncing upstream in."""
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from dataclasses import dataclass
+from typing import Optional
+
+from flask_babel import gettext as _
+
+from ... import vcs
+from ...config import PROJECT_ROOT
+from ...extensions import db
+from ...models import Fork, Mirror, User
+from ...models.types import MAX_DB_ID, utcnow
+from ...vcs.errors import RefChanged, VcsError
+from .. import audit
+from ..catalog import apps
+from . import listing as fork_listing, refresh as fork_refresh
+from .. import repo_paths
+from ..accounts import notifications, organizations
+from ..catalog.fields import RESERVED_SLUGS, SLUG_RE
+from ..errors import Conflict, NotFound, ValidationFailed, require
+from ..permissions import can_fork, can_manage_fork
+from ..tx import begin_write
+
+log = logging.getLogger(__name__)
+
+
+def _ready_mirror(app_id: int) -> Mirror:
+    mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one_or_none()
+    if mirror is None or not mirror.head:  # a refetch in progress still has the last good head
+        raise Conflict(_("Repositori induk belum selesai disalin ke katalog. Coba lagi setelah status mirror 'siap'."))
+    return mirror
+
+
+def post_receive_command(relpath: str) -> list[str]:
+    """What our post-receive hook runs: record the push and queue a divergence refresh."""
+    return [sys.executable, "-m", "flask", "--app", "wsgi", "catalog", "push-received", "--repo", relpath]
+
+
+def create_fork(slug: str, *, actor: User, org_code: Optional[str] = None, name: Optional[str] = None) -> Fork:
+    """Copy a published app into `<org-slug>/<name>.git`, sharing upstream objects.
+
+    Raises NotFound, PermissionDenied, ValidationFailed, Conflict.
+    """
+    app = apps.get_published(slug)
+    org = organizations.get_by_code(org_code) if org_code else actor.organization
+    require(can_fork(actor, org), _("Hanya adopter dari organisasi tersebut yang dapat menyalin aplikasi ke daerahnya."))
+    name = (name or app.slug).strip().lower()
+    if not SLUG_RE.match(name) or name in RESERVED_SLUGS:
+        raise ValidationFailed(_("Nama repositori tidak valid."), {"name": _("Gunakan huruf kecil, angka dan tanda hubung.")})
+    mirror = _ready_mirror(app.id)
+    begin_write()
+    if db.session.execute(db.select(Fork.id).where(Fork.organization_id == org.id, Fork.name == name)).first():
+        raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name), {"name": _("Nama sudah dipakai di organisasi ini.")})
+    relpath = repo_paths.fork_relpath(org.slug, name)
+    dest = repo_paths.absolute(relpath)
+    if dest.exists():
+        raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        info = vcs.create_fork(repo_paths.absolute(mirror.relpath), dest, default_branch=mirror.default_branch,
+                               post_receive=post_receive_command(relpath), post_receive_cwd=PROJECT_ROOT)
+    except VcsError as exc:
+        raise Conflict(exc.message) from exc
+    fork = Fork(app_id=app.id, organization_id=org.id, name=name, relpath=relpath,
+                default_branch=info.default_branch, base_commit=info.head, created_by_id=actor.id,
+                merge_base=info.head, upstream_head=mirror.head, fork_head=info.head, computed_at=utcnow())
+    db.session.add(fork)
+    try:
+        db.session.flush()
+        audit.record(actor, "fork.create", "fork", fork.id, {"app": app.slug, "org": org.code, "repo": relpath,
+                                                              "base_commit": info.head})
+        notifications.notify_fork(fork, actor)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        shutil.rmtree(dest, ignore_errors=True)  # no repository without its row
+        raise
+    return fork
+
+
+def get_fork(fork_id: int) -> Fork:
+    fork = db.session.get(Fork, fork_id) if 0 < fork_id <= MAX_DB_ID else None
+    if fork is None:
+        raise NotFound(_("Repositori salinan tidak ditemukan."))
+    return fork
+
+
+def get_by_relpath(relpath: str) -> Optional[Fork]:
+    return db.session.execute(db.select(Fork).where(Fork.relpath == relpath)).scalar_one_or_none()
+
+
+def forks_of_app(app_id: int, page: int = 1, per_page: int = 20) -> tuple[list[Fork], int]:
+    """One page of an app's forks, oldest first, and how many there are (a shared app may have
+    hundreds)."""
+    stmt = (db.select(Fork).where(Fork.app_id == app_id).order_by(Fork.created_at, Fork.id)
+            .limit(per_page).offset((page - 1) * per_page))
+    return list(db.session.execute(stmt).scalars()), fork_listing.fork_count(app_id)
+
+
+def forks_of_organization(org_id: int) -> list[Fork]:
+    stmt = db.select(Fork).where(Fork.organization_id == org_id).order_by(Fork.created_at.desc())
+    return list(db.session.execute(stmt).scalars())
+
+
+def refresh_divergence(fork_id: int) -> Fork:
+    """Recompute and store everything about the fork's drift now (on request, after a sync,
+    fsck). Workers refresh many forks through fork_refresh.refresh_batch instead."""
+    get_fork(fork_id)
+    fork_refresh.refresh_batch([fork_id], force=True, details="now")
+    return get_fork(fork_id)
+
+
+def request_refresh(fork_id: int, *, actor: User) -> Fork:
+    fork = get_fork(fork_id)
+    require(can_manage_fork(actor, fork.organization_id), _("Hanya adopter organisasi pemilik salinan ini yang dapat memperbaruinya."))
+    return refresh_divergence(fork_id)
+
+
+def sync_fork(fork_id: int, *, actor: User) -> tuple[Fork, str]:
+    """Bring upstream's new commits in: fast-forward, or a merge built without a worktree.
+
+    Raises PermissionDenied; Conflict with extra={'conflicts': [...]} when files conflict
+    (nothing is written then).
+    """
+    fork = get_fork(fork_id)
+    require(can_manage_fork(actor, fork.organization_id), _("Hanya adopter organisasi pemilik salinan ini yang dapat menyinkronkan."))
+    mirror = _ready_mirror(fork.app_id)
+    identity = vcs.Identity(actor.name, f"user-{actor.id}@katalog.invalid")  # no personal e-mail in public history
+    try:
+        result = vcs.sync_upstream(repo_paths.absolute(fork.relpath), branch=fork.default_branch,
+                                   upstream_commit=mirror.head, author=identity)
+    except RefChanged as exc:
+        raise Conflict(_("Cabang berubah saat sinkronisasi (ada push baru). Coba lagi.")) from exc
+    except VcsError as exc:
+        raise Conflict(exc.message) from exc
+    if result.outcome == "conflict":
+        raise Conflict(_("Sinkronisasi dibatalkan: ada berkas yang bentrok. Tidak ada yang diubah."),
+                       extra={"conflicts": list(result.conflicts)})
+    begin_write()
+    fork = get_fork(fork_id)
+    audit.record(actor, "fork.sync", "fork", fork.id, {"outcome": result.outcome, "head": result.new_head,
+                                                        "upstream": mirror.head})
+    db.session.commit()
+    return refresh_divergence(fork_id), result.outcome
+
+
+def annotate_fork(fork_id: int, note: str, *, actor: User) -> Fork:
+    """Why the region changed it ("integrasi SIMPEG daerah", "sesuai Perwako No. 8/2022")."""
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationFailed(_("Catatan terlalu panjang."), {"note": _("Maksimal 2000 karakter.")})
+    begin_write()
+    fork = get_fork(fork_id)
+    require(can_manage_fork(actor, fork.organization_id), _("Hanya adopter organisasi pemilik salinan ini yang dapat menulis catatan."))
+    fork.note = note
+    audit.record(actor, "fork.annotate", "fork", fork.id, {"length": len(note)})
+    db.session.commit()
+    return fork
+
+
+def record_push(relpath: str, user_id: Optional[int]) -> Optional[Fork]:
+    """Called by our post-receive hook: audit the push and queue the divergence refresh."""
+    fork = get_by_relpath(relpath)
+    if fork is None:
+        return None
+    begin_write()
+    fork = get_by_relpath(relpath)
+    actor = db.session.get(User, user_id) if user_id else None
+    audit.record(actor, "fork.push", "fork", fork.id, {"repo": relpath})
+    db.session.commit()
+    from ...jobs.queue import enqueue
+    enqueue("fork.refresh", fork_id=fork.id)
+    return fork
+
+
+@dataclass(frozen=True)
+class ChangeList:
+    """Files the fork changed since its merge base; `error` says why none could be listed."""
+
+    changes: list
+    error: str = ""
+
+
+fork_details = fork_refresh.fork_details
+
+
+def fork_overview(fork: Fork) -> tuple[fork_refresh.ForkDetails, ChangeList]:
+    """What the fork's own page shows beyond the stored counts, for the stored heads (runs
+    git: fine for one fork, never for lists)."""
+    details = fork_refresh.fork_details(fork)
+    return details, fork_changes(fork, merge_base=details.merge_base)
+
+
+def fork_changes(fork: Fork, limit: int = 500, *, merge_base: Optional[str] = "") -> ChangeList:
+    """Files changed since the merge base (`merge_base` as fork_details computed it; the
+    current one by default). When the change is too large to list within the diff limits
+    (a "git bomb"), no files and the reason."""
+    base = fork_refresh.current_merge_base(fork) if merge_base == "" else merge_base
+    if not base or not fork.fork_head:
+        return ChangeList([])
+    try:
+        return ChangeList(vcs.changed_files(repo_paths.absolute(fork.relpath), base, fork.fork_head, limit=limit,
+                                            **fork_refresh.diff_limits()))
+    except VcsError as exc:
+        log.warning("changed files of fork %s failed: %s", fork.id, exc.detail or exc.message)
+        return ChangeList([], exc.message)
+
+
+def fork_file_diff(fork: Fork, path: str):
+    """Raises NotFound for a path the fork did not change (or that git refuses)."""
+    base = fork_refresh.current_merge_base(fork)
+    if not base or not fork.fork_head:
+        raise NotFound(_("Belum ada perubahan."))
+    try:
+        return vcs.file_diff(repo_paths.absolute(fork.relpath), base, fork.fork_head, path,
+                             **fork_refresh.diff_limits())
+    except VcsError as exc:
+        raise NotFound(exc.message) from exc

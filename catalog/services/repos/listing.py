@@ -1,0 +1,69 @@
+"""Light reads of an app's forks for pages: only the columns a table shows, a page at a time.
+
+An app shared by hundreds of regions has hundreds of forks; loading each as a full `Fork` (joined
+app, publisher and organization, two JSON columns decoded) cost 60–80 ms per app page for 500.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import func
+
+from ...extensions import db
+from ...models import Fork, Organization
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ForkRow:
+    id: int
+    organization_id: int
+    organization_name: str
+    ahead: int
+    behind: int
+    files_changed: int
+
+
+@dataclass(frozen=True)
+class ForkPage:
+    rows: list[ForkRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def fork_count(app_id: int) -> int:
+    return db.session.execute(db.select(func.count(Fork.id)).where(Fork.app_id == app_id)).scalar_one()
+
+
+def fork_page(app_id: int, page: int = 1, per_page: int = PER_PAGE) -> ForkPage:
+    """Forks of an app, oldest first (the order regions copied it), `per_page` at a time."""
+    total = fork_count(app_id)
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    stmt = (db.select(Fork.id, Fork.organization_id, Organization.name, Fork.ahead, Fork.behind,
+                      Fork.files_changed)
+            .join(Organization, Organization.id == Fork.organization_id)
+            .where(Fork.app_id == app_id).order_by(Fork.created_at, Fork.id)
+            .limit(per_page).offset((page - 1) * per_page))
+    rows = [ForkRow(*r) for r in db.session.execute(stmt)] if total else []
+    return ForkPage(rows, total, page, per_page)
+
+
+def fork_of_organization(app_id: int, org_id: Optional[int]) -> Optional[Fork]:
+    """The organization's own copy of the app, if it made one (the oldest, should it have several)."""
+    if org_id is None:
+        return None
+    stmt = (db.select(Fork).where(Fork.app_id == app_id, Fork.organization_id == org_id)
+            .order_by(Fork.created_at, Fork.id).limit(1))
+    return db.session.execute(stmt).scalars().first()
+
+
+def forking_organization_ids(app_id: int) -> set[int]:
+    stmt = db.select(Fork.organization_id).where(Fork.app_id == app_id).distinct()
+    return set(db.session.execute(stmt).scalars())

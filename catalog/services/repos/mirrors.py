@@ -1,0 +1,248 @@
+"""Upstream mirrors: queue a fetch, run it in the worker, record progress, releases and files."""
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Optional
+
+from blinker import Namespace
+from flask import current_app
+from flask_babel import gettext as _
+
+from ... import vcs
+from ...extensions import db
+from ...models import App, AppState, Fork, Mirror, MirrorState, Release, User
+from ...models.types import utcnow
+from ...vcs.errors import VcsError
+from ...jobs.queue import enqueue
+from .. import audit
+from ..catalog.apps import get_app
+from ..accounts import notifications
+from .. import repo_paths
+from ..catalog.mirror_requests import ensure_mirror, queue_fetch
+from ..errors import Conflict, ValidationFailed, require
+from ..permissions import can_archive_app
+from ..tx import begin_write
+
+log = logging.getLogger(__name__)
+MAX_FILE = 256 * 1024
+PROGRESS_EVERY = 1.0  # seconds between progress writes
+# Sent inside a fetch's transaction when upstream's publiccode.yml changed (sender: the app id).
+# interop's harvest listens, so that repositories need not import the areas above them.
+publiccode_changed = Namespace().signal("publiccode-changed")
+
+
+def request_refresh(slug: str, *, actor: User) -> App:
+    """Publisher of the app or an admin asks for a fetch now. Raises NotFound, PermissionDenied."""
+    begin_write()
+    app = get_app(slug, actor)
+    require(can_archive_app(actor, app), _("Hanya penerbit aplikasi ini atau admin yang dapat memperbarui mirror."))
+    if app.state != AppState.PUBLISHED.value:
+        raise Conflict(_("Mirror hanya dibuat untuk aplikasi yang sudah terbit."))
+    ensure_mirror(app)
+    audit.record(actor, "mirror.request", "app", app.slug, {})
+    db.session.commit()
+    queue_fetch(app.id)
+    return app
+
+
+def _progress_writer(mirror_id: int):
+    """Progress goes to the row in short transactions of its own, at most once a second."""
+    last = [0.0]
+
+    def write(percent: int, text: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY and percent < 100:
+            return
+        last[0] = now
+        begin_write()
+        db.session.execute(db.update(Mirror).where(Mirror.id == mirror_id)
+                           .values(progress=int(percent), progress_text=text[:200]))
+        db.session.commit()
+    return write
+
+
+def _start(app_id: int) -> Optional[Mirror]:
+    begin_write()
+    mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one_or_none()
+    if mirror is None:
+        db.session.rollback()
+        return None
+    mirror.state, mirror.progress, mirror.error = MirrorState.FETCHING.value, 0, ""
+    db.session.commit()
+    return mirror
+
+
+def _fail(mirror_id: int, message: str) -> None:
+    db.session.rollback()
+    begin_write()
+    mirror = db.session.get(Mirror, mirror_id)
+    mirror.state, mirror.error = MirrorState.FAILED.value, message
+    audit.record(None, "mirror.fail", "app", mirror.app.slug, {"error": message})
+    db.session.commit()
+
+
+def run_fetch(app_id: int) -> str:
+    """Worker job: clone or fetch the upstream; returns the final state."""
+    mirror = _start(app_id)
+    if mirror is None:
+        return "missing"
+    mirror_id, path, url = mirror.id, repo_paths.absolute(mirror.relpath), mirror.app.repo_url
+    cfg = current_app.config
+    try:
+        remote = vcs.check_remote_url(url, allow_local=bool(cfg["ALLOW_LOCAL_REPOS"]),
+                                      resolver=cfg.get("DNS_RESOLVER") or socket.getaddrinfo)
+        action = vcs.fetch_mirror if (path / "HEAD").exists() else vcs.create_mirror
+        path.parent.mkdir(parents=True, exist_ok=True)
+        info = action(path, remote, timeout=cfg["MIRROR_TIMEOUT"], max_bytes=cfg["MIRROR_MAX_BYTES"],
+                      progress=_progress_writer(mirror_id))
+    except VcsError as exc:
+        log.warning("mirror of app %s failed: %s", app_id, exc.detail or exc.message)
+        _fail(mirror_id, exc.message)
+        return MirrorState.FAILED.value
+    _record_success(mirror_id, path, info)
+    return MirrorState.READY.value
+
+
+def run_bundle_import(app_id: int, bundle_path: str) -> str:
+    """Worker job: build the mirror from an uploaded git bundle (offices with slow links)."""
+    mirror = _start(app_id)
+    bundle = Path(bundle_path)
+    try:
+        if mirror is None:
+            return "missing"
+        mirror_id, path = mirror.id, repo_paths.absolute(mirror.relpath)
+        if (path / "HEAD").exists():
+            _fail(mirror_id, _("Mirror sudah ada; impor bundel hanya untuk mirror baru."))
+            return MirrorState.FAILED.value
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            info = vcs.import_bundle(path, bundle, max_bytes=current_app.config["MIRROR_MAX_BYTES"],
+                                            progress=_progress_writer(mirror_id))
+        except VcsError as exc:
+            _fail(mirror_id, exc.message)
+            return MirrorState.FAILED.value
+        _record_success(mirror_id, path, info)
+        return MirrorState.READY.value
+    finally:
+        bundle.unlink(missing_ok=True)
+
+
+def _read_text(path: Path, names: tuple[str, ...]) -> str:
+    for name in names:
+        blob = vcs.read_blob(path, "HEAD", name, max_bytes=MAX_FILE)
+        if blob is not None:
+            return blob.decode("utf-8", errors="replace")
+    return ""
+
+
+def _record_success(mirror_id: int, path: Path, info) -> None:
+    releases = vcs.list_releases(path) if info.head else []
+    readme = _read_text(path, ("README.md", "README", "readme.md", "README.txt")) if info.head else ""
+    publiccode = _read_text(path, ("publiccode.yml", "publiccode.yaml")) if info.head else ""
+    size = vcs.fsutil.dir_size(path)
+    known = db.session.get(Mirror, mirror_id)  # diffs for the notifications run before the write lock
+    known_head = known.head
+    touched = notifications.upstream_touches(known.app_id, path, known_head, info.head)
+    begin_write()
+    mirror = db.session.get(Mirror, mirror_id)
+    previous_head = mirror.head
+    publiccode_changed.send(mirror.app_id, old_text=mirror.publiccode_yml, new_text=publiccode, head=info.head)
+    mirror.state, mirror.progress, mirror.progress_text = MirrorState.READY.value, 100, ""
+    mirror.head, mirror.default_branch, mirror.size_bytes = info.head, info.default_branch, size
+    mirror.readme, mirror.publiccode_yml, mirror.fetched_at, mirror.error = readme, publiccode, utcnow(), ""
+    new_tags = _sync_releases(mirror.app_id, releases)
+    notifications.notify_upstream_change(mirror.app_id, previous_head=previous_head, new_head=info.head,
+                                         new_releases=new_tags, mirror_path=path,
+                                         touched=touched if previous_head == known_head else {})
+    audit.record(None, "mirror.fetch", "app", mirror.app.slug,
+                 {"head": info.head, "previous_head": previous_head, "new_releases": new_tags})
+    has_forks = db.session.execute(db.select(Fork.id).where(Fork.app_id == mirror.app_id).limit(1)).first() is not None
+    app_id = mirror.app_id
+    db.session.commit()
+    if previous_head != info.head:
+        enqueue("deployment.refresh_lag", app_id=app_id)  # "tertinggal N rilis", once per fetch
+        if has_forks:
+            enqueue("fork.refresh_app", app_id=app_id)  # one batch, one transaction
+
+
+def _sync_releases(app_id: int, releases) -> list[str]:
+    """Tags become releases; returns the names that are new."""
+    existing = {r.name: r for r in db.session.execute(db.select(Release).where(Release.app_id == app_id)).scalars()}
+    seen, new = set(), []
+    for rel in releases:
+        seen.add(rel.name)
+        row = existing.get(rel.name)
+        if row is None:
+            db.session.add(Release(app_id=app_id, name=rel.name, commit=rel.commit, date=rel.date, message=rel.message[:2000]))
+            new.append(rel.name)
+        elif row.commit != rel.commit:
+            row.commit, row.date, row.message = rel.commit, rel.date, rel.message[:2000]
+    for name, row in existing.items():
+        if name not in seen:
+            db.session.delete(row)
+    return new
+
+
+def queue_due_refreshes() -> int:
+    """Periodic: fetch mirrors older than MIRROR_REFRESH_HOURS; retry queued ones and fetches
+    whose worker died (still 'fetching' long after the time limit)."""
+    now = utcnow()
+    cutoff = now - timedelta(hours=current_app.config["MIRROR_REFRESH_HOURS"])
+    stalled = now - timedelta(seconds=current_app.config["MIRROR_TIMEOUT"] * 1.5)
+    stmt = db.select(Mirror.app_id).join(App, App.id == Mirror.app_id).where(
+        App.state == AppState.PUBLISHED.value,
+        db.or_(Mirror.state == MirrorState.QUEUED.value,
+               db.and_(Mirror.state == MirrorState.FETCHING.value, Mirror.queued_at < stalled),
+               db.and_(Mirror.state.in_((MirrorState.READY.value, MirrorState.FAILED.value)),
+                       db.or_(Mirror.fetched_at.is_(None), Mirror.fetched_at < cutoff))))
+    app_ids = list(db.session.execute(stmt).scalars())
+    db.session.rollback()
+    for app_id in app_ids:
+        queue_fetch(app_id)
+    return len(app_ids)
+
+
+def latest_release(app_id: int) -> Optional[Release]:
+    stmt = db.select(Release).where(Release.app_id == app_id).order_by(Release.date.desc(), Release.id.desc()).limit(1)
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def releases(app_id: int, limit: int = 20) -> list[Release]:
+    stmt = db.select(Release).where(Release.app_id == app_id).order_by(Release.date.desc(), Release.id.desc()).limit(limit)
+    return list(db.session.execute(stmt).scalars())
+
+
+def get_mirror_by_slug(slug: str) -> Optional[Mirror]:
+    return db.session.execute(db.select(Mirror).join(App, App.id == Mirror.app_id).where(App.slug == slug)).scalar_one_or_none()
+
+
+def get_mirror(app: App) -> Optional[Mirror]:
+    return db.session.execute(db.select(Mirror).where(Mirror.app_id == app.id)).scalar_one_or_none()
+
+
+def stage_bundle(slug: str, upload, *, actor: User) -> App:
+    """Save an uploaded bundle and queue its import. Raises NotFound, PermissionDenied, ValidationFailed."""
+    app = get_app(slug, actor)
+    require(can_archive_app(actor, app), _("Hanya penerbit aplikasi ini atau admin yang dapat mengunggah bundel."))
+    if app.state != AppState.PUBLISHED.value:
+        raise Conflict(_("Bundel hanya dapat diimpor untuk aplikasi yang sudah terbit."))
+    if upload is None or not upload.filename:
+        raise ValidationFailed(_("Pilih berkas bundel git (.bundle) terlebih dahulu."), {"bundle": _("Pilih berkas .bundle.")})
+    incoming = Path(current_app.config["DATA_DIR"]) / "incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    target = incoming / f"{app.slug}-{int(time.time() * 1000)}.bundle"
+    upload.save(str(target))
+    if target.stat().st_size == 0:
+        target.unlink()
+        raise ValidationFailed(_("Berkas bundel kosong."), {"bundle": _("Pilih berkas bundel git (.bundle).")})
+    begin_write()
+    app = get_app(slug, actor)
+    ensure_mirror(app)
+    audit.record(actor, "mirror.bundle", "app", app.slug, {"bytes": target.stat().st_size})
+    db.session.commit()
+    enqueue("mirror.import_bundle", app_id=app.id, bundle_path=str(target))
+    return app

@@ -1,0 +1,58 @@
+"""The jobs the worker runs: mirror fetches, divergence refreshes, index updates, sweeps."""
+from __future__ import annotations
+
+from . import mail  # noqa: F401  (registers the e-mail jobs)
+from ..services.catalog import indexing
+from ..services.deployments import lifecycle as deployments
+from ..services.interop import harvest  # noqa: F401  (listens for upstream publiccode.yml changes)
+from ..services.repos import mirrors, refresh as fork_refresh
+from ..jobs.queue import job, periodic
+
+
+@job("index.apply")
+def apply_index() -> int:
+    return indexing.drain()
+
+
+@job("mirror.fetch")
+def fetch_mirror(app_id: int) -> str:
+    return mirrors.run_fetch(app_id)
+
+
+@job("mirror.import_bundle")
+def import_bundle(app_id: int, bundle_path: str) -> str:
+    return mirrors.run_bundle_import(app_id, bundle_path)
+
+
+@job("deployment.refresh_lag")
+def refresh_deployment_lag(app_id: int) -> None:
+    """After an upstream fetch moved the head: how far each deployment of the app lags."""
+    deployments.refresh_app_lag(app_id)
+
+
+@job("fork.refresh")
+def refresh_fork(fork_id: int) -> None:
+    """After a push: the fork's counts now, its details in a follow-up job."""
+    fork_refresh.refresh_batch([fork_id])
+
+
+@job("fork.refresh_app")
+def refresh_forks_of_app(app_id: int) -> int:
+    """After an upstream fetch: every fork of the app in one batch (one transaction)."""
+    return len(fork_refresh.refresh_forks_of_app(app_id).refreshed)
+
+
+@job("fork.details")
+def refresh_fork_details(fork_ids: list[int]) -> int:
+    """Merge base, own commits, missed releases for lists and reports; after the counts."""
+    return fork_refresh.refresh_details(fork_ids)
+
+
+@periodic("mirror.sweep", minute="*/15")
+def sweep_mirrors() -> int:
+    return mirrors.queue_due_refreshes()
+
+
+@periodic("index.sweep", minute="*")
+def sweep_index() -> int:
+    return indexing.drain()
