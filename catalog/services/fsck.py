@@ -17,7 +17,7 @@ from .repos import forks
 from . import repo_paths
 from .catalog import mirror_requests
 from .catalog import indexing
-from .tx import begin_write
+from .tx import write
 
 STALE_SECONDS = 3600  # a temp dir younger than this may belong to a fetch still running
 
@@ -89,10 +89,9 @@ def _check_repositories(report: FsckReport, root: Path, repair: bool) -> None:
 
 
 def _requeue(app_id: int) -> None:
-    begin_write()
-    mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one()
-    mirror.state, mirror.head = MirrorState.QUEUED.value, None
-    db.session.commit()
+    with write():
+        mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one()
+        mirror.state, mirror.head = MirrorState.QUEUED.value, None
     mirror_requests.queue_fetch(app_id)
 
 

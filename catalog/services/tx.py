@@ -1,7 +1,15 @@
 """Transaction helpers: one write transaction per service call."""
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from ..extensions import db, sqlite_write_intent
+
+log = logging.getLogger(__name__)
+_ACTIVE = "catalog_write_op"  # session.info: the write() block this session is in
 
 
 def begin_write() -> None:
@@ -23,3 +31,48 @@ def begin_write() -> None:
         session.connection()
     finally:
         sqlite_write_intent.reset(token)
+
+
+class WriteOp:
+    """What a `write()` block can ask for besides its rows: undo steps outside the database."""
+
+    def __init__(self) -> None:
+        self._undo: list[tuple[Callable[..., Any], tuple, dict]] = []
+
+    def on_rollback(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run `callback(*args, **kwargs)` if the operation fails after this point (e.g. remove
+        a repository made on disk, so that none is left without its row)."""
+        self._undo.append((callback, args, kwargs))
+
+    def _run_undo(self) -> None:
+        for callback, args, kwargs in reversed(self._undo):  # newest first, as it was built
+            try:
+                callback(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - the operation's own error is the one to raise
+                log.exception("undo step %r of a failed write failed", callback)
+
+
+@contextmanager
+def write() -> Iterator[WriteOp]:
+    """One write operation: `begin_write()` on entry, one commit on leaving the block; on any
+    exception (the commit's included) a rollback, then the undo steps, then the exception again.
+
+    A block entered inside another joins it: one transaction, committed or rolled back (with
+    every undo step) by the outermost block.
+    """
+    session = db.session()
+    outer = session.info.get(_ACTIVE)
+    if outer is not None:
+        yield outer
+        return
+    begin_write()
+    op = session.info[_ACTIVE] = WriteOp()
+    try:
+        yield op
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        op._run_undo()
+        raise
+    finally:
+        session.info.pop(_ACTIVE, None)

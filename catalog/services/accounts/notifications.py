@@ -19,7 +19,7 @@ from ...vcs.errors import VcsError
 from .. import repo_paths
 from ..errors import NotFound
 from ...vocab.deployments import environment_label, status_label
-from ..tx import begin_write
+from ..tx import write
 
 log = logging.getLogger(__name__)
 MAX_TOUCHED_FORKS = 200  # forks diffed per upstream fetch; the rest still hear about releases
@@ -92,14 +92,13 @@ def notify_deployment(deployment: Deployment, actor: Optional[User] = None) -> i
 def notify_submission(app: App, actor: Optional[User]) -> int:
     """To the admins: an entry waits for verification. Commits its own short transaction,
     after the submission committed."""
-    begin_write()
-    admins = db.session.execute(db.select(User).where(User.role == Role.ADMIN.value,
-                                                      User.active.is_(True))).scalars()
-    count = _add(admins, kind="app_submitted", title=lambda: _("%(app)s menunggu verifikasi", app=app.name),
-                 body=lambda: _("%(org)s mengajukan %(app)s untuk diterbitkan.", org=app.publisher.name,
-                                app=app.name),
-                 link="/admin/review", exclude=actor)
-    db.session.commit()
+    with write():
+        admins = db.session.execute(db.select(User).where(User.role == Role.ADMIN.value,
+                                                          User.active.is_(True))).scalars()
+        count = _add(admins, kind="app_submitted", title=lambda: _("%(app)s menunggu verifikasi", app=app.name),
+                     body=lambda: _("%(org)s mengajukan %(app)s untuk diterbitkan.", org=app.publisher.name,
+                                    app=app.name),
+                     link="/admin/review", exclude=actor)
     return count
 
 
@@ -232,24 +231,22 @@ def unread_count(user: User) -> int:
 def mark_read(user: User, ids: Optional[Iterable[int]] = None) -> int:
     """Mark the user's notifications read (all unread ones when `ids` is None); others' ids are
     silently ignored. Returns how many changed."""
-    begin_write()
-    stmt = db.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    if ids is not None:
-        stmt = stmt.where(Notification.id.in_([i for i in ids if 0 < i <= MAX_DB_ID]))
-    changed = db.session.execute(stmt.values(read_at=utcnow())).rowcount
-    db.session.commit()
+    with write():
+        stmt = db.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        if ids is not None:
+            stmt = stmt.where(Notification.id.in_([i for i in ids if 0 < i <= MAX_DB_ID]))
+        changed = db.session.execute(stmt.values(read_at=utcnow())).rowcount
     return changed or 0
 
 
 def mark_one_read(user: User, notification_id: int) -> Notification:
     """Raises NotFound for someone else's notification (ids in URLs reveal nothing)."""
-    begin_write()
-    row = db.session.get(Notification, notification_id) if 0 < notification_id <= MAX_DB_ID else None
-    if row is None or row.user_id != user.id:
-        raise NotFound(_("Notifikasi tidak ditemukan."))
-    if row.read_at is None:
-        row.read_at = utcnow()
-    db.session.commit()
+    with write():
+        row = db.session.get(Notification, notification_id) if 0 < notification_id <= MAX_DB_ID else None
+        if row is None or row.user_id != user.id:
+            raise NotFound(_("Notifikasi tidak ditemukan."))
+        if row.read_at is None:
+            row.read_at = utcnow()
     return row
 
 
@@ -265,21 +262,19 @@ class Outgoing:
 
 def claim_emails(limit: int = 100) -> list[Outgoing]:
     """Pending e-mails, claimed (pending → sending) so that two workers never send one twice."""
-    begin_write()
-    rows = list(db.session.execute(db.select(Notification, User.email, User.locale).join(User, User.id == Notification.user_id)
-                                   .where(Notification.email_state == EmailState.PENDING.value)
-                                   .order_by(Notification.id).limit(limit)).all())
-    if rows:
-        db.session.execute(db.update(Notification).where(Notification.id.in_([row[0].id for row in rows]))
-                           .values(email_state=EmailState.SENDING.value))
-    db.session.commit()
+    with write():
+        rows = list(db.session.execute(db.select(Notification, User.email, User.locale).join(User, User.id == Notification.user_id)
+                                       .where(Notification.email_state == EmailState.PENDING.value)
+                                       .order_by(Notification.id).limit(limit)).all())
+        if rows:
+            db.session.execute(db.update(Notification).where(Notification.id.in_([row[0].id for row in rows]))
+                               .values(email_state=EmailState.SENDING.value))
     return [Outgoing(n.id, email, n.title, n.body, n.link, locale or "id") for n, email, locale in rows]
 
 
 def finish_emails(sent: list[int], failed: list[int], retry: Iterable[int] = ()) -> None:
     """Record the outcome; `retry` goes back to pending (the server was unreachable)."""
-    begin_write()
-    for ids, state in ((sent, EmailState.SENT), (failed, EmailState.FAILED), (list(retry), EmailState.PENDING)):
-        if ids:
-            db.session.execute(db.update(Notification).where(Notification.id.in_(ids)).values(email_state=state.value))
-    db.session.commit()
+    with write():
+        for ids, state in ((sent, EmailState.SENT), (failed, EmailState.FAILED), (list(retry), EmailState.PENDING)):
+            if ids:
+                db.session.execute(db.update(Notification).where(Notification.id.in_(ids)).values(email_state=state.value))

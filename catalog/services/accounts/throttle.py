@@ -9,7 +9,7 @@ from ...extensions import db
 from ...models import LoginThrottle
 from ...models.types import utcnow
 from ..errors import ServiceError
-from ..tx import begin_write
+from ..tx import write
 
 WINDOW = timedelta(minutes=15)
 LIMITS = {"account": 5, "ip": 50}
@@ -38,23 +38,21 @@ def check(email: str, address: str) -> None:
 
 
 def record_failure(email: str, address: str) -> None:
-    begin_write()
-    now = utcnow()
-    for key in _keys(email, address).values():
-        row = db.session.get(LoginThrottle, key)
-        if row is None:
-            db.session.add(LoginThrottle(key=key, window_start=now, failures=1))
-        elif now - row.window_start >= WINDOW:
-            row.window_start, row.failures = now, 1
-        else:
-            row.failures += 1
-    db.session.commit()
+    with write():
+        now = utcnow()
+        for key in _keys(email, address).values():
+            row = db.session.get(LoginThrottle, key)
+            if row is None:
+                db.session.add(LoginThrottle(key=key, window_start=now, failures=1))
+            elif now - row.window_start >= WINDOW:
+                row.window_start, row.failures = now, 1
+            else:
+                row.failures += 1
 
 
 def record_success(email: str) -> None:
     """A correct password clears the account's counter (not the address's)."""
-    begin_write()
-    row = db.session.get(LoginThrottle, _key("account", email))
-    if row is not None:
-        db.session.delete(row)
-    db.session.commit()
+    with write():
+        row = db.session.get(LoginThrottle, _key("account", email))
+        if row is not None:
+            db.session.delete(row)

@@ -13,7 +13,7 @@ from ...models.types import utcnow
 from .. import audit
 from ..errors import NotFound, ValidationFailed, require
 from ..permissions import can_manage_tokens
-from ..tx import begin_write
+from ..tx import write
 
 TOKEN_PREFIX = "kbp_"
 
@@ -31,27 +31,25 @@ def create_token(owner: User, *, label: str, actor: User,
         raise ValidationFailed(_("Label token belum benar."), {"label": _("Isi label 1–100 karakter, misalnya 'laptop kantor'.")})
     if expires_at is not None and expires_at <= utcnow():
         raise ValidationFailed(_("Tanggal kedaluwarsa sudah lewat."), {"expires_at": _("Pilih tanggal di masa depan.")})
-    begin_write()
-    plain = TOKEN_PREFIX + secrets.token_urlsafe(30)
-    row = AccessToken(user_id=owner.id, label=label, prefix=plain[:12], token_hash=_digest(plain),
-                      expires_at=expires_at)
-    db.session.add(row)
-    db.session.flush()
-    audit.record(actor, "token.create", "token", row.id, {"owner": owner.id, "prefix": row.prefix})
-    db.session.commit()
+    with write():
+        plain = TOKEN_PREFIX + secrets.token_urlsafe(30)
+        row = AccessToken(user_id=owner.id, label=label, prefix=plain[:12], token_hash=_digest(plain),
+                          expires_at=expires_at)
+        db.session.add(row)
+        db.session.flush()
+        audit.record(actor, "token.create", "token", row.id, {"owner": owner.id, "prefix": row.prefix})
     return row, plain
 
 
 def revoke_token(token_id: int, *, actor: User) -> AccessToken:
     """Raises NotFound, PermissionDenied."""
-    begin_write()
-    row = db.session.get(AccessToken, token_id)
-    if row is None or not can_manage_tokens(actor, row.user):
-        raise NotFound(_("Token tidak ditemukan."))
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        audit.record(actor, "token.revoke", "token", row.id, {"owner": row.user_id, "prefix": row.prefix})
-    db.session.commit()
+    with write():
+        row = db.session.get(AccessToken, token_id)
+        if row is None or not can_manage_tokens(actor, row.user):
+            raise NotFound(_("Token tidak ditemukan."))
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+            audit.record(actor, "token.revoke", "token", row.id, {"owner": row.user_id, "prefix": row.prefix})
     return row
 
 

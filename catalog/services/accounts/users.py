@@ -15,7 +15,7 @@ from .. import audit
 from . import organizations
 from ..errors import Conflict, PermissionDenied, ValidationFailed
 from ..permissions import is_admin
-from ..tx import begin_write
+from ..tx import write
 
 ROLES = tuple(r.value for r in Role)
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,}$")
@@ -41,29 +41,28 @@ def create_user(*, email: str, name: str, org_code: str, role: str, password: st
     """Create an account. Raises ValidationFailed, Conflict, PermissionDenied."""
     if actor is not None and not is_admin(actor):
         raise PermissionDenied(_("Hanya admin yang dapat membuat akun."))
-    begin_write()
-    email = (email or "").strip().lower()
-    errors = {}
-    if not EMAIL_RE.match(email):
-        errors["email"] = _("Alamat e-mail tidak valid.")
-    if not (name or "").strip():
-        errors["name"] = _("Nama wajib diisi.")
-    if role not in ROLES:
-        errors["role"] = _("Peran harus salah satu dari: %(v)s.", v=', '.join(ROLES))
-    if len(password or "") < MIN_PASSWORD:
-        errors["password"] = _("Kata sandi minimal %(MIN_PASSWORD)s karakter.", MIN_PASSWORD=MIN_PASSWORD)
-    if errors:
-        raise ValidationFailed(_("Data akun belum benar."), errors)
-    org = organizations.get_by_code(org_code)
-    if db.session.execute(db.select(User.id).where(User.email == email)).first():
-        raise Conflict(_("E-mail sudah terdaftar."), {"email": _("E-mail sudah terdaftar.")})
-    user = User(email=email, name=name.strip(), organization_id=org.id, role=role,
-                password_hash=hash_password(password), active=True)
-    user.organization = org
-    db.session.add(user)
-    db.session.flush()
-    audit.record(actor, "user.create", "user", user.id, {"role": role, "org": org.code})
-    db.session.commit()
+    with write():
+        email = (email or "").strip().lower()
+        errors = {}
+        if not EMAIL_RE.match(email):
+            errors["email"] = _("Alamat e-mail tidak valid.")
+        if not (name or "").strip():
+            errors["name"] = _("Nama wajib diisi.")
+        if role not in ROLES:
+            errors["role"] = _("Peran harus salah satu dari: %(v)s.", v=', '.join(ROLES))
+        if len(password or "") < MIN_PASSWORD:
+            errors["password"] = _("Kata sandi minimal %(MIN_PASSWORD)s karakter.", MIN_PASSWORD=MIN_PASSWORD)
+        if errors:
+            raise ValidationFailed(_("Data akun belum benar."), errors)
+        org = organizations.get_by_code(org_code)
+        if db.session.execute(db.select(User.id).where(User.email == email)).first():
+            raise Conflict(_("E-mail sudah terdaftar."), {"email": _("E-mail sudah terdaftar.")})
+        user = User(email=email, name=name.strip(), organization_id=org.id, role=role,
+                    password_hash=hash_password(password), active=True)
+        user.organization = org
+        db.session.add(user)
+        db.session.flush()
+        audit.record(actor, "user.create", "user", user.id, {"role": role, "org": org.code})
     return user
 
 
@@ -95,10 +94,9 @@ def load_session_user(session_id: str) -> Optional[User]:
 
 def end_sessions(user: User) -> None:
     """Invalidate every session cookie of this user (logout)."""
-    begin_write()
-    user = db.session.get(User, user.id)
-    user.session_version += 1
-    db.session.commit()
+    with write():
+        user = db.session.get(User, user.id)
+        user.session_version += 1
 
 
 def get_by_email(email: str) -> Optional[User]:
@@ -114,11 +112,10 @@ def set_locale(user: User, locale: str, *, actor: User) -> User:
         raise PermissionDenied(_("Anda hanya dapat mengubah bahasa akun Anda sendiri."))
     if locale not in LOCALES:
         raise ValidationFailed(_("Bahasa tidak dikenal."), {"lang": _("Pilih id atau en.")})
-    begin_write()
-    row = db.session.get(User, user.id)
-    previous = row.locale
-    if previous != locale:
-        row.locale = locale
-        audit.record(actor, "user.locale", "user", row.id, {"from": previous, "to": locale})
-    db.session.commit()
+    with write():
+        row = db.session.get(User, user.id)
+        previous = row.locale
+        if previous != locale:
+            row.locale = locale
+            audit.record(actor, "user.locale", "user", row.id, {"from": previous, "to": locale})
     return row

@@ -16,7 +16,7 @@ from ..accounts import notifications, organizations
 from .fields import EDITABLE, clean_app_fields, slugify
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
 from ..permissions import can_archive_app, can_create_app, can_edit_app, can_view_app, is_admin
-from ..tx import begin_write
+from ..tx import write
 
 
 def get_app(slug: str, actor: Optional[User] = None) -> App:
@@ -66,18 +66,17 @@ def create_app(data: Mapping[str, Any], *, actor: User, org_code: Optional[str] 
     """
     org = require_can_register(actor, org_code)
     values = clean_app_fields(data, allow_local_repo=_allow_local(actor))
-    begin_write()
-    slug = values.pop("slug", None) or slugify(values["name"])
-    if not slug:
-        raise ValidationFailed(_("Periksa kembali isian yang ditandai."), {"slug": _("Isi slug secara manual.")})
-    if _slug_taken(slug):
-        raise Conflict(_("Slug sudah dipakai aplikasi lain."), {"slug": _("'%(slug)s' sudah dipakai; pilih slug lain.", slug=slug)})
-    app = App(slug=slug, publisher_id=org.id, created_by_id=actor.id, state=AppState.DRAFT.value)
-    _assign(app, values)
-    db.session.add(app)
-    db.session.flush()
-    audit.record(actor, "app.create", "app", app.slug, {"publisher": org.code, "name": app.name})
-    db.session.commit()
+    with write():
+        slug = values.pop("slug", None) or slugify(values["name"])
+        if not slug:
+            raise ValidationFailed(_("Periksa kembali isian yang ditandai."), {"slug": _("Isi slug secara manual.")})
+        if _slug_taken(slug):
+            raise Conflict(_("Slug sudah dipakai aplikasi lain."), {"slug": _("'%(slug)s' sudah dipakai; pilih slug lain.", slug=slug)})
+        app = App(slug=slug, publisher_id=org.id, created_by_id=actor.id, state=AppState.DRAFT.value)
+        _assign(app, values)
+        db.session.add(app)
+        db.session.flush()
+        audit.record(actor, "app.create", "app", app.slug, {"publisher": org.code, "name": app.name})
     return app
 
 
@@ -100,24 +99,23 @@ def update_app(slug: str, changes: Mapping[str, Any], *, actor: User) -> App:
     merged["slug"] = app.slug
     merged.update(changes)
     values = clean_app_fields(merged, allow_local_repo=_allow_local(actor) or merged["repo_url"] == app.repo_url)
-    begin_write()
-    app = get_app(slug, actor)
-    new_slug = values.pop("slug", app.slug)
-    if new_slug != app.slug:
-        if app.state == AppState.PUBLISHED.value:
-            raise ValidationFailed(_("Slug aplikasi terbit tidak dapat diubah."), {"slug": _("Slug aplikasi terbit tidak dapat diubah.")})
-        if _slug_taken(new_slug, app.id):
-            raise Conflict(_("Slug sudah dipakai aplikasi lain."), {"slug": _("'%(new_slug)s' sudah dipakai.", new_slug=new_slug)})
-        app.slug = new_slug
-    changed = sorted(k for k, v in values.items() if getattr(app, k) != v)
-    _assign(app, values)
-    app.updated_at = utcnow()
-    refetch = "repo_url" in changed and app.state == AppState.PUBLISHED.value
-    if refetch:
-        mirror_requests.ensure_mirror(app)
-    audit.record(actor, "app.update", "app", app.slug, {"fields": changed})
-    indexing.mark_dirty(app.id)
-    db.session.commit()
+    with write():
+        app = get_app(slug, actor)
+        new_slug = values.pop("slug", app.slug)
+        if new_slug != app.slug:
+            if app.state == AppState.PUBLISHED.value:
+                raise ValidationFailed(_("Slug aplikasi terbit tidak dapat diubah."), {"slug": _("Slug aplikasi terbit tidak dapat diubah.")})
+            if _slug_taken(new_slug, app.id):
+                raise Conflict(_("Slug sudah dipakai aplikasi lain."), {"slug": _("'%(new_slug)s' sudah dipakai.", new_slug=new_slug)})
+            app.slug = new_slug
+        changed = sorted(k for k, v in values.items() if getattr(app, k) != v)
+        _assign(app, values)
+        app.updated_at = utcnow()
+        refetch = "repo_url" in changed and app.state == AppState.PUBLISHED.value
+        if refetch:
+            mirror_requests.ensure_mirror(app)
+        audit.record(actor, "app.update", "app", app.slug, {"fields": changed})
+        indexing.mark_dirty(app.id)
     indexing.apply_soon()
     if refetch:
         mirror_requests.queue_fetch(app.id)
@@ -127,23 +125,22 @@ def update_app(slug: str, changes: Mapping[str, Any], *, actor: User) -> App:
 def _transition(slug: str, actor: User, *, may, from_states: tuple[AppState, ...], to: AppState,
                 action: str, refusal: str, note: str = "") -> App:
     """Move an entry to another state: 403 for the wrong person, 409 for the wrong state."""
-    begin_write()
-    app = get_app(slug, actor)
-    require(may(actor, app), refusal)
-    if app.state not in {s.value for s in from_states}:
-        raise Conflict(_("Entri berstatus '%(state)s' tidak dapat diubah menjadi '%(value)s'.", state=app.state, value=to.value))
-    old = app.state
-    app.state = to.value
-    app.updated_at = utcnow()
-    if to == AppState.PUBLISHED and app.published_at is None:
-        app.published_at = app.updated_at
-    if to in (AppState.RETURNED, AppState.PUBLISHED):
-        app.review_note = note
-    if to == AppState.PUBLISHED:
-        mirror_requests.ensure_mirror(app)
-    audit.record(actor, action, "app", app.slug, {"from": old, "to": app.state, "note": note})
-    indexing.mark_dirty(app.id)
-    db.session.commit()
+    with write():
+        app = get_app(slug, actor)
+        require(may(actor, app), refusal)
+        if app.state not in {s.value for s in from_states}:
+            raise Conflict(_("Entri berstatus '%(state)s' tidak dapat diubah menjadi '%(value)s'.", state=app.state, value=to.value))
+        old = app.state
+        app.state = to.value
+        app.updated_at = utcnow()
+        if to == AppState.PUBLISHED and app.published_at is None:
+            app.published_at = app.updated_at
+        if to in (AppState.RETURNED, AppState.PUBLISHED):
+            app.review_note = note
+        if to == AppState.PUBLISHED:
+            mirror_requests.ensure_mirror(app)
+        audit.record(actor, action, "app", app.slug, {"from": old, "to": app.state, "note": note})
+        indexing.mark_dirty(app.id)
     indexing.apply_soon()
     if to == AppState.PUBLISHED:
         mirror_requests.queue_fetch(app.id)

@@ -9,7 +9,7 @@ from sqlalchemy import tuple_
 from ...extensions import db
 from ...models import App, AppState, IndexOutbox
 from ...models.types import utcnow
-from ..tx import begin_write
+from ..tx import write
 from ...search import AppDocument, SearchBackend, open_backend
 
 
@@ -59,11 +59,10 @@ def apply_pending(limit: int = 500) -> int:
         index.upsert(live)
     if gone:
         index.remove(gone)
-    begin_write()
-    # Rows queued again meanwhile keep their newer time and stay for the next pass.
-    db.session.execute(db.delete(IndexOutbox).where(
-        tuple_(IndexOutbox.app_id, IndexOutbox.queued_at).in_([tuple(r) for r in queued])))
-    db.session.commit()
+    with write():
+        # Rows queued again meanwhile keep their newer time and stay for the next pass.
+        db.session.execute(db.delete(IndexOutbox).where(
+            tuple_(IndexOutbox.app_id, IndexOutbox.queued_at).in_([tuple(r) for r in queued])))
     return len(ids)
 
 
@@ -105,7 +104,6 @@ def reindex_all() -> int:
     docs = list(published_documents())
     db.session.rollback()
     backend().rebuild(docs)
-    begin_write()
-    db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.queued_at <= started))
-    db.session.commit()
+    with write():
+        db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.queued_at <= started))
     return len(docs)

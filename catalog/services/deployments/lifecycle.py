@@ -16,7 +16,7 @@ from .fields import clean_deployment_fields
 from .versions import Lag, VersionTarget, compute_lag, resolve_version, stored_target
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
 from ..permissions import can_confirm_deployment, can_record_deployment, can_view_app
-from ..tx import begin_write
+from ..tx import write
 
 CHECK_FIELDS = _l("Periksa kembali isian yang ditandai.")
 
@@ -93,31 +93,30 @@ def create_deployment(data: Mapping[str, Any], *, actor: Optional[User], app_slu
         raise ValidationFailed(CHECK_FIELDS, errors)
     target = resolve_version(app, fork, values["version"])
     lag = compute_lag(app.id, target)
-    begin_write()
-    duplicate = db.session.execute(db.select(Deployment.id).where(
-        Deployment.organization_id == org.id, Deployment.app_id == app.id,
-        Deployment.environment == values["environment"], Deployment.status != "retired")).first()
-    if duplicate:
-        raise Conflict(_("%(name)s sudah mencatat %(name2)s di lingkungan ini (pemakaian #%(v)s).", name=org.name, name2=app.name, v=duplicate[0]),
-                       {"environment": _("Sudah tercatat; ubah status atau versi pemakaian yang ada.")})
-    now = utcnow()
-    dep = Deployment(app_id=app.id, organization_id=org.id, fork_id=fork.id if fork else None,
-                     environment=values["environment"], status=values["status"], hosting=values["hosting"],
-                     url=values.get("url", ""), opd_units=values.get("opd_units", []),
-                     go_live_on=values.get("go_live_on"), note=values.get("note", ""),
-                     created_by_id=actor.id, created_at=now, updated_at=now, status_changed_at=now)
-    if dep.status == "production" and dep.go_live_on is None:
-        dep.go_live_on = now.date()
-    _apply_lag(dep, target, lag)
-    db.session.add(dep)
-    db.session.flush()
-    _event(dep, actor, "created", new=dep.status, note=dep.note)
-    audit.record(actor, "deployment.create", "deployment", dep.id, {
-        "org": org.code, "app": app.slug, "fork_id": dep.fork_id, "environment": dep.environment,
-        "status": dep.status, "version": dep.version, "commit": dep.version_commit, "hosting": dep.hosting,
-        "url_sha256": _digest(dep.url), "note_sha256": _digest(dep.note)})
-    notifications.notify_deployment(dep, actor)
-    db.session.commit()
+    with write():
+        duplicate = db.session.execute(db.select(Deployment.id).where(
+            Deployment.organization_id == org.id, Deployment.app_id == app.id,
+            Deployment.environment == values["environment"], Deployment.status != "retired")).first()
+        if duplicate:
+            raise Conflict(_("%(name)s sudah mencatat %(name2)s di lingkungan ini (pemakaian #%(v)s).", name=org.name, name2=app.name, v=duplicate[0]),
+                           {"environment": _("Sudah tercatat; ubah status atau versi pemakaian yang ada.")})
+        now = utcnow()
+        dep = Deployment(app_id=app.id, organization_id=org.id, fork_id=fork.id if fork else None,
+                         environment=values["environment"], status=values["status"], hosting=values["hosting"],
+                         url=values.get("url", ""), opd_units=values.get("opd_units", []),
+                         go_live_on=values.get("go_live_on"), note=values.get("note", ""),
+                         created_by_id=actor.id, created_at=now, updated_at=now, status_changed_at=now)
+        if dep.status == "production" and dep.go_live_on is None:
+            dep.go_live_on = now.date()
+        _apply_lag(dep, target, lag)
+        db.session.add(dep)
+        db.session.flush()
+        _event(dep, actor, "created", new=dep.status, note=dep.note)
+        audit.record(actor, "deployment.create", "deployment", dep.id, {
+            "org": org.code, "app": app.slug, "fork_id": dep.fork_id, "environment": dep.environment,
+            "status": dep.status, "version": dep.version, "commit": dep.version_commit, "hosting": dep.hosting,
+            "url_sha256": _digest(dep.url), "note_sha256": _digest(dep.note)})
+        notifications.notify_deployment(dep, actor)
     return dep
 
 
@@ -140,26 +139,25 @@ def get_changeable(deployment_id: int, actor: Optional[User]) -> Deployment:
 def change_status(deployment_id: int, status: Any, *, actor: Optional[User], note: Any = "") -> Deployment:
     """Move along the lifecycle. Raises NotFound, PermissionDenied, ValidationFailed, Conflict (forbidden move)."""
     status, note = str(status or "").strip(), str(note or "").strip()
-    begin_write()
-    dep = get_changeable(deployment_id, actor)
-    if status not in dv.STATUSES:
-        raise ValidationFailed(_("Status tidak dikenal."), {"status": _("Pilih salah satu: %(v)s.", v=', '.join(dv.STATUSES))})
-    if len(note) > 2000:
-        raise ValidationFailed(CHECK_FIELDS, {"note": _("Catatan maksimal 2000 karakter.")})
-    if status == dep.status:
-        raise Conflict(_("Pemakaian ini sudah berstatus '%(v)s'.", v=dv.status_label(status)))
-    if not dep.can_move_to(status):
-        allowed = ", ".join(f"'{dv.status_label(s)}'" for s in dv.next_statuses(dep.status)) or _("tidak ada (status akhir)")
-        raise Conflict(_("Status '%(v)s' tidak dapat diubah menjadi '%(v2)s'. Pilihan berikutnya: %(allowed)s.", v=dv.status_label(dep.status), v2=dv.status_label(status), allowed=allowed), {"status": _("Perpindahan status tidak diizinkan.")})
-    old, now = dep.status, utcnow()
-    dep.status, dep.status_changed_at, dep.updated_at = status, now, now
-    if status == "production" and dep.go_live_on is None:
-        dep.go_live_on = now.date()
-    _event(dep, actor, "status", field="status", old=old, new=status, note=note)
-    _lapse_confirmation(dep, actor, _("Status berubah setelah dikonfirmasi."))
-    audit.record(actor, "deployment.status", "deployment", dep.id,
-                 {"from": old, "to": status, "note_sha256": _digest(note)})
-    db.session.commit()
+    with write():
+        dep = get_changeable(deployment_id, actor)
+        if status not in dv.STATUSES:
+            raise ValidationFailed(_("Status tidak dikenal."), {"status": _("Pilih salah satu: %(v)s.", v=', '.join(dv.STATUSES))})
+        if len(note) > 2000:
+            raise ValidationFailed(CHECK_FIELDS, {"note": _("Catatan maksimal 2000 karakter.")})
+        if status == dep.status:
+            raise Conflict(_("Pemakaian ini sudah berstatus '%(v)s'.", v=dv.status_label(status)))
+        if not dep.can_move_to(status):
+            allowed = ", ".join(f"'{dv.status_label(s)}'" for s in dv.next_statuses(dep.status)) or _("tidak ada (status akhir)")
+            raise Conflict(_("Status '%(v)s' tidak dapat diubah menjadi '%(v2)s'. Pilihan berikutnya: %(allowed)s.", v=dv.status_label(dep.status), v2=dv.status_label(status), allowed=allowed), {"status": _("Perpindahan status tidak diizinkan.")})
+        old, now = dep.status, utcnow()
+        dep.status, dep.status_changed_at, dep.updated_at = status, now, now
+        if status == "production" and dep.go_live_on is None:
+            dep.go_live_on = now.date()
+        _event(dep, actor, "status", field="status", old=old, new=status, note=note)
+        _lapse_confirmation(dep, actor, _("Status berubah setelah dikonfirmasi."))
+        audit.record(actor, "deployment.status", "deployment", dep.id,
+                     {"from": old, "to": status, "note_sha256": _digest(note)})
     return dep
 
 
@@ -179,31 +177,30 @@ def update_deployment(deployment_id: int, changes: Mapping[str, Any], *, actor: 
     source_changed = version != dep.version or (fork.id if fork else None) != dep.fork_id
     target = resolve_version(dep.app, fork, version) if source_changed else None
     lag = compute_lag(dep.app_id, target) if target else None
-    begin_write()
-    dep = get_changeable(deployment_id, actor)
-    changed = [k for k, v in values.items() if k != "version" and getattr(dep, k) != v]
-    if dep.environment != values.get("environment", dep.environment) and db.session.execute(
-            db.select(Deployment.id).where(
-                Deployment.organization_id == dep.organization_id, Deployment.app_id == dep.app_id,
-                Deployment.environment == values["environment"], Deployment.status != "retired",
-                Deployment.id != dep.id)).first():
-        raise Conflict(_("Lingkungan itu sudah tercatat untuk aplikasi ini."), {"environment": _("Sudah tercatat.")})
-    for key in changed:  # the note's text lives on the row; its event only says it changed
-        _event(dep, actor, "changed", field=key, old="" if key == "note" else getattr(dep, key),
-               new="" if key == "note" else values[key])
-        setattr(dep, key, values[key])
-    if target is not None:
-        if target.version != dep.version:
-            _event(dep, actor, "version", field="version", old=dep.version, new=target.version)
-            changed.append("version")
-        _apply_lag(dep, target, lag)
-        _lapse_confirmation(dep, actor, _("Versi atau sumber berubah setelah dikonfirmasi."))
-    if changed:
-        dep.updated_at = utcnow()
-        audit.record(actor, "deployment.update", "deployment", dep.id, {
-            "fields": sorted(changed), "version": dep.version, "commit": dep.version_commit,
-            "fork_id": dep.fork_id, "url_sha256": _digest(dep.url), "note_sha256": _digest(dep.note)})
-    db.session.commit()
+    with write():
+        dep = get_changeable(deployment_id, actor)
+        changed = [k for k, v in values.items() if k != "version" and getattr(dep, k) != v]
+        if dep.environment != values.get("environment", dep.environment) and db.session.execute(
+                db.select(Deployment.id).where(
+                    Deployment.organization_id == dep.organization_id, Deployment.app_id == dep.app_id,
+                    Deployment.environment == values["environment"], Deployment.status != "retired",
+                    Deployment.id != dep.id)).first():
+            raise Conflict(_("Lingkungan itu sudah tercatat untuk aplikasi ini."), {"environment": _("Sudah tercatat.")})
+        for key in changed:  # the note's text lives on the row; its event only says it changed
+            _event(dep, actor, "changed", field=key, old="" if key == "note" else getattr(dep, key),
+                   new="" if key == "note" else values[key])
+            setattr(dep, key, values[key])
+        if target is not None:
+            if target.version != dep.version:
+                _event(dep, actor, "version", field="version", old=dep.version, new=target.version)
+                changed.append("version")
+            _apply_lag(dep, target, lag)
+            _lapse_confirmation(dep, actor, _("Versi atau sumber berubah setelah dikonfirmasi."))
+        if changed:
+            dep.updated_at = utcnow()
+            audit.record(actor, "deployment.update", "deployment", dep.id, {
+                "fields": sorted(changed), "version": dep.version, "commit": dep.version_commit,
+                "fork_id": dep.fork_id, "url_sha256": _digest(dep.url), "note_sha256": _digest(dep.note)})
     return dep
 
 
@@ -213,19 +210,17 @@ def confirm_deployment(deployment_id: int, *, actor: Optional[User], note: Any =
     Already confirmed: returned unchanged. Raises NotFound, PermissionDenied.
     """
     note = str(note or "").strip()[:2000]
-    begin_write()
-    dep = get_deployment(deployment_id, actor)
-    require(can_confirm_deployment(actor, dep),
-            _("Hanya penerbit aplikasi atau auditor wilayah ini yang dapat mengonfirmasi pemakaian."))
-    if dep.confirmed_at is not None:
-        db.session.rollback()
-        return get_deployment(deployment_id, actor)
-    role = actor.role
-    dep.confirmed_by_id, dep.confirmed_role, dep.confirmed_at = actor.id, role, utcnow()
-    _event(dep, actor, "confirmed", new=role, note=note)
-    audit.record(actor, "deployment.confirm", "deployment", dep.id,
-                 {"role": role, "status": dep.status, "version": dep.version, "note_sha256": _digest(note)})
-    db.session.commit()
+    with write():
+        dep = get_deployment(deployment_id, actor)
+        require(can_confirm_deployment(actor, dep),
+                _("Hanya penerbit aplikasi atau auditor wilayah ini yang dapat mengonfirmasi pemakaian."))
+        if dep.confirmed_at is not None:
+            return dep  # nothing written: the commit only ends the transaction
+        role = actor.role
+        dep.confirmed_by_id, dep.confirmed_role, dep.confirmed_at = actor.id, role, utcnow()
+        _event(dep, actor, "confirmed", new=role, note=note)
+        audit.record(actor, "deployment.confirm", "deployment", dep.id,
+                     {"role": role, "status": dep.status, "version": dep.version, "note_sha256": _digest(note)})
     return dep
 
 
@@ -242,10 +237,9 @@ def refresh_lag(deployment_id: int) -> Deployment:
         raise NotFound(_("Data pemakaian tidak ditemukan."))
     target = stored_target(dep.app, dep.fork, dep.version, dep.version_commit)
     lag = compute_lag(dep.app_id, target)
-    begin_write()
-    dep = db.session.get(Deployment, deployment_id)
-    _apply_lag(dep, VersionTarget(dep.version, target.commit or dep.version_commit, target.repo), lag)
-    db.session.commit()
+    with write():
+        dep = db.session.get(Deployment, deployment_id)
+        _apply_lag(dep, VersionTarget(dep.version, target.commit or dep.version_commit, target.repo), lag)
     return dep
 
 

@@ -16,7 +16,7 @@ from ..repos import mirrors
 from ..catalog.fields import EDITABLE
 from ..errors import Conflict, NotFound, ValidationFailed, require
 from ..permissions import can_edit_app
-from ..tx import begin_write
+from ..tx import write
 
 # Fields a file may change: the slug stays the catalog's, tags have no key in the standard.
 PROPOSABLE = tuple(k for k in EDITABLE if k not in ("slug", "tags"))
@@ -162,21 +162,20 @@ def reject_proposal(proposal_id: int, *, actor: User, note: str = "") -> Proposa
 
 def _decide(proposal_id: int, actor: User, status: ProposalStatus, chosen: list[dict[str, Any]],
             note: str = "") -> Proposal:
-    begin_write()
-    proposal = _get(proposal_id, actor)
-    _pending(proposal)
-    extras = dict(proposal.app.publiccode_extras or {})
-    for change in chosen:
-        if change["field"].startswith(EXTRA_PREFIX):
-            key = change["field"][len(EXTRA_PREFIX):]
-            if change["proposed"] in ("", [], {}, None):
-                extras.pop(key, None)
-            else:
-                extras[key] = change["proposed"]
-    proposal.app.publiccode_extras = extras
-    proposal.status, proposal.decided_by_id, proposal.decided_at = status.value, actor.id, utcnow()
-    proposal.decision_note = note
-    audit.record(actor, f"harvest.{'accept' if status == ProposalStatus.ACCEPTED else 'reject'}", "app",
-                 proposal.app.slug, {"proposal": proposal.id, "fields": [c["field"] for c in chosen]})
-    db.session.commit()
+    with write():
+        proposal = _get(proposal_id, actor)
+        _pending(proposal)
+        extras = dict(proposal.app.publiccode_extras or {})
+        for change in chosen:
+            if change["field"].startswith(EXTRA_PREFIX):
+                key = change["field"][len(EXTRA_PREFIX):]
+                if change["proposed"] in ("", [], {}, None):
+                    extras.pop(key, None)
+                else:
+                    extras[key] = change["proposed"]
+        proposal.app.publiccode_extras = extras
+        proposal.status, proposal.decided_by_id, proposal.decided_at = status.value, actor.id, utcnow()
+        proposal.decision_note = note
+        audit.record(actor, f"harvest.{'accept' if status == ProposalStatus.ACCEPTED else 'reject'}", "app",
+                     proposal.app.slug, {"proposal": proposal.id, "fields": [c["field"] for c in chosen]})
     return proposal

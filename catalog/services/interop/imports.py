@@ -20,7 +20,7 @@ from ..catalog import apps
 from ..accounts import organizations
 from ..errors import Conflict, PermissionDenied, ValidationFailed, require
 from ..permissions import can_create_app, is_admin
-from ..tx import begin_write
+from ..tx import write
 
 FILE_NAMES = ("publiccode.yml", "publiccode.yaml")
 SOURCE_KEY = "publiccode_yml"  # where problems of the file as a whole are reported
@@ -220,8 +220,7 @@ def import_app(*, text: Any = None, repo_url: Any = None, actor: Optional[User],
         raise ValidationFailed(message, reading.errors, extra)
     try:
         app = apps.create_app(data, actor=actor, org_code=org.code)
-    except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
+    except (ValidationFailed, Conflict) as exc:  # create_app's write() rolled back already
         raise type(exc)(exc.message, to_paths(exc.fields), {"warnings": warnings}) from exc
     _attach(app, reading, actor, "repo" if repo_url else "text")
     return app, warnings
@@ -233,7 +232,6 @@ def _try_draft(data: dict[str, Any], reading: Reading, actor: User, org_code: st
     try:
         app = apps.create_app(data, actor=actor, org_code=org_code)
     except (ValidationFailed, Conflict):
-        db.session.rollback()
         return None
     _attach(app, reading, actor, source)
     return app
@@ -241,10 +239,9 @@ def _try_draft(data: dict[str, Any], reading: Reading, actor: User, org_code: st
 
 def _attach(app: App, reading: Reading, actor: User, source: str) -> None:
     """Keep the extras and record the import (create_app committed the entry itself)."""
-    begin_write()
-    row = db.session.get(App, app.id)
-    row.publiccode_extras = dict(reading.extras)
-    audit.record(actor, "app.import", "app", row.slug, {
-        "source": source, "errors": sorted(reading.errors), "warnings": len(reading.warnings),
-        "extras": sorted(reading.extras)})
-    db.session.commit()
+    with write():
+        row = db.session.get(App, app.id)
+        row.publiccode_extras = dict(reading.extras)
+        audit.record(actor, "app.import", "app", row.slug, {
+            "source": source, "errors": sorted(reading.errors), "warnings": len(reading.warnings),
+            "extras": sorted(reading.extras)})

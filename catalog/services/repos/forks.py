@@ -23,7 +23,7 @@ from ..accounts import notifications, organizations
 from ..catalog.fields import RESERVED_SLUGS, SLUG_RE
 from ..errors import Conflict, NotFound, ValidationFailed, require
 from ..permissions import can_fork, can_manage_fork
-from ..tx import begin_write
+from ..tx import begin_write, write
 
 log = logging.getLogger(__name__)
 
@@ -52,33 +52,28 @@ def create_fork(slug: str, *, actor: User, org_code: Optional[str] = None, name:
     if not SLUG_RE.match(name) or name in RESERVED_SLUGS:
         raise ValidationFailed(_("Nama repositori tidak valid."), {"name": _("Gunakan huruf kecil, angka dan tanda hubung.")})
     mirror = _ready_mirror(app.id)
-    begin_write()
-    if db.session.execute(db.select(Fork.id).where(Fork.organization_id == org.id, Fork.name == name)).first():
-        raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name), {"name": _("Nama sudah dipakai di organisasi ini.")})
-    relpath = repo_paths.fork_relpath(org.slug, name)
-    dest = repo_paths.absolute(relpath)
-    if dest.exists():
-        raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        info = vcs.create_fork(repo_paths.absolute(mirror.relpath), dest, default_branch=mirror.default_branch,
-                               post_receive=post_receive_command(relpath), post_receive_cwd=PROJECT_ROOT)
-    except VcsError as exc:
-        raise Conflict(exc.message) from exc
-    fork = Fork(app_id=app.id, organization_id=org.id, name=name, relpath=relpath,
-                default_branch=info.default_branch, base_commit=info.head, created_by_id=actor.id,
-                merge_base=info.head, upstream_head=mirror.head, fork_head=info.head, computed_at=utcnow())
-    db.session.add(fork)
-    try:
+    with write() as op:
+        if db.session.execute(db.select(Fork.id).where(Fork.organization_id == org.id, Fork.name == name)).first():
+            raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name), {"name": _("Nama sudah dipakai di organisasi ini.")})
+        relpath = repo_paths.fork_relpath(org.slug, name)
+        dest = repo_paths.absolute(relpath)
+        if dest.exists():
+            raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            info = vcs.create_fork(repo_paths.absolute(mirror.relpath), dest, default_branch=mirror.default_branch,
+                                   post_receive=post_receive_command(relpath), post_receive_cwd=PROJECT_ROOT)
+        except VcsError as exc:
+            raise Conflict(exc.message) from exc
+        op.on_rollback(shutil.rmtree, dest, ignore_errors=True)  # no repository without its row
+        fork = Fork(app_id=app.id, organization_id=org.id, name=name, relpath=relpath,
+                    default_branch=info.default_branch, base_commit=info.head, created_by_id=actor.id,
+                    merge_base=info.head, upstream_head=mirror.head, fork_head=info.head, computed_at=utcnow())
+        db.session.add(fork)
         db.session.flush()
         audit.record(actor, "fork.create", "fork", fork.id, {"app": app.slug, "org": org.code, "repo": relpath,
                                                               "base_commit": info.head})
         notifications.notify_fork(fork, actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        shutil.rmtree(dest, ignore_errors=True)  # no repository without its row
-        raise
     return fork
 
 
@@ -140,11 +135,10 @@ def sync_fork(fork_id: int, *, actor: User) -> tuple[Fork, str]:
     if result.outcome == "conflict":
         raise Conflict(_("Sinkronisasi dibatalkan: ada berkas yang bentrok. Tidak ada yang diubah."),
                        extra={"conflicts": list(result.conflicts)})
-    begin_write()
-    fork = get_fork(fork_id)
-    audit.record(actor, "fork.sync", "fork", fork.id, {"outcome": result.outcome, "head": result.new_head,
-                                                        "upstream": mirror.head})
-    db.session.commit()
+    with write():
+        fork = get_fork(fork_id)
+        audit.record(actor, "fork.sync", "fork", fork.id, {"outcome": result.outcome, "head": result.new_head,
+                                                            "upstream": mirror.head})
     return refresh_divergence(fork_id), result.outcome
 
 
@@ -153,12 +147,11 @@ def annotate_fork(fork_id: int, note: str, *, actor: User) -> Fork:
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationFailed(_("Catatan terlalu panjang."), {"note": _("Maksimal 2000 karakter.")})
-    begin_write()
-    fork = get_fork(fork_id)
-    require(can_manage_fork(actor, fork.organization_id), _("Hanya adopter organisasi pemilik salinan ini yang dapat menulis catatan."))
-    fork.note = note
-    audit.record(actor, "fork.annotate", "fork", fork.id, {"length": len(note)})
-    db.session.commit()
+    with write():
+        fork = get_fork(fork_id)
+        require(can_manage_fork(actor, fork.organization_id), _("Hanya adopter organisasi pemilik salinan ini yang dapat menulis catatan."))
+        fork.note = note
+        audit.record(actor, "fork.annotate", "fork", fork.id, {"length": len(note)})
     return fork
 
 

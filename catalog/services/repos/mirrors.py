@@ -25,7 +25,7 @@ from .. import repo_paths
 from ..catalog.mirror_requests import ensure_mirror, queue_fetch
 from ..errors import Conflict, ValidationFailed, require
 from ..permissions import can_archive_app
-from ..tx import begin_write
+from ..tx import write
 
 log = logging.getLogger(__name__)
 MAX_FILE = 256 * 1024
@@ -37,14 +37,13 @@ publiccode_changed = Namespace().signal("publiccode-changed")
 
 def request_refresh(slug: str, *, actor: User) -> App:
     """Publisher of the app or an admin asks for a fetch now. Raises NotFound, PermissionDenied."""
-    begin_write()
-    app = get_app(slug, actor)
-    require(can_archive_app(actor, app), _("Hanya penerbit aplikasi ini atau admin yang dapat memperbarui mirror."))
-    if app.state != AppState.PUBLISHED.value:
-        raise Conflict(_("Mirror hanya dibuat untuk aplikasi yang sudah terbit."))
-    ensure_mirror(app)
-    audit.record(actor, "mirror.request", "app", app.slug, {})
-    db.session.commit()
+    with write():
+        app = get_app(slug, actor)
+        require(can_archive_app(actor, app), _("Hanya penerbit aplikasi ini atau admin yang dapat memperbarui mirror."))
+        if app.state != AppState.PUBLISHED.value:
+            raise Conflict(_("Mirror hanya dibuat untuk aplikasi yang sudah terbit."))
+        ensure_mirror(app)
+        audit.record(actor, "mirror.request", "app", app.slug, {})
     queue_fetch(app.id)
     return app
 
@@ -53,36 +52,32 @@ def _progress_writer(mirror_id: int):
     """Progress goes to the row in short transactions of its own, at most once a second."""
     last = [0.0]
 
-    def write(percent: int, text: str) -> None:
+    def record(percent: int, text: str) -> None:
         now = time.monotonic()
         if now - last[0] < PROGRESS_EVERY and percent < 100:
             return
         last[0] = now
-        begin_write()
-        db.session.execute(db.update(Mirror).where(Mirror.id == mirror_id)
-                           .values(progress=int(percent), progress_text=text[:200]))
-        db.session.commit()
-    return write
+        with write():
+            db.session.execute(db.update(Mirror).where(Mirror.id == mirror_id)
+                               .values(progress=int(percent), progress_text=text[:200]))
+    return record
 
 
 def _start(app_id: int) -> Optional[Mirror]:
-    begin_write()
-    mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one_or_none()
-    if mirror is None:
-        db.session.rollback()
-        return None
-    mirror.state, mirror.progress, mirror.error = MirrorState.FETCHING.value, 0, ""
-    db.session.commit()
+    with write():
+        mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one_or_none()
+        if mirror is None:
+            return None  # nothing written: the commit only ends the transaction
+        mirror.state, mirror.progress, mirror.error = MirrorState.FETCHING.value, 0, ""
     return mirror
 
 
 def _fail(mirror_id: int, message: str) -> None:
     db.session.rollback()
-    begin_write()
-    mirror = db.session.get(Mirror, mirror_id)
-    mirror.state, mirror.error = MirrorState.FAILED.value, message
-    audit.record(None, "mirror.fail", "app", mirror.app.slug, {"error": message})
-    db.session.commit()
+    with write():
+        mirror = db.session.get(Mirror, mirror_id)
+        mirror.state, mirror.error = MirrorState.FAILED.value, message
+        audit.record(None, "mirror.fail", "app", mirror.app.slug, {"error": message})
 
 
 def run_fetch(app_id: int) -> str:
@@ -147,22 +142,21 @@ def _record_success(mirror_id: int, path: Path, info) -> None:
     known = db.session.get(Mirror, mirror_id)  # diffs for the notifications run before the write lock
     known_head = known.head
     touched = notifications.upstream_touches(known.app_id, path, known_head, info.head)
-    begin_write()
-    mirror = db.session.get(Mirror, mirror_id)
-    previous_head = mirror.head
-    publiccode_changed.send(mirror.app_id, old_text=mirror.publiccode_yml, new_text=publiccode, head=info.head)
-    mirror.state, mirror.progress, mirror.progress_text = MirrorState.READY.value, 100, ""
-    mirror.head, mirror.default_branch, mirror.size_bytes = info.head, info.default_branch, size
-    mirror.readme, mirror.publiccode_yml, mirror.fetched_at, mirror.error = readme, publiccode, utcnow(), ""
-    new_tags = _sync_releases(mirror.app_id, releases)
-    notifications.notify_upstream_change(mirror.app_id, previous_head=previous_head, new_head=info.head,
-                                         new_releases=new_tags, mirror_path=path,
-                                         touched=touched if previous_head == known_head else {})
-    audit.record(None, "mirror.fetch", "app", mirror.app.slug,
-                 {"head": info.head, "previous_head": previous_head, "new_releases": new_tags})
-    has_forks = db.session.execute(db.select(Fork.id).where(Fork.app_id == mirror.app_id).limit(1)).first() is not None
-    app_id = mirror.app_id
-    db.session.commit()
+    with write():
+        mirror = db.session.get(Mirror, mirror_id)
+        previous_head = mirror.head
+        publiccode_changed.send(mirror.app_id, old_text=mirror.publiccode_yml, new_text=publiccode, head=info.head)
+        mirror.state, mirror.progress, mirror.progress_text = MirrorState.READY.value, 100, ""
+        mirror.head, mirror.default_branch, mirror.size_bytes = info.head, info.default_branch, size
+        mirror.readme, mirror.publiccode_yml, mirror.fetched_at, mirror.error = readme, publiccode, utcnow(), ""
+        new_tags = _sync_releases(mirror.app_id, releases)
+        notifications.notify_upstream_change(mirror.app_id, previous_head=previous_head, new_head=info.head,
+                                             new_releases=new_tags, mirror_path=path,
+                                             touched=touched if previous_head == known_head else {})
+        audit.record(None, "mirror.fetch", "app", mirror.app.slug,
+                     {"head": info.head, "previous_head": previous_head, "new_releases": new_tags})
+        has_forks = db.session.execute(db.select(Fork.id).where(Fork.app_id == mirror.app_id).limit(1)).first() is not None
+        app_id = mirror.app_id
     if previous_head != info.head:
         enqueue("deployment.refresh_lag", app_id=app_id)  # "tertinggal N rilis", once per fetch
         if has_forks:
@@ -239,10 +233,9 @@ def stage_bundle(slug: str, upload, *, actor: User) -> App:
     if target.stat().st_size == 0:
         target.unlink()
         raise ValidationFailed(_("Berkas bundel kosong."), {"bundle": _("Pilih berkas bundel git (.bundle).")})
-    begin_write()
-    app = get_app(slug, actor)
-    ensure_mirror(app)
-    audit.record(actor, "mirror.bundle", "app", app.slug, {"bytes": target.stat().st_size})
-    db.session.commit()
+    with write():
+        app = get_app(slug, actor)
+        ensure_mirror(app)
+        audit.record(actor, "mirror.bundle", "app", app.slug, {"bytes": target.stat().st_size})
     enqueue("mirror.import_bundle", app_id=app.id, bundle_path=str(target))
     return app

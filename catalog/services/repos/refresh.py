@@ -28,7 +28,7 @@ from ...models import Fork, Mirror
 from ...models.types import utcnow
 from ...vcs.errors import N_, RevisionNotFound, VcsError
 from .. import repo_paths
-from ..tx import begin_write
+from ..tx import write
 
 log = logging.getLogger(__name__)
 MAX_OWN_COMMITS = 50
@@ -229,17 +229,16 @@ def _write(rows: dict[int, dict], seen: dict[int, Optional[datetime]], failed: d
     outran us) is left alone: its numbers are newer than ours. Returns the ids refreshed."""
     if not rows and not failed:
         return []
-    begin_write()
-    now, current = utcnow(), {}
-    ids = sorted(seen)
-    for start in range(0, len(ids), CHUNK):
-        current.update(db.session.execute(db.select(Fork.id, Fork.computed_at)
-                                          .where(Fork.id.in_(ids[start:start + CHUNK]))).all())
-    fresh = [i for i in ids if i in current and current[i] == seen[i]]
-    updates = [{"id": i, **rows[i], "computed_at": now} for i in fresh if i in rows]
-    updates += [{"id": i, "divergence_error": failed[i], "computed_at": now} for i in fresh if i in failed]
-    if updates:
-        db.session.execute(db.update(Fork), updates)  # bulk UPDATE by primary key
-    db.session.commit()
+    with write():
+        now, current = utcnow(), {}
+        ids = sorted(seen)
+        for start in range(0, len(ids), CHUNK):
+            current.update(db.session.execute(db.select(Fork.id, Fork.computed_at)
+                                              .where(Fork.id.in_(ids[start:start + CHUNK]))).all())
+        fresh = [i for i in ids if i in current and current[i] == seen[i]]
+        updates = [{"id": i, **rows[i], "computed_at": now} for i in fresh if i in rows]
+        updates += [{"id": i, "divergence_error": failed[i], "computed_at": now} for i in fresh if i in failed]
+        if updates:
+            db.session.execute(db.update(Fork), updates)  # bulk UPDATE by primary key
     db.session.expire_all()
     return [i for i in fresh if i in rows]
