@@ -7,10 +7,13 @@ export CATALOG_DATA_DIR ?= $(CURDIR)/instance
 
 .PHONY: install db run test bench bench-tiny loadtest clean
 
-$(VENV)/.installed: requirements.txt
+# The project itself goes in editable (no copy): the hooks' `catalog-hook` then runs the same
+# code as the web process, and a `git pull` needs no reinstall.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed

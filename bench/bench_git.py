@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench import gitdata
-from bench.common import OUT, ROOT, SIZES, Figure, Size, data_dir, make_app, server_env, summary
+from bench.common import OUT, SIZES, Figure, Size, data_dir, make_app, server_env, summary
 from bench.server import git_client_env, gunicorn
 
 MB = 1024 * 1024
@@ -28,7 +28,6 @@ def _meta(size: Size) -> dict:
 # ---- fork creation ---------------------------------------------------------------------------
 
 def fork_creation(size: Size, log=print) -> list[Figure]:
-    from catalog.services.repos.forks import post_receive_command
     from catalog.vcs import create_fork
 
     meta = _meta(size)
@@ -45,10 +44,8 @@ def fork_creation(size: Size, log=print) -> list[Figure]:
             order = ("large", "onemb") if i % 2 else ("onemb", "large")
             for kind in order:
                 dest = scratch / f"{kind}-{i}.git"
-                relpath = f"bench-forks/{kind}-{i}.git"
                 start = time.perf_counter()
-                create_fork(mirrors[kind], dest, default_branch="main", post_receive=post_receive_command(relpath),
-                            post_receive_cwd=ROOT)
+                create_fork(mirrors[kind], dest, default_branch="main")
                 elapsed = time.perf_counter() - start
                 if i >= 2:  # two warm-up rounds
                     times[kind].append(elapsed * 1000)

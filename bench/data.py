@@ -152,15 +152,11 @@ def _install_upstreams(db, size: Size, data: Path, apps: list[dict], log) -> lis
     return mirrors
 
 
-def _make_fork(mirror_path: Path, dest: Path, relpath: str):
-    from catalog.services.repos.forks import post_receive_command
+def _make_fork(mirror_path: Path, dest: Path):
     from catalog.vcs import create_fork
 
-    from catalog import ROOT
-
     dest.parent.mkdir(parents=True, exist_ok=True)
-    return create_fork(mirror_path, dest, default_branch="main", post_receive=post_receive_command(relpath),
-                       post_receive_cwd=ROOT)
+    return create_fork(mirror_path, dest, default_branch="main")
 
 
 def _insert_forks(db, size: Size, data: Path, apps, mirrors, orgs, rng: random.Random, log) -> list[dict]:
@@ -176,7 +172,7 @@ def _insert_forks(db, size: Size, data: Path, apps, mirrors, orgs, rng: random.R
             jobs.append((mirror, app, org, relpath, data / "repos" / relpath))
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        infos = list(pool.map(lambda j: _make_fork(Path(j[0]["path"]), j[4], j[3]), jobs))
+        infos = list(pool.map(lambda j: _make_fork(Path(j[0]["path"]), j[4]), jobs))
     log(f"  {len(jobs)} forks created in {time.perf_counter() - started:.1f} s")
     large = mirrors[0]
     diverging = [j for j in jobs if j[0] is large][:size.divergence_forks]

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping, Optional
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from .config import PROJECT_ROOT
+
+if TYPE_CHECKING:  # Flask is imported when an app is built: our git hooks import catalog.vcs
+    from flask import Flask  # and must start without it
 
 ROOT = PROJECT_ROOT  # kept for tests and benchmarks
 
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """Build a configured Flask app; nothing else in the package does work at import."""
+    from flask import Flask
+
     from . import cli, models  # noqa: F401  (models register their tables)
     from .worker import tasks  # noqa: F401  (the job registry the queue and the worker use)
     from .config import build_config

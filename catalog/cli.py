@@ -99,11 +99,11 @@ def audit_verify_command(checkpoint_file) -> None:
 
 
 @catalog_cli.command("fsck")
-@click.option("--repair", is_flag=True, help="Fix what a crash can leave: temp dirs, a stale index, lost fetches.")
+@click.option("--repair", is_flag=True, help="Fix what a crash or a reinstall can leave: temp dirs, a stale index, lost fetches, old hooks.")
 @click.option("--min-age", default=3600.0, show_default=True,
               help="Seconds before a temp dir or pending fetch counts as abandoned; 0 when all processes are stopped.")
 def fsck_command(repair: bool, min_age: float) -> None:
-    """Report (and repair) disagreements between rows, repositories and the search index."""
+    """Report (and repair) disagreements between rows, repositories, hooks and the search index."""
     from .services import fsck
 
     report = fsck.check(repair=repair, min_age=min_age)
@@ -124,18 +124,6 @@ def worker_command(workers: int) -> None:
 
     huey = queue(current_app._get_current_object())
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
-
-
-@catalog_cli.command("push-received")
-@click.option("--repo", "relpath", required=True)
-def push_received_command(relpath: str) -> None:
-    """Run by our post-receive hook: record the push and queue the fork's refresh."""
-    import os
-
-    from .services.repos import forks
-
-    user_id = os.environ.get("REMOTE_USER", "")
-    forks.record_push(relpath, int(user_id) if user_id.isdigit() else None)
 
 
 @catalog_cli.command("audit-checkpoint")

@@ -58,6 +58,7 @@ def check(repair: bool = False, *, min_age: float = STALE_SECONDS) -> FsckReport
     root = repo_paths.repos_root()
     _check_repositories(report, root, repair)
     _check_fork_heads(report, repair)
+    _check_hooks(report, repair)
     _check_pending_fetches(report, repair, min_age)
     _check_temp_dirs(report, root, repair, min_age)
     _check_index(report, repair)
@@ -107,6 +108,22 @@ def _check_fork_heads(report: FsckReport, repair: bool) -> None:
             if repair:
                 forks.refresh_divergence(fork.id)
                 report.repaired.append(f"fork {fork.relpath}: divergence recomputed")
+
+
+def _check_hooks(report: FsckReport, repair: bool) -> None:
+    """Every pushable repository (forks; upstream mirrors take no pushes) needs our current
+    receive hooks, and this install needs the entry point they call."""
+    if vcs.hooks.entry_point() is None:
+        report.problems.append(f"{vcs.hooks.ENTRY_POINT} is not installed with this Python: "
+                               "pushes are refused until the project is installed (make install)")
+    for fork in db.session.execute(db.select(Fork)).scalars().all():
+        path = repo_paths.absolute(fork.relpath)
+        stale = vcs.hooks.stale_hooks(path) if path.exists() else []
+        if stale:
+            report.problems.append(f"fork {fork.relpath}: receive hooks out of date ({', '.join(stale)})")
+            if repair:
+                vcs.hooks.install_hooks(path)
+                report.repaired.append(f"fork {fork.relpath}: receive hooks rewritten")
 
 
 def _check_pending_fetches(report: FsckReport, repair: bool, min_age: float) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import N_, RevisionNotFound
@@ -35,8 +34,6 @@ def _write_packed_refs(repo: Path, refs: list[tuple[str, str]]) -> None:
 
 
 def create_fork(mirror: Path, dest: Path, *, default_branch: str,
-                post_receive: Sequence[str] | None = None,
-                post_receive_cwd: Path | None = None,
                 receive_hooks: bool = True) -> RepoInfo:
     """New fork at `dest` holding only the default branch and the tags of `mirror`.
 
@@ -62,5 +59,5 @@ def create_fork(mirror: Path, dest: Path, *, default_branch: str,
         _write_packed_refs(tmp, refs)
         append_config(tmp, FORK_CONFIG)
         if receive_hooks:
-            install_hooks(tmp, post_receive=post_receive, cwd=post_receive_cwd)
+            install_hooks(tmp)
     return RepoInfo(dest, head, branch)

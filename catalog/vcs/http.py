@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from . import hooks
 from .env import GitOptions
 from .errors import VcsError
 from .stream import CHUNK, GitStream
@@ -22,6 +24,7 @@ _USER_RE = re.compile(r"[^\x00-\x1f\x7f]{1,256}")
 _DROP_HEADERS = {"status", "connection", "transfer-encoding", "keep-alive"}
 
 Response = tuple[str, list[tuple[str, str]], Iterable[bytes]]
+OnPush = Callable[[list[hooks.RefUpdate]], None]
 
 
 def _plain(status: str, message: str) -> Response:
@@ -104,11 +107,35 @@ def _feed_body(stream: GitStream, body: IO[bytes] | None, length: int | None) ->
             pass
 
 
+class _Receipt:
+    """One push's receipt file: post-receive writes the updated refs into it; once git has
+    ended, `on_push` gets them (only when the push updated something) and the file goes."""
+
+    def __init__(self, on_push: OnPush) -> None:
+        self.on_push = on_push
+        self.path: Path | None = hooks.new_receipt()
+
+    def settle(self) -> None:
+        if self.path is None:
+            return
+        path, self.path = self.path, None
+        try:
+            updates = hooks.read_receipt(path)
+        finally:
+            path.unlink(missing_ok=True)
+        if updates:
+            try:
+                self.on_push(updates)
+            except Exception:  # the refs are in; fsck finds a push that was not recorded
+                log.exception("recording a push failed")
+
+
 class _Body:
     """Response body: the bytes read past the CGI headers, then git's stdout in chunks."""
 
-    def __init__(self, stream: GitStream, first: bytes, feeder: threading.Thread) -> None:
-        self.stream, self.first, self.feeder = stream, first, feeder
+    def __init__(self, stream: GitStream, first: bytes, feeder: threading.Thread,
+                 receipt: _Receipt | None) -> None:
+        self.stream, self.first, self.feeder, self.receipt = stream, first, feeder, receipt
         self.chunks = stream.chunks()
 
     def __iter__(self):
@@ -118,10 +145,18 @@ class _Body:
             yield from self.chunks
         except VcsError as exc:
             log.warning("git http-backend failed: %s", exc.detail)
+        # git has exited; the pusher's `git push` returns only after this, so the push is
+        # recorded by the time it does.
+        self._settle()
+
+    def _settle(self) -> None:
+        if self.receipt is not None:
+            self.receipt.settle()
 
     def close(self) -> None:
         self.chunks.close()
         self.feeder.join(timeout=2)
+        self._settle()  # the client left early: git is gone now, a finished push still counts
 
 
 def _read_headers(stream: GitStream) -> tuple[str, list[tuple[str, str]], bytes] | None:
@@ -147,12 +182,15 @@ def _read_headers(stream: GitStream) -> tuple[str, list[tuple[str, str]], bytes]
 def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, repo_relpath: str,
                           remote_user: str | None, extra_env: Mapping[str, str] | None = None,
                           timeout: float = 3600, allow_push: bool = False,
-                          max_push_bytes: int = 512 * MiB) -> Response:
+                          max_push_bytes: int = 512 * MiB,
+                          on_push: OnPush | None = None) -> Response:
     """Serve one smart-HTTP request for the repository at project_root/repo_relpath.
 
     The caller has authenticated and authorised already (for discovery and pack requests
-    alike). Pushing works only with allow_push=True; our pre-receive hook then runs.
-    `extra_env` reaches the hooks (e.g. CATALOG_* settings the post-receive command needs).
+    alike). Pushing works only with allow_push=True; our pre-receive hook then runs, started
+    through this install's `catalog-hook`. `extra_env` reaches the hooks (e.g. the pusher's
+    language). After a push that updated refs, `on_push(updates)` runs once, when git has
+    finished and before the response ends; never for a refused push.
     Returns (status, headers, body); the body must be closed (WSGI does) to free git.
     """
     found = _service(environ)
@@ -166,6 +204,11 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
         return _plain("404 Not Found", "Repositori tidak ditemukan.")
     if service == "git-receive-pack" and not allow_push:
         return _plain("403 Forbidden", "Anda tidak berhak mengirim (push) ke repositori ini.")
+    entry = hooks.entry_point() if service == "git-receive-pack" else None
+    if service == "git-receive-pack" and entry is None:
+        log.error("no %s next to %s: install the project (make install)", hooks.ENTRY_POINT,
+                  sys.executable)
+        return _plain("503 Service Unavailable", "Push sedang tidak dapat dilayani. Hubungi admin.")
     opts = GitOptions(hooks_path=str(repo / "hooks") if allow_push else None, config=(
         f"http.receivepack={'true' if allow_push else 'false'}",
         "http.uploadpack=true",
@@ -180,8 +223,19 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
     env = _cgi_env(environ, root=Path(project_root).resolve(), relpath=repo_relpath.strip("/"),
                    rest=rest, service=service or "", remote_user=remote_user,
                    extra=extra_env or {})
-    stream = GitStream(["http-backend"], cwd=repo, opts=opts, env_extra=env, timeout=timeout,
-                       stdin_pipe=True)
+    receipt = None
+    if entry is not None and rest == "git-receive-pack":  # the pack request, not discovery
+        env[hooks.HOOK_ENV] = str(entry)
+        if on_push is not None:
+            receipt = _Receipt(on_push)
+            env[hooks.RECEIPT_ENV] = str(receipt.path)
+    try:
+        stream = GitStream(["http-backend"], cwd=repo, opts=opts, env_extra=env,
+                           timeout=timeout, stdin_pipe=True)
+    except BaseException:
+        if receipt is not None:
+            receipt.settle()
+        raise
     length = int(env["CONTENT_LENGTH"]) if "CONTENT_LENGTH" in env else None
     body_in = environ.get("wsgi.input")
     if length is None and not environ.get("wsgi.input_terminated"):
@@ -192,10 +246,14 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
         parsed = _read_headers(stream)
     except BaseException:
         stream.close()
+        if receipt is not None:
+            receipt.settle()
         raise
     if parsed is None:
         stream.close()
+        if receipt is not None:
+            receipt.settle()
         log.warning("git http-backend gave no headers: %s", stream.stderr_text)
         return _plain("500 Internal Server Error", "Layanan git gagal.")
     status, headers, first = parsed
-    return status, headers, _Body(stream, first, feeder)
+    return status, headers, _Body(stream, first, feeder, receipt)

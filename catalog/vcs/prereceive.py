@@ -1,48 +1,22 @@
-"""pre-receive hook: keep the default branch, tags and deployed commits safe from pushes."""
+"""pre-receive hook: keep the default branch, tags and deployed commits safe from pushes.
+
+Run by `catalog-hook pre-receive` (catalog/vcs/hookmain.py) inside git; it imports nothing
+outside catalog.vcs and the standard library, so a push waits for no web framework."""
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from .hooks import read_protected_commits
 from .hook_messages import _
-from .refs import ZERO_SHA, is_full_sha, is_valid_ref_name
+from .hooks import RefUpdate, parse_updates, read_protected_commits
+from .refs import is_valid_ref_name
 from .repos import is_ancestor
 from .runner import run_git
 
 # receive-pack puts new objects in a quarantine dir; our git calls must see them too.
 _QUARANTINE_VARS = ("GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
                     "GIT_QUARANTINE_PATH")
-
-
-@dataclass(frozen=True)
-class RefUpdate:
-    old: str
-    new: str
-    ref: str
-
-    @property
-    def deletes(self) -> bool:
-        return self.new == ZERO_SHA
-
-    @property
-    def creates(self) -> bool:
-        return self.old == ZERO_SHA
-
-
-def parse_updates(text: str, *, strict: bool = False) -> list[RefUpdate]:
-    """`<old> <new> <ref>` lines; with strict, a malformed line raises instead of being
-    skipped (the pre-receive hook must never let an unchecked update through)."""
-    updates = []
-    for line in text.splitlines():
-        parts = line.split(" ")
-        if len(parts) == 3 and is_full_sha(parts[0]) and is_full_sha(parts[1]):
-            updates.append(RefUpdate(*parts))
-        elif strict and line:
-            raise ValueError("malformed ref update line")
-    return updates
 
 
 def _unreachable(repo: Path, commits: list[str], tips: list[str], env: dict) -> set[str]:
@@ -119,5 +93,5 @@ def main() -> int:
     return 1 if problems else 0
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # hooks written before `catalog-hook` run this module until fsck --repair
     sys.exit(main())

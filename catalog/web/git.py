@@ -1,18 +1,20 @@
-"""Git smart HTTP under /git/: authenticate, authorise per repository, stream `git http-backend`."""
+"""Git smart HTTP under /git/: authenticate, authorise per repository, stream `git http-backend`, record pushes."""
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
 from .. import vcs
 from ..extensions import csrf
-from ..services.repos import access as git_access
 from ..services import repo_paths
 from ..services.accounts import tokens
 from ..services.errors import ServiceError, Unauthenticated
+from ..services.repos import access as git_access
+from ..services.repos import forks
 from ..vcs.hook_messages import LOCALE_ENV
 from .i18n import LANGUAGES, visitor_locale
 
@@ -41,16 +43,16 @@ def _is_push(rest: str) -> bool:
     return rest == "git-receive-pack" or (rest == "info/refs" and request.args.get("service") == "git-receive-pack")
 
 
-def _hook_env() -> dict[str, str]:
-    """Settings our post-receive command needs to open the same catalog (git runs it isolated)."""
-    cfg = current_app.config
-    env = {"CATALOG_DATA_DIR": cfg["DATA_DIR"], "CATALOG_DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
-           "CATALOG_SECRET_KEY": cfg["SECRET_KEY"], "CATALOG_ENV": cfg["ENV_NAME"],
-           "CATALOG_JOBS_IMMEDIATE": "1" if cfg.get("JOBS_IMMEDIATE") else "0",
-           "CATALOG_ALLOW_LOCAL_REPOS": "1" if cfg.get("ALLOW_LOCAL_REPOS") else "0"}
-    if cfg.get("REDIS_URL"):
-        env["CATALOG_REDIS_URL"] = cfg["REDIS_URL"]
-    return env
+def _push_recorder(relpath: str, user_id: int) -> Callable[[list], None]:
+    """Runs after git has finished (the request's context is gone by then): the pusher is
+    known here already, so the hooks need no database and no secret."""
+    app = current_app._get_current_object()
+
+    def record(_updates: list) -> None:
+        with app.app_context():
+            forks.record_push(relpath, user_id)
+
+    return record
 
 
 def _pusher_locale(user) -> str:
@@ -79,7 +81,7 @@ def git_http(namespace: str, repo: str, rest: str):
         return _plain(exc.status, exc.message, challenge=exc.status == 401)
     status, headers, body = vcs.http_backend_response(
         request.environ, project_root=repo_paths.repos_root(), repo_relpath=target.relpath,
-        remote_user=str(user.id) if user else None, extra_env={**_hook_env(), LOCALE_ENV: _pusher_locale(user)},
-        allow_push=push,
-        max_push_bytes=current_app.config["MAX_PUSH_BYTES"])
+        remote_user=str(user.id) if user else None, extra_env={LOCALE_ENV: _pusher_locale(user)},
+        allow_push=push, max_push_bytes=current_app.config["MAX_PUSH_BYTES"],
+        on_push=_push_recorder(target.relpath, user.id) if push else None)
     return Response(body, status=status, headers=headers, direct_passthrough=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -14,7 +13,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 
 from catalog.vcs import create_fork, head_info, http_backend_response, write_protected_commits
-from catalog.vcs.hooks import install_hooks
+from catalog.vcs.hooks import HOOK_SCRIPTS
 from tests.vcs.gitlib import Builder, clean_env, git
 
 
@@ -28,12 +27,15 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class GitHost:
-    """Maps /git/<relpath>/<service> to http_backend_response; `push` lists writable repos."""
+    """Maps /git/<relpath>/<service> to http_backend_response; `push` lists writable repos,
+    `pushes` what on_push was called with, `on_push` may be replaced."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.push: set[str] = set()
         self.max_push = 64 * 1024 * 1024
+        self.pushes: list[list[tuple[str, str, str]]] = []
+        self.on_push = lambda updates: self.pushes.append([(u.old, u.new, u.ref) for u in updates])
         self.server = make_server("127.0.0.1", 0, self.app, server_class=_Server,
                                   handler_class=_QuietHandler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -48,7 +50,8 @@ class GitHost:
         relpath = path[len("/git/"):].split(".git/", 1)[0] + ".git"
         status, headers, body = http_backend_response(
             environ, project_root=self.root, repo_relpath=relpath, remote_user="penguji",
-            allow_push=relpath in self.push, timeout=60, max_push_bytes=self.max_push)
+            allow_push=relpath in self.push, timeout=60, max_push_bytes=self.max_push,
+            on_push=lambda updates: self.on_push(updates))
         start_response(status, headers)
         return body
 
@@ -68,17 +71,13 @@ def client(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def pushable(host: GitHost, fork: Path, tmp_path: Path):
-    """A fork accepting pushes (post-receive records updates) and a bare clone of it."""
-    marker = tmp_path / "post-receive.txt"
-    install_hooks(fork, post_receive=[sys.executable, "-c",
-                                      "import sys,pathlib; pathlib.Path(sys.argv[1])"
-                                      ".write_text(sys.stdin.read())", str(marker)])
+    """A fork accepting pushes and a bare clone of it; returns the clone and host.pushes."""
     host.push.add("forks/kota-x/simpeg.git")
     clone = tmp_path / "klon.git"
     result = client("clone", "--quiet", "--bare", f"{host.base}/forks/kota-x/simpeg.git",
                     str(clone))
     assert result.returncode == 0, result.stderr
-    return clone, marker
+    return clone, host.pushes
 
 
 def test_clone_over_http_matches_fork(host: GitHost, fork: Path, tmp_path: Path):
@@ -110,13 +109,32 @@ def test_push_refused_when_not_allowed(host: GitHost, fork: Path, tmp_path: Path
     assert result.returncode != 0 and "403" in result.stderr
 
 
-def test_push_updates_fork_and_runs_post_receive(host: GitHost, pushable, fork: Path):
-    clone, marker = pushable
+def test_push_updates_fork_and_reports_the_updated_refs_once(host: GitHost, pushable, fork: Path):
+    clone, pushes = pushable
+    old = head_info(fork).head
     new = Builder(clone).commit("main", {"kota.txt": "kota x\n"}, "perubahan kota x")
-    result = client("push", "origin", "main", cwd=clone)
+    result = client("push", "origin", "main", f"{new}:refs/tags/v1.1-kota-x", cwd=clone)
     assert result.returncode == 0, result.stderr
     assert head_info(fork).head == new
-    assert marker.read_text().strip().endswith(f"{new} refs/heads/main")
+    assert pushes == [[(old, new, "refs/heads/main"),
+                       ("0" * 40, new, "refs/tags/v1.1-kota-x")]]  # by the time `git push` returns
+
+
+def test_refused_or_empty_push_reports_nothing(host: GitHost, pushable, fork: Path):
+    clone, pushes = pushable
+    assert client("push", "origin", ":main", cwd=clone).returncode != 0
+    assert client("push", "origin", "main", cwd=clone).returncode == 0  # already up to date
+    assert pushes == []
+
+
+def test_hooks_start_only_the_entry_point_the_server_names(fork: Path):
+    """The scripts in a repository name no Python, no PYTHONPATH and no install directory."""
+    for name, text in HOOK_SCRIPTS.items():
+        written = (fork / "hooks" / name).read_text()
+        assert written == text and os.access(fork / "hooks" / name, os.X_OK)
+        assert "python" not in written.lower() and "PYTHONPATH" not in written
+        assert str(Path(__file__).resolve().parents[2]) not in written
+    assert not (fork / "catalog-hooks.json").exists()
 
 
 def test_prereceive_refuses_deleting_default_branch(host: GitHost, pushable, fork: Path):
@@ -189,13 +207,16 @@ def test_mirror_over_http_uses_pinned_ip_not_dns(host: GitHost, upstream: Builde
     assert fetch_mirror(info.path, remote, timeout=60).head == new
 
 
-def test_failing_post_receive_command_does_not_fail_push(host: GitHost, pushable, fork: Path):
+def test_failing_push_record_does_not_fail_push(host: GitHost, pushable, fork: Path):
     clone, _ = pushable
-    install_hooks(fork, post_receive=[sys.executable, "-c", "raise SystemExit(3)"])
+
+    def broken(updates):
+        raise RuntimeError("database down")
+
+    host.on_push = broken
     new = Builder(clone).commit("main", {"a.txt": "a"}, "a")
     result = client("push", "origin", "main", cwd=clone)
     assert result.returncode == 0, result.stderr
-    assert "katalog belum mencatatnya" in result.stderr
     assert head_info(fork).head == new
 
 

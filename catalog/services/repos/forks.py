@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import logging
 import shutil
-import sys
 from dataclasses import dataclass
 from typing import Optional
 
 from flask_babel import gettext as _
 
 from ... import vcs
-from ...config import PROJECT_ROOT
 from ...extensions import db
 from ...models import Fork, Mirror, User
 from ...models.types import MAX_DB_ID, utcnow
@@ -35,11 +33,6 @@ def _ready_mirror(app_id: int) -> Mirror:
     return mirror
 
 
-def post_receive_command(relpath: str) -> list[str]:
-    """What our post-receive hook runs: record the push and queue a divergence refresh."""
-    return [sys.executable, "-m", "flask", "--app", "wsgi", "catalog", "push-received", "--repo", relpath]
-
-
 def create_fork(slug: str, *, actor: User, org_code: Optional[str] = None, name: Optional[str] = None) -> Fork:
     """Copy a published app into `<org-slug>/<name>.git`, sharing upstream objects.
 
@@ -61,8 +54,7 @@ def create_fork(slug: str, *, actor: User, org_code: Optional[str] = None, name:
             raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
-            info = vcs.create_fork(repo_paths.absolute(mirror.relpath), dest, default_branch=mirror.default_branch,
-                                   post_receive=post_receive_command(relpath), post_receive_cwd=PROJECT_ROOT)
+            info = vcs.create_fork(repo_paths.absolute(mirror.relpath), dest, default_branch=mirror.default_branch)
         except VcsError as exc:
             raise Conflict(exc.message) from exc
         op.on_rollback(shutil.rmtree, dest, ignore_errors=True)  # no repository without its row
@@ -156,7 +148,8 @@ def annotate_fork(fork_id: int, note: str, *, actor: User) -> Fork:
 
 
 def record_push(relpath: str, user_id: Optional[int]) -> Optional[Fork]:
-    """Called by our post-receive hook: audit the push and queue the divergence refresh."""
+    """After an accepted push (the git route calls it once git has finished): audit the push
+    and queue the divergence refresh."""
     fork = get_by_relpath(relpath)
     if fork is None:
         return None
