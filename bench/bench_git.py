@@ -99,9 +99,9 @@ def divergence(size: Size, log=print) -> list[Figure]:
     single-fork refresh are measured once, for the record."""
     from catalog.extensions import db
     from catalog.models import Fork, Mirror
-    from catalog.services.repos import refresh as fork_refresh
     from catalog.services import repo_paths
     from catalog.services.repos import forks as fork_service
+    from catalog.services.repos import refresh as fork_refresh
 
     meta = _meta(size)
     ids = meta["divergence_fork_ids"]

@@ -7,9 +7,10 @@ import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(os.environ.get("BENCH_OUT") or ROOT / "bench" / "out")  # git-ignored; tests point it elsewhere
@@ -87,9 +88,9 @@ class Figure:
     unit: str
     target: str = ""
     reference: str = ""
-    reference_value: Optional[float] = None
-    ratio: Optional[float] = None
-    met: Optional[bool] = None
+    reference_value: float | None = None
+    ratio: float | None = None
+    met: bool | None = None
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -102,7 +103,7 @@ class Figure:
         return "  ".join(p for p in parts if p)
 
 
-def fmt(value: Optional[float], unit: str) -> str:
+def fmt(value: float | None, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     if unit == "ms":

@@ -12,7 +12,7 @@ import random
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -21,7 +21,7 @@ from bench import corpus, gitdata
 from bench.common import CACHE, SIZES, Size, data_dir, make_app
 
 BUILD_VERSION = "3"
-T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
 BATCH = 2000
 
 
@@ -144,7 +144,7 @@ def _install_upstreams(db, size: Size, data: Path, apps: list[dict], log) -> lis
                         "queued_at": T0, "fetched_at": T0, "spec": spec.name, "path": str(dest)})
         for name, sha, when in _releases(dest):
             releases.append({"app_id": app["id"], "name": name, "commit": sha,
-                             "date": datetime.fromtimestamp(when, timezone.utc), "message": f"Rilis {name}"})
+                             "date": datetime.fromtimestamp(when, UTC), "message": f"Rilis {name}"})
         log(f"  upstream {spec.name}: {mirrors[-1]['size_bytes'] / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s")
     db.session.execute(insert(Mirror.__table__), [{k: v for k, v in m.items() if k not in ("spec", "path")}
                                                   for m in mirrors])

@@ -1,8 +1,9 @@
 """Katalog Bagi-Pakai: a catalog where Indonesian local governments share and reuse applications."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .config import PROJECT_ROOT
 
@@ -12,15 +13,15 @@ if TYPE_CHECKING:  # Flask is imported when an app is built: our git hooks impor
 ROOT = PROJECT_ROOT  # kept for tests and benchmarks
 
 
-def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a configured Flask app; nothing else in the package does work at import."""
     from flask import Flask
 
     from . import cli, models  # noqa: F401  (models register their tables)
-    from .worker import tasks  # noqa: F401  (the job registry the queue and the worker use)
     from .config import build_config
     from .extensions import babel, csrf, db, login_manager, migrate
     from .web import register_web
+    from .worker import tasks  # noqa: F401  (the job registry the queue and the worker use)
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static")
     app.config.update(build_config(config))

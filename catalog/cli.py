@@ -10,8 +10,8 @@ from flask.cli import AppGroup
 
 from .extensions import db
 from .services import audit
-from .services.catalog import indexing
 from .services.accounts import tokens, users
+from .services.catalog import indexing
 from .services.errors import ServiceError
 
 catalog_cli = AppGroup("catalog", help="Katalog Bagi-Pakai commands.")

@@ -6,12 +6,11 @@ from pathlib import Path
 from flask import current_app
 
 from catalog.extensions import db
-from catalog.models import App, User
-from catalog.models import Fork
-from catalog.services.catalog import apps, indexing
-from catalog.services.repos import forks
+from catalog.models import App, Fork, User
 from catalog.services import repo_paths
 from catalog.services.accounts import organizations, users
+from catalog.services.catalog import apps, indexing
+from catalog.services.repos import forks
 
 from .demo_apps import DEMO_APPS
 from .demo_repos import add_commits, create_demo_repo

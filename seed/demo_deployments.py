@@ -9,8 +9,8 @@ from datetime import date
 
 from catalog.extensions import db
 from catalog.models import App, Deployment, Fork, Organization, User
-from catalog.services.deployments import lifecycle as deployments
 from catalog.services.accounts import users
+from catalog.services.deployments import lifecycle as deployments
 from catalog.services.errors import ServiceError
 
 log = logging.getLogger(__name__)

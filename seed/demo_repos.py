@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from catalog.vcs.runner import run_git
 
 AUTHOR = "Tim Pengembang <tim@katalog.go.id>"
-BASE_TIME = int(datetime(2024, 1, 8, 9, 0, tzinfo=timezone.utc).timestamp())
+BASE_TIME = int(datetime(2024, 1, 8, 9, 0, tzinfo=UTC).timestamp())
 
 
 def _publiccode(spec: dict) -> str:
@@ -49,7 +49,7 @@ def _fast_import_stream(spec: dict) -> bytes:
             mark += 1
             when = BASE_TIME + (step * 2 + sub) * 86400 * 30
             message = f"Rilis {tag}" if sub else f"Tambah modul untuk {tag}"
-            body = [f"commit refs/heads/main", f"mark :{mark}", f"committer {AUTHOR} {when} +0700",
+            body = ["commit refs/heads/main", f"mark :{mark}", f"committer {AUTHOR} {when} +0700",
                     f"data {len(message.encode())}", message]
             if mark > 1:
                 body.append(f"from :{mark - 1}")
@@ -77,7 +77,7 @@ def create_demo_repo(path: Path, spec: dict) -> Path:
 
 def add_commits(repo: Path, branch: str, changes: list[tuple[str, str, str]], *, author: str) -> None:
     """Commit (path, content, message) changes on top of `branch`, one commit each, no worktree."""
-    when = int(datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc).timestamp())
+    when = int(datetime(2025, 3, 3, 9, 0, tzinfo=UTC).timestamp())
     parent = run_git(["rev-parse", "--verify", f"refs/heads/{branch}"], git_dir=repo).text.strip()
     out = []
     for n, (path, content, message) in enumerate(changes):

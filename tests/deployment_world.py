@@ -13,9 +13,9 @@ import pytest
 
 from catalog import create_app
 from catalog.extensions import db
+from catalog.services.accounts import users
 from catalog.services.catalog import apps
 from catalog.services.deployments import lifecycle as deployments
-from catalog.services.accounts import users
 from seed.demo_repos import create_demo_repo
 from tests.conftest import PASSWORD, _config
 from tests.factories import app_payload

@@ -8,8 +8,9 @@ use it. The task registry (`catalog.worker.tasks`) is loaded by the app factory.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask, current_app
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab

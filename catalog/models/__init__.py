@@ -3,11 +3,11 @@ from .app import App, AppPlatform, AppState
 from .audit import AuditEvent, AuditHead
 from .deployment import Deployment, DeploymentEvent, DeploymentStatus, Environment, Hosting
 from .notification import EmailState, Notification
-from .outbox import IndexOutbox
 from .organization import Organization, OrgKind
+from .outbox import IndexOutbox
 from .proposal import Proposal, ProposalStatus
-from .throttle import LoginThrottle
 from .repository import Fork, Mirror, MirrorState, Release
+from .throttle import LoginThrottle
 from .user import AccessToken, Role, User
 
 __all__ = [

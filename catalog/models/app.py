@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -42,19 +41,19 @@ class App(db.Model):
     maintenance_type: Mapped[str] = mapped_column(String(16), default="internal")
     maintenance_contacts: Mapped[list] = mapped_column(JSONList, default=list)
     contractor_name: Mapped[str] = mapped_column(String(200), default="")
-    contract_end: Mapped[Optional[date]] = mapped_column(Date)
+    contract_end: Mapped[date | None] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(16), index=True, default=AppState.DRAFT.value)
     review_note: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # publiccode.yml keys the entry has no field for (dependsOn, localisation, isBasedOn, ...),
     # kept from an import so that the export writes them back.
     publiccode_extras: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
 
     publisher: Mapped[Organization] = relationship(lazy="joined")
-    platform_rows: Mapped[list["AppPlatform"]] = relationship(
+    platform_rows: Mapped[list[AppPlatform]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="AppPlatform.platform"
     )
 

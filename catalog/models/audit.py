@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import DDL, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,7 +17,7 @@ class AuditEvent(db.Model):
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(32))

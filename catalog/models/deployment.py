@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..vocab.deployments import NEXT_STATUSES, DeploymentStatus, Environment, Hosting
+from ..vocab.deployments import NEXT_STATUSES
 from .app import App
 from .organization import Organization
 from .repository import Fork
@@ -25,34 +24,34 @@ class Deployment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
-    fork_id: Mapped[Optional[int]] = mapped_column(ForeignKey("fork.id"), index=True)
+    fork_id: Mapped[int | None] = mapped_column(ForeignKey("fork.id"), index=True)
     environment: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), index=True)
     version: Mapped[str] = mapped_column(String(200))
-    version_commit: Mapped[Optional[str]] = mapped_column(String(64))
+    version_commit: Mapped[str | None] = mapped_column(String(64))
     url: Mapped[str] = mapped_column(String(500), default="")
     hosting: Mapped[str] = mapped_column(String(32))
     opd_units: Mapped[list] = mapped_column(JSONList, default=list)
-    go_live_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
+    go_live_on: Mapped[date | None] = mapped_column(Date, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Two-sided confirmation of the current status and version, by the publisher or an auditor.
-    confirmed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
-    confirmed_role: Mapped[Optional[str]] = mapped_column(String(16))
-    confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_role: Mapped[str | None] = mapped_column(String(16))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Version lag, stored when the version is recorded or upstream refreshes; never per page view.
-    lag_releases: Mapped[Optional[int]] = mapped_column()
-    lag_commits: Mapped[Optional[int]] = mapped_column()
-    lag_latest_release: Mapped[Optional[str]] = mapped_column(String(200))
-    lag_computed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    lag_releases: Mapped[int | None] = mapped_column()
+    lag_commits: Mapped[int | None] = mapped_column()
+    lag_latest_release: Mapped[str | None] = mapped_column(String(200))
+    lag_computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     app: Mapped[App] = relationship(lazy="joined")
     organization: Mapped[Organization] = relationship(lazy="joined")
-    fork: Mapped[Optional[Fork]] = relationship(lazy="selectin")
-    confirmed_by: Mapped[Optional[User]] = relationship(foreign_keys=[confirmed_by_id], lazy="joined")
+    fork: Mapped[Fork | None] = relationship(lazy="selectin")
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id], lazy="joined")
 
     @property
     def confirmed(self) -> bool:
@@ -73,11 +72,11 @@ class DeploymentEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     kind: Mapped[str] = mapped_column(String(24))
     field: Mapped[str] = mapped_column(String(32), default="")
     from_value: Mapped[str] = mapped_column(Text, default="")
     to_value: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
 
-    actor: Mapped[Optional[User]] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined")

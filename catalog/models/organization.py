@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import enum
-from typing import Optional
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,12 +24,12 @@ class Organization(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     kind: Mapped[str] = mapped_column(String(16), index=True)
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
 
-    parent: Mapped[Optional["Organization"]] = relationship(remote_side=[id], lazy="joined")
+    parent: Mapped[Organization | None] = relationship(remote_side=[id], lazy="joined")
 
     @property
-    def province(self) -> Optional["Organization"]:
+    def province(self) -> Organization | None:
         """The province this organization belongs to (itself for a province, None for agencies)."""
         if self.kind == OrgKind.PROVINCE.value:
             return self

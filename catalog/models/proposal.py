@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,14 +28,14 @@ class Proposal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True, default=ProposalStatus.PENDING.value)
-    source_head: Mapped[Optional[str]] = mapped_column(String(40))
+    source_head: Mapped[str | None] = mapped_column(String(40))
     changes: Mapped[list] = mapped_column(JSONList, default=list)
     extras: Mapped[dict] = mapped_column(JSON, default=dict)
     errors: Mapped[list] = mapped_column(JSONList, default=list)
     warnings: Mapped[list] = mapped_column(JSONList, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
-    decided_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str] = mapped_column(Text, default="")
 
     app: Mapped[App] = relationship(lazy="joined")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,13 +32,13 @@ class Mirror(db.Model):
     progress: Mapped[int] = mapped_column(default=0)
     progress_text: Mapped[str] = mapped_column(String(200), default="")
     error: Mapped[str] = mapped_column(Text, default="")
-    head: Mapped[Optional[str]] = mapped_column(String(40))
-    default_branch: Mapped[Optional[str]] = mapped_column(String(200))
+    head: Mapped[str | None] = mapped_column(String(40))
+    default_branch: Mapped[str | None] = mapped_column(String(200))
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     readme: Mapped[str] = mapped_column(Text, default="")
     publiccode_yml: Mapped[str] = mapped_column(Text, default="")
-    queued_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    fetched_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     app: Mapped[App] = relationship(backref=db.backref("mirror", uselist=False, lazy="select"))
 
@@ -54,7 +53,7 @@ class Release(db.Model):
     app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     commit: Mapped[str] = mapped_column(String(40))
-    date: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    date: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -72,24 +71,24 @@ class Fork(db.Model):
     default_branch: Mapped[str] = mapped_column(String(200))
     base_commit: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Divergence from upstream, stored so that pages never run git for lists.
     ahead: Mapped[int] = mapped_column(default=0)
     behind: Mapped[int] = mapped_column(default=0)
-    merge_base: Mapped[Optional[str]] = mapped_column(String(40))
+    merge_base: Mapped[str | None] = mapped_column(String(40))
     files_changed: Mapped[int] = mapped_column(default=0)
     insertions: Mapped[int] = mapped_column(default=0)
     deletions: Mapped[int] = mapped_column(default=0)
     files_differing_from_upstream: Mapped[int] = mapped_column(default=0)
-    upstream_head: Mapped[Optional[str]] = mapped_column(String(40))
-    fork_head: Mapped[Optional[str]] = mapped_column(String(40))
+    upstream_head: Mapped[str | None] = mapped_column(String(40))
+    fork_head: Mapped[str | None] = mapped_column(String(40))
     own_commits: Mapped[list] = mapped_column(JSONList, default=list)
     releases_since_base: Mapped[list] = mapped_column(JSONList, default=list)
     divergence_error: Mapped[str] = mapped_column(Text, default="")
     # The counts above are newer than merge_base, own commits and releases: the details job is due.
     details_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
-    computed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     app: Mapped[App] = relationship(lazy="joined")
     organization: Mapped[Organization] = relationship(lazy="joined")

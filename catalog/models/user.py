@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,7 +31,7 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on logout or password change so that old session cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
-    locale: Mapped[Optional[str]] = mapped_column(String(8))
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organization: Mapped[Organization] = relationship(lazy="joined")
@@ -68,8 +67,8 @@ class AccessToken(db.Model):
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")

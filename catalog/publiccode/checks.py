@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 
 from ..vocab import apps as catalog_vocab
-
 from . import vocab
 from .types import Report, item
 

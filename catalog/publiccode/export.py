@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, fields as dc_fields
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import fields as dc_fields
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from ..vocab import apps as catalog_vocab
-
 from . import vocab
 from .parse import parse
 from .types import Issue
@@ -88,7 +89,7 @@ class ExportEntry:
     localisation_ready: bool = False
 
     @classmethod
-    def from_fields(cls, values: Mapping[str, Any], **extra: Any) -> "ExportEntry":
+    def from_fields(cls, values: Mapping[str, Any], **extra: Any) -> ExportEntry:
         """Build from a dict of app fields (e.g. clean_app_fields output) plus extra values."""
         names = {f.name for f in dc_fields(cls)}
         data = {k: v for k, v in {**values, **extra}.items() if k in names}

@@ -7,9 +7,8 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from ..vocab import slugs
 from ..vocab import apps as catalog_vocab
-
+from ..vocab import slugs
 from . import checks, vocab
 from .types import Issue, item
 

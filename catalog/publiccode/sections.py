@@ -7,7 +7,6 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ..vocab import apps as catalog_vocab
-
 from . import checks, vocab
 from .types import Report, child, item
 

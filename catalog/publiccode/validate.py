@@ -7,7 +7,6 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ..vocab import apps as catalog_vocab
-
 from . import checks, sections, vocab
 from .keys import check_keys
 from .types import Issue, Report, child

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any
+
 from ..vocab import N_
 
 Version = tuple[int, int]

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from sqlalchemy import text
 
@@ -45,8 +46,8 @@ def _lock_head() -> AuditHead:
     return head
 
 
-def record(actor: Optional[User], action: str, object_type: str, object_id: Any,
-           data: Optional[dict[str, Any]] = None) -> AuditEvent:
+def record(actor: User | None, action: str, object_type: str, object_id: Any,
+           data: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event in the caller's transaction; the caller commits."""
     head = _lock_head()
     seq = head.seq + 1
@@ -71,11 +72,11 @@ class ChainReport:
     checked: int
     head_seq: int
     head_hash: str
-    first_bad_seq: Optional[int] = None
+    first_bad_seq: int | None = None
     problem: str = ""
 
 
-def verify_chain(events: Iterable[AuditEvent], head: Optional[AuditHead]) -> ChainReport:
+def verify_chain(events: Iterable[AuditEvent], head: AuditHead | None) -> ChainReport:
     """Walk the chain in seq order; name the first event that does not fit."""
     prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
     for ev in events:

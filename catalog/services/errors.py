@@ -1,7 +1,8 @@
 """Domain errors raised by services; only the web layer turns them into HTTP responses."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 class ServiceError(Exception):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import shutil
 import time
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -13,10 +13,9 @@ from .. import vcs
 from ..extensions import db
 from ..models import App, AppState, Fork, IndexOutbox, Mirror, MirrorState
 from ..models.types import utcnow
-from .repos import forks
 from . import repo_paths
-from .catalog import mirror_requests
-from .catalog import indexing
+from .catalog import indexing, mirror_requests
+from .repos import forks
 from .tx import write
 
 STALE_SECONDS = 3600  # a temp dir younger than this may belong to a fetch still running

@@ -1,55 +1,53 @@
 """Pure permission predicates; services enforce them, templates only use them to hide buttons."""
 from __future__ import annotations
 
-from typing import Optional
-
 from ..models import App, AppState, Organization, OrgKind, Role, User
 
 
-def _is(user: Optional[User], role: Role) -> bool:
+def _is(user: User | None, role: Role) -> bool:
     return bool(user and user.is_active and user.role == role.value)
 
 
-def is_admin(user: Optional[User]) -> bool:
+def is_admin(user: User | None) -> bool:
     return _is(user, Role.ADMIN)
 
 
-def can_create_app(user: Optional[User], org: Organization) -> bool:
+def can_create_app(user: User | None, org: Organization) -> bool:
     """Publishers list apps for their own organization; admins for anyone."""
     return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == org.id)
 
 
-def can_view_app(user: Optional[User], app: App) -> bool:
+def can_view_app(user: User | None, app: App) -> bool:
     """Published and archived entries are public; drafts only to the publisher and admins."""
     if app.state in (AppState.PUBLISHED.value, AppState.ARCHIVED.value):
         return True
     return is_admin(user) or bool(user and user.is_active and user.organization_id == app.publisher_id)
 
 
-def can_edit_app(user: Optional[User], app: App) -> bool:
+def can_edit_app(user: User | None, app: App) -> bool:
     if app.state == AppState.ARCHIVED.value:
         return False
     return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == app.publisher_id)
 
 
-def can_submit_app(user: Optional[User], app: App) -> bool:
+def can_submit_app(user: User | None, app: App) -> bool:
     return can_edit_app(user, app) and app.state in (AppState.DRAFT.value, AppState.RETURNED.value)
 
 
-def can_review_app(user: Optional[User], app: App) -> bool:
+def can_review_app(user: User | None, app: App) -> bool:
     """Only admins verify entries (publish or return with a note)."""
     return is_admin(user) and app.state == AppState.SUBMITTED.value
 
 
-def can_archive_app(user: Optional[User], app: App) -> bool:
+def can_archive_app(user: User | None, app: App) -> bool:
     return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == app.publisher_id)
 
 
-def can_manage_tokens(user: Optional[User], owner: User) -> bool:
+def can_manage_tokens(user: User | None, owner: User) -> bool:
     return bool(user and user.is_active and (user.id == owner.id or is_admin(user)))
 
 
-def auditor_province_id(user: Optional[User]) -> Optional[int]:
+def auditor_province_id(user: User | None) -> int | None:
     """The province an auditor is limited to, or None for national auditors."""
     if not user:
         return None
@@ -59,26 +57,26 @@ def auditor_province_id(user: Optional[User]) -> Optional[int]:
     return org.id if org.kind == OrgKind.PROVINCE.value else org.parent_id
 
 
-def can_fork(user: Optional[User], org: Organization) -> bool:
+def can_fork(user: User | None, org: Organization) -> bool:
     """Adopters copy apps into their own organization; admins into any."""
     return is_admin(user) or (_is(user, Role.ADOPTER) and user.organization_id == org.id)
 
 
-def can_push(user: Optional[User], org_id: int) -> bool:
+def can_push(user: User | None, org_id: int) -> bool:
     """Pushing into a fork: adopters of the fork's organization, and admins."""
     return is_admin(user) or (_is(user, Role.ADOPTER) and user.organization_id == org_id)
 
 
-def can_manage_fork(user: Optional[User], org_id: int) -> bool:
+def can_manage_fork(user: User | None, org_id: int) -> bool:
     """Sync, annotate, refresh: the same people who may push."""
     return can_push(user, org_id)
 
 
-def is_auditor(user: Optional[User]) -> bool:
+def is_auditor(user: User | None) -> bool:
     return _is(user, Role.AUDITOR)
 
 
-def auditor_covers(user: Optional[User], org: Organization) -> bool:
+def auditor_covers(user: User | None, org: Organization) -> bool:
     """An auditor in whose scope the organization lies: national, or its province (and kab/kota)."""
     if not is_auditor(user):
         return False
@@ -86,17 +84,17 @@ def auditor_covers(user: Optional[User], org: Organization) -> bool:
     return province_id is None or org.id == province_id or org.parent_id == province_id
 
 
-def can_view_reports(user: Optional[User]) -> bool:
+def can_view_reports(user: User | None) -> bool:
     """Reuse reports and the audit page: auditors (in their scope) and admins."""
     return is_admin(user) or is_auditor(user)
 
 
-def can_record_deployment(user: Optional[User], org: Organization) -> bool:
+def can_record_deployment(user: User | None, org: Organization) -> bool:
     """Adopters record and change deployments of their own organization; admins of any."""
     return is_admin(user) or (_is(user, Role.ADOPTER) and user.organization_id == org.id)
 
 
-def can_view_deployment_details(user: Optional[User], deployment) -> bool:
+def can_view_deployment_details(user: User | None, deployment) -> bool:
     """URL, notes and event notes: the organization itself, the app's publisher, auditors in scope, admins."""
     if not (user and user.is_active):
         return False
@@ -105,7 +103,7 @@ def can_view_deployment_details(user: Optional[User], deployment) -> bool:
             or auditor_covers(user, deployment.organization))
 
 
-def can_confirm_deployment(user: Optional[User], deployment) -> bool:
+def can_confirm_deployment(user: User | None, deployment) -> bool:
     """The app's publisher or an auditor in scope, never the deploying organization itself."""
     if not (user and user.is_active) or user.organization_id == deployment.organization_id:
         return False
@@ -113,7 +111,7 @@ def can_confirm_deployment(user: Optional[User], deployment) -> bool:
     return publisher or auditor_covers(user, deployment.organization)
 
 
-def can_view_evidence(user: Optional[User], org: Organization) -> bool:
+def can_view_evidence(user: User | None, org: Organization) -> bool:
     """An organization's SPBE evidence: its own members, auditors in scope, admins."""
     if not (user and user.is_active):
         return False

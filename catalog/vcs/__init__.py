@@ -2,13 +2,26 @@
 from __future__ import annotations
 
 from .archive import stream_archive
-from .divergence import (changed_files, compute_divergence, count_commits_between, file_diff,
-                         fork_commits, releases_since)
-from .drift import (DriftCounts, DriftDetails, drift_counts, drift_details, merge_base_for,
-                    read_branch_head)
+from .divergence import (
+                         changed_files,
+                         compute_divergence,
+                         count_commits_between,
+                         file_diff,
+                         fork_commits,
+                         releases_since,
+)
+from .drift import DriftCounts, DriftDetails, drift_counts, drift_details, merge_base_for, read_branch_head
 from .env import Identity
-from .errors import (GitCommandError, GitTimeout, InvalidBundle, RefChanged, RevisionNotFound,
-                     SizeLimitExceeded, UnsafeRemote, VcsError)
+from .errors import (
+                         GitCommandError,
+                         GitTimeout,
+                         InvalidBundle,
+                         RefChanged,
+                         RevisionNotFound,
+                         SizeLimitExceeded,
+                         UnsafeRemote,
+                         VcsError,
+)
 from .forks import create_fork
 from .hooks import install_hooks, read_protected_commits, write_protected_commits
 from .http import http_backend_response
@@ -16,8 +29,7 @@ from .mirror import create_mirror, fetch_mirror, import_bundle, repack_mirror
 from .peek import peek_file
 from .refs import validate_rev
 from .repos import head_info, list_releases, list_tree, read_blob, resolve
-from .results import (CommitInfo, DiffText, Divergence, FileChange, Release, RepoInfo,
-                      SyncResult, TreeEntry)
+from .results import CommitInfo, DiffText, Divergence, FileChange, Release, RepoInfo, SyncResult, TreeEntry
 from .runner import GitResult, run_git
 from .sync import sync_upstream
 from .urls import CheckedRemote, check_remote_url

@@ -10,8 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .divergence import (DIFF_GIT, DIFF_MEMORY, DIFF_OPTS, DIFF_TIMEOUT, EMPTY_TREE,
-                         count_differing_files, log_range, merge_base, parse_shortstat, shortstat)
+from .divergence import (
+    DIFF_GIT,
+    DIFF_MEMORY,
+    DIFF_OPTS,
+    DIFF_TIMEOUT,
+    EMPTY_TREE,
+    count_differing_files,
+    log_range,
+    merge_base,
+    parse_shortstat,
+    shortstat,
+)
 from .errors import GitCommandError
 from .refs import is_full_sha, validate_branch
 from .repos import resolve

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .env import GitOptions
-from .errors import GitCommandError, InvalidBundle, N_, SizeLimitExceeded, VcsError
+from .errors import N_, GitCommandError, InvalidBundle, SizeLimitExceeded, VcsError
 from .fsutil import dir_size, staged
 from .layout import MIRROR_CONFIG, branches, init_bare, set_config, set_head, write_commit_graph
 from .progress import ProgressCallback, ProgressParser

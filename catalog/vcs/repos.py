@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import N_, RevisionNotFound, SizeLimitExceeded

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .env import Identity
-from .errors import GitCommandError, N_, RefChanged, VcsError
+from .errors import N_, GitCommandError, RefChanged, VcsError
 from .refs import validate_branch
 from .repos import is_ancestor, require_commit, resolve
 from .results import SyncResult

@@ -5,7 +5,6 @@ import re
 
 from . import N_
 
-
 # publiccode.yml standard category list.
 CATEGORIES = (
     "accounting", "agile-project-management", "applicant-tracking", "application-development",

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_babel import lazy_gettext as _l
 
 from ..extensions import login_manager
 from ..services.accounts import users
-from flask_babel import lazy_gettext as _l
 
 
 def register_web(app: Flask) -> None:

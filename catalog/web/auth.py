@@ -4,8 +4,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
 from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..services.accounts import throttle, users
 

@@ -2,18 +2,21 @@
 permission checks for buttons."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import markdown as md
 import nh3
 from flask import Flask, request
-from flask_babel import format_date as babel_date, format_datetime as babel_datetime
-from flask_babel import format_number as babel_number, format_timedelta, get_locale
+from flask_babel import format_date as babel_date
+from flask_babel import format_datetime as babel_datetime
+from flask_babel import format_number as babel_number
+from flask_babel import format_timedelta, get_locale
 from markupsafe import Markup
 
 from ..services import permissions
-from ..vocab import deployments as deployment_vocab, apps as vocab
+from ..vocab import apps as vocab
+from ..vocab import deployments as deployment_vocab
 from .i18n import LANGUAGE_NAMES, LANGUAGES, translate
 from .links import clone_url
 
@@ -39,7 +42,7 @@ def format_date(value, with_time: bool = False) -> str:
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def format_ago(value) -> Markup:
@@ -49,7 +52,7 @@ def format_ago(value) -> Markup:
     if not isinstance(value, datetime):
         value = datetime.combine(value, datetime.min.time())
     value = _aware(value)
-    delta = value - datetime.now(timezone.utc)
+    delta = value - datetime.now(UTC)
     text = format_timedelta(delta, add_direction=True, threshold=0.9)
     return Markup('<time datetime="{}" title="{}">{}</time>').format(
         value.isoformat(timespec="seconds"), format_date(value, with_time=True), text)

@@ -9,10 +9,11 @@ from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
-from ..services.accounts import notifications
 from ..jobs.queue import job, periodic
+from ..services.accounts import notifications
 
 log = logging.getLogger(__name__)
 BATCHES_PER_RUN = 10

@@ -1,12 +1,13 @@
 """The jobs the worker runs: mirror fetches, divergence refreshes, index updates, sweeps."""
 from __future__ import annotations
 
-from . import mail  # noqa: F401  (registers the e-mail jobs)
+from ..jobs.queue import job, periodic
 from ..services.catalog import indexing
 from ..services.deployments import lifecycle as deployments
 from ..services.interop import harvest  # noqa: F401  (listens for upstream publiccode.yml changes)
-from ..services.repos import mirrors, refresh as fork_refresh
-from ..jobs.queue import job, periodic
+from ..services.repos import mirrors
+from ..services.repos import refresh as fork_refresh
+from . import mail  # noqa: F401  (registers the e-mail jobs)
 
 
 @job("index.apply")

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-22 16:33:39.411862
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261122_01'

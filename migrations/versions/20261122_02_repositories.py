@@ -5,9 +5,8 @@ Revises: 20261122_01
 Create Date: 2026-11-22 16:44:56.285972
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261122_02'

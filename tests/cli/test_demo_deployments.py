@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from catalog.services.oversight import reports
 from catalog.services.accounts import users
+from catalog.services.oversight import reports
 from seed.demo import seed_apps, seed_forks, seed_users
 from seed.demo_deployments import DEMO_DEPLOYMENTS, seed_demo_deployments
 

@@ -138,7 +138,7 @@ class ConnectionCounter:
         while not self.stop.is_set():
             try:
                 conn, _ = self.sock.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             self.count += 1
             conn.close()

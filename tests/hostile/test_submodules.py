@@ -10,12 +10,22 @@ from pathlib import Path
 import pytest
 
 from catalog.extensions import db
-from catalog.services.repos import forks, mirrors
 from catalog.services import repo_paths
+from catalog.services.repos import forks, mirrors
 from tests.hostile.conftest import client_git, upstream_leftovers
 from tests.hostile.servers import ConnectionCounter
-from tests.hostile.trees import (base_files, blob, commit, files_of, gitlinks_of, gitmodules, new_repo, snapshot,
-                                 tag, tree)
+from tests.hostile.trees import (
+    base_files,
+    blob,
+    commit,
+    files_of,
+    gitlinks_of,
+    gitmodules,
+    new_repo,
+    snapshot,
+    tag,
+    tree,
+)
 from tests.vcs.gitlib import git
 
 MARKER = Path("/tmp/katalog-uji-submodule-pwned")
@@ -91,7 +101,7 @@ def test_hostile_submodule_urls_are_never_fetched(app, publish, people, fork_of,
     diff = client.get(f"/forks/{fork.id}/diff", query_string={"path": "vendor/lokal"}).get_data(as_text=True)
     assert f"Subproject commit {SHA}" in diff
 
-    for path in (f"/apps/modul/download?rev=v1.0.0&format=zip", f"/forks/{fork.id}/download?format=zip"):  # archive
+    for path in ("/apps/modul/download?rev=v1.0.0&format=zip", f"/forks/{fork.id}/download?format=zip"):  # archive
         r = client.get(path)
         assert r.status_code == 200
         names = zipfile.ZipFile(io.BytesIO(r.get_data())).namelist()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from catalog.extensions import db
-from catalog.services.repos import forks
 from catalog.services import repo_paths
+from catalog.services.repos import forks
 from tests.hostile.conftest import client_git
 from tests.hostile.trees import commit, files_of, new_repo, symlinks_of, tag, tree
 

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
+from catalog.services import repo_paths
 from catalog.services.catalog import apps
 from catalog.services.repos import mirrors
-from catalog.services import repo_paths
 from tests.hostile.conftest import upstream_leftovers
 from tests.hostile.trees import base_files, big_blob_repo, blob, commit, new_repo, tree
 from tests.vcs.gitlib import git

@@ -11,8 +11,8 @@ import pytest
 from catalog.extensions import db
 from catalog.models import App, AuditEvent
 from catalog.services.catalog import apps
-from catalog.services.repos import mirrors
 from catalog.services.errors import ValidationFailed
+from catalog.services.repos import mirrors
 from tests.factories import app_payload
 from tests.hostile.conftest import fake_dns, upstream_leftovers
 from tests.hostile.trees import snapshot

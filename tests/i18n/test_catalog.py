@@ -10,7 +10,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from catalog.vocab import deployments as deployment_vocab, apps as vocab
+from catalog.vocab import apps as vocab
+from catalog.vocab import deployments as deployment_vocab
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "catalog" / "translations" / "en" / "LC_MESSAGES" / "messages.po"

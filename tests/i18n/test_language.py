@@ -1,7 +1,7 @@
 """Choosing the language: Indonesian by default, the browser's English, a switch remembered per user."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from catalog.extensions import db
 from catalog.models import AuditEvent, User
@@ -78,7 +78,7 @@ def test_dates_and_numbers_in_the_chosen_locale(app):
     from flask_babel import force_locale
 
     from catalog.web.filters import format_date, format_number
-    moment = datetime(2026, 3, 5, 14, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
     with app.test_request_context("/"):
         with force_locale("id"):
             assert format_date(date(2026, 3, 5)) == "5 Mar 2026" and format_number(27400) == "27.400"

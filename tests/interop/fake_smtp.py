@@ -52,7 +52,7 @@ class FakeSmtp(socketserver.ThreadingTCPServer):
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.server_address[1]}?from=katalog@uji.go.id"
 
-    def __enter__(self) -> "FakeSmtp":
+    def __enter__(self) -> FakeSmtp:
         self._thread.start()
         return self
 

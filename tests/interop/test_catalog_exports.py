@@ -6,8 +6,8 @@ import io
 
 from catalog.services.catalog import apps
 from catalog.services.deployments import lifecycle as deployments
-from catalog.services.repos import forks
 from catalog.services.interop.exports import CSV_COLUMNS
+from catalog.services.repos import forks
 from tests.factories import app_payload
 
 

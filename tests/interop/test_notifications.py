@@ -6,10 +6,10 @@ import pytest
 import seed.demo as demo
 from catalog.extensions import db
 from catalog.models import Notification, User
+from catalog.services.accounts import notifications, users
 from catalog.services.catalog import apps
 from catalog.services.deployments import lifecycle as deployments
 from catalog.services.repos import forks, mirrors
-from catalog.services.accounts import notifications, users
 from seed.demo_apps import DEMO_APPS
 from tests.factories import app_payload
 from tests.interop.conftest import commit_file, tag

@@ -8,8 +8,8 @@ from catalog.extensions import db
 from catalog.models import App
 from catalog.publiccode import load, parse, validate
 from catalog.services.catalog import apps
-from catalog.services.repos import forks
 from catalog.services.interop import imports
+from catalog.services.repos import forks
 from seed.demo_apps import DEMO_APPS
 from tests.interop.conftest import LONG, publiccode_text
 from tests.interop.test_import import EXTRAS

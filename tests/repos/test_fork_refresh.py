@@ -9,8 +9,9 @@ import pytest
 from catalog import vcs
 from catalog.extensions import db
 from catalog.models import Fork, Mirror
-from catalog.services.repos import refresh as fork_refresh, forks, mirrors
 from catalog.services import repo_paths
+from catalog.services.repos import forks, mirrors
+from catalog.services.repos import refresh as fork_refresh
 from catalog.vcs.errors import SizeLimitExceeded
 from tests.vcs.gitlib import Builder, git
 

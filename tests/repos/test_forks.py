@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog.services.repos import forks
 from catalog.services import repo_paths
+from catalog.services.repos import forks
 
 GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_TERMINAL_PROMPT": "0",
            "GIT_AUTHOR_NAME": "Staf TI", "GIT_AUTHOR_EMAIL": "ti@tanjungpinangkota.go.id",

@@ -5,10 +5,9 @@ import os
 import shutil
 import time
 
-from catalog.services import fsck
+from catalog.services import fsck, repo_paths
 from catalog.services.catalog import indexing
 from catalog.services.repos import mirrors
-from catalog.services import repo_paths
 
 
 def test_clean_state_has_no_problems(published_app):

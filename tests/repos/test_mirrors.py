@@ -1,10 +1,10 @@
 """Upstream mirrors: fetched by the worker on publish, with releases, README and publiccode.yml."""
 from __future__ import annotations
 
-from catalog.models import Mirror
 from catalog.extensions import db
-from catalog.services.repos import mirrors
+from catalog.models import Mirror
 from catalog.services import repo_paths
+from catalog.services.repos import mirrors
 from tests.factories import app_payload
 
 

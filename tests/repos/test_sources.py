@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from catalog.services import repo_paths
 from catalog.services.catalog import apps
 from catalog.services.repos import mirrors
-from catalog.services import repo_paths
 from tests.factories import app_payload
 
 

@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
-from catalog.services.repos import forks, mirrors
 from catalog.services import repo_paths
+from catalog.services.repos import forks, mirrors
 from seed.demo_repos import add_commits
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from catalog.extensions import db
 from catalog.models import Notification, Proposal
+from catalog.services import repo_paths
+from catalog.services.accounts import tokens, users
 from catalog.services.catalog import apps
 from catalog.services.deployments import lifecycle as deployments
 from catalog.services.repos import forks
-from catalog.services import repo_paths
-from catalog.services.accounts import tokens, users
 from seed.demo_repos import add_commits, create_demo_repo
 from tests.conftest import PASSWORD
 from tests.factories import app_payload

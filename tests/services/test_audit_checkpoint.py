@@ -10,8 +10,8 @@ from catalog.extensions import db
 from catalog.models import AuditEvent, AuditHead
 from catalog.services import audit
 from catalog.services.catalog import apps
-from catalog.services.oversight import checkpoints as audit_checkpoint
 from catalog.services.errors import Conflict, PermissionDenied
+from catalog.services.oversight import checkpoints as audit_checkpoint
 from tests.factories import app_payload
 
 

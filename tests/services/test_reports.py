@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from catalog.extensions import db
 from catalog.models import Deployment, Fork
 from catalog.services.deployments import queries as deployment_queries
-from catalog.services.oversight import findings as report_findings, tables as report_tables, reports
 from catalog.services.errors import PermissionDenied, ValidationFailed
+from catalog.services.oversight import findings as report_findings
+from catalog.services.oversight import reports
+from catalog.services.oversight import tables as report_tables
 from tests.deployment_world import scenario, scenario_app, scenario_template, source_repos, world  # noqa: F401
 
 
@@ -81,7 +83,7 @@ def test_duplicate_candidates_share_a_category(world, scenario):
 
 
 def test_adoption_over_time_counts_go_live_months(world, scenario):
-    db.session.get(Fork, scenario["fork"]).created_at = datetime(2024, 9, 15, tzinfo=timezone.utc)
+    db.session.get(Fork, scenario["fork"]).created_at = datetime(2024, 9, 15, tzinfo=UTC)
     db.session.commit()
     months = reports.adoption_over_time(reports.report_scope(world.user("auditor", "21")), today=date(2024, 12, 31))
     assert months[0].month == "2023-11" and months[-1].month == "2024-12" and len(months) == 14
@@ -90,7 +92,7 @@ def test_adoption_over_time_counts_go_live_months(world, scenario):
 
 
 def test_adoption_keeps_older_months_in_the_running_total(world, scenario):
-    db.session.get(Fork, scenario["fork"]).created_at = datetime(2024, 9, 15, tzinfo=timezone.utc)
+    db.session.get(Fork, scenario["fork"]).created_at = datetime(2024, 9, 15, tzinfo=UTC)
     db.session.commit()
     months = reports.adoption_over_time(reports.report_scope(world.admin), today=date(2026, 12, 31))
     assert len(months) == 36 and months[0].month == "2024-01"  # 2022-03 and 2023 fall outside
@@ -116,7 +118,7 @@ def test_evidence_for_own_org_and_auditor_in_scope_only(world, scenario):
 
 def test_region_overview_flags_releases_and_stalled_pilots(world, scenario):
     adopter = world.user("adopter", "21.72")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     kinds = {(a.kind, a.app_name) for a in deployment_queries.region_overview(adopter, now=now).attention}
     assert kinds == {("upstream_release", "Srikandi")}
     later = deployment_queries.region_overview(adopter, now=now + timedelta(days=91)).attention

@@ -5,8 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from catalog.vcs import (changed_files, compute_divergence, count_commits_between, create_fork,
-                         file_diff, fork_commits, head_info, releases_since)
+from catalog.vcs import (
+    changed_files,
+    compute_divergence,
+    count_commits_between,
+    create_fork,
+    file_diff,
+    fork_commits,
+    head_info,
+    releases_since,
+)
 from tests.vcs.gitlib import Builder, git
 
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.vcs import (compute_divergence, drift_counts, drift_details, fork_commits, read_branch_head,
-                         resolve)
+from catalog.vcs import compute_divergence, drift_counts, drift_details, fork_commits, read_branch_head, resolve
 from tests.vcs.gitlib import Builder, git
 
 

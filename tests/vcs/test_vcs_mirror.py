@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from catalog.vcs import (GitTimeout, InvalidBundle, SizeLimitExceeded, check_remote_url,
-                         create_mirror, fetch_mirror, head_info, import_bundle, list_releases)
+from catalog.vcs import (
+    GitTimeout,
+    InvalidBundle,
+    SizeLimitExceeded,
+    check_remote_url,
+    create_mirror,
+    fetch_mirror,
+    head_info,
+    import_bundle,
+    list_releases,
+)
 from tests.vcs.gitlib import Builder, git
 
 

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.vcs import (RevisionNotFound, SizeLimitExceeded, head_info, list_releases,
-                         list_tree, read_blob, resolve)
+from catalog.vcs import RevisionNotFound, SizeLimitExceeded, head_info, list_releases, list_tree, read_blob, resolve
 from tests.vcs.gitlib import Builder, git, init_bare
 
 

@@ -5,10 +5,10 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ... import vcs
 from ...extensions import db
@@ -16,9 +16,9 @@ from ...jobs.queue import enqueue
 from ...models import App, Deployment, EmailState, Fork, Notification, Role, User
 from ...models.types import MAX_DB_ID, utcnow
 from ...vcs.errors import VcsError
+from ...vocab.deployments import environment_label, status_label
 from .. import repo_paths
 from ..errors import NotFound
-from ...vocab.deployments import environment_label, status_label
 from ..tx import write
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def _users(org_ids: Iterable[int], roles: tuple[Role, ...]) -> list[User]:
 
 
 def _add(users: Iterable[User], *, kind: str, title: Callable[[], str], body: Callable[[], str], link: str,
-         exclude: Optional[User] = None) -> int:
+         exclude: User | None = None) -> int:
     """Add one row per user in the caller's transaction; e-mail is queued after its commit.
     Title and body are made per recipient, in the language of the recipient's account."""
     email = bool(current_app.config.get("SMTP_URL"))
@@ -68,7 +68,7 @@ def _add(users: Iterable[User], *, kind: str, title: Callable[[], str], body: Ca
     return count
 
 
-def notify_fork(fork: Fork, actor: Optional[User]) -> int:
+def notify_fork(fork: Fork, actor: User | None) -> int:
     """To the app's publishers: a region copied their app. Call inside the fork's transaction."""
     app, org = fork.app, fork.organization
     return _add(_users([app.publisher_id], (Role.PUBLISHER,)), kind="app_forked",
@@ -78,7 +78,7 @@ def notify_fork(fork: Fork, actor: Optional[User]) -> int:
                 link=f"/forks/{fork.id}", exclude=actor)
 
 
-def notify_deployment(deployment: Deployment, actor: Optional[User] = None) -> int:
+def notify_deployment(deployment: Deployment, actor: User | None = None) -> int:
     """To the app's publishers: a region recorded a deployment. Call inside its transaction."""
     app, org = deployment.app, deployment.organization
     return _add(_users([app.publisher_id], (Role.PUBLISHER,)), kind="app_deployed",
@@ -89,7 +89,7 @@ def notify_deployment(deployment: Deployment, actor: Optional[User] = None) -> i
                 link=f"/deployments/{deployment.id}", exclude=actor)
 
 
-def notify_submission(app: App, actor: Optional[User]) -> int:
+def notify_submission(app: App, actor: User | None) -> int:
     """To the admins: an entry waits for verification. Commits its own short transaction,
     after the submission committed."""
     with write():
@@ -154,8 +154,8 @@ def _touched_forks(forks_: list[Fork], mirror_path: Path, previous_head: str,
     return out
 
 
-def upstream_touches(app_id: int, mirror_path: Path, previous_head: Optional[str],
-                     new_head: Optional[str]) -> dict[int, list[str]]:
+def upstream_touches(app_id: int, mirror_path: Path, previous_head: str | None,
+                     new_head: str | None) -> dict[int, list[str]]:
     """Fork id → files the new upstream commits changed that the fork modified too. Git diffs:
     run it before the write transaction (on SQLite that holds the one write lock, and a huge or
     hostile upstream change may take until the diff limits)."""
@@ -165,9 +165,9 @@ def upstream_touches(app_id: int, mirror_path: Path, previous_head: Optional[str
     return _touched_forks(fork_rows, mirror_path, previous_head, new_head)
 
 
-def notify_upstream_change(app_id: int, *, previous_head: Optional[str], new_head: Optional[str],
+def notify_upstream_change(app_id: int, *, previous_head: str | None, new_head: str | None,
                            new_releases: list[str], mirror_path: Path,
-                           touched: Optional[dict[int, list[str]]] = None) -> int:
+                           touched: dict[int, list[str]] | None = None) -> int:
     """To adopters after a mirror fetch: new releases, and upstream commits touching files their
     fork modified (`touched`, from upstream_touches; computed here when not given). Runs in the
     worker, inside the fetch's transaction; the first fetch is silent."""
@@ -228,7 +228,7 @@ def unread_count(user: User) -> int:
     return db.session.execute(stmt).scalar_one()
 
 
-def mark_read(user: User, ids: Optional[Iterable[int]] = None) -> int:
+def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read (all unread ones when `ids` is None); others' ids are
     silently ignored. Returns how many changed."""
     with write():

@@ -1,10 +1,8 @@
 """Look up organizations: provinces, kab/kota and national agencies."""
 from __future__ import annotations
 
-from typing import Optional
-
-from sqlalchemy import func, or_
 from flask_babel import gettext as _
+from sqlalchemy import func, or_
 
 from ...extensions import db
 from ...models import Organization, OrgKind
@@ -21,12 +19,12 @@ def get_by_code(code: str) -> Organization:
     return org
 
 
-def get_by_slug(slug: str) -> Optional[Organization]:
+def get_by_slug(slug: str) -> Organization | None:
     return db.session.execute(db.select(Organization).where(Organization.slug == slug)).scalar_one_or_none()
 
 
-def list_organizations(*, kind: Optional[str] = None, parent: Optional[str] = None,
-                       q: Optional[str] = None, page: int = 1, per_page: int = 50
+def list_organizations(*, kind: str | None = None, parent: str | None = None,
+                       q: str | None = None, page: int = 1, per_page: int = 50
                        ) -> tuple[list[Organization], int]:
     """Filtered, paginated organizations; raises ValidationFailed for an unknown kind."""
     stmt = db.select(Organization)

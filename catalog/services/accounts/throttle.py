@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+
 from flask_babel import gettext as _
 
 from ...extensions import db

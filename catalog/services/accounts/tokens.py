@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
-from typing import Optional
+
 from flask_babel import gettext as _
 
 from ...extensions import db
@@ -23,7 +23,7 @@ def _digest(token: str) -> str:
 
 
 def create_token(owner: User, *, label: str, actor: User,
-                 expires_at: Optional[datetime] = None) -> tuple[AccessToken, str]:
+                 expires_at: datetime | None = None) -> tuple[AccessToken, str]:
     """Return the row and the plain token (never stored). Raises PermissionDenied, ValidationFailed."""
     require(can_manage_tokens(actor, owner))
     label = (label or "").strip()
@@ -59,7 +59,7 @@ def list_tokens(owner: User, *, actor: User) -> list[AccessToken]:
     return list(db.session.execute(stmt).scalars())
 
 
-def user_for_token(plain: str) -> Optional[User]:
+def user_for_token(plain: str) -> User | None:
     """The active owner of a valid, unexpired, unrevoked token, or None."""
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None

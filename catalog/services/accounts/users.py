@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from ...extensions import db
 from ...models import Role, User
 from .. import audit
-from . import organizations
 from ..errors import Conflict, PermissionDenied, ValidationFailed
 from ..permissions import is_admin
 from ..tx import write
+from . import organizations
 
 ROLES = tuple(r.value for r in Role)
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,}$")
@@ -37,7 +36,7 @@ def hash_password(password: str) -> str:
 
 
 def create_user(*, email: str, name: str, org_code: str, role: str, password: str,
-                actor: Optional[User] = None) -> User:
+                actor: User | None = None) -> User:
     """Create an account. Raises ValidationFailed, Conflict, PermissionDenied."""
     if actor is not None and not is_admin(actor):
         raise PermissionDenied(_("Hanya admin yang dapat membuat akun."))
@@ -66,7 +65,7 @@ def create_user(*, email: str, name: str, org_code: str, role: str, password: st
     return user
 
 
-def authenticate(email: str, password: str) -> Optional[User]:
+def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same cost whether or not the e-mail exists)."""
     email = (email or "").strip().lower()
     user = db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
@@ -80,7 +79,7 @@ def authenticate(email: str, password: str) -> Optional[User]:
     return user
 
 
-def load_session_user(session_id: str) -> Optional[User]:
+def load_session_user(session_id: str) -> User | None:
     """Flask-Login loader: '<id>:<session_version>', so that logout ends every copy of a session."""
     try:
         user_id, version = (int(part) for part in session_id.split(":", 1))
@@ -99,7 +98,7 @@ def end_sessions(user: User) -> None:
         user.session_version += 1
 
 
-def get_by_email(email: str) -> Optional[User]:
+def get_by_email(email: str) -> User | None:
     return db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
 
 

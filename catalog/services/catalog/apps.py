@@ -1,7 +1,8 @@
 """Application entries and their publishing flow: draft → submitted → published (or returned)."""
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -10,16 +11,15 @@ from ...extensions import db
 from ...models import App, AppState, Organization, User
 from ...models.types import utcnow
 from .. import audit
-from . import indexing
-from . import mirror_requests
 from ..accounts import notifications, organizations
-from .fields import EDITABLE, clean_app_fields, slugify
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
 from ..permissions import can_archive_app, can_create_app, can_edit_app, can_view_app, is_admin
 from ..tx import write
+from . import indexing, mirror_requests
+from .fields import EDITABLE, clean_app_fields, slugify
 
 
-def get_app(slug: str, actor: Optional[User] = None) -> App:
+def get_app(slug: str, actor: User | None = None) -> App:
     """The entry if the actor may see it. Raises NotFound (also for hidden drafts)."""
     app = db.session.execute(db.select(App).where(App.slug == str(slug)[:64])).scalar_one_or_none()
     if app is None or not can_view_app(actor, app):
@@ -39,7 +39,7 @@ def app_fields(app: App) -> dict[str, Any]:
     return {key: getattr(app, key) for key in EDITABLE}
 
 
-def require_can_register(actor: Optional[User], org_code: Optional[str] = None) -> Organization:
+def require_can_register(actor: User | None, org_code: str | None = None) -> Organization:
     """The organization the actor may list apps for. Raises PermissionDenied, NotFound."""
     if not actor:
         raise PermissionDenied(_("Silakan masuk terlebih dahulu."))
@@ -52,14 +52,14 @@ def _allow_local(actor: User) -> bool:
     return bool(current_app.config.get("ALLOW_LOCAL_REPOS")) and is_admin(actor)
 
 
-def _slug_taken(slug: str, exclude_id: Optional[int] = None) -> bool:
+def _slug_taken(slug: str, exclude_id: int | None = None) -> bool:
     stmt = db.select(App.id).where(App.slug == slug)
     if exclude_id:
         stmt = stmt.where(App.id != exclude_id)
     return db.session.execute(stmt).first() is not None
 
 
-def create_app(data: Mapping[str, Any], *, actor: User, org_code: Optional[str] = None) -> App:
+def create_app(data: Mapping[str, Any], *, actor: User, org_code: str | None = None) -> App:
     """Create a draft for the actor's organization (admins may name another).
 
     Raises PermissionDenied, ValidationFailed, Conflict, NotFound (unknown organization).
@@ -85,7 +85,7 @@ def _assign(app: App, values: Mapping[str, Any]) -> None:
         setattr(app, key, value)
 
 
-def get_editable(slug: str, actor: Optional[User]) -> App:
+def get_editable(slug: str, actor: User | None) -> App:
     """Raises NotFound, PermissionDenied."""
     app = get_app(slug, actor)
     require(can_edit_app(actor, app), _("Anda hanya dapat mengubah aplikasi milik organisasi Anda."))

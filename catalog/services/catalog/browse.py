@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Mapping, Optional
 
 from sqlalchemy import case, func
 from sqlalchemy.orm import aliased, defer, lazyload
@@ -12,9 +12,9 @@ from sqlalchemy.orm import aliased, defer, lazyload
 from ...extensions import db
 from ...models import App, AppPlatform, AppState, Organization
 from ...search import QueryError
-from . import indexing, name_order
 from ...vocab import apps as vocab
 from ..errors import ValidationFailed
+from . import indexing, name_order
 
 FILTER_KEYS = ("category", "publisher", "province", "license", "status", "platform")
 MAX_PER_PAGE = 100
@@ -130,7 +130,7 @@ def _sql_page(filters: dict[str, str], page: int, per_page: int) -> tuple[list[i
     return name_order.page_ids(filters, page, per_page, compute)
 
 
-def browse(q: str = "", filters: Optional[Mapping[str, str]] = None, *, page: int = 1,
+def browse(q: str = "", filters: Mapping[str, str] | None = None, *, page: int = 1,
            per_page: int = 20, with_facets: bool = True) -> BrowseResult:
     """Published apps matching the query and filters, in rank order (by name without a query).
 

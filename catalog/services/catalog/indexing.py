@@ -1,7 +1,7 @@
 """Keep the search index in step with committed rows through an outbox table."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import tuple_
@@ -9,9 +9,8 @@ from sqlalchemy import tuple_
 from ...extensions import db
 from ...models import App, AppState, IndexOutbox
 from ...models.types import utcnow
-from ..tx import write
 from ...search import AppDocument, SearchBackend, open_backend
-
+from ..tx import write
 
 
 def backend() -> SearchBackend:

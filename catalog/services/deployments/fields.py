@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
+
 from flask_babel import gettext as _
 
 from ...vocab import deployments as dv

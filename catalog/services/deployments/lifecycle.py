@@ -2,31 +2,34 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Mapping, Optional
-from flask_babel import gettext as _, lazy_gettext as _l
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
 from ...models import App, Deployment, DeploymentEvent, Fork, Organization, User
 from ...models.types import MAX_DB_ID, utcnow
-from .. import audit
-from ..catalog import apps
 from ...vocab import deployments as dv
+from .. import audit
 from ..accounts import notifications, organizations
-from .fields import clean_deployment_fields
-from .versions import Lag, VersionTarget, compute_lag, resolve_version, stored_target
+from ..catalog import apps
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
 from ..permissions import can_confirm_deployment, can_record_deployment, can_view_app
 from ..tx import write
+from .fields import clean_deployment_fields
+from .versions import Lag, VersionTarget, compute_lag, resolve_version, stored_target
 
 CHECK_FIELDS = _l("Periksa kembali isian yang ditandai.")
 
 
-def _digest(text: str) -> Optional[str]:
+def _digest(text: str) -> str | None:
     """Private text goes into the public audit trail only as its hash (tamper-evident, not readable)."""
     return hashlib.sha256(text.encode()).hexdigest() if text else None
 
 
-def _event(dep: Deployment, actor: Optional[User], kind: str, *, field: str = "", old: Any = "",
+def _event(dep: Deployment, actor: User | None, kind: str, *, field: str = "", old: Any = "",
            new: Any = "", note: str = "") -> None:
     db.session.add(DeploymentEvent(deployment_id=dep.id, actor_id=actor.id if actor else None, kind=kind,
                                    field=field, from_value=_as_text(old), to_value=_as_text(new), note=note))
@@ -40,7 +43,7 @@ def _as_text(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _published_app(slug: Any, errors: dict[str, str]) -> Optional[App]:
+def _published_app(slug: Any, errors: dict[str, str]) -> App | None:
     slug = str(slug or "").strip()
     if not slug:
         errors["app"] = "Wajib diisi: slug aplikasi, misalnya simanja."
@@ -52,7 +55,7 @@ def _published_app(slug: Any, errors: dict[str, str]) -> Optional[App]:
         return None
 
 
-def _own_fork(fork_id: Optional[int], app: Optional[App], org: Organization, errors: dict[str, str]) -> Optional[Fork]:
+def _own_fork(fork_id: int | None, app: App | None, org: Organization, errors: dict[str, str]) -> Fork | None:
     """A fork of this app owned by this organization; other regions' forks are simply 'not found'."""
     if fork_id is None or app is None:
         return None
@@ -69,15 +72,15 @@ def _apply_lag(dep: Deployment, target: VersionTarget, lag: Lag) -> None:
     dep.lag_latest_release, dep.lag_computed_at = lag.latest_release, lag.computed_at
 
 
-def _lapse_confirmation(dep: Deployment, actor: Optional[User], why: str) -> None:
+def _lapse_confirmation(dep: Deployment, actor: User | None, why: str) -> None:
     """A confirmation covers the status and version it saw; a change makes the record self-declared again."""
     if dep.confirmed_at is not None:
         _event(dep, actor, "confirmation_lapsed", old=dep.confirmed_role, note=why)
         dep.confirmed_by_id = dep.confirmed_role = dep.confirmed_at = None
 
 
-def create_deployment(data: Mapping[str, Any], *, actor: Optional[User], app_slug: Any,
-                      org_code: Optional[str] = None) -> Deployment:
+def create_deployment(data: Mapping[str, Any], *, actor: User | None, app_slug: Any,
+                      org_code: str | None = None) -> Deployment:
     """Record a deployment for the actor's organization (admins may name another).
 
     Raises PermissionDenied, NotFound (unknown organization), ValidationFailed, Conflict.
@@ -120,7 +123,7 @@ def create_deployment(data: Mapping[str, Any], *, actor: Optional[User], app_slu
     return dep
 
 
-def get_deployment(deployment_id: int, actor: Optional[User] = None) -> Deployment:
+def get_deployment(deployment_id: int, actor: User | None = None) -> Deployment:
     """Raises NotFound (also when the app itself is hidden from the actor)."""
     dep = db.session.get(Deployment, deployment_id) if 0 < deployment_id <= MAX_DB_ID else None
     if dep is None or not can_view_app(actor, dep.app):
@@ -128,7 +131,7 @@ def get_deployment(deployment_id: int, actor: Optional[User] = None) -> Deployme
     return dep
 
 
-def get_changeable(deployment_id: int, actor: Optional[User]) -> Deployment:
+def get_changeable(deployment_id: int, actor: User | None) -> Deployment:
     """A deployment the actor may change. Raises NotFound, PermissionDenied."""
     dep = get_deployment(deployment_id, actor)
     require(can_record_deployment(actor, dep.organization),
@@ -136,7 +139,7 @@ def get_changeable(deployment_id: int, actor: Optional[User]) -> Deployment:
     return dep
 
 
-def change_status(deployment_id: int, status: Any, *, actor: Optional[User], note: Any = "") -> Deployment:
+def change_status(deployment_id: int, status: Any, *, actor: User | None, note: Any = "") -> Deployment:
     """Move along the lifecycle. Raises NotFound, PermissionDenied, ValidationFailed, Conflict (forbidden move)."""
     status, note = str(status or "").strip(), str(note or "").strip()
     with write():
@@ -161,7 +164,7 @@ def change_status(deployment_id: int, status: Any, *, actor: Optional[User], not
     return dep
 
 
-def update_deployment(deployment_id: int, changes: Mapping[str, Any], *, actor: Optional[User]) -> Deployment:
+def update_deployment(deployment_id: int, changes: Mapping[str, Any], *, actor: User | None) -> Deployment:
     """Change version, source fork or details; each changed field becomes an event.
 
     Raises NotFound, PermissionDenied, ValidationFailed, Conflict.
@@ -204,7 +207,7 @@ def update_deployment(deployment_id: int, changes: Mapping[str, Any], *, actor: 
     return dep
 
 
-def confirm_deployment(deployment_id: int, *, actor: Optional[User], note: Any = "") -> Deployment:
+def confirm_deployment(deployment_id: int, *, actor: User | None, note: Any = "") -> Deployment:
     """The app's publisher or an auditor in scope vouches for the current status and version.
 
     Already confirmed: returned unchanged. Raises NotFound, PermissionDenied.

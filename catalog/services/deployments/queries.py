@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
-from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, User
@@ -80,8 +79,8 @@ class Attention:
 
     kind: str  # upstream_release | stalled_pilot | fork_behind
     app_name: str
-    deployment: Optional[Deployment] = None
-    fork: Optional[Fork] = None
+    deployment: Deployment | None = None
+    fork: Fork | None = None
     days: int = 0
 
 
@@ -120,8 +119,8 @@ def _attention(deployments: list[Deployment], forks: list[Fork], now: datetime) 
     return items
 
 
-def region_overview(actor: Optional[User], org_code: Optional[str] = None,
-                    now: Optional[datetime] = None) -> RegionOverview:
+def region_overview(actor: User | None, org_code: str | None = None,
+                    now: datetime | None = None) -> RegionOverview:
     """"Aplikasi di daerah saya": deployments, forks and what needs attention.
 
     Raises PermissionDenied, NotFound (unknown organization).

@@ -5,8 +5,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
-from flask_babel import gettext as _, lazy_gettext as _l
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ... import vcs
 from ...extensions import db
@@ -27,23 +28,23 @@ class VersionTarget:
     """A checked version: its full commit when known, and the repository that holds it."""
 
     version: str
-    commit: Optional[str]
-    repo: Optional[Path]
+    commit: str | None
+    repo: Path | None
 
 
 @dataclass(frozen=True)
 class Lag:
-    releases: Optional[int]
-    commits: Optional[int]
-    latest_release: Optional[str]
+    releases: int | None
+    commits: int | None
+    latest_release: str | None
     computed_at: datetime
 
 
-def _mirror(app_id: int) -> Optional[Mirror]:
+def _mirror(app_id: int) -> Mirror | None:
     return db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one_or_none()
 
 
-def _usable(relpath: str) -> Optional[Path]:
+def _usable(relpath: str) -> Path | None:
     path = repo_paths.absolute(relpath)
     return path if (path / "HEAD").exists() else None
 
@@ -58,7 +59,7 @@ def _hint(app_id: int) -> str:
     return _(" Rilis yang tercatat: %(v)s.", v=', '.join(names)) if names else ""
 
 
-def _resolve(path: Path, version: str) -> Optional[str]:
+def _resolve(path: Path, version: str) -> str | None:
     try:
         return vcs.resolve(path, version)
     except VcsError as exc:
@@ -67,7 +68,7 @@ def _resolve(path: Path, version: str) -> Optional[str]:
                                {"version": _("Repositori sedang tidak dapat dibaca.")}) from exc
 
 
-def resolve_version(app: App, fork: Optional[Fork], version: str) -> VersionTarget:
+def resolve_version(app: App, fork: Fork | None, version: str) -> VersionTarget:
     """The version must be a tag or commit of the fork (when given) or of the upstream mirror;
     without a mirror yet, a recorded release name is accepted. Raises ValidationFailed."""
     if fork is not None:
@@ -95,7 +96,7 @@ def resolve_version(app: App, fork: Optional[Fork], version: str) -> VersionTarg
     raise ValidationFailed(NOT_MIRRORED, {"version": NOT_MIRRORED + _hint(app.id)})
 
 
-def _releases_behind(releases: list[Release], target: VersionTarget) -> Optional[int]:
+def _releases_behind(releases: list[Release], target: VersionTarget) -> int | None:
     """Releases newer (by date) than the deployed one; for a plain commit, releases it lacks."""
     deployed = next((r for r in releases if r.name == target.version), None) or next(
         (r for r in releases if target.commit and r.commit == target.commit), None)
@@ -132,7 +133,7 @@ def compute_lag(app_id: int, target: VersionTarget) -> Lag:
     return Lag(behind_releases, commits, latest, utcnow())
 
 
-def stored_target(app: App, fork: Optional[Fork], version: str, commit: Optional[str]) -> VersionTarget:
+def stored_target(app: App, fork: Fork | None, version: str, commit: str | None) -> VersionTarget:
     """The target of an existing deployment: the commit recorded then (tags can move), in
     whichever repository is available now."""
     if fork is not None:

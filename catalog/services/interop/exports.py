@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy.orm import aliased
 
@@ -26,15 +26,15 @@ class CatalogRow:
     short_description_en: str
     publisher_code: str
     publisher_name: str
-    province_code: Optional[str]
-    province_name: Optional[str]
+    province_code: str | None
+    province_name: str | None
     category: str
     tags: tuple[str, ...]
     license: str
     development_status: str
     repo_url: str
-    latest_release: Optional[str]
-    latest_release_date: Optional[datetime]
+    latest_release: str | None
+    latest_release_date: datetime | None
     forks: int
     deployments: int
 

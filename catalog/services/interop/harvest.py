@@ -1,22 +1,24 @@
 """Harvest upstream publiccode.yml edits as proposals the publisher accepts or rejects."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable, Optional
+from typing import Any
+
 from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import App, Proposal, ProposalStatus, User
 from ...models.types import MAX_DB_ID, utcnow
 from .. import audit
-from ..catalog import apps
-from . import imports
 from ..accounts import notifications
-from ..repos import mirrors
+from ..catalog import apps
 from ..catalog.fields import EDITABLE
 from ..errors import Conflict, NotFound, ValidationFailed, require
 from ..permissions import can_edit_app
+from ..repos import mirrors
 from ..tx import write
+from . import imports
 
 # Fields a file may change: the slug stays the catalog's, tags have no key in the standard.
 PROPOSABLE = tuple(k for k in EDITABLE if k not in ("slug", "tags"))
@@ -66,8 +68,8 @@ def _changes(app: App, old_text: str, new_text: str) -> tuple[list[dict[str, Any
     return changes, new
 
 
-def propose_from_mirror(app_id: int, old_text: Optional[str], new_text: Optional[str], *,
-                        head: Optional[str] = None) -> Optional[Proposal]:
+def propose_from_mirror(app_id: int, old_text: str | None, new_text: str | None, *,
+                        head: str | None = None) -> Proposal | None:
     """Inside the mirror fetch's transaction: when upstream's publiccode.yml changed, record
     what it would change (nothing is applied) and tell the publishers. The first fetch only
     stores the file: the entry was just verified by an admin."""
@@ -93,24 +95,24 @@ def propose_from_mirror(app_id: int, old_text: Optional[str], new_text: Optional
 
 
 @mirrors.publiccode_changed.connect
-def _on_publiccode_changed(app_id: int, *, old_text: Optional[str], new_text: Optional[str],
-                           head: Optional[str]) -> None:
+def _on_publiccode_changed(app_id: int, *, old_text: str | None, new_text: str | None,
+                           head: str | None) -> None:
     propose_from_mirror(app_id, old_text, new_text, head=head)
 
 
-def get_proposal(proposal_id: int, actor: Optional[User]) -> Proposal:
+def get_proposal(proposal_id: int, actor: User | None) -> Proposal:
     """Raises NotFound (also for proposals of apps the actor may not edit)."""
     return _get(proposal_id, actor)
 
 
-def _get(proposal_id: int, actor: Optional[User]) -> Proposal:
+def _get(proposal_id: int, actor: User | None) -> Proposal:
     proposal = db.session.get(Proposal, proposal_id) if 0 < proposal_id <= MAX_DB_ID else None
     if proposal is None or not can_edit_app(actor, proposal.app):
         raise NotFound(_("Usulan perubahan tidak ditemukan."))
     return proposal
 
 
-def proposals_for_app(slug: str, *, actor: Optional[User], limit: int = 10,
+def proposals_for_app(slug: str, *, actor: User | None, limit: int = 10,
                       page: int = 1) -> tuple[App, list[Proposal]]:
     """Pending proposals first, then the latest decided ones. Raises NotFound, PermissionDenied."""
     app = apps.get_app(slug, actor)
@@ -137,7 +139,7 @@ def _pending(proposal: Proposal) -> None:
         raise Conflict(_("Usulan ini sudah diputuskan atau digantikan usulan yang lebih baru."))
 
 
-def accept_proposal(proposal_id: int, *, actor: User, fields: Optional[Iterable[str]] = None) -> Proposal:
+def accept_proposal(proposal_id: int, *, actor: User, fields: Iterable[str] | None = None) -> Proposal:
     """Apply the chosen changes through apps.update_app (same validation and audit as the form),
     then close the proposal. Raises NotFound, Conflict, ValidationFailed."""
     proposal = _get(proposal_id, actor)

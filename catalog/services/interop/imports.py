@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import socket
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,8 +16,8 @@ from ...publiccode import Issue, load, parse, to_entry_fields
 from ...publiccode.export import FIELD_OF_PATH
 from ...vcs.errors import GitCommandError, SizeLimitExceeded, VcsError
 from .. import audit
-from ..catalog import apps
 from ..accounts import organizations
+from ..catalog import apps
 from ..errors import Conflict, PermissionDenied, ValidationFailed, require
 from ..permissions import can_create_app, is_admin
 from ..tx import write
@@ -79,7 +79,7 @@ def touched(path: str, problems: dict[str, str]) -> bool:
     return False
 
 
-def field_for_path(path: str) -> Optional[str]:
+def field_for_path(path: str) -> str | None:
     """The catalog form field a key path belongs to (`maintenance.contacts[0].email` →
     `maintenance_contacts`), or None for keys the form has no field for."""
     path = _normal(path)
@@ -179,7 +179,7 @@ def _with_repo(fields: dict[str, Any], warnings: dict[str, str], repo_url: Any) 
     fields["repo_url"] = repo_url
 
 
-def prefill(*, text: Any = None, repo_url: Any = None, actor: Optional[User]) -> Prefill:
+def prefill(*, text: Any = None, repo_url: Any = None, actor: User | None) -> Prefill:
     """What the registration form should be filled with. Raises PermissionDenied,
     ValidationFailed (the source itself: no text, unreadable repository)."""
     if actor is None:
@@ -192,8 +192,8 @@ def prefill(*, text: Any = None, repo_url: Any = None, actor: Optional[User]) ->
     return Prefill(source, reading, fields, warnings)
 
 
-def import_app(*, text: Any = None, repo_url: Any = None, actor: Optional[User],
-               org_code: Optional[str] = None, slug: Any = None) -> tuple[App, dict[str, str]]:
+def import_app(*, text: Any = None, repo_url: Any = None, actor: User | None,
+               org_code: str | None = None, slug: Any = None) -> tuple[App, dict[str, str]]:
     """Create a draft from a publiccode.yml; returns it with the warnings per key.
 
     An invalid file raises ValidationFailed with every error against its key path and
@@ -227,7 +227,7 @@ def import_app(*, text: Any = None, repo_url: Any = None, actor: Optional[User],
 
 
 def _try_draft(data: dict[str, Any], reading: Reading, actor: User, org_code: str,
-               source: str) -> Optional[App]:
+               source: str) -> App | None:
     """Save what the valid keys give as a draft, if the catalog accepts it as one."""
     try:
         app = apps.create_app(data, actor=actor, org_code=org_code)

@@ -4,19 +4,19 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
+from flask_babel import gettext as _
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-from flask_babel import gettext as _
 
 from ...models import App, Fork, User
 from ...publiccode import ExportEntry, ExportError, parse, to_publiccode, validate
 from ..catalog import apps
+from ..errors import ValidationFailed
 from ..repos import forks, mirrors
 from . import imports
-from ..errors import ValidationFailed
 
 # Text a YAML reader would turn into a number, boolean or null: quoted so it stays text.
 _NOT_TEXT = re.compile(r"^(|~|null|true|false|yes|no|on|off|y|n|[-+]?(\.inf|\.nan)|"
@@ -24,7 +24,7 @@ _NOT_TEXT = re.compile(r"^(|~|null|true|false|yes|no|on|off|y|n|[-+]?(\.inf|\.na
                        r"0x[0-9a-fA-F]+|0o[0-7]+)$", re.I)
 
 
-def app_publiccode(slug: str, *, actor: Optional[User], base_url: str) -> str:
+def app_publiccode(slug: str, *, actor: User | None, base_url: str) -> str:
     """The entry as publiccode.yml. Raises NotFound, ValidationFailed (fields that keep the
     entry from being a valid file, by catalog field; `extra.issues` by key path)."""
     app = apps.get_app(slug, actor)
@@ -51,7 +51,7 @@ def public_url(app: App, base_url: str) -> str:
     return clone_url(base_url, mirror.relpath) if mirror is not None else app.repo_url
 
 
-def _release(app: App, extras: dict[str, Any]) -> tuple[str, Optional[date]]:
+def _release(app: App, extras: dict[str, Any]) -> tuple[str, date | None]:
     """The newest tag of the mirror when there is one, else what the imported file said."""
     release = mirrors.latest_release(app.id)
     if release is not None:

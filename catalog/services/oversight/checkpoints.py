@@ -4,8 +4,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
-from flask_babel import gettext as _, lazy_gettext as _l
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
 from ...models import AuditEvent, AuditHead, User
@@ -45,7 +47,7 @@ def make_checkpoint(catalog_url: str) -> dict[str, Any]:
 class CheckpointReport:
     ok: bool
     message: str
-    seq: Optional[int] = None
+    seq: int | None = None
 
 
 def verify_checkpoint(doc: Any) -> CheckpointReport:
@@ -74,7 +76,7 @@ def verify_checkpoint(doc: Any) -> CheckpointReport:
 AUDITORS_ONLY = _l("Halaman audit hanya untuk auditor dan admin.")
 
 
-def checkpoint_for(actor: Optional[User], catalog_url: str) -> dict[str, Any]:
+def checkpoint_for(actor: User | None, catalog_url: str) -> dict[str, Any]:
     """The download on the auditors' page. Raises PermissionDenied, Conflict."""
     require(can_view_reports(actor), AUDITORS_ONLY)
     return make_checkpoint(catalog_url)
@@ -83,16 +85,16 @@ def checkpoint_for(actor: Optional[User], catalog_url: str) -> dict[str, Any]:
 @dataclass(frozen=True)
 class EventRow:
     event: AuditEvent
-    actor_name: Optional[str]
+    actor_name: str | None
 
 
 @dataclass(frozen=True)
 class AuditPage:
     rows: list[EventRow]
-    chain: Optional[audit.ChainReport]  # only when a check was asked for: it walks the whole chain
+    chain: audit.ChainReport | None  # only when a check was asked for: it walks the whole chain
 
 
-def audit_page(*, actor: Optional[User], before: Optional[int] = None, limit: int = 50,
+def audit_page(*, actor: User | None, before: int | None = None, limit: int = 50,
                verify: bool = False) -> AuditPage:
     """Newest events first with the acting user's name. Raises PermissionDenied."""
     require(can_view_reports(actor), AUDITORS_ONLY)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 # A spreadsheet runs a cell that starts like a formula; text from users must never do that.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
 
+from flask_babel import gettext as _
 from sqlalchemy import distinct, func, or_
 from sqlalchemy.orm import aliased
-from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import App, AppState, Deployment, DeploymentEvent, Fork, Organization, User
@@ -78,7 +77,7 @@ class Evidence:
         return sum(1 for d in self.deployments if d.confirmed)
 
 
-def org_evidence(org_code: str, *, actor: Optional[User]) -> Evidence:
+def org_evidence(org_code: str, *, actor: User | None) -> Evidence:
     """Raises NotFound (unknown organization), PermissionDenied (outside the actor's scope)."""
     org = organizations.get_by_code(str(org_code)[:32])
     require(can_view_evidence(actor, org), _("Bukti SPBE organisasi ini hanya untuk organisasi itu, auditornya dan admin."))

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
 
+from flask_babel import gettext as _
 from sqlalchemy import distinct, func, or_
 from sqlalchemy.orm import aliased
-from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, User
@@ -25,7 +24,7 @@ MAX_MONTHS = 36
 class Scope:
     """What an auditor may see: one province (with its kab/kota) or, when None, the whole country."""
 
-    province: Optional[Organization]
+    province: Organization | None
 
     def where(self, org_entity=Region):
         """A clause on the deploying/forking organization; true everywhere for national scope."""
@@ -34,7 +33,7 @@ class Scope:
         return or_(org_entity.id == self.province.id, org_entity.parent_id == self.province.id)
 
 
-def report_scope(actor: Optional[User], province_code: Optional[str] = None) -> Scope:
+def report_scope(actor: User | None, province_code: str | None = None) -> Scope:
     """Raises PermissionDenied (not an auditor/admin, or another province), ValidationFailed."""
     require(can_view_reports(actor), _("Laporan pemakaian hanya untuk auditor dan admin."))
     own = None if is_admin(actor) else auditor_province_id(actor)
@@ -150,7 +149,7 @@ def _month_range(first: str, last: str) -> list[str]:
     return out
 
 
-def adoption_over_time(scope: Scope, today: Optional[date] = None) -> list[AdoptionMonth]:
+def adoption_over_time(scope: Scope, today: date | None = None) -> list[AdoptionMonth]:
     """Deployments going live (by go-live date) and forks made, per month, at most 36 months."""
     live_month, fork_month = _month(Deployment.go_live_on), _month(Fork.created_at)
     live = dict(db.session.execute(

@@ -1,12 +1,15 @@
 """Every report as a plain table (column keys + rows): one source for the screen and the CSV."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
+
 from flask_babel import gettext as _
 
 from ...models import Deployment, Organization, User
-from ...vocab import deployments as dv, apps as vocab
+from ...vocab import apps as vocab
+from ...vocab import deployments as dv
 from ..accounts import organizations
 from ..errors import NotFound
 from ..permissions import auditor_province_id, is_admin
@@ -86,7 +89,7 @@ BUILDERS: dict[str, Callable[[Scope], ReportTable]] = {
 }
 
 
-def build_table(key: str, scope: Scope) -> Optional[ReportTable]:
+def build_table(key: str, scope: Scope) -> ReportTable | None:
     """The named table in scope, or None for an unknown name."""
     builder = BUILDERS.get(key)
     return builder(scope) if builder else None
@@ -109,7 +112,7 @@ class Dashboard:
     provinces: list[Organization]  # what the actor may switch to; empty for a province's auditor
 
 
-def dashboard(actor: Optional[User], province_code: Optional[str] = None) -> Dashboard:
+def dashboard(actor: User | None, province_code: str | None = None) -> Dashboard:
     """Every table of the auditor dashboard in the actor's scope. Raises PermissionDenied, ValidationFailed."""
     scope = report_scope(actor, province_code)
     national = is_admin(actor) or auditor_province_id(actor) is None
@@ -117,7 +120,7 @@ def dashboard(actor: Optional[User], province_code: Optional[str] = None) -> Das
                      organizations.provinces() if national else [])
 
 
-def table_for(actor: Optional[User], key: str, province_code: Optional[str] = None) -> tuple[Scope, ReportTable]:
+def table_for(actor: User | None, key: str, province_code: str | None = None) -> tuple[Scope, ReportTable]:
     """One table (for CSV). Raises NotFound for an unknown table, PermissionDenied, ValidationFailed."""
     scope = report_scope(actor, province_code)
     if key not in BUILDERS:

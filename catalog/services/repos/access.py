@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+
 from flask_babel import gettext as _
 
 from ...extensions import db
@@ -16,8 +16,8 @@ from ..permissions import can_push
 class RepoTarget:
     relpath: str
     kind: str  # "upstream" or "fork"
-    org_id: Optional[int]
-    fork_id: Optional[int]
+    org_id: int | None
+    fork_id: int | None
 
 
 def resolve_repo(namespace: str, repo: str) -> RepoTarget:
@@ -40,7 +40,7 @@ def resolve_repo(namespace: str, repo: str) -> RepoTarget:
     return RepoTarget(relpath, "fork", fork.organization_id, fork.id)
 
 
-def authorize(user: Optional[User], target: RepoTarget, *, push: bool) -> None:
+def authorize(user: User | None, target: RepoTarget, *, push: bool) -> None:
     """Anyone may clone shared code; pushes need a token of an adopter (or admin) of the
     fork's organization. Upstream mirrors are read-only. Raises Unauthenticated, PermissionDenied."""
     if not push:

@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
+
+from flask import current_app
 from flask_babel import gettext as _
 
 from ... import vcs
 from ...models import App, Fork
 from ...vcs.archive import CONTENT_TYPES
-from flask import current_app
-
 from ...vcs.errors import SizeLimitExceeded, VcsError
-from . import mirrors
 from .. import repo_paths
 from ..errors import Conflict, NotFound, ValidationFailed
-
+from . import mirrors
 
 
 @dataclass(frozen=True)

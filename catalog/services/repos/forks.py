@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import shutil
 from dataclasses import dataclass
-from typing import Optional
 
 from flask_babel import gettext as _
 
@@ -13,15 +12,15 @@ from ...extensions import db
 from ...models import Fork, Mirror, User
 from ...models.types import MAX_DB_ID, utcnow
 from ...vcs.errors import RefChanged, VcsError
-from .. import audit
-from ..catalog import apps
-from . import listing as fork_listing, refresh as fork_refresh
-from .. import repo_paths
+from .. import audit, repo_paths
 from ..accounts import notifications, organizations
+from ..catalog import apps
 from ..catalog.fields import RESERVED_SLUGS, SLUG_RE
 from ..errors import Conflict, NotFound, ValidationFailed, require
 from ..permissions import can_fork, can_manage_fork
 from ..tx import begin_write, write
+from . import listing as fork_listing
+from . import refresh as fork_refresh
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ def _ready_mirror(app_id: int) -> Mirror:
     return mirror
 
 
-def create_fork(slug: str, *, actor: User, org_code: Optional[str] = None, name: Optional[str] = None) -> Fork:
+def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: str | None = None) -> Fork:
     """Copy a published app into `<org-slug>/<name>.git`, sharing upstream objects.
 
     Raises NotFound, PermissionDenied, ValidationFailed, Conflict.
@@ -76,7 +75,7 @@ def get_fork(fork_id: int) -> Fork:
     return fork
 
 
-def get_by_relpath(relpath: str) -> Optional[Fork]:
+def get_by_relpath(relpath: str) -> Fork | None:
     return db.session.execute(db.select(Fork).where(Fork.relpath == relpath)).scalar_one_or_none()
 
 
@@ -147,7 +146,7 @@ def annotate_fork(fork_id: int, note: str, *, actor: User) -> Fork:
     return fork
 
 
-def record_push(relpath: str, user_id: Optional[int]) -> Optional[Fork]:
+def record_push(relpath: str, user_id: int | None) -> Fork | None:
     """After an accepted push (the git route calls it once git has finished): audit the push
     and queue the divergence refresh."""
     fork = get_by_relpath(relpath)
@@ -181,7 +180,7 @@ def fork_overview(fork: Fork) -> tuple[fork_refresh.ForkDetails, ChangeList]:
     return details, fork_changes(fork, merge_base=details.merge_base)
 
 
-def fork_changes(fork: Fork, limit: int = 500, *, merge_base: Optional[str] = "") -> ChangeList:
+def fork_changes(fork: Fork, limit: int = 500, *, merge_base: str | None = "") -> ChangeList:
     """Files changed since the merge base (`merge_base` as fork_details computed it; the
     current one by default). When the change is too large to list within the diff limits
     (a "git bomb"), no files and the reason."""

@@ -6,7 +6,6 @@ app, publisher and organization, two JSON columns decoded) cost 60–80 ms per a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy import func
 
@@ -55,7 +54,7 @@ def fork_page(app_id: int, page: int = 1, per_page: int = PER_PAGE) -> ForkPage:
     return ForkPage(rows, total, page, per_page)
 
 
-def fork_of_organization(app_id: int, org_id: Optional[int]) -> Optional[Fork]:
+def fork_of_organization(app_id: int, org_id: int | None) -> Fork | None:
     """The organization's own copy of the app, if it made one (the oldest, should it have several)."""
     if org_id is None:
         return None

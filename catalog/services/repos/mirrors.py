@@ -6,7 +6,6 @@ import socket
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Optional
 
 from blinker import Namespace
 from flask import current_app
@@ -14,14 +13,13 @@ from flask_babel import gettext as _
 
 from ... import vcs
 from ...extensions import db
+from ...jobs.queue import enqueue
 from ...models import App, AppState, Fork, Mirror, MirrorState, Release, User
 from ...models.types import utcnow
 from ...vcs.errors import VcsError
-from ...jobs.queue import enqueue
-from .. import audit
-from ..catalog.apps import get_app
+from .. import audit, repo_paths
 from ..accounts import notifications
-from .. import repo_paths
+from ..catalog.apps import get_app
 from ..catalog.mirror_requests import ensure_mirror, queue_fetch
 from ..errors import Conflict, ValidationFailed, require
 from ..permissions import can_archive_app
@@ -63,7 +61,7 @@ def _progress_writer(mirror_id: int):
     return record
 
 
-def _start(app_id: int) -> Optional[Mirror]:
+def _start(app_id: int) -> Mirror | None:
     with write():
         mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one_or_none()
         if mirror is None:
@@ -200,7 +198,7 @@ def queue_due_refreshes() -> int:
     return len(app_ids)
 
 
-def latest_release(app_id: int) -> Optional[Release]:
+def latest_release(app_id: int) -> Release | None:
     stmt = db.select(Release).where(Release.app_id == app_id).order_by(Release.date.desc(), Release.id.desc()).limit(1)
     return db.session.execute(stmt).scalar_one_or_none()
 
@@ -210,11 +208,11 @@ def releases(app_id: int, limit: int = 20) -> list[Release]:
     return list(db.session.execute(stmt).scalars())
 
 
-def get_mirror_by_slug(slug: str) -> Optional[Mirror]:
+def get_mirror_by_slug(slug: str) -> Mirror | None:
     return db.session.execute(db.select(Mirror).join(App, App.id == Mirror.app_id).where(App.slug == slug)).scalar_one_or_none()
 
 
-def get_mirror(app: App) -> Optional[Mirror]:
+def get_mirror(app: App) -> Mirror | None:
     return db.session.execute(db.select(Mirror).where(Mirror.app_id == app.id)).scalar_one_or_none()
 
 

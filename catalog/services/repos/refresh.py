@@ -15,10 +15,11 @@ A fork whose repository is broken gets its error recorded and never stops the ba
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Literal, Optional
+from typing import Literal
 
 from flask import current_app
 
@@ -51,7 +52,7 @@ class BatchResult:
 class ForkDetails:
     """The fork page's extra facts, as stored or freshly computed; `error` if that failed."""
 
-    merge_base: Optional[str]
+    merge_base: str | None
     files_differing_from_upstream: int
     own_commits: list[dict]
     releases_since_base: list[dict]
@@ -63,13 +64,13 @@ class _Target:
     id: int
     path: Path
     branch: str
-    fork_head: Optional[str]
-    upstream_head: Optional[str]
+    fork_head: str | None
+    upstream_head: str | None
     error: str
-    computed_at: Optional[datetime]
+    computed_at: datetime | None
     mirror_path: Path
-    mirror_head: Optional[str]
-    counts: Optional[vcs.DriftCounts]  # the stored numbers, when complete
+    mirror_head: str | None
+    counts: vcs.DriftCounts | None  # the stored numbers, when complete
 
 
 def diff_limits() -> dict:
@@ -161,7 +162,7 @@ def fork_details(fork: Fork) -> ForkDetails:
     return ForkDetails(**row)
 
 
-def current_merge_base(fork: Fork) -> Optional[str]:
+def current_merge_base(fork: Fork) -> str | None:
     """Merge base of the stored heads (the stored one lags until the details job ran)."""
     counts = _pending_counts(fork)
     if counts is None:
@@ -172,7 +173,7 @@ def current_merge_base(fork: Fork) -> Optional[str]:
         return fork.merge_base
 
 
-def _pending_counts(fork: Fork) -> Optional[vcs.DriftCounts]:
+def _pending_counts(fork: Fork) -> vcs.DriftCounts | None:
     """The stored counts when the fork's details still have to be computed for them; None
     when the stored details are current (or the last refresh failed: nothing newer to use)."""
     if not fork.details_pending or not fork.fork_head or not fork.upstream_head or fork.divergence_error:
@@ -224,7 +225,7 @@ def _load(fork_ids: Iterable[int]) -> list[_Target]:
     return targets
 
 
-def _write(rows: dict[int, dict], seen: dict[int, Optional[datetime]], failed: dict[int, str]) -> list[int]:
+def _write(rows: dict[int, dict], seen: dict[int, datetime | None], failed: dict[int, str]) -> list[int]:
     """One transaction for the batch. A row another refresh wrote since we read it (a push
     outran us) is left alone: its numbers are newer than ours. Returns the ids refreshed."""
     if not rows and not failed:

@@ -1,7 +1,7 @@
 """Shared API plumbing: bearer-token actor, JSON bodies, pagination arguments."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask import g, request
 from flask_babel import gettext as _
@@ -13,7 +13,7 @@ from ...services.errors import Unauthenticated, ValidationFailed
 MAX_PER_PAGE = 100
 
 
-def api_actor() -> Optional[User]:
+def api_actor() -> User | None:
     """The owner of the bearer token, or None for anonymous reads. A bad token is refused."""
     if "api_actor" not in g:
         header = request.headers.get("Authorization", "")

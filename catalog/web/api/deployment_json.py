@@ -1,17 +1,17 @@
 """Deployments and their events as JSON; private fields only for those allowed to read them."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask import url_for
 
 from ...models import Deployment, DeploymentEvent, User
-from ...vocab import deployments as dv
 from ...services.permissions import can_view_deployment_details
+from ...vocab import deployments as dv
 from .serializers import organization_json
 
 
-def _iso(value) -> Optional[str]:
+def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -28,8 +28,8 @@ def event_json(event: DeploymentEvent, *, private: bool) -> dict[str, Any]:
     return data
 
 
-def deployment_json(dep: Deployment, actor: Optional[User], *,
-                    events: Optional[list[DeploymentEvent]] = None) -> dict[str, Any]:
+def deployment_json(dep: Deployment, actor: User | None, *,
+                    events: list[DeploymentEvent] | None = None) -> dict[str, Any]:
     """The contract's deployment; `url` and `note` appear only for the organization, the app's
     publisher, auditors in scope and admins."""
     private = can_view_deployment_details(actor, dep)

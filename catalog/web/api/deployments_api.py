@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import request
 
-from ...services.deployments import queries as deployment_queries, lifecycle as deployments
+from ...services.deployments import lifecycle as deployments
+from ...services.deployments import queries as deployment_queries
 from .blueprint import bp
 from .common import api_actor, json_body, listing, page_args, require_actor
 from .deployment_json import deployment_json

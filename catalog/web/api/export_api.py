@@ -1,7 +1,7 @@
 """Downloads: an entry or a fork as publiccode.yml, and the published catalog as JSON and CSV."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Response, request, url_for
 
@@ -29,7 +29,7 @@ def api_fork_publiccode(fork_id: int):
 
 
 def _stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%d")
+    return datetime.now(UTC).strftime("%Y%m%d")
 
 
 @bp.get("/export/apps.json")
@@ -37,7 +37,7 @@ def api_export_json():
     rows = exports.published_rows()
     items = [{**exports.row_json(r), "url": url_for("ui.app_detail", slug=r.slug, _external=True)} for r in rows]
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1),
-            "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 @bp.get("/export/apps.csv")

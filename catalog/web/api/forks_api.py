@@ -5,8 +5,8 @@ from flask import request
 from flask_babel import gettext as _
 
 from ...services.catalog import apps
-from ...services.repos import forks, mirrors
 from ...services.errors import ValidationFailed
+from ...services.repos import forks, mirrors
 from .blueprint import bp
 from .common import json_body, listing, page_args, require_actor
 from .serializers import app_json, fork_json

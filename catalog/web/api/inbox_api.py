@@ -8,9 +8,9 @@ from flask import request
 from flask_babel import gettext as _
 
 from ...models import Notification, Proposal
-from ...services.interop import harvest
 from ...services.accounts import notifications
 from ...services.errors import ValidationFailed
+from ...services.interop import harvest
 from .blueprint import bp
 from .common import json_body, listing, page_args, require_actor
 

@@ -6,8 +6,9 @@ from typing import Any
 from flask import request
 
 from ...services.catalog import browse
-from ...vocab import deployments as dv, apps as vocab
 from ...services.oversight import tables as report_tables
+from ...vocab import apps as vocab
+from ...vocab import deployments as dv
 from .blueprint import bp
 from .openapi_schemas import INT, SCHEMAS, STR, STRS, ref
 

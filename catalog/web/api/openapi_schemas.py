@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...vocab import deployments as dv, apps as vocab
+from ...vocab import apps as vocab
+from ...vocab import deployments as dv
 
 STR: dict[str, Any] = {"type": "string"}
 INT: dict[str, Any] = {"type": "integer"}

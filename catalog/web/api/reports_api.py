@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
-from ...services.oversight import checkpoints as audit_checkpoint, tables as report_tables, reports
-from ...vocab import deployments as dv
-from ...services.oversight.csv_export import cell_text
 from ...services.errors import NotFound
+from ...services.oversight import checkpoints as audit_checkpoint
+from ...services.oversight import reports
+from ...services.oversight import tables as report_tables
+from ...services.oversight.csv_export import cell_text
+from ...vocab import deployments as dv
 from .blueprint import bp
 from .common import require_actor
 from .serializers import organization_json

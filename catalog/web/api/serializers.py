@@ -5,8 +5,8 @@ from typing import Any
 
 from flask import url_for
 
-from ..links import clone_url
 from ...models import App, Fork, Mirror, Organization, Release
+from ..links import clone_url
 
 
 def organization_json(org: Organization) -> dict[str, Any]:
@@ -58,7 +58,8 @@ def release_json(release: Release | None) -> dict[str, Any] | None:
 
 def repository_summary(app: App) -> dict[str, Any]:
     from ...services.deployments import lifecycle as deployments
-    from ...services.repos import listing as fork_listing, mirrors
+    from ...services.repos import listing as fork_listing
+    from ...services.repos import mirrors
 
     return {"mirror": mirror_json(mirrors.get_mirror(app)),
             "latest_release": release_json(mirrors.latest_release(app.id)),

@@ -1,14 +1,14 @@
 """The signed-in user's own pages: their organization's apps and their access tokens."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from ...services.catalog import apps
 from ...services.accounts import tokens
+from ...services.catalog import apps
 from ...services.errors import ValidationFailed
 from .blueprint import bp
 
@@ -32,7 +32,7 @@ def token_create():
     label = request.form.get("label", "")
     expires = request.form.get("expires_on", "").strip()
     try:
-        expires_at = (datetime.combine(datetime.fromisoformat(expires).date(), time.max, timezone.utc)
+        expires_at = (datetime.combine(datetime.fromisoformat(expires).date(), time.max, UTC)
                       if expires else None)
     except ValueError:
         expires_at, error = None, {"expires_on": _("Tanggal harus berformat TTTT-BB-HH.")}

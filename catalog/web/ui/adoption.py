@@ -10,9 +10,10 @@ from flask_login import current_user
 
 from ...services.catalog import apps
 from ...services.deployments import queries as deployment_queries
-from ...vocab import deployments as deployment_vocab
-from ...services.repos import listing as fork_listing, mirrors
 from ...services.permissions import can_fork, can_record_deployment
+from ...services.repos import listing as fork_listing
+from ...services.repos import mirrors
+from ...vocab import deployments as deployment_vocab
 from ..i18n import translate
 from .blueprint import bp
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from ...services.catalog import apps
-from ...services.repos import mirrors
 from ...services.catalog.fields import strip_credentials
 from ...services.errors import Conflict, ValidationFailed
+from ...services.repos import mirrors
 from .blueprint import bp
 
 LIST_FIELDS = ("features", "tags", "maintenance_contacts")

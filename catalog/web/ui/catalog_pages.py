@@ -5,8 +5,9 @@ from flask import Response, render_template, request
 from flask_login import current_user
 
 from ...services.catalog import apps, browse
-from ...services.repos import downloads, listing as fork_listing, forks, mirrors
 from ...services.errors import ValidationFailed
+from ...services.repos import downloads, forks, mirrors
+from ...services.repos import listing as fork_listing
 from .. import page_cache
 from .blueprint import bp
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from ...services.deployments import queries as deployment_queries, lifecycle as deployments
-from ...vocab import deployments as deployment_vocab
+from ...services.deployments import lifecycle as deployments
+from ...services.deployments import queries as deployment_queries
 from ...services.deployments.fields import EDITABLE
 from ...services.errors import Conflict, NotFound, ValidationFailed
 from ...services.permissions import can_record_deployment
+from ...vocab import deployments as deployment_vocab
 from .blueprint import bp
 
 FILTERS = ("org", "app", "status", "province")

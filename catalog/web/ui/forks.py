@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from ...services.repos import forks, mirrors
 from ...services.errors import Conflict, ValidationFailed
+from ...services.repos import forks, mirrors
 from .blueprint import bp
 
 

@@ -8,12 +8,11 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...services.catalog import apps
-from ...services.interop import imports
-from ...services.catalog.fields import EDITABLE
+from ...services.catalog.fields import EDITABLE, strip_credentials
 from ...services.errors import ValidationFailed
-from .blueprint import bp
-from ...services.catalog.fields import strip_credentials
+from ...services.interop import imports
 from .app_forms import form_data, form_values, shown_back
+from .blueprint import bp
 
 # Choices the empty form already sets: a value from the file replaces them.
 DEFAULTED = ("software_type", "maintenance_type", "platforms")

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...extensions import db
-
 from ...services.accounts import notifications
 from ..auth import safe_next
 from .blueprint import bp

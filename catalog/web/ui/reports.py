@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...services.oversight import checkpoints as audit_checkpoint, csv_export, findings as report_findings, tables as report_tables
+from ...services.oversight import checkpoints as audit_checkpoint
+from ...services.oversight import csv_export
+from ...services.oversight import findings as report_findings
+from ...services.oversight import tables as report_tables
 from ...vocab import deployments as dv
 from .blueprint import bp
 
@@ -40,7 +43,7 @@ def headers(table: report_tables.ReportTable) -> list[str]:
 
 
 def _csv(table: report_tables.ReportTable, name: str) -> Response:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(csv_export.to_csv(headers(table), table.rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
 

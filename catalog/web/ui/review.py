@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from ...services.catalog import apps
 from ...services.errors import ValidationFailed
