@@ -1,7 +1,8 @@
 """All tables; importing this package registers them with the metadata."""
+from ..vocab.deployments import DeploymentStatus, Environment, Hosting
 from .app import App, AppPlatform, AppState
 from .audit import AuditEvent, AuditHead
-from .deployment import Deployment, DeploymentEvent, DeploymentStatus, Environment, Hosting
+from .deployment import Deployment, DeploymentEvent
 from .notification import EmailState, Notification
 from .organization import Organization, OrgKind
 from .outbox import IndexOutbox
