@@ -6,17 +6,18 @@ docnum → value column or per-value docnum sets, read once per index generation
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable
-from typing import Any, Callable
+from typing import Any
+
+from ..versioned_cache import VersionedCache
 
 FACET_FIELDS: tuple[str, ...] = ("category", "publisher", "province", "license", "status", "platform")
 MULTI_VALUED = frozenset({"platform", "tag"})
 Docset = frozenset[int]
 
 
-class GenerationCache:
+def generation_cache(max_entries: int = 4096, max_weight: int = 2_000_000) -> VersionedCache:
     """Values derived from one index generation, shared by all searchers (and threads) reading
     it; dropped as soon as a newer generation is seen. Docnums are stable within a generation.
 
@@ -24,66 +25,7 @@ class GenerationCache:
     out first. A value weighs 1 unless ``get`` is told otherwise (posting arrays weigh their
     length, so the default budget is about 24 MB of them).
     """
-
-    def __init__(self, max_entries: int = 4096, max_weight: int = 2_000_000) -> None:
-        self._lock = threading.Lock()
-        self._generation: Any = None
-        self._values: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
-        self._weight = 0
-        self._max = max_entries
-        self._max_weight = max_weight
-
-    def get(self, generation: Any, key: Any, compute: Callable[[], Any],
-            weight: Callable[[Any], int] | None = None) -> Any:
-        if generation is None:  # unversioned reader: nothing tells us when values go stale
-            return compute()
-        with self._lock:
-            if not self._adopt(generation):
-                return compute()  # an older searcher still in use: do not evict the newer cache
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key][0]
-        value = compute()  # outside the lock: two threads may compute the same value once each
-        self._put(generation, key, value, weight(value) if weight else 1)
-        return value
-
-    def peek(self, generation: Any, key: Any) -> Any:
-        """The cached value, or None (never computes)."""
-        with self._lock:
-            if generation != self._generation or key not in self._values:
-                return None
-            self._values.move_to_end(key)
-            return self._values[key][0]
-
-    def put(self, generation: Any, key: Any, value: Any, weight: int = 1) -> None:
-        """Store ``value``, replacing what ``key`` held."""
-        if generation is not None:
-            self._put(generation, key, value, weight, replace=True)
-
-    def _adopt(self, generation: Any) -> bool:
-        """Under the lock: start over for a newer generation; False for an older one."""
-        if generation != self._generation:
-            if self._generation is not None and generation < self._generation:
-                return False
-            self._generation, self._values, self._weight = generation, OrderedDict(), 0
-        return True
-
-    def _put(self, generation: Any, key: Any, value: Any, weight: int, replace: bool = False) -> None:
-        with self._lock:
-            if not self._adopt(generation) or generation != self._generation:
-                return
-            if key in self._values:
-                if not replace:
-                    return
-                self._weight -= self._values.pop(key)[1]
-            self._values[key] = (value, weight)
-            self._weight += weight
-            while self._values and (len(self._values) > self._max or self._weight > self._max_weight):
-                self._weight -= self._values.popitem(last=False)[1][1]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._generation, self._values, self._weight = None, OrderedDict(), 0
+    return VersionedCache(max_weight, max_entries=max_entries)
 
 
 def generation_of(reader: Any) -> Any:
@@ -116,7 +58,7 @@ def docnum_values(reader: Any, field: str) -> list[Any]:
     return values
 
 
-def count(matched: Iterable[int], field: str, reader: Any, cache: GenerationCache,
+def count(matched: Iterable[int], field: str, reader: Any, cache: VersionedCache,
           generation: Any) -> dict[str, int]:
     """How many of the matched docnums hold each value of ``field``, largest first."""
     if field in MULTI_VALUED:

@@ -27,7 +27,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from .facets import GenerationCache
+from ..versioned_cache import VersionedCache
 from .searchers import TimeLimit
 
 Scores = dict[int, float]
@@ -50,7 +50,7 @@ class Scorer:
     """Score maps and match sets for the query shapes QueryBuilder makes (Term, Phrase, And,
     Or), equal to what Whoosh's matchers compute up to the order floats are added in."""
 
-    def __init__(self, searcher: Any, cache: GenerationCache, generation: Any,
+    def __init__(self, searcher: Any, cache: VersionedCache, generation: Any,
                  deadline: float = float("inf")) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()

@@ -74,7 +74,7 @@ class WhooshBackend(SearchBackend):
         self._pool = SearcherPool(lambda: self._ix, check_interval)
         # Hits, match sets and facet columns of the current index generation, shared by every
         # pooled searcher: a query one thread ranked is cheap for all others.
-        self._shared = facets.GenerationCache()
+        self._shared = facets.generation_cache()
 
     def _open_or_create(self) -> windex.Index:
         """Open the index, or create an empty one when missing, unreadable or of another schema."""

@@ -8,11 +8,12 @@ costs about what a bare Flask "hello" does) keeps rendered HTML per worker proce
 - Only for requests with no credentials: no cookie but `lang`, no Authorization header. A page
   is kept only when Flask says it was rendered for an anonymous user (`mark_response`), it is
   200 text/html, and the final response sets no cookie.
-- Data version, read per request with one tiny query: the audit chain head (every state change
-  appends an event in its own transaction) plus the search outbox (the worker empties it after
-  applying index changes, which is when list and search results change). Pages are stored under
-  the version read *before* rendering, and only once the version has been seen for `settle`
-  seconds, so a search index that other processes reload within 0.25 s is never cached stale.
+- Data version (`models.data_version`), read per request with one tiny query: the audit chain
+  head plus the search outbox. Pages are stored under the version read *before* rendering, and
+  only once the version has been seen for `settle` seconds, so a search index that other
+  processes reload within 0.25 s is never cached stale.
+- Store: a `VersionedCache` per worker process, bounded by PAGE_CACHE_MAX_BYTES of bodies plus
+  headers; a page larger than 1/8 of it is never kept.
 - Changes that leave no audit event (mirror progress, divergence refreshes, relative times such
   as "2 jam yang lalu") are bounded by a short max age; an app page whose mirror is being copied
   is not kept at all (`max_age(0)` from the view).
@@ -21,25 +22,48 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Hashable
+from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from time import monotonic
-from typing import Any, Optional
+from typing import Any
 
 from flask import Flask, g, request, session
 from flask_login import current_user
-from sqlalchemy import text
 
 from ..extensions import db
+from ..models.data_version import data_version, is_newer
+from ..versioned_cache import VersionedCache
 from .i18n import LANG_COOKIE, visitor_locale
-from .page_store import Page, PageStore
 
 log = logging.getLogger(__name__)
 
 ENV_KEY = "catalog.page_cache"
 CACHED_PATH = re.compile(r"^/(?:apps(?:/[^/]+)?)?$")
-VERSION_SQL = text("SELECT (SELECT seq FROM audit_head WHERE id = 1), (SELECT count(*) FROM index_outbox), "
-                   "(SELECT max(queued_at) FROM index_outbox)")
-STALE_READER_GRACE = 5.0  # seconds: a lower audit seq seen this long after a newer one means a restored DB
+
+
+@dataclass(frozen=True)
+class Page:
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    expires: float  # monotonic seconds
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+def page_store(max_bytes: int) -> VersionedCache:
+    """Rendered pages of one worker process (safe for gthread threads), each with its own max age."""
+    return VersionedCache(max_bytes, getsizeof=lambda page: page.size, expires=lambda page: page.expires,
+                          is_newer=is_newer)
+
+
+def keep(store: VersionedCache, version: Any, key: Hashable, page: Page) -> bool:
+    """Store a page rendered at `version`; one larger than 1/8 of the store is never kept (it
+    would push out a crowd of small ones)."""
+    return page.size <= store.maxsize // 8 and store.put(version, key, page)
 
 
 def max_age(seconds: float) -> None:
@@ -47,7 +71,7 @@ def max_age(seconds: float) -> None:
     g.page_cache_max_age = min(seconds, g.get("page_cache_max_age", seconds))
 
 
-def _visitor_cookies(header: str) -> Optional[dict[str, str]]:
+def _visitor_cookies(header: str) -> dict[str, str] | None:
     """The cookies when they hold nothing but the language; None when anything else is there."""
     if not header:
         return {}
@@ -61,7 +85,7 @@ def _visitor_cookies(header: str) -> Optional[dict[str, str]]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-def cache_key(environ: dict) -> Optional[tuple]:
+def cache_key(environ: dict) -> tuple | None:
     """The key of a cacheable request, or None when the request must reach the app."""
     if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_AUTHORIZATION"):
         return None
@@ -76,20 +100,12 @@ def cache_key(environ: dict) -> Optional[tuple]:
             environ.get("SCRIPT_NAME", ""), path, environ.get("QUERY_STRING", ""), lang)
 
 
-def _newer(version: tuple, current: Any, since: float) -> bool:
-    if current is None or version[0] is None or current[0] is None:
-        return True
-    if version[0] != current[0]:
-        return version[0] > current[0] or monotonic() - since > STALE_READER_GRACE
-    return True  # same audit head, outbox drained (or refilled by a repair): adopt
-
-
 class PageCache:
     """WSGI middleware around `app.wsgi_app`; install with `install(app)`."""
 
     def __init__(self, app: Flask) -> None:
         self.app, self.wsgi_app = app, app.wsgi_app
-        self.store = PageStore(int(app.config["PAGE_CACHE_MAX_BYTES"]))
+        self.store = page_store(int(app.config["PAGE_CACHE_MAX_BYTES"]))
         self.max_age = float(app.config["PAGE_CACHE_MAX_AGE"])
         self.settle = float(app.config["PAGE_CACHE_SETTLE"])
         self._engine = None
@@ -99,7 +115,7 @@ class PageCache:
             with self.app.app_context():
                 self._engine = db.engine
         with self._engine.connect() as conn:
-            return tuple(conn.execute(VERSION_SQL).one())
+            return data_version(conn)
 
     def __call__(self, environ: dict, start_response):
         key = cache_key(environ)
@@ -110,8 +126,9 @@ class PageCache:
         except Exception:  # noqa: BLE001 - no version, no cache; the app reports its own errors
             log.warning("page cache: data version unavailable", exc_info=True)
             return self.wsgi_app(environ, start_response)
-        since = self.store.observe(version, _newer(version, self.store.version, self.store.version_since))
-        page = self.store.get(key, version)
+        since = self.store.follow(version)
+        since = float("inf") if since is None else since  # a reader from before a change: never kept
+        page = self.store.peek(version, key)
         started = monotonic()  # rendering starts after the version was read and observed
         if page is not None:
             start_response(page.status, [*page.headers, ("X-Page-Cache", "hit")])
@@ -135,8 +152,8 @@ class PageCache:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        self.store.put(key, Page(captured["status"], tuple(headers), body, version,
-                                 monotonic() + min(marker["max_age"], self.max_age)))
+        keep(self.store, version, key, Page(captured["status"], tuple(headers), body,
+                                            monotonic() + min(marker["max_age"], self.max_age)))
         return [body]
 
 

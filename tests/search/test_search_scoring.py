@@ -13,7 +13,7 @@ import pytest
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from catalog.search import WhooshBackend
-from catalog.search.facets import GenerationCache
+from catalog.search.facets import generation_cache
 from catalog.search.fuzzy import NameVocabulary
 from catalog.search.postings import Scorer, _block
 from catalog.search.query import QueryBuilder
@@ -54,7 +54,7 @@ def test_scores_equal_whoosh_scoring_every_match(backend: WhooshBackend, text: s
         assert len(searcher.reader().leaf_readers()) == 2
         for plan in builder.text_queries(builder.parse(text), searcher.reader()):
             for q in (plan.head, plan.full):
-                scorer = Scorer(searcher, GenerationCache(), None)
+                scorer = Scorer(searcher, generation_cache(), None)
                 mine = scorer.scores(q)
                 theirs = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
                 assert set(mine) == set(theirs) == set(scorer.docs(q))
@@ -94,10 +94,10 @@ def test_near_names_equal_the_lexicon_walk(backend: WhooshBackend, key: str, dis
 
 
 def test_cache_stays_within_its_budget() -> None:
-    cache = GenerationCache(max_entries=10, max_weight=100)
+    cache = generation_cache(max_entries=10, max_weight=100)
     for i in range(50):
         cache.get(1, i, lambda: "x" * 30, weight=len)
-    assert cache._weight <= 100 and len(cache._values) <= 10
+    assert cache.currsize <= 100 and len(cache) <= 10
     assert cache.peek(1, 49) is not None and cache.peek(1, 0) is None
     cache.get(2, "new", lambda: 1)
     assert cache.peek(1, 49) is None  # a newer generation drops the older one's values

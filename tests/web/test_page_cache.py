@@ -7,8 +7,7 @@ import pytest
 from catalog.extensions import db
 from catalog.models import Mirror
 from catalog.services.catalog import apps
-from catalog.web.page_cache import cache_key
-from catalog.web.page_store import Page, PageStore
+from catalog.web.page_cache import Page, cache_key, keep, page_store
 from tests.factories import app_payload
 
 PAGES = ["/", "/apps", "/apps?q=kearsipan", "/apps/srikandi"]
@@ -131,28 +130,34 @@ def test_app_page_being_mirrored_is_not_kept(published, client):
     assert not _hit(client.get("/apps/srikandi"))
 
 
-def _page(body: bytes, version=1, expires=1e18) -> Page:
-    return Page("200 OK", (("Content-Type", "text/html"),), body, version, expires)
+def _page(body: bytes, expires=1e18) -> Page:
+    return Page("200 OK", (("Content-Type", "text/html"),), body, expires)
+
+
+def _version(seq: int) -> tuple:
+    return (seq, 0, None)  # audit seq, outbox count, newest outbox entry
 
 
 def test_store_is_bounded_and_drops_the_least_recent():
-    store = PageStore(max_bytes=64 * 1024)
-    store.observe(1, newer=True)
+    store = page_store(max_bytes=64 * 1024)
+    v1 = _version(1)
+    store.follow(v1)
     for i in range(100):
-        store.put(i, _page(b"x" * 4000))
-        assert store.bytes <= 64 * 1024
-    assert store.get(99, 1) is not None and store.get(0, 1) is None
-    assert not store.put("huge", _page(b"x" * 10_000))  # over 1/8 of the store: never kept
+        assert keep(store, v1, i, _page(b"x" * 4000))
+        assert store.currsize <= 64 * 1024
+    assert store.peek(v1, 99) is not None and store.peek(v1, 0) is None
+    assert not keep(store, v1, "huge", _page(b"x" * 10_000))  # over 1/8 of the store: never kept
 
 
 def test_store_follows_one_version():
-    store = PageStore(max_bytes=1024 * 1024)
-    store.observe(1, newer=True)
-    store.put("a", _page(b"old", version=1))
-    assert store.get("a", 1) is not None
-    store.observe(2, newer=True)
-    assert len(store) == 0 and store.get("a", 1) is None
-    assert store.observe(1, newer=False) == float("inf")  # a reader from before the change: no store
-    assert not store.put("a", _page(b"old", version=1))
-    assert store.get("b", 2) is None
-    assert store.put("b", _page(b"new", version=2, expires=0)) and store.get("b", 2) is None  # expired
+    store = page_store(max_bytes=1024 * 1024)
+    v1, v2 = _version(1), _version(2)
+    store.follow(v1)
+    keep(store, v1, "a", _page(b"old"))
+    assert store.peek(v1, "a") is not None
+    assert store.follow(v2) is not None
+    assert len(store) == 0 and store.peek(v1, "a") is None
+    assert store.follow(v1) is None  # a reader from before the change: it neither clears nor stores
+    assert not keep(store, v1, "a", _page(b"old"))
+    assert store.peek(v2, "b") is None
+    assert keep(store, v2, "b", _page(b"new", expires=0)) and store.peek(v2, "b") is None  # expired
