@@ -43,10 +43,6 @@ class SearchResult:
     page: int
     per_page: int
 
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
-
 
 @dataclass(frozen=True)
 class FacetCounts:

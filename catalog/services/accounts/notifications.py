@@ -15,6 +15,7 @@ from ...extensions import db
 from ...jobs.queue import enqueue
 from ...models import App, Deployment, EmailState, Fork, Notification, Role, User
 from ...models.types import MAX_DB_ID, utcnow
+from ...paging import Page
 from ...vcs.errors import VcsError
 from ...vocab.deployments import environment_label, status_label
 from .. import repo_paths
@@ -27,16 +28,8 @@ MAX_PATHS_LISTED = 10
 
 
 @dataclass(frozen=True)
-class NotificationPage:
-    items: list[Notification]
-    total: int
+class NotificationPage(Page[Notification]):
     unread: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _users(org_ids: Iterable[int], roles: tuple[Role, ...]) -> list[User]:
@@ -218,7 +211,7 @@ def list_for(user: User, *, unread_only: bool = False, page: int = 1, per_page: 
     total = db.session.execute(db.select(db.func.count()).select_from(base.subquery())).scalar_one()
     items = db.session.execute(base.order_by(Notification.created_at.desc(), Notification.id.desc())
                                .limit(per_page).offset((page - 1) * per_page)).scalars()
-    return NotificationPage(list(items), total, unread_count(user), page, per_page)
+    return NotificationPage(list(items), total, page, per_page, unread=unread_count(user))
 
 
 def unread_count(user: User) -> int:

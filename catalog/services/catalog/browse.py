@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, defer, lazyload
 
 from ...extensions import db
 from ...models import App, AppPlatform, AppState, Organization
+from ...paging import Page
 from ...search import QueryError
 from ...vocab import apps as vocab
 from ..errors import ValidationFailed
@@ -33,19 +34,16 @@ class FacetValue:
 
 
 @dataclass(frozen=True)
-class BrowseResult:
-    apps: list[App]
-    total: int
-    page: int
-    per_page: int
+class BrowseResult(Page[App]):
     query: str
     filters: dict[str, str]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     total_is_exact: bool = True  # False: `total` is the index's upper-bound estimate (no facets asked)
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def apps(self) -> list[App]:
+        """The name the list templates and the API use."""
+        return self.items
 
 
 Publisher = aliased(Organization)

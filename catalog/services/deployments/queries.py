@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from ...extensions import db
 from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, User
 from ...models.types import utcnow
+from ...paging import Page
 from ...vocab import deployments as dv
 from ..accounts import organizations
 from ..errors import NotFound, ValidationFailed, require
@@ -24,16 +25,8 @@ Region = aliased(Organization)
 
 
 @dataclass(frozen=True)
-class DeploymentPage:
-    items: list[Deployment]
-    total: int
-    page: int
-    per_page: int
+class DeploymentPage(Page[Deployment]):
     filters: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _org_filter(code: str, key: str, *, province: bool = False) -> Organization:

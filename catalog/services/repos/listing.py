@@ -11,6 +11,7 @@ from sqlalchemy import func
 
 from ...extensions import db
 from ...models import Fork, Organization
+from ...paging import Page, page_count
 
 PER_PAGE = 50
 
@@ -26,15 +27,11 @@ class ForkRow:
 
 
 @dataclass(frozen=True)
-class ForkPage:
-    rows: list[ForkRow]
-    total: int
-    page: int
-    per_page: int
-
+class ForkPage(Page[ForkRow]):
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def rows(self) -> list[ForkRow]:
+        """The name the fork tables use."""
+        return self.items
 
 
 def fork_count(app_id: int) -> int:
@@ -44,7 +41,7 @@ def fork_count(app_id: int) -> int:
 def fork_page(app_id: int, page: int = 1, per_page: int = PER_PAGE) -> ForkPage:
     """Forks of an app, oldest first (the order regions copied it), `per_page` at a time."""
     total = fork_count(app_id)
-    page = max(1, min(page, max(1, -(-total // per_page))))
+    page = max(1, min(page, page_count(total, per_page)))
     stmt = (db.select(Fork.id, Fork.organization_id, Organization.name, Fork.ahead, Fork.behind,
                       Fork.files_changed)
             .join(Organization, Organization.id == Fork.organization_id)
