@@ -1,4 +1,4 @@
-"""Sign-in and sign-out pages."""
+"""Sign-in and sign-out pages, and who is signed in."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,9 +7,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..models import User
 from ..services.accounts import throttle, users
 
 bp = Blueprint("auth", __name__)
+
+
+def current_actor() -> User | None:
+    """The signed-in user, or None for a visitor: what services take as `actor`."""
+    return current_user if current_user.is_authenticated else None
 
 
 def safe_next(target: str | None) -> str:

@@ -79,15 +79,6 @@ def test_adoption_guide_for_a_visitor_says_what_to_do_next(published_app, client
     assert client.get("/apps/tidak-ada/adopsi").status_code == 404
 
 
-def test_licence_kinds_in_plain_words():
-    from catalog.web.ui.adoption import licence_kind
-    assert licence_kind("GPL-3.0-or-later") == "copyleft"
-    assert licence_kind("MIT OR AGPL-3.0-only") == "network"
-    assert licence_kind("LGPL-2.1-only") == "weak" and licence_kind("Apache-2.0") == "permissive"
-    assert licence_kind("LicenseRef-Pemerintah") == "government"
-    assert licence_kind("LicenseRef-Vendor") == "proprietary" and licence_kind("") == "unknown"
-
-
 def test_mirror_progress_as_json(published_app, client):  # noqa: F811
     r = client.get("/apps/simanja/mirror.json")
     assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"

@@ -2,18 +2,14 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request
-from flask_login import current_user
 
 from ...services.catalog import apps, browse
 from ...services.errors import ValidationFailed
 from ...services.repos import downloads, forks, mirrors
 from ...services.repos import listing as fork_listing
 from .. import page_cache
+from ..auth import current_actor
 from .blueprint import bp
-
-
-def _actor():
-    return current_user if current_user.is_authenticated else None
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -45,7 +41,7 @@ def app_list():
 
 @bp.get("/apps/<slug>")
 def app_detail(slug: str):
-    app = apps.get_app(slug, _actor())
+    app = apps.get_app(slug, current_actor())
     mirror = mirrors.get_mirror(app)
     if mirror is not None and mirror.state in ("queued", "fetching"):
         page_cache.max_age(0)  # progress changes every second without an audit event
@@ -56,7 +52,7 @@ def app_detail(slug: str):
 @bp.get("/apps/<slug>/salinan")
 def app_forks(slug: str):
     """All regional copies of an app, 50 a page (the app page shows the first 50)."""
-    app = apps.get_app(slug, _actor())
+    app = apps.get_app(slug, current_actor())
     return render_template("catalog/forks.html", app=app,
                            fork_page=fork_listing.fork_page(app.id, _int_arg("page", 1)))
 
@@ -64,7 +60,7 @@ def app_forks(slug: str):
 @bp.get("/apps/<slug>/download")
 def app_download(slug: str):
     """zip or tar.gz of a release or commit (?rev=v1.2.0&format=zip), for those who will not use git."""
-    app = apps.get_app(slug, _actor())
+    app = apps.get_app(slug, current_actor())
     return _archive(downloads.app_archive(app, request.args.get("rev", "HEAD"), request.args.get("format", "zip")))
 
 

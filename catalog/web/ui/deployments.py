@@ -12,6 +12,7 @@ from ...services.deployments.fields import EDITABLE
 from ...services.errors import Conflict, NotFound, ValidationFailed
 from ...services.permissions import can_record_deployment
 from ...vocab import deployments as deployment_vocab
+from ..auth import current_actor
 from .blueprint import bp
 
 FILTERS = ("org", "app", "status", "province")
@@ -21,10 +22,6 @@ FILTERS = ("org", "app", "status", "province")
 def _template_globals(state) -> None:
     """Deployment vocabularies for templates and the macros they import."""
     state.app.jinja_env.globals["dv"] = deployment_vocab
-
-
-def _actor():
-    return current_user if current_user.is_authenticated else None
 
 
 def _page_arg() -> int:
@@ -46,7 +43,7 @@ def _own_forks(actor) -> list:
 
 
 def _render_list(values: dict, errors: dict, status: int = 200):
-    actor = _actor()
+    actor = current_actor()
     filters = {k: request.args.get(k, "") for k in FILTERS}
     try:
         result, error = deployment_queries.list_deployments(page=_page_arg(), **filters), None
@@ -86,12 +83,13 @@ def deployment_create():
 
 def _render_detail(dep, *, status_values=None, status_errors=None, code: int = 200):
     return render_template("deployments/detail.html", dep=dep, events=deployments.deployment_events(dep),
-                           actor=_actor(), status_values=status_values or {}, status_errors=status_errors or {}), code
+                           actor=current_actor(), status_values=status_values or {},
+                           status_errors=status_errors or {}), code
 
 
 @bp.get("/deployments/<int:deployment_id>")
 def deployment_detail(deployment_id: int):
-    return _render_detail(deployments.get_deployment(deployment_id, _actor()))
+    return _render_detail(deployments.get_deployment(deployment_id, current_actor()))
 
 
 @bp.post("/deployments/<int:deployment_id>/status")
