@@ -39,11 +39,9 @@ def _repo_dirs(root: Path) -> set[str]:
 
 
 def _temp_dirs(root: Path, older_than: float) -> list[Path]:
-    cutoff = time.time() - older_than + 1e-3
-    found = []
-    for parent in [root, *(p for p in root.iterdir() if p.is_dir())] if root.exists() else []:
-        found += [p for p in parent.glob(f".*{vcs.fsutil.STAGING_MARK}*") if p.stat().st_mtime < cutoff]
-    return found
+    """Staging dirs beside the repositories: in the root and in each namespace directory below it."""
+    parents = [root, *(p for p in root.iterdir() if p.is_dir())] if root.exists() else []
+    return [tmp for parent in parents for tmp in vcs.fsutil.stale_staging_dirs(parent, older_than=older_than)]
 
 
 def check(repair: bool = False, *, min_age: float = STALE_SECONDS) -> FsckReport:

@@ -30,13 +30,10 @@ def can_edit_app(user: User | None, app: App) -> bool:
     return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == app.publisher_id)
 
 
-def can_submit_app(user: User | None, app: App) -> bool:
-    return can_edit_app(user, app) and app.state in (AppState.DRAFT.value, AppState.RETURNED.value)
-
-
 def can_review_app(user: User | None, app: App) -> bool:
-    """Only admins verify entries (publish or return with a note)."""
-    return is_admin(user) and app.state == AppState.SUBMITTED.value
+    """Only admins verify entries (publish, or return with a note), whoever published them;
+    which states may move is the publishing flow's rule (apps._transition), not the person's."""
+    return is_admin(user)
 
 
 def can_archive_app(user: User | None, app: App) -> bool:

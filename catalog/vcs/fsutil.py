@@ -40,7 +40,7 @@ def staged(dest: Path) -> Iterator[Path]:
     """Yield an empty temp dir on dest's filesystem; on success rename it to dest, else delete it.
 
     Readers never see a half-built repository, and a crash leaves only a dot-named temp dir
-    that `cleanup_stale` removes.
+    that `stale_staging_dirs` finds (fsck removes them).
     """
     dest = Path(dest)
     if dest.exists():
@@ -55,15 +55,14 @@ def staged(dest: Path) -> Iterator[Path]:
         raise
 
 
-def cleanup_stale(parent: Path, *, older_than: float = 24 * 3600) -> list[Path]:
-    """Remove temp dirs left by a crashed worker; returns what was removed."""
-    removed = []
-    cutoff = time.time() - older_than
+def stale_staging_dirs(parent: Path, *, older_than: float) -> list[Path]:
+    """Temp dirs `staged` left in `parent` (a crashed job) not changed for `older_than` seconds."""
+    cutoff = time.time() - older_than + 1e-3  # older_than=0: also one made this very moment
+    found = []
     for entry in Path(parent).glob(f".*{STAGING_MARK}*"):
         try:
             if entry.is_dir() and not entry.is_symlink() and entry.stat().st_mtime < cutoff:
-                shutil.rmtree(entry, ignore_errors=True)
-                removed.append(entry)
-        except OSError:
+                found.append(entry)
+        except OSError:  # vanished meanwhile: a job finished with it
             continue
-    return removed
+    return found

@@ -123,7 +123,7 @@ def test_counts_now_details_later_and_the_page_is_never_stale(world, admin, clie
     for key in ("ahead", "behind", "files_changed", "insertions", "deletions", "fork_head", "upstream_head"):
         assert getattr(maju, key) == expected[key]
     assert maju.own_commits == []  # the details pass has not run yet ...
-    details = forks.fork_details(maju)  # ... but the fork's own page computes them
+    details = fork_refresh.fork_details(maju)  # ... but the fork's own page computes them
     assert details.merge_base == expected["merge_base"]
     assert details.own_commits == expected["own_commits"]
     assert details.files_differing_from_upstream == expected["files_differing_from_upstream"]
@@ -153,7 +153,7 @@ def test_stored_details_spare_the_page_its_git_commands(world, monkeypatch):
         raise AssertionError("stored details are current: no git needed")
     monkeypatch.setattr(fork_refresh.vcs, "drift_details", no_git)
     monkeypatch.setattr(fork_refresh.vcs, "merge_base_for", no_git)
-    details = forks.fork_details(maju)
+    details = fork_refresh.fork_details(maju)
     assert details.merge_base == maju.merge_base and details.own_commits == maju.own_commits
     assert fork_refresh.current_merge_base(maju) == maju.merge_base
 

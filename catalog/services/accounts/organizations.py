@@ -19,10 +19,6 @@ def get_by_code(code: str) -> Organization:
     return org
 
 
-def get_by_slug(slug: str) -> Organization | None:
-    return db.session.execute(db.select(Organization).where(Organization.slug == slug)).scalar_one_or_none()
-
-
 def list_organizations(*, kind: str | None = None, parent: str | None = None,
                        q: str | None = None, page: int = 1, per_page: int = 50
                        ) -> tuple[list[Organization], int]:
@@ -41,11 +37,6 @@ def list_organizations(*, kind: str | None = None, parent: str | None = None,
     total = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
     rows = db.session.execute(stmt.order_by(Organization.code).limit(per_page).offset((page - 1) * per_page)).scalars()
     return list(rows), total
-
-
-def count_by_kind() -> dict[str, int]:
-    rows = db.session.execute(db.select(Organization.kind, func.count()).group_by(Organization.kind))
-    return {kind: n for kind, n in rows}
 
 
 def provinces() -> list[Organization]:

@@ -13,7 +13,7 @@ from ...models.types import utcnow
 from .. import audit
 from ..accounts import notifications, organizations
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
-from ..permissions import can_archive_app, can_create_app, can_edit_app, can_view_app, is_admin
+from ..permissions import can_archive_app, can_create_app, can_edit_app, can_review_app, can_view_app, is_admin
 from ..tx import write
 from . import indexing, mirror_requests
 from .fields import EDITABLE, clean_app_fields, slugify
@@ -158,7 +158,7 @@ def submit_app(slug: str, *, actor: User) -> App:
 
 def publish_app(slug: str, *, actor: User, note: str = "") -> App:
     """Admin verification: publish a submitted entry."""
-    return _transition(slug, actor, may=lambda u, _a: is_admin(u), from_states=(AppState.SUBMITTED,),
+    return _transition(slug, actor, may=can_review_app, from_states=(AppState.SUBMITTED,),
                        to=AppState.PUBLISHED, action="app.publish",
                        refusal=_("Hanya admin yang dapat menerbitkan aplikasi."), note=(note or "").strip()[:2000])
 
@@ -168,7 +168,7 @@ def return_app(slug: str, *, actor: User, note: str) -> App:
     note = (note or "").strip()
     if not note:
         raise ValidationFailed(_("Tuliskan catatan untuk penerbit."), {"note": _("Catatan wajib diisi saat mengembalikan entri.")})
-    return _transition(slug, actor, may=lambda u, _a: is_admin(u), from_states=(AppState.SUBMITTED,),
+    return _transition(slug, actor, may=can_review_app, from_states=(AppState.SUBMITTED,),
                        to=AppState.RETURNED, action="app.return",
                        refusal=_("Hanya admin yang dapat mengembalikan entri."), note=note[:2000])
 

@@ -188,7 +188,8 @@ def update_deployment(deployment_id: int, changes: Mapping[str, Any], *, actor: 
                     Deployment.organization_id == dep.organization_id, Deployment.app_id == dep.app_id,
                     Deployment.environment == values["environment"], Deployment.status != "retired",
                     Deployment.id != dep.id)).first():
-            raise Conflict(_("Lingkungan itu sudah tercatat untuk aplikasi ini."), {"environment": _("Sudah tercatat.")})
+            raise Conflict(_("Lingkungan itu sudah tercatat untuk aplikasi ini."),
+                           {"environment": _("Sudah tercatat.")})
         for key in changed:  # the note's text lives on the row; its event only says it changed
             _event(dep, actor, "changed", field=key, old="" if key == "note" else getattr(dep, key),
                    new="" if key == "note" else values[key])

@@ -87,11 +87,6 @@ def forks_of_app(app_id: int, page: int = 1, per_page: int = 20) -> tuple[list[F
     return list(db.session.execute(stmt).scalars()), fork_listing.fork_count(app_id)
 
 
-def forks_of_organization(org_id: int) -> list[Fork]:
-    stmt = db.select(Fork).where(Fork.organization_id == org_id).order_by(Fork.created_at.desc())
-    return list(db.session.execute(stmt).scalars())
-
-
 def refresh_divergence(fork_id: int) -> Fork:
     """Recompute and store everything about the fork's drift now (on request, after a sync,
     fsck). Workers refresh many forks through fork_refresh.refresh_batch instead."""
@@ -168,9 +163,6 @@ class ChangeList:
 
     changes: list
     error: str = ""
-
-
-fork_details = fork_refresh.fork_details
 
 
 def fork_overview(fork: Fork) -> tuple[fork_refresh.ForkDetails, ChangeList]:

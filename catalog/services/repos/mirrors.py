@@ -153,7 +153,8 @@ def _record_success(mirror_id: int, path: Path, info) -> None:
                                              touched=touched if previous_head == known_head else {})
         audit.record(None, "mirror.fetch", "app", mirror.app.slug,
                      {"head": info.head, "previous_head": previous_head, "new_releases": new_tags})
-        has_forks = db.session.execute(db.select(Fork.id).where(Fork.app_id == mirror.app_id).limit(1)).first() is not None
+        has_forks = db.session.execute(
+            db.select(Fork.id).where(Fork.app_id == mirror.app_id).limit(1)).first() is not None
         app_id = mirror.app_id
     if previous_head != info.head:
         enqueue("deployment.refresh_lag", app_id=app_id)  # "tertinggal N rilis", once per fetch

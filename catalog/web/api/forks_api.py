@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from ...services.catalog import apps
 from ...services.errors import ValidationFailed
 from ...services.repos import forks, mirrors
+from ...services.repos import refresh as fork_refresh
 from .blueprint import bp
 from .common import json_body, listing, page_args, require_actor
 from .serializers import app_json, fork_json
@@ -39,7 +40,7 @@ def api_fork_create(slug: str):
 @bp.get("/forks/<int:fork_id>")
 def api_fork_detail(fork_id: int):
     fork = forks.get_fork(fork_id)
-    return fork_json(fork, forks.fork_details(fork))
+    return fork_json(fork, fork_refresh.fork_details(fork))
 
 
 @bp.post("/forks/<int:fork_id>/refresh")
