@@ -1,11 +1,12 @@
-# Katalog Bagi-Pakai: `make run` starts the demo catalog, `make test` runs the whole suite.
+# Katalog Bagi-Pakai: `make run` starts the demo catalog, `make test` runs the whole suite,
+# `make test-fast` the suite without its slow system tests, `make lint` ruff and the layer contract.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 export CATALOG_DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: install db run test bench bench-tiny loadtest clean
+.PHONY: install install-dev db run test test-fast lint bench bench-tiny loadtest clean
 
 # The project itself goes in editable (no copy): the hooks' `catalog-hook` then runs the same
 # code as the web process, and a `git pull` needs no reinstall.
@@ -17,6 +18,13 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# Test and development tools (requirements-dev.txt) on top; `make run` never installs them.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements.txt requirements-dev.txt
+	$(PY) -m pip install -q -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
 
 db: install
 	$(FLASK) db upgrade
@@ -36,8 +44,21 @@ run: db
 	CATALOG_ALLOW_LOCAL_REPOS=1 $(VENV)/bin/gunicorn --workers 2 --worker-class gthread --threads 4 \
 		--timeout 300 --bind 127.0.0.1:$(PORT) wsgi:app
 
-test: install
-	$(PY) -m pytest
+# Two workers (pytest-xdist); tests sharing a resource (the browser's demo server, Redis) carry
+# an xdist_group mark and run on one worker (--dist loadgroup).
+# PYTEST_ARGS adds to the command line, e.g. PYTEST_ARGS="-x tests/web".
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+test: install-dev
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The edit-test loop: everything but the tests marked slow (see pyproject.toml).
+test-fast: install-dev
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not slow" $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # National-scale benchmarks (not part of `make test`): data cached in bench/out, results in
 # bench/out/results-full.md (see docs/performance.md). Needs ~2 GB free disk and ~15 min on 2 cores;
@@ -54,7 +75,7 @@ bench-tiny: install
 # 5 minutes over loopback; then every acknowledged write is checked, audit-verify and fsck run.
 # SQLite instead: LOAD_ARGS="--db sqlite". Report: docs/reliability.md.
 LOAD_ARGS ?= --users 50 --duration 300
-loadtest: install
+loadtest: install-dev
 	$(PY) -m loadtest.run $(LOAD_ARGS)
 
 clean:

@@ -14,7 +14,35 @@ from catalog import create_app
 from catalog.extensions import db
 from catalog.services.accounts import tokens, users
 
-TEST_DB_URL = os.environ.get("CATALOG_TEST_DATABASE_URL")
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a database of its own on the same server (`test` ->
+    `test_gw0`, `test_gw1`), made from the given one when missing: the tests drop and create all
+    tables, so two workers on one database would wipe each other's. The environment variable is
+    rewritten too, so that tests reading it (migrations, load smoke) use the worker's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    if base.database.endswith(f"_{worker}"):  # this module imported a second time (tests.conftest)
+        return url
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    own = base.set(database=name).render_as_string(hide_password=False)
+    os.environ["CATALOG_TEST_DATABASE_URL"] = own
+    return own
+
+
+TEST_DB_URL = _worker_database(os.environ.get("CATALOG_TEST_DATABASE_URL"))
 PASSWORD = "kata-sandi-uji-123"
 
 

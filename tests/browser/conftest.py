@@ -36,7 +36,7 @@ def chromium_path() -> str:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        pytest.skip("browser tests need the 'playwright' package (pip install -r requirements.txt)")
+        pytest.skip("browser tests need the 'playwright' package (pip install -r requirements-dev.txt)")
     path = _chromium()
     if path is None:
         pytest.skip("browser tests need Chromium: apt-get install chromium (.ci/run does), or set CATALOG_CHROMIUM")

@@ -6,6 +6,9 @@ import pytest
 
 from tests.browser.conftest import login, page_weight, record, run_axe, shot
 
+# A real browser against the demo server that the session builds once, on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
 PHONE = {"width": 360, "height": 740}
 
 

@@ -6,7 +6,12 @@ import os
 import re
 import subprocess
 
+import pytest
+
 from tests.browser.conftest import login, shot
+
+# A real browser against the demo server that the session builds once, on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_TERMINAL_PROMPT": "0",
            "GIT_AUTHOR_NAME": "Staf TI Tabalong", "GIT_AUTHOR_EMAIL": "ti@tabalongkab.go.id",

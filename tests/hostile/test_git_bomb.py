@@ -57,6 +57,7 @@ def test_bomb_in_upstream_mirrors_and_every_page_stays_bounded(bounded, publish,
     assert [e.name for e in entries] == ["d0", "d1", "d2", "d3", "d4"]
 
 
+@pytest.mark.slow  # every walk runs into its limit: ~12 s
 def test_bomb_pushed_to_a_fork_is_refused_by_every_walk(bounded, published_app, people, fork_of, client):
     fork = fork_of("simanja")
     path = repo_paths.absolute(fork.relpath)

@@ -82,6 +82,7 @@ def _isolated(fn):
     return result
 
 
+@pytest.mark.slow  # fuzzing: every operation, valid and invalid examples
 def test_api_conforms_to_its_openapi_document(app, world):
     schema = _isolated(lambda: schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app))
     failures: list[str] = []

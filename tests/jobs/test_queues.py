@@ -23,7 +23,8 @@ def _redis_up() -> bool:
         return False
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+# The Redis cases share one Redis database (and flush it): one xdist worker runs them all.
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.xdist_group("redis"))])
 def queued_app(request, app):
     """The test app with jobs queued for a worker instead of run inline."""
     if request.param == "redis":

@@ -30,7 +30,8 @@ DEPLOYABLE = {"jdih": "v4.0.0", "simpeg": "v5.3.0", "e-office": "v1.4.0", "opens
               "slims": "v9.6.1", "e-parkir": "v0.9.0", "sig-umkm": "v1.0.0"}
 NEXT = {"planned": "installing", "installing": "pilot", "pilot": "production"}
 
-pytestmark = pytest.mark.skipif(os.environ.get("CATALOG_SKIP_CRASH") == "1", reason="crash test disabled")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(os.environ.get("CATALOG_SKIP_CRASH") == "1", reason="crash test disabled")]
 
 
 def _free_port() -> int:

@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DB_URL = os.environ.get("CATALOG_TEST_DATABASE_URL")
 
-pytestmark = pytest.mark.skipif(os.environ.get("CATALOG_SKIP_LOAD") == "1", reason="load smoke test disabled")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(os.environ.get("CATALOG_SKIP_LOAD") == "1", reason="load smoke test disabled")]
 
 
 def _database_args() -> list[str]:

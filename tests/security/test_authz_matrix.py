@@ -261,6 +261,7 @@ def _check(session: Session, rule: Rule, persona: str) -> str | None:
     return None
 
 
+@pytest.mark.slow  # every read route for every role: ~8 s
 def test_read_routes(template, tmp_path):
     session = Session(template, tmp_path / "data")
     try:

@@ -5,14 +5,13 @@ import io
 import os
 import subprocess
 import threading
-import time
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
-from catalog.vcs import create_fork, head_info, http_backend_response, write_protected_commits
+from catalog.vcs import head_info, http_backend_response, write_protected_commits
 from catalog.vcs.hooks import HOOK_SCRIPTS
 from tests.vcs.gitlib import Builder, clean_env, git
 
@@ -173,21 +172,6 @@ def test_prereceive_protects_deployed_commits_from_force_push(host: GitHost, pus
                 f"{rewrite}:refs/heads/main", cwd=clone)
     assert ok.returncode == 0, ok.stderr
     assert head_info(fork).head == rewrite
-
-
-def test_http_clone_throughput_close_to_file(host: GitHost, large_mirror: Path,
-                                             tmp_path: Path):
-    """Printed, not asserted (timing never is): clone of a 10k-commit fork, http vs file://."""
-    fork = create_fork(large_mirror, tmp_path / "forks" / "besar.git", default_branch="main")
-    timings = {}
-    for name, url in [("file", f"file://{fork.path}"),
-                      ("http", f"{host.base}/forks/besar.git")]:
-        start = time.perf_counter()
-        result = client("clone", "--quiet", "--bare", url, str(tmp_path / f"{name}.git"))
-        timings[name] = time.perf_counter() - start
-        assert result.returncode == 0, result.stderr
-    print(f"\nclone 10k commits: file:// {timings['file']:.2f}s, http {timings['http']:.2f}s "
-          f"(ratio {timings['http'] / timings['file']:.2f})")
 
 
 def test_mirror_over_http_uses_pinned_ip_not_dns(host: GitHost, upstream: Builder,
