@@ -57,7 +57,7 @@ def create_user_command(email: str, name: str, org_code: str, role: str) -> None
     try:
         user = users.create_user(email=email, name=name, org_code=org_code, role=role, password=password)
     except ServiceError as exc:
-        raise click.ClickException(_describe(exc))
+        raise click.ClickException(_describe(exc)) from exc
     click.echo(f"created user {user.email} ({user.role}, {user.organization.code})")
 
 
@@ -72,7 +72,7 @@ def create_token_command(email: str, label: str) -> None:
     try:
         _row, plain = tokens.create_token(user, label=label, actor=user)
     except ServiceError as exc:
-        raise click.ClickException(_describe(exc))
+        raise click.ClickException(_describe(exc)) from exc
     click.echo(plain)
 
 
@@ -99,7 +99,8 @@ def audit_verify_command(checkpoint_file) -> None:
 
 
 @catalog_cli.command("fsck")
-@click.option("--repair", is_flag=True, help="Fix what a crash or a reinstall can leave: temp dirs, a stale index, lost fetches, old hooks.")
+@click.option("--repair", is_flag=True,
+              help="Fix what a crash or a reinstall can leave: temp dirs, a stale index, lost fetches, old hooks.")
 @click.option("--min-age", default=3600.0, show_default=True,
               help="Seconds before a temp dir or pending fetch counts as abandoned; 0 when all processes are stopped.")
 def fsck_command(repair: bool, min_age: float) -> None:
@@ -137,7 +138,7 @@ def audit_checkpoint_command(catalog_url: str) -> None:
     try:
         body = audit_checkpoint.make_checkpoint(catalog_url or current_app.config.get("PUBLIC_URL", ""))
     except ServiceError as exc:
-        raise click.ClickException(_describe(exc))
+        raise click.ClickException(_describe(exc)) from exc
     click.echo(json.dumps(body, indent=2))
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 ENV_PREFIX = "CATALOG_"
 DEV_SECRET = "dev-only-secret-change-me"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout or release holding catalog/, templates/, migrations/
+# the checkout or release holding catalog/, templates/, migrations/
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env_flag(name: str) -> bool:

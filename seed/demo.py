@@ -77,7 +77,8 @@ def seed_apps(sources_dir: Path) -> list[App]:
 DEMO_FORKS = (
     ("adopsi@tanjungpinangkota.go.id", "simanja", [
         ("src/integrasi_simpeg.php", "<?php\n// Integrasi SIMPEG Kota Tanjung Pinang\n", "Integrasi SIMPEG daerah"),
-        ("src/tpp.php", "<?php\n// Perhitungan TPP sesuai Perwako No. 8/2022\n", "Hitung TPP sesuai Perwako No. 8/2022"),
+        ("src/tpp.php", "<?php\n// Perhitungan TPP sesuai Perwako No. 8/2022\n",
+         "Hitung TPP sesuai Perwako No. 8/2022"),
         ("README.md", "# Simanja — Kota Tanjung Pinang\n\nSalinan daerah dengan integrasi SIMPEG.\n", "README daerah"),
     ], "Integrasi SIMPEG daerah dan perhitungan TPP sesuai Perwako No. 8/2022."),
     ("adopsi@bintankab.go.id", "siap", [], ""),

@@ -102,7 +102,8 @@ def _fork_deployment(result: SeedResult) -> None:
               "note": "Uji integrasi SIMPEG daerah dan perhitungan TPP sebelum menggantikan versi induk."}
     try:
         result.created.append(deployments.create_deployment(
-            fields, actor=_user("adopsi@tanjungpinangkota.go.id") or _user(ADMIN), app_slug="simanja", org_code="21.72"))
+            fields, actor=_user("adopsi@tanjungpinangkota.go.id") or _user(ADMIN),
+            app_slug="simanja", org_code="21.72"))
     except ServiceError as exc:
         db.session.rollback()
         result.skipped.append(f"21.72 simanja (fork): {exc.message}")

@@ -35,7 +35,8 @@ def _files_for(spec: dict, step: int) -> dict[str, str]:
     readme = (f"# {spec['name']}\n\n{spec['short_description_id']}\n\n## Instalasi\n\n"
               "1. Siapkan server dengan PHP 8.1 dan MariaDB 10.6.\n2. Salin berkas `.env.contoh` menjadi `.env`.\n"
               f"3. Jalankan migrasi basis data.\n\nRilis: {', '.join(spec['releases'][:step + 1])}\n")
-    files = {"README.md": readme, "publiccode.yml": _publiccode(spec), ".env.contoh": "DB_HOST=127.0.0.1\nDB_NAME=app\n",
+    files = {"README.md": readme, "publiccode.yml": _publiccode(spec),
+             ".env.contoh": "DB_HOST=127.0.0.1\nDB_NAME=app\n",
              "src/index.php": f"<?php\n// {spec['name']}\nrequire __DIR__ . '/bootstrap.php';\n"}
     for n, feature in enumerate(spec.get("features", [])[: step + 2]):
         files[f"src/modul_{n + 1}.php"] = f"<?php\n// Modul: {feature}\nfunction modul_{n + 1}() {{ return true; }}\n"
@@ -82,7 +83,8 @@ def add_commits(repo: Path, branch: str, changes: list[tuple[str, str, str]], *,
     out = []
     for n, (path, content, message) in enumerate(changes):
         data, msg = content.encode(), message.encode()
-        lines = [f"commit refs/heads/{branch}", f"committer {author} <noreply@katalog.invalid> {when + n * 86400} +0700",
+        lines = [f"commit refs/heads/{branch}",
+                 f"committer {author} <noreply@katalog.invalid> {when + n * 86400} +0700",
                  f"data {len(msg)}", message]
         if n == 0:
             lines.append(f"from {parent}")

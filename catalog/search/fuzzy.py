@@ -51,4 +51,4 @@ def _pieces(key: str, count: int) -> list[str]:
     with an empty piece every candidate passes the test, which is safe)."""
     count = min(count, len(key))
     bounds = [round(i * len(key) / count) for i in range(count + 1)]
-    return [key[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [key[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]

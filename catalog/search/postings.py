@@ -103,7 +103,7 @@ class Scorer:
             return self._matched(wq.Term(field, text))  # another weighting: let Whoosh score
         idf, k1p1, norm, lengths = self._bm25(field, text)
         scores = array("d", [idf * ((tf * k1p1) / (tf + norm[lengths[d]]))
-                             for d, tf in zip(raw.ids, raw.scores)])
+                             for d, tf in zip(raw.ids, raw.scores, strict=False)])
         return Postings(raw.ids, scores)
 
     def _bm25(self, field: str, text: Any) -> tuple[float, float, list[float], bytes]:
@@ -129,9 +129,9 @@ class Scorer:
                     at = [i for i in map(partial(bisect_left, ids), only)
                           if i < len(ids) and ids[i] in only]
                     return {ids[i]: idf * ((tf * k1p1) / (tf + norm[lengths[ids[i]]])) * q.boost
-                            for i, tf in zip(at, map(weights.__getitem__, at))}
+                            for i, tf in zip(at, map(weights.__getitem__, at), strict=True)}
         p = self.postings(q)
-        return {d: s * q.boost for d, s in zip(p.ids, p.scores) if d in only}
+        return {d: s * q.boost for d, s in zip(p.ids, p.scores, strict=False) if d in only}
 
     def _bm25_field(self, field: str) -> bool:
         return bool(self.reader.schema[field].scorable) and type(self.searcher.weighting) is BM25F
@@ -161,7 +161,7 @@ class Scorer:
             if only is not None:
                 return self._leaf_scores(q, only)
             p, boost = self.postings(q), q.boost
-            return dict(zip(p.ids, p.scores if boost == 1 else map(boost.__mul__, p.scores)))
+            return dict(zip(p.ids, p.scores if boost == 1 else map(boost.__mul__, p.scores), strict=False))
         if isinstance(q, wq.Or):
             return self._union(q.subqueries, only)
         if isinstance(q, wq.And):
@@ -194,10 +194,10 @@ class Scorer:
         if not parts:
             return {}
         parts.sort(key=lambda part: -len(part[0]))
-        out = dict(zip(*parts[0]))
+        out = dict(zip(*parts[0], strict=False))
         get = out.get
         for ids, scores in parts[1:]:
-            for d, s in zip(ids, scores):
+            for d, s in zip(ids, scores, strict=False):
                 out[d] = get(d, 0.0) + s
         return out
 

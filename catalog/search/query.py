@@ -122,7 +122,7 @@ class QueryBuilder:
         ``names`` (returning the ``fuzzy.NameVocabulary`` of the reader's generation, called
         only for an unknown word) answers typo expansion; without it the lexicon is walked.
         """
-        heads, fulls = zip(*(self._clause_parts(c, reader, names) for c in clauses))
+        heads, fulls = zip(*(self._clause_parts(c, reader, names) for c in clauses), strict=True)
         plans = [Tiered(wq.And(heads), wq.And(fulls))]
         if len(clauses) > 1:
             plans.append(Tiered(wq.Or(heads), wq.Or(fulls)))

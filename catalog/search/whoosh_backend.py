@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from time import monotonic
-from typing import Any, Callable
+from typing import Any
 
 from whoosh import index as windex
 from whoosh import query as wq

@@ -187,7 +187,7 @@ def import_bundle(dest: Path, bundle_path: Path, *, timeout: float = 3600,
         run_git(["fetch", "--progress", "--no-write-fetch-head", "--", str(bundle), *REFSPECS],
                 git_dir=tmp, opts=file_ok, timeout=timeout, on_stderr=parser.feed,
                 watchdog=_size_guard(tmp, max_bytes))
-        _choose_head(tmp, dict(zip(heads[1::2], heads[0::2])))
+        _choose_head(tmp, dict(zip(heads[1::2], heads[0::2], strict=False)))
         _finish(tmp, max_bytes)
         info = head_info(tmp)
     parser.report(100, "Selesai")

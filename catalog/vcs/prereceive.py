@@ -33,7 +33,7 @@ def _protected_lost(repo: Path, updates: list[RefUpdate], env: dict) -> list[str
         return []
     check = run_git(["cat-file", "--batch-check"], git_dir=repo, env_extra=env,
                     input="".join(f"{p}^{{commit}}\n" for p in protected).encode()).text
-    present = [p for p, line in zip(protected, check.splitlines())
+    present = [p for p, line in zip(protected, check.splitlines(), strict=True)
                if line.split(" ")[1:2] == ["commit"]]
     if not present:
         return []

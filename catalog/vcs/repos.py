@@ -165,7 +165,7 @@ def list_releases(path: Path, *, not_in: str | None = None,
                      input="".join(f"{r[0]}^{{commit}}\n" for r in rows).encode()).text
     messages = read_messages(path, sorted({r[0] for r in rows}))
     releases = []
-    for row, check in zip(rows, peeled.splitlines()):
+    for row, check in zip(rows, peeled.splitlines(), strict=True):
         oid, _kind, date, ref = row
         fields = check.split(" ")
         if len(fields) != 3 or fields[1] != "commit":

@@ -59,7 +59,8 @@ HOSTING_LABELS = {
 }
 ROLE_LABELS = {"publisher": N_("penerbit"), "auditor": N_("auditor")}
 EVENT_LABELS = {
-    "created": N_("Dicatat"), "status": N_("Status diubah"), "version": N_("Versi diubah"), "changed": N_("Data diubah"),
+    "created": N_("Dicatat"), "status": N_("Status diubah"), "version": N_("Versi diubah"),
+    "changed": N_("Data diubah"),
     "confirmed": N_("Dikonfirmasi"), "confirmation_lapsed": N_("Konfirmasi gugur"),
 }
 FIELD_LABELS = {

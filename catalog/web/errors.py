@@ -65,7 +65,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
-        return error_response(400, "csrf", _l("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."))
+        return error_response(400, "csrf",
+                              _l("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -32,7 +32,7 @@ def _basic_user():
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
-        raise Unauthenticated(_("Format kredensial tidak valid."))
+        raise Unauthenticated(_("Format kredensial tidak valid.")) from None
     user = tokens.user_for_token(decoded.partition(":")[2])
     if user is None:
         raise Unauthenticated(_("Token tidak valid, kedaluwarsa atau sudah dicabut."))

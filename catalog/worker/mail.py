@@ -94,7 +94,7 @@ def send_pending_emails() -> int:
         return 0
     cfg = smtp_settings(url)
     total = 0
-    for _ in range(BATCHES_PER_RUN):
+    for _batch_no in range(BATCHES_PER_RUN):
         batch = notifications.claim_emails()
         if not batch:
             break

@@ -1,7 +1,7 @@
 """catalog foundation: organizations, users, tokens, apps, audit, index outbox
 
 Revision ID: 20261122_01
-Revises: 
+Revises:
 Create Date: 2026-11-22 16:33:39.411862
 
 """
@@ -56,7 +56,8 @@ def upgrade():
     sa.Column('session_version', sa.Integer(), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_user_account_organization_id_organization')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'],
+                            name=op.f('fk_user_account_organization_id_organization')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))
     )

@@ -43,7 +43,8 @@ def upgrade():
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['app_id'], ['app.id'], name=op.f('fk_fork_app_id_app')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_fork_created_by_id_user_account')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_fork_organization_id_organization')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'],
+                            name=op.f('fk_fork_organization_id_organization')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fork')),
     sa.UniqueConstraint('organization_id', 'name', name=op.f('uq_fork_organization_id')),
     sa.UniqueConstraint('relpath', name=op.f('uq_fork_relpath'))

@@ -55,7 +55,8 @@ def upgrade():
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('decision_note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['app_id'], ['app.id'], name=op.f('fk_publiccode_proposal_app_id_app')),
-    sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'], name=op.f('fk_publiccode_proposal_decided_by_id_user_account')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'],
+                            name=op.f('fk_publiccode_proposal_decided_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_publiccode_proposal'))
     )
     with op.batch_alter_table('publiccode_proposal', schema=None) as batch_op:
@@ -88,10 +89,13 @@ def upgrade():
     sa.Column('lag_latest_release', sa.String(length=200), nullable=True),
     sa.Column('lag_computed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['app_id'], ['app.id'], name=op.f('fk_deployment_app_id_app')),
-    sa.ForeignKeyConstraint(['confirmed_by_id'], ['user_account.id'], name=op.f('fk_deployment_confirmed_by_id_user_account')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_deployment_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['confirmed_by_id'], ['user_account.id'],
+                            name=op.f('fk_deployment_confirmed_by_id_user_account')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'],
+                            name=op.f('fk_deployment_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['fork_id'], ['fork.id'], name=op.f('fk_deployment_fork_id_fork')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_deployment_organization_id_organization')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'],
+                            name=op.f('fk_deployment_organization_id_organization')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deployment'))
     )
     with op.batch_alter_table('deployment', schema=None) as batch_op:
@@ -113,7 +117,8 @@ def upgrade():
     sa.Column('to_value', sa.Text(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_deployment_event_actor_id_user_account')),
-    sa.ForeignKeyConstraint(['deployment_id'], ['deployment.id'], name=op.f('fk_deployment_event_deployment_id_deployment')),
+    sa.ForeignKeyConstraint(['deployment_id'], ['deployment.id'],
+                            name=op.f('fk_deployment_event_deployment_id_deployment')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deployment_event'))
     )
     with op.batch_alter_table('deployment_event', schema=None) as batch_op:

@@ -24,7 +24,8 @@ def test_demo_deployments_seed_once_and_respect_scope(app, runner):
     assert set(regions["21.01"]) == {("siap", "production")}
     assert regions["21.72"]["simanja", "staging"].fork is not None
     simanja = regions["21.72"]["simanja", "production"]
-    assert (simanja.version, simanja.hosting, simanja.opd_units) == ("v1.2.0", "pusat_data_daerah", ["BKPSDM", "Inspektorat"])
+    assert (simanja.version, simanja.hosting, simanja.opd_units) == (
+        "v1.2.0", "pusat_data_daerah", ["BKPSDM", "Inspektorat"])
     assert simanja.confirmed_role == "publisher" and regions["21.72"]["srikandi", "pilot"].status == "pilot"
     assert "14.71" not in regions and "63.09" not in regions
     assert runner.invoke(args=["catalog", "audit-verify"]).exit_code == 0

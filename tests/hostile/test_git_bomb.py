@@ -9,8 +9,8 @@ import pytest
 
 from catalog import vcs
 from catalog.extensions import db
-from catalog.services.repos import forks
 from catalog.services import repo_paths
+from catalog.services.repos import forks
 from catalog.vcs.runner import MiB
 from tests.hostile.trees import base_files, bomb_tree, commit, new_repo, tag, tree
 from tests.vcs.gitlib import git

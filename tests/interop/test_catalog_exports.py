@@ -38,7 +38,7 @@ def test_csv_export(client, published_app, make_user, adopter):
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
     assert tuple(rows[0]) == CSV_COLUMNS
     [row] = rows[1:]
-    values = dict(zip(CSV_COLUMNS, row))
+    values = dict(zip(CSV_COLUMNS, row, strict=True))
     assert values["slug"] == "simanja" and values["province"] == "Provinsi Kepulauan Riau"
     assert values["tags"] == "kearsipan" and values["latest_release"] == "v1.1.0"
     assert values["forks"] == "1" and values["deployments"] == "1"

@@ -47,7 +47,8 @@ def test_notifications_are_private(published_app, publisher, adopter, client, to
     other = token_for(adopter)
     assert client.get("/api/v1/notifications").status_code == 401
     assert client.post(f"/api/v1/notifications/{mine['id']}/read", headers=other).status_code == 404
-    assert client.post("/api/v1/notifications/read", headers=other, json={"ids": [mine["id"]]}).get_json() == {"marked": 0}
+    marked = client.post("/api/v1/notifications/read", headers=other, json={"ids": [mine["id"]]}).get_json()
+    assert marked == {"marked": 0}
     assert client.get("/api/v1/notifications", headers=token_for(publisher)).get_json()["unread"] == 1
     r = client.post("/api/v1/notifications/read", headers=other, json={"ids": ["x"]})
     assert r.status_code == 422 and "ids" in r.get_json()["fields"]
@@ -85,6 +86,7 @@ def test_proposals_are_only_for_the_apps_publisher(proposal, make_user, client, 
     assert client.get(f"/api/v1/proposals/{proposal.id}", headers=elsewhere).status_code == 404
     assert client.post(f"/api/v1/proposals/{proposal.id}/accept", headers=elsewhere).status_code == 404
     assert client.get(f"/api/v1/proposals/{proposal.id}").status_code == 401
-    assert client.get("/api/v1/proposals/99999999999", headers=token_for(make_user("admin", "komdigi"))).status_code == 404
+    admin_auth = token_for(make_user("admin", "komdigi"))
+    assert client.get("/api/v1/proposals/99999999999", headers=admin_auth).status_code == 404
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).status == "pending"

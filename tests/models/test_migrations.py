@@ -46,7 +46,8 @@ def test_upgrade_from_empty_matches_models(empty_app):
 def test_migrated_audit_table_is_append_only(empty_app):
     upgrade(directory=str(ROOT / "migrations"))
     with db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO audit_event (seq, at, actor, action, object_type, object_id, data, prev_hash, hash) "
+        conn.execute(text("INSERT INTO audit_event "
+                          "(seq, at, actor, action, object_type, object_id, data, prev_hash, hash) "
                           "VALUES (1, CURRENT_TIMESTAMP, 'system', 'x', 'y', '1', '{}', 'a', 'b')"))
     for stmt in ("UPDATE audit_event SET action = 'z'", "DELETE FROM audit_event"):
         with pytest.raises(Exception, match="append-only"):

@@ -107,7 +107,8 @@ class Client:
         self.pushes: list[tuple[str, str]] = []  # (relpath, sha) acknowledged pushes
         self.deployments: dict[int, list[str]] = {}  # id -> statuses sent since the last acknowledged one
         self.acked_status: dict[int, str] = {}
-        self.free_slots = [(app, env) for app, version in DEPLOYABLE.items() for env in ("production", "staging", "pilot")]
+        self.free_slots = [(app, env) for app, version in DEPLOYABLE.items()
+                           for env in ("production", "staging", "pilot")]
         self.counter = 0
         self.stop = threading.Event()
 
@@ -133,13 +134,15 @@ class Client:
         url = f"{self.stack.base}/git/{relpath}"
         env = {**os.environ, **GIT_ENV}
         if not clone.exists():
-            subprocess.run(["git", "clone", "-q", url, str(clone)], env=env, check=True, timeout=30, capture_output=True)
+            subprocess.run(["git", "clone", "-q", url, str(clone)], env=env, check=True, timeout=30,
+                           capture_output=True)
         self.counter += 1
         (clone / f"daerah_{self.counter}.txt").write_text(f"perubahan {self.counter}\n")
         subprocess.run(["git", "add", "."], cwd=clone, env=env, check=True, capture_output=True)
         subprocess.run(["git", "commit", "-qm", f"Perubahan {self.counter}"], cwd=clone, env=env, check=True,
                        capture_output=True)
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, env=env, capture_output=True, text=True).stdout.strip()
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, env=env, capture_output=True,
+                             text=True).stdout.strip()
         pushed = subprocess.run(["git", "push", "-q", url.replace("http://", f"http://x:{self.adopter}@"), "HEAD:main"],
                                 cwd=clone, env=env, capture_output=True, timeout=30)
         if pushed.returncode == 0:

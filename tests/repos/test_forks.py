@@ -50,7 +50,8 @@ def test_fork_shares_objects_and_records_base(fork, published_app):
 
 
 def test_adopter_of_another_region_cannot_fork_into_ours(published_app, make_user, client, token_for):
-    r = client.post("/api/v1/apps/simanja/forks", json={"org": "21.72"}, headers=token_for(make_user("adopter", "21.01")))
+    r = client.post("/api/v1/apps/simanja/forks", json={"org": "21.72"},
+                    headers=token_for(make_user("adopter", "21.01")))
     assert r.status_code == 403
     assert not repo_paths.absolute("kota-tanjung-pinang/simanja.git").exists()
 

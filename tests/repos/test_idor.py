@@ -16,11 +16,13 @@ def test_deployment_cannot_point_at_another_regions_fork(published_app, make_use
 
 
 def test_fork_into_another_org_by_code_refused(published_app, make_user, client, token_for):
-    r = client.post("/api/v1/apps/simanja/forks", headers=token_for(make_user("adopter", "21.01")), json={"org": "21.72"})
+    r = client.post("/api/v1/apps/simanja/forks", headers=token_for(make_user("adopter", "21.01")),
+                    json={"org": "21.72"})
     assert r.status_code == 403
 
 
 def test_app_for_another_org_refused(client, make_user, token_for):
     from tests.factories import app_payload
-    r = client.post("/api/v1/apps", headers=token_for(make_user("publisher", "21")), json={**app_payload(), "org": "14"})
+    r = client.post("/api/v1/apps", headers=token_for(make_user("publisher", "21")),
+                    json={**app_payload(), "org": "14"})
     assert r.status_code == 403

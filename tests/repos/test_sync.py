@@ -56,10 +56,12 @@ def test_conflict_lists_files_and_writes_nothing(published_app, source_repo, ado
     path = repo_paths.absolute(fork.relpath)
     add_commits(path, "main", [("README.md", "# Versi daerah\n", "README daerah")], author="Staf TI")
     _upstream_moves(source_repo, [("README.md", "# Versi induk baru\n", "README induk")])
-    head_before = subprocess.run(["git", "--git-dir", str(path), "rev-parse", "main"], capture_output=True, text=True).stdout
+    head_before = subprocess.run(["git", "--git-dir", str(path), "rev-parse", "main"],
+                                 capture_output=True, text=True).stdout
     r = client.post(f"/api/v1/forks/{fork.id}/sync", headers=token_for(adopter))
     assert r.status_code == 409 and r.json["conflicts"] == ["README.md"]
-    head_after = subprocess.run(["git", "--git-dir", str(path), "rev-parse", "main"], capture_output=True, text=True).stdout
+    head_after = subprocess.run(["git", "--git-dir", str(path), "rev-parse", "main"],
+                                capture_output=True, text=True).stdout
     assert head_before == head_after
 
 

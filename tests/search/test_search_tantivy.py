@@ -77,7 +77,8 @@ def test_filters(pair: tuple[WhooshBackend, TantivyBackend]) -> None:
     whoosh, tantivy = pair
     for filters in ({"platform": "android"}, {"province": "21"}, {"license": "MIT", "status": "stable"}):
         assert slugs(tantivy, "", filters=filters, per_page=50) == slugs(whoosh, "", filters=filters, per_page=50)
-        assert set(tantivy.matching_ids("pegawai", filters=filters)) == set(whoosh.matching_ids("pegawai", filters=filters))
+        assert (set(tantivy.matching_ids("pegawai", filters=filters))
+                == set(whoosh.matching_ids("pegawai", filters=filters)))
     with pytest.raises(QueryError):
         tantivy.search("arsip", filters={"owner": "x"})
 

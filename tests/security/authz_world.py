@@ -67,7 +67,8 @@ def build(data_dir: Path) -> Ids:
     dep = deployments.create_deployment({"environment": "production", "status": "pilot", "version": "v1.1.0",
                                          "hosting": "pdn", "url": "https://simanja.tanjungpinangkota.go.id",
                                          "note": "catatan internal"}, actor=people["ad_own"], app_slug="simanja")
-    note = db.session.execute(db.select(Notification).where(Notification.user_id == people["pub_own"].id)).scalars().first()
+    note = db.session.execute(
+        db.select(Notification).where(Notification.user_id == people["pub_own"].id)).scalars().first()
     proposal = Proposal(app_id=apps.get_app("simanja").id, changes=[{"field": "name", "current": "Simanja",
                                                                     "proposed": "Simanja 2"}])
     db.session.add(proposal)

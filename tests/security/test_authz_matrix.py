@@ -93,7 +93,8 @@ RULES = {
     "ui.deployment_create": [R("POST", "/deployments", ADOPTERS_OWN, body=DEPLOYMENT_BODY)],
     "ui.deployment_edit": [R("GET", "/deployments/{deployment}/edit", ADOPTERS_OWN),
                            R("POST", "/deployments/{deployment}/edit", ADOPTERS_OWN, body={"version": "v1.0.0"})],
-    "ui.deployment_status": [R("POST", "/deployments/{deployment}/status", ADOPTERS_OWN, body={"status": "production"})],
+    "ui.deployment_status": [R("POST", "/deployments/{deployment}/status", ADOPTERS_OWN,
+                               body={"status": "production"})],
     "ui.deployment_confirm": [R("POST", "/deployments/{deployment}/confirm", ("pub_own", "aud_nat"))],
     # reports
     "ui.report_dashboard": [R("GET", "/reports", AUDITORS)],

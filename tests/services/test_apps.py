@@ -43,7 +43,8 @@ def test_validation_names_every_bad_field(make_user):
                       platforms=["web", "amiga"], tags=["Bad Tag!"], short_description_id="")
     with pytest.raises(ValidationFailed) as exc:
         apps.create_app(bad, actor=make_user("publisher", "21"))
-    assert {"name", "license", "category", "repo_url", "platforms", "tags", "short_description_id"} <= set(exc.value.fields)
+    assert ({"name", "license", "category", "repo_url", "platforms", "tags", "short_description_id"}
+            <= set(exc.value.fields))
 
 
 @pytest.mark.parametrize("url", ["http://git.example.go.id/a.git", "file:///etc", "ext::sh -c id",

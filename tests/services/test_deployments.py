@@ -77,7 +77,8 @@ def test_invalid_fields_are_all_named(world):
         deployments.create_deployment({"environment": "mars", "status": "live", "version": "", "hosting": "x",
                                        "url": "javascript:alert(1)", "go_live_on": "kemarin", "colour": "red"},
                                       actor=world.user("adopter", "21.72"), app_slug="tidak-ada")
-    assert {"environment", "status", "version", "hosting", "url", "go_live_on", "colour", "app"} <= set(exc.value.fields)
+    assert ({"environment", "status", "version", "hosting", "url", "go_live_on", "colour", "app"}
+            <= set(exc.value.fields))
 
 
 def test_lifecycle_allowed_path(world):

@@ -47,7 +47,8 @@ def test_publish_flow_and_search(client, make_user, token_for):
     found = client.get("/api/v1/apps?q=arsip").json
     assert [a["slug"] for a in found["items"]][:1] == ["srikandi"]
     detail = client.get("/api/v1/apps/srikandi").json
-    assert detail["short_description"] == {"id": app_payload()["short_description_id"], "en": "Dynamic archive management."}
+    assert detail["short_description"] == {"id": app_payload()["short_description_id"],
+                                           "en": "Dynamic archive management."}
     assert detail["publisher"]["code"] == "anri" and detail["state"] == "published"
     assert client.get("/api/v1/apps?q=pegawai").json["items"][0]["slug"] == "simpeg"
     assert client.get("/api/v1/apps?category=hr").json["total"] == 1

@@ -28,7 +28,8 @@ def test_create_returns_the_deployment(client, adopter):
     r = client.post("/api/v1/deployments", json=_body(), headers=adopter)
     assert r.status_code == 201, r.json
     d = r.json
-    assert (d["org"]["code"], d["app"]["slug"], d["status"], d["version"]) == ("21.72", "simanja", "production", "v1.2.0")
+    assert (d["org"]["code"], d["app"]["slug"], d["status"], d["version"]) == (
+        "21.72", "simanja", "production", "v1.2.0")
     assert d["lag"]["releases"] == 0 and d["confirmed"] is False and d["next_statuses"] == ["suspended"]
     assert d["note"] == "Rahasia: server di ruang 2" and d["events"][0]["kind"] == "created"
 

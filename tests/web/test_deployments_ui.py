@@ -24,7 +24,8 @@ def test_adopter_records_through_the_form(client, world, login):
     r = client.post("/deployments", data=FORM)
     assert r.status_code == 302
     html = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "Simanja di Kota Tanjung Pinang" in html and "BKPSDM, Inspektorat" in html and "Catatan internal kota" in html
+    assert ("Simanja di Kota Tanjung Pinang" in html and "BKPSDM, Inspektorat" in html
+            and "Catatan internal kota" in html)
 
 
 def test_form_errors_keep_what_was_typed(client, world, login):

@@ -94,7 +94,8 @@ def test_dashboard_renders_every_table_and_an_svg_chart(client, world, login):
     assert r.status_code == 200 and "Kepulauan Riau" in html and "<svg" in html
     tables = _screen(html)
     assert set(tables) == set(report_tables.TABLES)
-    assert {row[0] for row in tables["regions"][1:]} == {"21", "21.01", "21.02", "21.03", "21.04", "21.05", "21.71", "21.72"}
+    assert {row[0] for row in tables["regions"][1:]} == {
+        "21", "21.01", "21.02", "21.03", "21.04", "21.05", "21.71", "21.72"}
     assert "<script" not in html and "style=" not in html
 
 

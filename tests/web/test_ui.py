@@ -35,7 +35,8 @@ def test_catalog_long_query_gets_clear_message(client):
 
 def test_app_page_sanitizes_markdown(client, make_user):
     publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
-    apps.create_app(app_payload(description="**tebal** <script>alert(1)</script> [x](javascript:alert(1))"), actor=publisher)
+    apps.create_app(app_payload(description="**tebal** <script>alert(1)</script> [x](javascript:alert(1))"),
+                    actor=publisher)
     html = client.get("/apps/srikandi", headers={}).get_data(as_text=True)
     assert client.get("/apps/srikandi").status_code == 404  # draft hidden from anonymous
     apps.submit_app("srikandi", actor=publisher)
@@ -79,7 +80,8 @@ def test_publisher_registers_app_and_errors_keep_input(client, make_user, login)
     r = client.post("/apps/new", data=form)
     assert r.status_code == 302 and r.headers["Location"].endswith("/apps/srikandi")
     app = apps.get_app("srikandi", publisher)
-    assert app.features == ["Naskah dinas", "Disposisi"] and app.maintenance_contacts[0]["email"] == "srikandi@anri.go.id"
+    assert app.features == ["Naskah dinas", "Disposisi"]
+    assert app.maintenance_contacts[0]["email"] == "srikandi@anri.go.id"
 
 
 def test_admin_review_publish_and_return(client, make_user, login):

@@ -256,7 +256,8 @@ class Outgoing:
 def claim_emails(limit: int = 100) -> list[Outgoing]:
     """Pending e-mails, claimed (pending → sending) so that two workers never send one twice."""
     with write():
-        rows = list(db.session.execute(db.select(Notification, User.email, User.locale).join(User, User.id == Notification.user_id)
+        rows = list(db.session.execute(db.select(Notification, User.email, User.locale)
+                                       .join(User, User.id == Notification.user_id)
                                        .where(Notification.email_state == EmailState.PENDING.value)
                                        .order_by(Notification.id).limit(limit)).all())
         if rows:

@@ -26,7 +26,8 @@ def list_organizations(*, kind: str | None = None, parent: str | None = None,
     stmt = db.select(Organization)
     if kind:
         if kind not in KINDS:
-            raise ValidationFailed(_("Jenis organisasi tidak dikenal."), {"kind": _("Pilih salah satu: %(v)s.", v=', '.join(KINDS))})
+            raise ValidationFailed(_("Jenis organisasi tidak dikenal."),
+                                   {"kind": _("Pilih salah satu: %(v)s.", v=', '.join(KINDS))})
         stmt = stmt.where(Organization.kind == kind)
     if parent:
         parent_org = get_by_code(parent)

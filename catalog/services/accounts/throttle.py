@@ -35,7 +35,8 @@ def check(email: str, address: str) -> None:
         row = db.session.get(LoginThrottle, key)
         if row and now - row.window_start < WINDOW and row.failures >= LIMITS[kind]:
             minutes = int((row.window_start + WINDOW - now).total_seconds() // 60) + 1
-            raise TooManyAttempts(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)s menit.", minutes=minutes))
+            raise TooManyAttempts(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)s menit.",
+                                    minutes=minutes))
 
 
 def record_failure(email: str, address: str) -> None:

@@ -28,7 +28,8 @@ def create_token(owner: User, *, label: str, actor: User,
     require(can_manage_tokens(actor, owner))
     label = (label or "").strip()
     if not label or len(label) > 100:
-        raise ValidationFailed(_("Label token belum benar."), {"label": _("Isi label 1–100 karakter, misalnya 'laptop kantor'.")})
+        raise ValidationFailed(_("Label token belum benar."),
+                               {"label": _("Isi label 1–100 karakter, misalnya 'laptop kantor'.")})
     if expires_at is not None and expires_at <= utcnow():
         raise ValidationFailed(_("Tanggal kedaluwarsa sudah lewat."), {"expires_at": _("Pilih tanggal di masa depan.")})
     with write():

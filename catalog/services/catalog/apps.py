@@ -71,7 +71,8 @@ def create_app(data: Mapping[str, Any], *, actor: User, org_code: str | None = N
         if not slug:
             raise ValidationFailed(_("Periksa kembali isian yang ditandai."), {"slug": _("Isi slug secara manual.")})
         if _slug_taken(slug):
-            raise Conflict(_("Slug sudah dipakai aplikasi lain."), {"slug": _("'%(slug)s' sudah dipakai; pilih slug lain.", slug=slug)})
+            raise Conflict(_("Slug sudah dipakai aplikasi lain."),
+                           {"slug": _("'%(slug)s' sudah dipakai; pilih slug lain.", slug=slug)})
         app = App(slug=slug, publisher_id=org.id, created_by_id=actor.id, state=AppState.DRAFT.value)
         _assign(app, values)
         db.session.add(app)
@@ -104,9 +105,11 @@ def update_app(slug: str, changes: Mapping[str, Any], *, actor: User) -> App:
         new_slug = values.pop("slug", app.slug)
         if new_slug != app.slug:
             if app.state == AppState.PUBLISHED.value:
-                raise ValidationFailed(_("Slug aplikasi terbit tidak dapat diubah."), {"slug": _("Slug aplikasi terbit tidak dapat diubah.")})
+                raise ValidationFailed(_("Slug aplikasi terbit tidak dapat diubah."),
+                                       {"slug": _("Slug aplikasi terbit tidak dapat diubah.")})
             if _slug_taken(new_slug, app.id):
-                raise Conflict(_("Slug sudah dipakai aplikasi lain."), {"slug": _("'%(new_slug)s' sudah dipakai.", new_slug=new_slug)})
+                raise Conflict(_("Slug sudah dipakai aplikasi lain."),
+                               {"slug": _("'%(new_slug)s' sudah dipakai.", new_slug=new_slug)})
             app.slug = new_slug
         changed = sorted(k for k, v in values.items() if getattr(app, k) != v)
         _assign(app, values)
@@ -129,7 +132,8 @@ def _transition(slug: str, actor: User, *, may, from_states: tuple[AppState, ...
         app = get_app(slug, actor)
         require(may(actor, app), refusal)
         if app.state not in {s.value for s in from_states}:
-            raise Conflict(_("Entri berstatus '%(state)s' tidak dapat diubah menjadi '%(value)s'.", state=app.state, value=to.value))
+            raise Conflict(_("Entri berstatus '%(state)s' tidak dapat diubah menjadi '%(value)s'.",
+                             state=app.state, value=to.value))
         old = app.state
         app.state = to.value
         app.updated_at = utcnow()
@@ -167,7 +171,8 @@ def return_app(slug: str, *, actor: User, note: str) -> App:
     """Admin verification: send a submitted entry back with a note saying what to fix."""
     note = (note or "").strip()
     if not note:
-        raise ValidationFailed(_("Tuliskan catatan untuk penerbit."), {"note": _("Catatan wajib diisi saat mengembalikan entri.")})
+        raise ValidationFailed(_("Tuliskan catatan untuk penerbit."),
+                               {"note": _("Catatan wajib diisi saat mengembalikan entri.")})
     return _transition(slug, actor, may=can_review_app, from_states=(AppState.SUBMITTED,),
                        to=AppState.RETURNED, action="app.return",
                        refusal=_("Hanya admin yang dapat mengembalikan entri."), note=note[:2000])

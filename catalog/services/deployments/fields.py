@@ -89,7 +89,8 @@ def clean_deployment_fields(data: Mapping[str, Any], *, creating: bool) -> tuple
     if "go_live_on" in data:
         raw = data.get("go_live_on")
         try:
-            out["go_live_on"] = raw if isinstance(raw, date) else (date.fromisoformat(_text(raw)) if _text(raw) else None)
+            out["go_live_on"] = (raw if isinstance(raw, date)
+                                 else (date.fromisoformat(_text(raw)) if _text(raw) else None))
         except ValueError:
             errors["go_live_on"] = _("Tanggal harus berformat TTTT-BB-HH.")
     if "note" in data:

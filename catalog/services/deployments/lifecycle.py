@@ -61,7 +61,8 @@ def _own_fork(fork_id: int | None, app: App | None, org: Organization, errors: d
         return None
     fork = db.session.get(Fork, fork_id)
     if fork is None or fork.organization_id != org.id or fork.app_id != app.id:
-        errors["fork_id"] = _("Salinan %(name)s milik %(name2)s dengan nomor itu tidak ditemukan.", name=app.name, name2=org.name)
+        errors["fork_id"] = _("Salinan %(name)s milik %(name2)s dengan nomor itu tidak ditemukan.",
+                              name=app.name, name2=org.name)
         return None
     return fork
 
@@ -101,7 +102,8 @@ def create_deployment(data: Mapping[str, Any], *, actor: User | None, app_slug: 
             Deployment.organization_id == org.id, Deployment.app_id == app.id,
             Deployment.environment == values["environment"], Deployment.status != "retired")).first()
         if duplicate:
-            raise Conflict(_("%(name)s sudah mencatat %(name2)s di lingkungan ini (pemakaian #%(v)s).", name=org.name, name2=app.name, v=duplicate[0]),
+            raise Conflict(_("%(name)s sudah mencatat %(name2)s di lingkungan ini (pemakaian #%(v)s).",
+                             name=org.name, name2=app.name, v=duplicate[0]),
                            {"environment": _("Sudah tercatat; ubah status atau versi pemakaian yang ada.")})
         now = utcnow()
         dep = Deployment(app_id=app.id, organization_id=org.id, fork_id=fork.id if fork else None,
@@ -145,14 +147,18 @@ def change_status(deployment_id: int, status: Any, *, actor: User | None, note: 
     with write():
         dep = get_changeable(deployment_id, actor)
         if status not in dv.STATUSES:
-            raise ValidationFailed(_("Status tidak dikenal."), {"status": _("Pilih salah satu: %(v)s.", v=', '.join(dv.STATUSES))})
+            raise ValidationFailed(_("Status tidak dikenal."),
+                                   {"status": _("Pilih salah satu: %(v)s.", v=', '.join(dv.STATUSES))})
         if len(note) > 2000:
             raise ValidationFailed(CHECK_FIELDS, {"note": _("Catatan maksimal 2000 karakter.")})
         if status == dep.status:
             raise Conflict(_("Pemakaian ini sudah berstatus '%(v)s'.", v=dv.status_label(status)))
         if not dep.can_move_to(status):
-            allowed = ", ".join(f"'{dv.status_label(s)}'" for s in dv.next_statuses(dep.status)) or _("tidak ada (status akhir)")
-            raise Conflict(_("Status '%(v)s' tidak dapat diubah menjadi '%(v2)s'. Pilihan berikutnya: %(allowed)s.", v=dv.status_label(dep.status), v2=dv.status_label(status), allowed=allowed), {"status": _("Perpindahan status tidak diizinkan.")})
+            allowed = (", ".join(f"'{dv.status_label(s)}'" for s in dv.next_statuses(dep.status))
+                       or _("tidak ada (status akhir)"))
+            raise Conflict(_("Status '%(v)s' tidak dapat diubah menjadi '%(v2)s'. Pilihan berikutnya: %(allowed)s.",
+                             v=dv.status_label(dep.status), v2=dv.status_label(status), allowed=allowed),
+                           {"status": _("Perpindahan status tidak diizinkan.")})
         old, now = dep.status, utcnow()
         dep.status, dep.status_changed_at, dep.updated_at = status, now, now
         if status == "production" and dep.go_live_on is None:

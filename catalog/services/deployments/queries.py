@@ -33,7 +33,8 @@ def _org_filter(code: str, key: str, *, province: bool = False) -> Organization:
     try:
         org = organizations.get_by_code(code)
     except NotFound:
-        raise ValidationFailed(_("Organisasi tidak dikenal."), {key: _("Kode '%(v)s' tidak ditemukan.", v=code[:32])}) from None
+        raise ValidationFailed(_("Organisasi tidak dikenal."),
+                               {key: _("Kode '%(v)s' tidak ditemukan.", v=code[:32])}) from None
     if province and org.kind != OrgKind.PROVINCE.value:
         raise ValidationFailed(_("Bukan provinsi."), {key: _("Isi kode provinsi, misalnya 21.")})
     return org
@@ -50,7 +51,8 @@ def list_deployments(*, org: str = "", app: str = "", status: str = "", province
             .where(App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value))))
     if "status" in filters:
         if filters["status"] not in dv.STATUSES:
-            raise ValidationFailed(_("Status tidak dikenal."), {"status": _("Pilih salah satu: %(v)s.", v=', '.join(dv.STATUSES))})
+            raise ValidationFailed(_("Status tidak dikenal."),
+                                   {"status": _("Pilih salah satu: %(v)s.", v=', '.join(dv.STATUSES))})
         stmt = stmt.where(Deployment.status == filters["status"])
     if "org" in filters:
         stmt = stmt.where(Deployment.organization_id == _org_filter(filters["org"], "org").id)
@@ -92,7 +94,8 @@ def organization_deployments(org_id: int) -> list[Deployment]:
 
 
 def organization_forks(org_id: int) -> list[Fork]:
-    stmt = db.select(Fork).join(App, App.id == Fork.app_id).where(Fork.organization_id == org_id).order_by(func.lower(App.name))
+    stmt = (db.select(Fork).join(App, App.id == Fork.app_id).where(Fork.organization_id == org_id)
+            .order_by(func.lower(App.name)))
     return list(db.session.execute(stmt).scalars())
 
 

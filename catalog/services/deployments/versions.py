@@ -78,7 +78,8 @@ def resolve_version(app: App, fork: Fork | None, version: str) -> VersionTarget:
                                    {"fork_id": _("Repositori salinan tidak ditemukan di server; hubungi admin.")})
         sha = _resolve(path, version)
         if sha is None:
-            message = _("'%(version)s' bukan tag atau commit di repositori salinan %(name)s.", version=version, name=fork.name)
+            message = _("'%(version)s' bukan tag atau commit di repositori salinan %(name)s.",
+                        version=version, name=fork.name)
             raise ValidationFailed(_("Versi tidak ditemukan."), {"version": message})
         return VersionTarget(version, sha, path)
     mirror = _mirror(app.id)
@@ -86,7 +87,8 @@ def resolve_version(app: App, fork: Fork | None, version: str) -> VersionTarget:
     if path is not None:
         sha = _resolve(path, version)
         if sha is None:
-            message = _("'%(version)s' bukan tag atau commit di repositori induk %(name)s.%(v)s", version=version, name=app.name, v=_hint(app.id))
+            message = _("'%(version)s' bukan tag atau commit di repositori induk %(name)s.%(v)s",
+                        version=version, name=app.name, v=_hint(app.id))
             raise ValidationFailed(_("Versi tidak ditemukan."), {"version": message})
         return VersionTarget(version, sha, path)
     release = db.session.execute(

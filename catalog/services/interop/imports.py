@@ -142,7 +142,8 @@ def fetch_publiccode(repo_url: str, *, actor: User) -> str:
         raise ValidationFailed(_("Berkas publiccode.yml terlalu besar."), {"repo_url": exc.message}) from exc
     except GitCommandError as exc:
         raise ValidationFailed(_("Repositori tidak dapat dibaca."), {
-            "repo_url": _("Repositori tidak dapat dihubungi, kosong, atau tidak ditemukan. Periksa alamatnya.")}) from exc
+            "repo_url": _("Repositori tidak dapat dihubungi, kosong, atau tidak ditemukan. Periksa alamatnya."),
+        }) from exc
     except VcsError as exc:
         raise ValidationFailed(_("Repositori tidak dapat dibaca."), {"repo_url": exc.message}) from exc
     if blob is None:
@@ -175,7 +176,9 @@ def _with_repo(fields: dict[str, Any], warnings: dict[str, str], repo_url: Any) 
         return
     repo_url = repo_url.strip()
     if fields.get("repo_url") and fields["repo_url"] != repo_url:
-        warnings.setdefault("url", _("Berkas menyebut alamat lain (%(v)s); katalog memakai alamat repositori yang Anda isi.", v=fields['repo_url'][:200]))
+        warnings.setdefault(
+            "url", _("Berkas menyebut alamat lain (%(v)s); katalog memakai alamat repositori yang Anda isi.",
+                     v=fields['repo_url'][:200]))
     fields["repo_url"] = repo_url
 
 

@@ -32,7 +32,8 @@ def make_checkpoint(catalog_url: str) -> dict[str, Any]:
     """
     report = audit.verify()
     if not report.ok:
-        raise Conflict(_("Rantai audit rusak pada peristiwa %(first_bad_seq)s; checkpoint tidak dibuat.", first_bad_seq=report.first_bad_seq))
+        raise Conflict(_("Rantai audit rusak pada peristiwa %(first_bad_seq)s; checkpoint tidak dibuat.",
+                         first_bad_seq=report.first_bad_seq))
     head = db.session.get(AuditHead, 1)
     if head is None or head.seq == 0:
         raise Conflict(_("Belum ada peristiwa audit untuk dijadikan checkpoint."))

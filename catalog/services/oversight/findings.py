@@ -80,7 +80,8 @@ class Evidence:
 def org_evidence(org_code: str, *, actor: User | None) -> Evidence:
     """Raises NotFound (unknown organization), PermissionDenied (outside the actor's scope)."""
     org = organizations.get_by_code(str(org_code)[:32])
-    require(can_view_evidence(actor, org), _("Bukti SPBE organisasi ini hanya untuk organisasi itu, auditornya dan admin."))
+    require(can_view_evidence(actor, org),
+            _("Bukti SPBE organisasi ini hanya untuk organisasi itu, auditornya dan admin."))
     deployments = organization_deployments(org.id)
     events: dict[int, list[DeploymentEvent]] = {}
     if deployments:

@@ -39,14 +39,17 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
     """
     app = apps.get_published(slug)
     org = organizations.get_by_code(org_code) if org_code else actor.organization
-    require(can_fork(actor, org), _("Hanya adopter dari organisasi tersebut yang dapat menyalin aplikasi ke daerahnya."))
+    require(can_fork(actor, org),
+            _("Hanya adopter dari organisasi tersebut yang dapat menyalin aplikasi ke daerahnya."))
     name = (name or app.slug).strip().lower()
     if not SLUG_RE.match(name) or name in RESERVED_SLUGS:
-        raise ValidationFailed(_("Nama repositori tidak valid."), {"name": _("Gunakan huruf kecil, angka dan tanda hubung.")})
+        raise ValidationFailed(_("Nama repositori tidak valid."),
+                               {"name": _("Gunakan huruf kecil, angka dan tanda hubung.")})
     mirror = _ready_mirror(app.id)
     with write() as op:
         if db.session.execute(db.select(Fork.id).where(Fork.organization_id == org.id, Fork.name == name)).first():
-            raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name), {"name": _("Nama sudah dipakai di organisasi ini.")})
+            raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name),
+                           {"name": _("Nama sudah dipakai di organisasi ini.")})
         relpath = repo_paths.fork_relpath(org.slug, name)
         dest = repo_paths.absolute(relpath)
         if dest.exists():
@@ -97,7 +100,8 @@ def refresh_divergence(fork_id: int) -> Fork:
 
 def request_refresh(fork_id: int, *, actor: User) -> Fork:
     fork = get_fork(fork_id)
-    require(can_manage_fork(actor, fork.organization_id), _("Hanya adopter organisasi pemilik salinan ini yang dapat memperbaruinya."))
+    require(can_manage_fork(actor, fork.organization_id),
+            _("Hanya adopter organisasi pemilik salinan ini yang dapat memperbaruinya."))
     return refresh_divergence(fork_id)
 
 
@@ -108,7 +112,8 @@ def sync_fork(fork_id: int, *, actor: User) -> tuple[Fork, str]:
     (nothing is written then).
     """
     fork = get_fork(fork_id)
-    require(can_manage_fork(actor, fork.organization_id), _("Hanya adopter organisasi pemilik salinan ini yang dapat menyinkronkan."))
+    require(can_manage_fork(actor, fork.organization_id),
+            _("Hanya adopter organisasi pemilik salinan ini yang dapat menyinkronkan."))
     mirror = _ready_mirror(fork.app_id)
     identity = vcs.Identity(actor.name, f"user-{actor.id}@katalog.invalid")  # no personal e-mail in public history
     try:
@@ -135,7 +140,8 @@ def annotate_fork(fork_id: int, note: str, *, actor: User) -> Fork:
         raise ValidationFailed(_("Catatan terlalu panjang."), {"note": _("Maksimal 2000 karakter.")})
     with write():
         fork = get_fork(fork_id)
-        require(can_manage_fork(actor, fork.organization_id), _("Hanya adopter organisasi pemilik salinan ini yang dapat menulis catatan."))
+        require(can_manage_fork(actor, fork.organization_id),
+                _("Hanya adopter organisasi pemilik salinan ini yang dapat menulis catatan."))
         fork.note = note
         audit.record(actor, "fork.annotate", "fork", fork.id, {"length": len(note)})
     return fork

@@ -170,7 +170,8 @@ def _sync_releases(app_id: int, releases) -> list[str]:
         seen.add(rel.name)
         row = existing.get(rel.name)
         if row is None:
-            db.session.add(Release(app_id=app_id, name=rel.name, commit=rel.commit, date=rel.date, message=rel.message[:2000]))
+            db.session.add(Release(app_id=app_id, name=rel.name, commit=rel.commit, date=rel.date,
+                                   message=rel.message[:2000]))
             new.append(rel.name)
         elif row.commit != rel.commit:
             row.commit, row.date, row.message = rel.commit, rel.date, rel.message[:2000]
@@ -205,12 +206,14 @@ def latest_release(app_id: int) -> Release | None:
 
 
 def releases(app_id: int, limit: int = 20) -> list[Release]:
-    stmt = db.select(Release).where(Release.app_id == app_id).order_by(Release.date.desc(), Release.id.desc()).limit(limit)
+    stmt = (db.select(Release).where(Release.app_id == app_id)
+            .order_by(Release.date.desc(), Release.id.desc()).limit(limit))
     return list(db.session.execute(stmt).scalars())
 
 
 def get_mirror_by_slug(slug: str) -> Mirror | None:
-    return db.session.execute(db.select(Mirror).join(App, App.id == Mirror.app_id).where(App.slug == slug)).scalar_one_or_none()
+    stmt = db.select(Mirror).join(App, App.id == Mirror.app_id).where(App.slug == slug)
+    return db.session.execute(stmt).scalar_one_or_none()
 
 
 def get_mirror(app: App) -> Mirror | None:
@@ -224,7 +227,8 @@ def stage_bundle(slug: str, upload, *, actor: User) -> App:
     if app.state != AppState.PUBLISHED.value:
         raise Conflict(_("Bundel hanya dapat diimpor untuk aplikasi yang sudah terbit."))
     if upload is None or not upload.filename:
-        raise ValidationFailed(_("Pilih berkas bundel git (.bundle) terlebih dahulu."), {"bundle": _("Pilih berkas .bundle.")})
+        raise ValidationFailed(_("Pilih berkas bundel git (.bundle) terlebih dahulu."),
+                               {"bundle": _("Pilih berkas .bundle.")})
     incoming = Path(current_app.config["DATA_DIR"]) / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     target = incoming / f"{app.slug}-{int(time.time() * 1000)}.bundle"

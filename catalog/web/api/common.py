@@ -48,9 +48,12 @@ def int_arg(name: str, default: int, *, low: int = 1, high: int = 10**6) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationFailed(_("Parameter '%(name)s' harus bilangan bulat.", name=name), {name: "Harus bilangan bulat."})
+        raise ValidationFailed(_("Parameter '%(name)s' harus bilangan bulat.", name=name),
+                               {name: "Harus bilangan bulat."}) from None
     if not low <= value <= high:
-        raise ValidationFailed(_("Parameter '%(name)s' di luar rentang %(low)s–%(high)s.", name=name, low=low, high=high), {name: f"Rentang {low}–{high}."})
+        raise ValidationFailed(_("Parameter '%(name)s' di luar rentang %(low)s–%(high)s.",
+                                 name=name, low=low, high=high),
+                               {name: f"Rentang {low}–{high}."})
     return value
 
 

@@ -55,8 +55,8 @@ def form_values(app) -> dict:
 def app_new():
     apps.require_can_register(current_user)
     if request.method == "GET":
-        return render_template("apps/form.html", values={"software_type": "standalone/web", "maintenance_type": "internal",
-                                                         "platforms": ["web"]}, errors={}, app=None)
+        values = {"software_type": "standalone/web", "maintenance_type": "internal", "platforms": ["web"]}
+        return render_template("apps/form.html", values=values, errors={}, app=None)
     data = form_data()
     try:
         app = apps.create_app(data, actor=current_user)
