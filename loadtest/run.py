@@ -1,34 +1,65 @@
-"""Run the load test: `python -m loadtest.run [--users 50] [--duration 300] [--db postgres|sqlite]`.
+"""Run the load test: `python -m loadtest.run [--users 50] [--duration 300] [--db postgres|sqlite]`,
+or a saturation curve: `python -m loadtest.run --curve 25,50,100,200 [--step-duration 60]`.
 
 Sets up a database and data dir of its own, seeds the demo, starts gunicorn (gthread) and the
-worker, drives the virtual users over 127.0.0.1, then checks every acknowledged write, runs
-`flask catalog audit-verify` and `flask catalog fsck`, prints a report (JSON with --json) and
-exits 0 only when there was no 5xx, nothing acknowledged is missing, and both checks pass.
+worker, drives the virtual users over 127.0.0.1 — API users with tokens (reads, forks, git pushes,
+deployment writes) and signed-in browser users (staff and auditors, logged in through the form) —
+then checks every acknowledged write, runs `flask catalog audit-verify` and `flask catalog fsck`,
+prints a report (JSON with --json) and exits 0 only when there was no 5xx, nothing acknowledged is
+missing, and both checks pass. A curve runs its steps one after another on the same stack (one
+seeding), the same people joined by more at each step, and reports each step.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import shutil
-import statistics
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import report as figures
+from .browsers import AUDITORS, Account, AuditorBrowser, StaffBrowser
 from .stack import PG_ADMIN_URL, Stack, create_pg_database, drop_pg_database
-from .users import SLOTS, Adopter, Record, User
+from .users import SLOTS, Adopter, Record, User, VirtualUser
 from .verify import check_writes
 
+DEMO_PASSWORD = "adopsi-demo-2026"  # seed/demo.py
+LOAD_PASSWORD = "sandi-uji-beban-2026"
 DEMO_ADOPTERS = (("adopsi@tanjungpinangkota.go.id", "21.72"), ("adopsi@bintankab.go.id", "21.01"),
                  ("adopsi@tabalongkab.go.id", "63.09"))
 EXTRA_ORGS = ("21.71", "14.71", "63.71", "13.71", "32.73")  # Batam, Pekanbaru, Banjarmasin, Padang, Bandung
+
+
+def _user_counts(text: str) -> list[int]:
+    try:
+        counts = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("user counts separated by commas, e.g. 25,50,100") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("at least one user count, each 1 or more")
+    return counts
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("a fraction from 0 to 1")
+    return value
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m loadtest.run", description=__doc__.split("\n\n")[0])
     p.add_argument("--users", type=int, default=50)
     p.add_argument("--duration", type=float, default=300, help="seconds of load")
+    p.add_argument("--curve", type=_user_counts, default=None, metavar="N,N,...",
+                   help="saturation curve: one step per user count on the same stack (--users/--duration unused)")
+    p.add_argument("--step-duration", type=float, default=60, help="seconds of load per curve step")
+    p.add_argument("--signed-in-share", type=_share, default=0.3,
+                   help="fraction of users that are signed-in browser users (one in four of them an auditor)")
     p.add_argument("--think", type=float, default=0.5, help="mean pause between a user's actions (s)")
     p.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     p.add_argument("--pg-admin-url", default=PG_ADMIN_URL)
@@ -44,38 +75,80 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def _adopters(stack: Stack, users: int, orgs: int) -> list[Adopter]:
-    """`orgs` adopters (organizations), more if needed so that every user owns a deployment slot."""
-    wanted = max(orgs, -(-users // len(SLOTS)))
-    people = list(DEMO_ADOPTERS[:wanted])
-    for code in EXTRA_ORGS:
-        if len(people) >= wanted:
-            break
-        email = f"adopsi-beban@{code.replace('.', '-')}.go.id"
-        made = stack.flask("catalog", "create-user", "--email", email, "--name", f"Uji Beban {code}",
-                           "--org", code, "--role", "adopter", input="sandi-uji-beban-2026\n")
-        if made.returncode != 0:
-            raise RuntimeError(f"create-user failed: {made.stderr}")
-        people.append((email, code))
-    out = []
-    for email, code in people:
-        made = stack.flask("catalog", "create-token", "--email", email, "--label", "uji-beban")
-        if made.returncode != 0:
-            raise RuntimeError(f"create-token failed: {made.stderr}")
-        out.append(Adopter(email, code, made.stdout.strip().splitlines()[-1]))
-    if len(out) * len(SLOTS) < users:
-        raise RuntimeError(f"at most {len(out) * len(SLOTS)} users")
+def kinds(users: int, share: float) -> list[str]:
+    """'api', 'staff' or 'auditor' per user, interleaved so that every prefix keeps the share."""
+    out, browsers = [], 0
+    for i in range(users):
+        if int((i + 1) * share + 1e-9) > int(i * share + 1e-9):
+            out.append("auditor" if browsers % 4 == 1 else "staff")
+            browsers += 1
+        else:
+            out.append("api")
     return out
 
 
-def _percentiles(values: list[float]) -> dict:
-    if not values:
-        return {"count": 0}
-    ordered = sorted(values)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return {"count": len(values), "p50_ms": round(statistics.median(ordered) * 1000, 1),
-            "p95_ms": round(pick(0.95) * 1000, 1), "p99_ms": round(pick(0.99) * 1000, 1),
-            "max_ms": round(ordered[-1] * 1000, 1)}
+def _adopters(stack: Stack, api_users: int, orgs: int) -> list[Adopter]:
+    """`orgs` adopters (organizations), more if needed so that every API user owns a deployment slot."""
+    wanted = max(orgs, 1, -(-api_users // len(SLOTS)))
+    people = [(email, code, DEMO_PASSWORD, False) for email, code in DEMO_ADOPTERS[:wanted]]
+    people += [(f"adopsi-beban@{code.replace('.', '-')}.go.id", code, LOAD_PASSWORD, True)
+               for code in EXTRA_ORGS[:max(0, wanted - len(people))]]
+
+    def make(email: str, code: str, password: str, new: bool) -> Adopter:
+        if new:
+            made = stack.flask("catalog", "create-user", "--email", email, "--name", f"Uji Beban {code}",
+                               "--org", code, "--role", "adopter", input=password + "\n")
+            if made.returncode != 0:
+                raise RuntimeError(f"create-user failed: {made.stderr}")
+        made = stack.flask("catalog", "create-token", "--email", email, "--label", "uji-beban")
+        if made.returncode != 0:
+            raise RuntimeError(f"create-token failed: {made.stderr}")
+        return Adopter(email, code, made.stdout.strip().splitlines()[-1], password)
+
+    with ThreadPoolExecutor(3) as pool:  # each is a flask process booting: ~1–2 s
+        out = list(pool.map(lambda person: make(*person), people))
+    if len(out) * len(SLOTS) < api_users:
+        raise RuntimeError(f"at most {len(out) * len(SLOTS)} API users")
+    return out
+
+
+def population(args: argparse.Namespace, stack: Stack, adopters: list[Adopter], record: Record,
+               work: Path, users: int) -> list[VirtualUser]:
+    """The people, in the order steps take them: a step of N users drives the first N."""
+    people: list[VirtualUser] = []
+    seen = {"api": 0, "staff": 0, "auditor": 0}
+    a = len(adopters)
+    for n, kind in enumerate(kinds(users, args.signed_in_share)):
+        i = seen[kind]
+        seen[kind] += 1
+        if kind == "api":
+            people.append(User(n, stack.base, adopters[i % a], SLOTS[i // a], record, work, args.think, args.seed + n))
+        elif kind == "staff":
+            who = adopters[i % a]
+            people.append(StaffBrowser(n, stack.base, Account(who.email, who.password, who.org), record, args.think,
+                                       args.seed + n))
+        else:
+            people.append(AuditorBrowser(n, stack.base, Account(*AUDITORS[i % len(AUDITORS)]), record, args.think,
+                                         args.seed + n))
+    return people
+
+
+def mix(people: list[VirtualUser]) -> dict:
+    return {"users": len(people), "api_users": sum(p.kind == "api" for p in people),
+            "staff": sum(p.kind == "staff" for p in people), "auditors": sum(p.kind == "auditor" for p in people)}
+
+
+def drive(people: list[VirtualUser], seconds: float, step: int) -> tuple[float, int]:
+    """Every person acts until the deadline (and finishes what it started); (elapsed, still running)."""
+    started = time.monotonic()
+    deadline = started + seconds
+    threads = [threading.Thread(target=p.drive, args=(deadline, step), name=f"user-{p.n}", daemon=True)
+               for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=max(1.0, deadline - time.monotonic()) + 600)
+    return time.monotonic() - started, sum(t.is_alive() for t in threads)
 
 
 def _setup(args: argparse.Namespace, root: Path) -> tuple[Stack, str]:
@@ -98,41 +171,60 @@ def run(args: argparse.Namespace) -> dict:
     root = args.out or Path(tempfile.mkdtemp(prefix="catalog-load-"))
     root.mkdir(parents=True, exist_ok=True)
     report: dict = {"config": {k: str(v) for k, v in vars(args).items()}, "root": str(root)}
+    steps = args.curve or [args.users]
+    seconds = args.step_duration if args.curve else args.duration
     began = time.monotonic()
     stack, url = _setup(args, root)
     try:
-        adopters = _adopters(stack, args.users, args.orgs)
-        stack.start()
+        biggest = max(steps)
+        with ThreadPoolExecutor(1) as pool:  # accounts and tokens while the servers boot
+            making = pool.submit(_adopters, stack, kinds(biggest, args.signed_in_share).count("api"), args.orgs)
+            stack.start()
+            adopters = making.result()
         report["setup_seconds"] = round(time.monotonic() - began, 1)
         record, work = Record(), root / "clones"
         work.mkdir(exist_ok=True)
-        started = time.monotonic()
-        deadline = started + args.duration
-        users = [User(n, stack.base, adopters[n % len(adopters)], SLOTS[n // len(adopters)], record, work,
-                      deadline, args.think, args.seed + n) for n in range(args.users)]
-        for user in users:
-            user.start()
-        for user in users:
-            user.join(timeout=max(1.0, deadline - time.monotonic()) + 600)
-        elapsed = time.monotonic() - started
-        report["drained"] = stack.wait_for_jobs()
+        people = population(args, stack, adopters, record, work, biggest)
+        report["steps"], load_seconds = [], 0.0
+        for step, users in enumerate(steps):
+            elapsed, running = drive(people[:users], seconds, step)
+            load_seconds += elapsed
+            last = step == len(steps) - 1 or running
+            waited = time.monotonic()
+            # between steps the worker's queue (divergence after pushes) gets a bounded time to drain
+            drained = stack.wait_for_jobs(timeout=180 if last else min(120.0, max(20.0, seconds)))
+            in_step = [s for s in record.samples if s[0] == step]
+            report["steps"].append({**figures.step_figures(in_step, mix(people[:users]), elapsed),
+                                    "drained": drained, "drain_seconds": round(time.monotonic() - waited, 1),
+                                    "still_running": running})
+            if running:  # a user stuck for 10 minutes: do not drive it from two threads
+                break
+        report["drained"] = report["steps"][-1]["drained"]
         served, server_5xx = stack.access_counts()
-        total = sum(record.statuses.values()) + sum(record.errors.values())
         report["load"] = {
-            "users": args.users, "seconds": round(elapsed, 1), "requests_sent": total,
-            "requests_per_second": round(total / elapsed, 1), "served_by_gunicorn": served,
-            "gunicorn_5xx": server_5xx, "client_5xx": len(record.server_errors),
+            **mix(people[:max(s["users"] for s in report["steps"])]), "seconds": round(load_seconds, 1),
+            **figures.totals(record.samples, load_seconds),
+            "served_by_gunicorn": served, "gunicorn_5xx": server_5xx, "client_5xx": len(record.server_errors),
             "no_answer": dict(record.errors), "statuses": {str(k): v for k, v in sorted(record.statuses.items())},
-            "push_failures": record.push_failures, "first_5xx": record.server_errors[:10],
-            "first_no_answer": record.failures[:10],
-            "latency": {kind: _percentiles(v) for kind, v in sorted(record.latencies.items())},
+            "push_failures": record.push_failures, "git_refusals": len(record.refusals),
+            "logins": dict(record.logins), "sessions_lost": len(record.sessions_lost),
+            "first_5xx": record.server_errors[:10], "first_no_answer": record.failures[:10],
+            "first_git_refusals": record.refusals[:10], "first_sessions_lost": record.sessions_lost[:10],
+            "classes": figures.by_class(record.samples), "pages": figures.by_page(record.samples),
         }
+        if args.curve:
+            report["curve"] = {"page_p95_limit_ms": figures.PAGE_P95_LIMIT_MS,
+                               "largest_users_page_p95_ok": figures.knee(report["steps"], "page_p95_ms"),
+                               "largest_users_signed_in_p95_ok": figures.knee(report["steps"],
+                                                                              "page_signed_in_p95_ms")}
         report["writes"] = check_writes(record, url, root / "data" / "repos")
     finally:
         stack.stop()
     checked = time.monotonic()
-    verified = stack.flask("catalog", "audit-verify")
-    fsck = stack.flask("catalog", "fsck", "--min-age", "0")
+    with ThreadPoolExecutor(2) as pool:  # both only read
+        verifying = pool.submit(stack.flask, "catalog", "audit-verify")
+        checking = pool.submit(stack.flask, "catalog", "fsck", "--min-age", "0")
+        verified, fsck = verifying.result(), checking.result()
     report["audit_verify"] = {"exit": verified.returncode, "output": (verified.stdout + verified.stderr).strip()}
     report["fsck"] = {"exit": fsck.returncode, "output": (fsck.stdout + fsck.stderr).strip()}
     report["check_seconds"] = round(time.monotonic() - checked, 1)
@@ -149,26 +241,10 @@ def run(args: argparse.Namespace) -> dict:
     return report
 
 
-def summary(report: dict) -> str:
-    load, writes = report["load"], report["writes"]
-    lines = [f"users {load['users']}, {load['seconds']} s: {load['requests_sent']} requests "
-             f"({load['requests_per_second']}/s), gunicorn served {load['served_by_gunicorn']}, "
-             f"5xx: {load['gunicorn_5xx']} (server log) / {load['client_5xx']} (clients), "
-             f"no answer: {sum(load['no_answer'].values())}",
-             "latency (ms): " + "; ".join(f"{k} n={v['count']} p50 {v.get('p50_ms')} p95 {v.get('p95_ms')} "
-                                          f"max {v.get('max_ms')}" for k, v in load["latency"].items())]
-    lines += [f"{name}: acknowledged {w['acknowledged']}, found {w['found']}"
-              + (f", missing {w['missing']}" if w["missing"] else "") for name, w in writes.items()]
-    lines.append(f"audit-verify exit {report['audit_verify']['exit']}: {report['audit_verify']['output']}")
-    lines.append(f"fsck exit {report['fsck']['exit']}: {report['fsck']['output']}")
-    lines.append("RESULT: " + ("OK" if report["ok"] else "FAILED"))
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     report = run(args)
-    print(json.dumps(report, indent=2) if args.json else summary(report))
+    print(json.dumps(report, indent=2) if args.json else figures.summary(report))
     return 0 if report["ok"] else 1
 
 

@@ -1,10 +1,12 @@
-"""Virtual users: reads, searches, forks, pushes over HTTP and deployment updates, with a record of
-every request and of every write the server acknowledged."""
+"""Virtual users with API tokens: reads, searches, forks, pushes over HTTP and deployment updates; the
+shared record of every request (offered, served, status, time) and of every acknowledged write.
+Signed-in browser users are in `browsers.py`."""
 from __future__ import annotations
 
 import base64
 import os
 import random
+import re
 import subprocess
 import threading
 import time
@@ -27,8 +29,9 @@ SLUGS = ("srikandi", "sp4n-lapor", "simanja", "siap", *DEPLOYABLE, "sipkd")
 GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0",
            "GIT_AUTHOR_NAME": "Staf TI Uji Beban", "GIT_AUTHOR_EMAIL": "ti@uji-beban.go.id",
            "GIT_COMMITTER_NAME": "Staf TI Uji Beban", "GIT_COMMITTER_EMAIL": "ti@uji-beban.go.id"}
-# (kind, weight): the mix each user draws from
+# (kind, weight): the mix each API user draws from
 MIX = (("page", 30), ("api_read", 20), ("search", 20), ("fork", 6), ("push", 10), ("deploy", 14))
+GIT_HTTP_STATUS = re.compile(r"(?:returned error:|HTTP) (\d{3})")
 SLOTS = [(app, env) for env in ENVIRONMENTS for app in DEPLOYABLE]  # one non-retired deployment each per org
 
 
@@ -37,28 +40,35 @@ class Adopter:
     email: str
     org: str        # Kemendagri code, e.g. "21.72"
     token: str
+    password: str   # signed-in browser users of this organization log in with it
 
 
 @dataclass
 class Record:
-    """What all users saw; shared, guarded by a lock."""
+    """What all users saw; shared, guarded by a lock. One sample per request a user started:
+    (step, class, page, HTTP status or None when nothing answered, seconds, served from the page cache)."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    samples: list[tuple[int, str, str, int | None, float, bool]] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
-    errors: Counter = field(default_factory=Counter)          # exceptions (no HTTP answer)
-    server_errors: list[str] = field(default_factory=list)    # 5xx: "<kind> <status> <path>"
-    failures: list[str] = field(default_factory=list)         # no answer: "<kind> <path>: <exception>"
+    errors: Counter = field(default_factory=Counter)          # exceptions (no HTTP answer), per class
+    server_errors: list[str] = field(default_factory=list)    # 5xx: "<class> <status> <path>"
+    failures: list[str] = field(default_factory=list)         # no answer: "<class> <path>: <exception>"
+    refusals: list[str] = field(default_factory=list)         # answered, but git says the push failed
     forks: dict[int, str] = field(default_factory=dict)       # acknowledged fork id -> relpath
+    forks_by_org: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     pushes: list[tuple[str, str]] = field(default_factory=list)  # acknowledged (relpath, sha)
     push_failures: int = 0
     deployments: dict[int, str] = field(default_factory=dict)  # id -> last acknowledged status
     deployment_writes: list[tuple[int, str, str, str]] = field(default_factory=list)  # (id, kind, from, to)
     unacked: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))  # sent, no answer
+    logins: Counter = field(default_factory=Counter)          # "ok", "refused" (the form said no)
+    sessions_lost: list[str] = field(default_factory=list)    # a signed-in page sent the user to /login
 
-    def request(self, kind: str, status: int | None, seconds: float, path: str, why: str = "") -> None:
+    def request(self, kind: str, status: int | None, seconds: float, path: str, why: str = "", *,
+                step: int = 0, sub: str = "", cached: bool = False) -> None:
         with self.lock:
-            self.latencies[kind].append(seconds)
+            self.samples.append((step, kind, sub, status, seconds, cached))
             if status is None:
                 self.errors[kind] += 1
                 self.failures.append(f"{kind} {path}: {why}"[:300])
@@ -68,53 +78,79 @@ class Record:
                 self.server_errors.append(f"{kind} {status} {path}")
 
 
-class User(threading.Thread):
-    """One person: draws actions from MIX until the deadline, waits `think` seconds between."""
+class VirtualUser:
+    """One person: `drive(deadline, step)` repeats `act()` until the deadline, pausing a random
+    0–2×`think` seconds between actions. State (forks, deployment, session) lasts across steps."""
 
-    def __init__(self, n: int, base: str, adopter: Adopter, slot: tuple[str, str], record: Record, work: Path,
-                 deadline: float, think: float, seed: int):
-        super().__init__(name=f"user-{n}", daemon=True)
-        self.n, self.base, self.adopter, self.record, self.work = n, base, adopter, record, work
-        self.deadline, self.think = deadline, think
+    kind = "user"
+
+    def __init__(self, n: int, base: str, record: Record, think: float, seed: int):
+        self.n, self.base, self.record, self.think = n, base, record, think
         self.rng = random.Random(seed)
         self.http = requests.Session()
+        self.step = 0
+
+    def call(self, kind: str, method: str, path: str, *, sub: str = "", json: dict | None = None,
+             data: dict | None = None, headers: dict | None = None, params: dict | None = None,
+             allow_redirects: bool = True) -> requests.Response | None:
+        started = time.monotonic()
+        try:
+            r = self.http.request(method, self.base + path, json=json, data=data, params=params, headers=headers,
+                                  allow_redirects=allow_redirects, timeout=120)
+        except requests.RequestException as exc:
+            self.record.request(kind, None, time.monotonic() - started, path, f"{type(exc).__name__}: {exc}",
+                                step=self.step, sub=sub)
+            return None
+        self.record.request(kind, r.status_code, time.monotonic() - started, path, step=self.step, sub=sub,
+                            cached=r.headers.get("X-Page-Cache") == "hit")
+        return r
+
+    def act(self) -> None:
+        raise NotImplementedError
+
+    def drive(self, deadline: float, step: int = 0) -> None:
+        self.step = step
+        while time.monotonic() < deadline:
+            self.act()
+            time.sleep(self.rng.uniform(0, 2 * self.think))
+
+
+class User(VirtualUser):
+    """An adopter's script or integration with a personal access token: draws actions from MIX."""
+
+    kind = "api"
+
+    def __init__(self, n: int, base: str, adopter: Adopter, slot: tuple[str, str], record: Record, work: Path,
+                 think: float, seed: int):
+        super().__init__(n, base, record, think, seed)
+        self.adopter, self.work = adopter, work
         self.own_forks: list[tuple[int, str]] = []  # (id, relpath) acknowledged
         self.fork_counter = 0
         self.slot = slot  # (app, environment): the one deployment this user looks after
         self.deployment: int | None = None
         self.deployment_status = ""
 
-    # -- plumbing ---------------------------------------------------------------------------
     def call(self, kind: str, method: str, path: str, *, json: dict | None = None, auth: bool = False,
-             params: dict | None = None) -> requests.Response | None:
-        headers = {"Authorization": f"Bearer {self.adopter.token}"} if auth else {}
-        started = time.monotonic()
-        try:
-            r = self.http.request(method, self.base + path, json=json, params=params, headers=headers, timeout=120)
-        except requests.RequestException as exc:
-            self.record.request(kind, None, time.monotonic() - started, path, f"{type(exc).__name__}: {exc}")
-            return None
-        self.record.request(kind, r.status_code, time.monotonic() - started, path)
-        return r
+             params: dict | None = None, sub: str = "") -> requests.Response | None:
+        headers = {"Authorization": f"Bearer {self.adopter.token}"} if auth else None
+        return super().call(kind, method, path, sub=sub, json=json, params=params, headers=headers)
 
-    def run(self) -> None:
+    def act(self) -> None:
         kinds = [k for k, _ in MIX]
         weights = [w for _, w in MIX]
-        while time.monotonic() < self.deadline:
-            getattr(self, self.rng.choices(kinds, weights)[0])()
-            time.sleep(self.rng.uniform(0, 2 * self.think))
+        getattr(self, self.rng.choices(kinds, weights)[0])()
 
     # -- reads ------------------------------------------------------------------------------
     def page(self) -> None:
         choice = self.rng.random()
         if choice < 0.2:
-            self.call("page", "GET", "/")
+            self.call("page", "GET", "/", sub="home")
         elif choice < 0.7:
-            self.call("page", "GET", f"/apps/{self.rng.choice(SLUGS)}")
+            self.call("page", "GET", f"/apps/{self.rng.choice(SLUGS)}", sub="app")
         elif choice < 0.85 and self.own_forks:
-            self.call("page", "GET", f"/forks/{self.rng.choice(self.own_forks)[0]}")
+            self.call("page", "GET", f"/forks/{self.rng.choice(self.own_forks)[0]}", sub="fork")
         else:
-            self.call("page", "GET", "/apps", params={"category": "document-management"})
+            self.call("page", "GET", "/apps", params={"category": "document-management"}, sub="apps")
 
     def api_read(self) -> None:
         choice = self.rng.random()
@@ -130,9 +166,9 @@ class User(threading.Thread):
     def search(self) -> None:
         q = self.rng.choice(QUERIES)
         if self.rng.random() < 0.5:
-            self.call("search", "GET", "/apps", params={"q": q})
+            self.call("search", "GET", "/apps", params={"q": q}, sub="page")
         else:
-            self.call("search", "GET", "/api/v1/apps", params={"q": q})
+            self.call("search", "GET", "/api/v1/apps", params={"q": q}, sub="api")
 
     # -- writes -----------------------------------------------------------------------------
     def fork(self) -> None:
@@ -147,10 +183,27 @@ class User(threading.Thread):
             self.own_forks.append((r.json()["id"], relpath))
             with self.record.lock:
                 self.record.forks[r.json()["id"]] = relpath
+                self.record.forks_by_org[self.adopter.org].append(r.json()["id"])
 
     def _git(self, *args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
         return subprocess.run(["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True,
                               text=True, timeout=timeout)
+
+    def _git_request(self, kind: str, done: subprocess.CompletedProcess, started: float, url: str) -> None:
+        """A git command as one request: 200 when it worked; else the HTTP status git names, or
+        none (unanswered) when it names none. A push the server answered but refused counts as served."""
+        err = done.stderr.strip()
+        if done.returncode == 0:
+            status: int | None = 200
+        elif match := GIT_HTTP_STATUS.search(err):
+            status = int(match.group(1))
+        elif "rejected" in err or "declined" in err:
+            status = 200
+            with self.record.lock:
+                self.record.refusals.append(f"{kind} {url}: {err[-200:]}")
+        else:
+            status = None
+        self.record.request(kind, status, time.monotonic() - started, url, err[-200:], step=self.step)
 
     def push(self) -> None:
         if not self.own_forks:
@@ -161,8 +214,7 @@ class User(threading.Thread):
         started = time.monotonic()
         if not clone.exists():
             cloned = self._git("clone", "-q", url, str(clone))
-            self.record.request("git_clone", 200 if cloned.returncode == 0 else None, time.monotonic() - started, url,
-                                cloned.stderr.strip()[-200:])
+            self._git_request("clone", cloned, started, url)
             if cloned.returncode != 0:
                 return
         (clone / "daerah").mkdir(exist_ok=True)
@@ -175,8 +227,7 @@ class User(threading.Thread):
         started = time.monotonic()
         pushed = self._git("-c", f"http.extraHeader=Authorization: Basic {basic}", "push", "-q", "origin",
                            "HEAD:main", cwd=clone)
-        self.record.request("git_push", 200 if pushed.returncode == 0 else None, time.monotonic() - started, url,
-                            pushed.stderr.strip()[-200:])
+        self._git_request("push", pushed, started, url)
         with self.record.lock:
             if pushed.returncode == 0:
                 self.record.pushes.append((relpath, sha))

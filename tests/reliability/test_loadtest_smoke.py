@@ -1,5 +1,7 @@
-"""The load test script, briefly: 5 users for a few seconds on the real stack (gunicorn, worker),
-then every acknowledged write is found, audit-verify and fsck pass. The full run is `make loadtest`."""
+"""The load test script, briefly: 5 users (3 with API tokens, a staff member and an auditor signed in
+through the login form) for a few seconds on the real stack (gunicorn, worker); every acknowledged
+write is found, audit-verify and fsck pass, and the report carries offered / served counts and
+p50 / p95 / max per request class. Timings are never asserted. The full run is `make loadtest`."""
 from __future__ import annotations
 
 import json
@@ -31,13 +33,29 @@ def _database_args() -> list[str]:
 def test_short_load_loses_nothing_and_serves_no_5xx(tmp_path):
     out = tmp_path / "load"
     done = subprocess.run([sys.executable, "-m", "loadtest.run", "--users", "5", "--orgs", "1", "--duration", "6",
-                           "--web-workers", "2", "--threads", "4", "--out", str(out), "--json", *_database_args()],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--signed-in-share", "0.4", "--web-workers", "2", "--threads", "4", "--out", str(out),
+                           "--json", *_database_args()], cwd=ROOT, capture_output=True, text=True, timeout=300)
     report = json.loads((out / "report.json").read_text())
     assert done.returncode == 0 and report["ok"], done.stdout[-3000:] + done.stderr[-3000:]
     load = report["load"]
-    assert load["requests_sent"] > 0 and load["gunicorn_5xx"] == 0 and load["client_5xx"] == 0
-    assert load["served_by_gunicorn"] >= load["requests_sent"] - load["latency"].get("git_push", {}).get("count", 0)
+    assert (load["api_users"], load["staff"], load["auditors"]) == (3, 1, 1)
+    assert load["offered"] > 0 and load["server_5xx"] == 0 and load["gunicorn_5xx"] == 0 and load["client_5xx"] == 0
+    assert load["offered"] == load["served"] + load["unanswered"]
+    assert load["served_by_gunicorn"] >= load["served"] - load["classes"].get("push", {}).get("served", 0)
+    classes = load["classes"]
+    for kind in ("page", "page_signed_in", "login"):
+        assert classes[kind]["served"] > 0, (kind, sorted(classes))
+    for kind, f in classes.items():
+        assert f["offered"] == f["served"] + f["unanswered"], kind
+        assert f["served"] == 0 or {"p50_ms", "p95_ms", "max_ms"} <= {k for k, v in f.items() if v is not None}, kind
+    assert sum(f["offered"] for f in classes.values()) == load["offered"]
+    # signed in for real: logins accepted, no page bounced to /login, the auditor's pages answered
+    assert load["logins"].get("ok", 0) >= 2 and not load["logins"].get("refused") and load["sessions_lost"] == 0
+    pages = load["pages"]
+    assert any(k.startswith("page_signed_in/") for k in pages), sorted(pages)
+    assert all(set(f["statuses"]) <= {"200"} for k, f in pages.items() if k.startswith("page_signed_in/")), pages
+    step = report["steps"][0]
+    assert step["users"] == 5 and step["offered"] == load["offered"] and "page_signed_in_p95_ms" in step
     for kind, writes in report["writes"].items():
         assert writes["acknowledged"] == writes["found"], (kind, writes["missing"])
     assert report["writes"]["forks"]["acknowledged"] > 0
