@@ -19,7 +19,11 @@ class Deployment(db.Model):
     """One running (or planned) copy of an app in an organization, from upstream or its fork."""
 
     __tablename__ = "deployment"
-    __table_args__ = (Index("ix_deployment_org_app", "organization_id", "app_id"),)
+    # The public list is newest change first, whole or by status: both read an index in order
+    # and stop after one page instead of sorting every deployment.
+    __table_args__ = (Index("ix_deployment_org_app", "organization_id", "app_id"),
+                      Index("ix_deployment_updated", "updated_at", "id"),
+                      Index("ix_deployment_status_updated", "status", "updated_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("app.id"), index=True)

@@ -147,6 +147,36 @@ def test_report_queries_do_not_grow_with_rows(world, scenario):
     assert db.session.execute(db.select(db.func.count()).select_from(Deployment)).scalar_one() == 10
 
 
+def test_dashboard_shows_the_head_of_each_table_and_counts_the_rest(world, scenario, monkeypatch):
+    """The screen has SCREEN_ROWS rows of a table and its full row count; the CSV has every row."""
+    full = {key: report_tables.build_table(key, reports.report_scope(world.admin)) for key in report_tables.TABLES}
+    monkeypatch.setattr(report_tables, "SCREEN_ROWS", 2)
+    board = report_tables.dashboard(world.admin)
+    for key, table in board.tables.items():
+        assert table.total == len(full[key].rows), key
+        if key != "adoption":  # months: never more than 36, always whole
+            assert table.rows == full[key].rows[:2], key
+        assert table.complete == (len(full[key].rows) <= len(table.rows)), key
+    assert not board.tables["regions"].complete and not board.tables["apps"].complete
+    _scope, csv_table = report_tables.table_for(world.admin, "regions")
+    assert csv_table.rows == full["regions"].rows and csv_table.complete
+
+
+def test_dashboard_figures_are_kept_for_the_configured_age(app, world, scenario):
+    """With REPORT_MAX_AGE the dashboard is computed once per scope and says as of when;
+    without it, every change shows at once."""
+    before = report_tables.dashboard(world.admin)
+    app.config["REPORT_MAX_AGE"] = 60
+    kept = report_tables.dashboard(world.admin)
+    world.deploy("21.05", "srikandi", status="planned")
+    assert report_tables.dashboard(world.admin).tables == kept.tables
+    assert report_tables.dashboard(world.admin).computed_at == kept.computed_at >= before.computed_at
+    province = report_tables.dashboard(world.user("auditor", "21"))  # another scope: its own figures
+    assert province.computed_at > kept.computed_at
+    app.config["REPORT_MAX_AGE"] = 0
+    assert report_tables.dashboard(world.admin).tables != kept.tables
+
+
 def test_csv_cells_never_start_a_formula():
     from catalog.services.oversight.csv_export import to_csv
 

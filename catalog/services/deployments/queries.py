@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from ...extensions import db
 from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, User
 from ...models.types import utcnow
-from ...paging import Page
+from ...paging import Page, page_count
 from ...vocab import deployments as dv
 from ..accounts import organizations
 from ..errors import NotFound, ValidationFailed, require
@@ -20,13 +20,22 @@ from ..permissions import can_view_evidence, is_admin
 MAX_PER_PAGE = 100
 STALLED_PILOT_DAYS = 90
 MAX_APP_CHOICES = 300
+LIST_COUNT_LIMIT = 1000  # pages count this far, then say "more than"
 
 Region = aliased(Organization)
+
+
+# Apps whose deployments the public list hides. Written as "not in" on purpose: almost every
+# app is public, and a negation lets the database walk the deployments' update-time index and
+# stop after one page (SQLite otherwise starts from the app state index and sorts 27,000 rows:
+# 40 ms against 0.1 ms at national scale).
+HIDDEN_APP_STATES = (AppState.DRAFT.value, AppState.SUBMITTED.value, AppState.RETURNED.value)
 
 
 @dataclass(frozen=True)
 class DeploymentPage(Page[Deployment]):
     filters: dict[str, str] = field(default_factory=dict)
+    total_is_lower_bound: bool = False  # counting stopped at `count_limit`: "more than total"
 
 
 def _org_filter(code: str, key: str, *, province: bool = False) -> Organization:
@@ -41,14 +50,16 @@ def _org_filter(code: str, key: str, *, province: bool = False) -> Organization:
 
 
 def list_deployments(*, org: str = "", app: str = "", status: str = "", province: str = "",
-                     page: int = 1, per_page: int = 20) -> DeploymentPage:
-    """Deployments of public apps, newest change first. Raises ValidationFailed for a bad filter."""
+                     page: int = 1, per_page: int = 20, count_limit: int | None = None) -> DeploymentPage:
+    """Deployments of public apps, newest change first. With `count_limit`, counting stops
+    there and the page number stays within it, so a page costs the same at any size of the data.
+    Raises ValidationFailed for a bad filter."""
     filters = {k: str(v).strip()[:64] for k, v in
                (("org", org), ("app", app), ("status", status), ("province", province)) if v}
     page, per_page = max(1, int(page)), max(1, min(int(per_page), MAX_PER_PAGE))
     stmt = (db.select(Deployment.id).join(App, App.id == Deployment.app_id)
             .join(Region, Region.id == Deployment.organization_id)
-            .where(App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value))))
+            .where(App.state.not_in(HIDDEN_APP_STATES)))
     if "status" in filters:
         if filters["status"] not in dv.STATUSES:
             raise ValidationFailed(_("Status tidak dikenal."),
@@ -61,11 +72,16 @@ def list_deployments(*, org: str = "", app: str = "", status: str = "", province
         stmt = stmt.where(or_(Region.id == prov.id, Region.parent_id == prov.id))
     if "app" in filters:
         stmt = stmt.where(App.slug == filters["app"])
-    total = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
+    if count_limit is not None:
+        page = min(page, page_count(count_limit, per_page))
+    counted = stmt if count_limit is None else stmt.limit(count_limit + 1)
+    total = db.session.execute(db.select(func.count()).select_from(counted.subquery())).scalar_one()
+    capped = count_limit is not None and total > count_limit
     ids = list(db.session.execute(stmt.order_by(Deployment.updated_at.desc(), Deployment.id.desc())
                                   .limit(per_page).offset((page - 1) * per_page)).scalars())
     rows = {d.id: d for d in db.session.execute(db.select(Deployment).where(Deployment.id.in_(ids))).scalars()}
-    return DeploymentPage([rows[i] for i in ids if i in rows], total, page, per_page, filters)
+    return DeploymentPage([rows[i] for i in ids if i in rows], min(total, count_limit) if capped else total,
+                          page, per_page, filters, capped)
 
 
 @dataclass(frozen=True)
@@ -130,7 +146,11 @@ def region_overview(actor: User | None, org_code: str | None = None,
 
 
 def app_choices() -> list[tuple[str, str]]:
-    """(slug, name) of published apps for a select box; empty when there are too many to list."""
+    """(slug, name) of published apps for a select box; empty when there are too many to list
+    (counted up to the limit first, so a national catalog sorts nothing)."""
+    published = db.select(App.id).where(App.state == AppState.PUBLISHED.value).limit(MAX_APP_CHOICES + 1)
+    if db.session.execute(db.select(func.count()).select_from(published.subquery())).scalar_one() > MAX_APP_CHOICES:
+        return []
     stmt = (db.select(App.slug, App.name).where(App.state == AppState.PUBLISHED.value)
             .order_by(func.lower(App.name)).limit(MAX_APP_CHOICES + 1))
     rows = [(slug, name) for slug, name in db.session.execute(stmt)]

@@ -20,21 +20,32 @@ from .reports import Region, Scope
 Publisher = aliased(Organization)
 
 
-def fork_drift(scope: Scope) -> list[Fork]:
+def count_rows(stmt) -> int:
+    """How many rows `stmt` (a select) gives, without loading them."""
+    return db.session.execute(db.select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+
+
+def fork_drift_query(scope: Scope):
     """Forks in scope with their stored divergence, most modified first (no git here)."""
-    stmt = (db.select(Fork).join(Region, Region.id == Fork.organization_id).where(scope.where())
+    return (db.select(Fork).join(Region, Region.id == Fork.organization_id).where(scope.where())
             .order_by(Fork.files_changed.desc(), Fork.ahead.desc(), Region.code, Fork.id))
-    return list(db.session.execute(stmt).scalars())
 
 
-def lagging_deployments(scope: Scope) -> list[Deployment]:
+def fork_drift(scope: Scope, limit: int | None = None) -> list[Fork]:
+    return list(db.session.execute(fork_drift_query(scope).limit(limit)).scalars())
+
+
+def lagging_query(scope: Scope):
     """Deployments still in use whose stored lag says upstream has newer releases or commits."""
-    stmt = (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
+    return (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
             .where(scope.where(), Deployment.status != "retired",
                    or_(Deployment.lag_releases > 0, Deployment.lag_commits > 0))
             .order_by(func.coalesce(Deployment.lag_releases, 0).desc(),
                       func.coalesce(Deployment.lag_commits, 0).desc(), Region.code))
-    return list(db.session.execute(stmt).scalars())
+
+
+def lagging_deployments(scope: Scope, limit: int | None = None) -> list[Deployment]:
+    return list(db.session.execute(lagging_query(scope).limit(limit)).scalars())
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ class DuplicateCandidate:
     active_deployments: int
 
 
-def duplicate_candidates(scope: Scope) -> list[DuplicateCandidate]:
+def duplicates_query(scope: Scope):
     """Published apps in a category that two or more publishers fill. In a province's scope, only
     categories where a publisher of that province takes part."""
     published = App.state == AppState.PUBLISHED.value
@@ -53,8 +64,11 @@ def duplicate_candidates(scope: Scope) -> list[DuplicateCandidate]:
         local = (db.select(App.category).join(Publisher, Publisher.id == App.publisher_id)
                  .where(published, scope.where(Publisher)))
         categories = categories.where(App.category.in_(local))
-    stmt = db.select(App).where(published, App.category.in_(categories)).order_by(App.category, func.lower(App.name))
-    apps = list(db.session.execute(stmt).scalars())
+    return db.select(App).where(published, App.category.in_(categories)).order_by(App.category, func.lower(App.name))
+
+
+def duplicate_candidates(scope: Scope, limit: int | None = None) -> list[DuplicateCandidate]:
+    apps = list(db.session.execute(duplicates_query(scope).limit(limit)).scalars())
     counts = dict(db.session.execute(
         db.select(Deployment.app_id, func.count()).where(Deployment.app_id.in_([a.id for a in apps]),
                                                          Deployment.status != "retired")

@@ -67,8 +67,9 @@ class AppReuse:
         return self.deployments - self.confirmed
 
 
-def reuse_by_app(scope: Scope) -> list[AppReuse]:
-    """Apps with at least one fork or deployment in scope, most used first (four GROUP BY queries)."""
+def reuse_by_app(scope: Scope, limit: int | None = None) -> list[AppReuse]:
+    """Apps with at least one fork or deployment in scope, most used first (four GROUP BY
+    queries); with `limit`, only the first rows load their app."""
     in_scope = scope.where()
     by_status: dict[int, dict[str, int]] = {}
     confirmed: dict[int, int] = {}
@@ -84,12 +85,23 @@ def reuse_by_app(scope: Scope) -> list[AppReuse]:
     forks = dict(db.session.execute(
         db.select(Fork.app_id, func.count()).join(Region, Region.id == Fork.organization_id)
         .where(in_scope).group_by(Fork.app_id)).all())
-    ids = set(by_status) | set(forks)
-    apps = db.session.execute(db.select(App).where(App.id.in_(ids), App.state.in_(
-        (AppState.PUBLISHED.value, AppState.ARCHIVED.value)))).scalars()
-    rows = [AppReuse(a, forks.get(a.id, 0), {s: by_status.get(a.id, {}).get(s, 0) for s in dv.STATUSES},
-                     confirmed.get(a.id, 0), orgs.get(a.id, 0)) for a in apps]
-    return sorted(rows, key=lambda r: (-r.deployments, -r.forks, r.app.name.lower()))
+    names = dict(db.session.execute(db.select(App.id, func.lower(App.name)).where(
+        App.id.in_(set(by_status) | set(forks)),
+        App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value)))).all())
+    ranked = sorted(names, key=lambda i: (-sum(by_status.get(i, {}).values()), -forks.get(i, 0), names[i]))
+    ranked = ranked if limit is None else ranked[:limit]
+    apps = {a.id: a for a in db.session.execute(db.select(App).where(App.id.in_(ranked))).scalars()}
+    return [AppReuse(apps[i], forks.get(i, 0), {s: by_status.get(i, {}).get(s, 0) for s in dv.STATUSES},
+                     confirmed.get(i, 0), orgs.get(i, 0)) for i in ranked]
+
+
+def count_used_apps(scope: Scope) -> int:
+    """How many rows `reuse_by_app(scope)` has."""
+    deployed = db.select(Deployment.app_id).join(Region, Region.id == Deployment.organization_id).where(scope.where())
+    forked = db.select(Fork.app_id).join(Region, Region.id == Fork.organization_id).where(scope.where())
+    return db.session.execute(db.select(func.count()).select_from(App).where(
+        App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value)),
+        or_(App.id.in_(deployed), App.id.in_(forked)))).scalar_one()
 
 
 @dataclass(frozen=True)
@@ -105,25 +117,45 @@ def _regions_in(scope: Scope) -> list[Organization]:
     return list(db.session.execute(stmt).scalars())
 
 
-def reuse_by_region(scope: Scope) -> list[RegionUsage]:
+def reuse_by_region(scope: Scope, org_limit: int | None = None) -> list[RegionUsage]:
     """Per organization, the apps it deploys. Province scope lists every kab/kota; the national
-    scope only those with a deployment or fork (there are 514)."""
-    stmt = (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
-            .join(App, App.id == Deployment.app_id).where(scope.where())
-            .order_by(Region.code, func.lower(App.name), Deployment.environment))
-    by_org: dict[int, list[Deployment]] = {}
-    for dep in db.session.execute(stmt).scalars():
-        by_org.setdefault(dep.organization_id, []).append(dep)
+    scope only those with a deployment or fork (there are 514). With `org_limit`, the first
+    organizations by code and at most that many deployments: a page's worth, not the country's."""
+    deploying = (db.select(Deployment.organization_id).join(Region, Region.id == Deployment.organization_id)
+                 .where(scope.where()))
     forks = dict(db.session.execute(
         db.select(Fork.organization_id, func.count()).join(Region, Region.id == Fork.organization_id)
         .where(scope.where()).group_by(Fork.organization_id)).all())
     if scope.province is not None:
         orgs = _regions_in(scope)
     else:
-        ids = set(by_org) | set(forks)
-        orgs = list(db.session.execute(db.select(Organization).where(Organization.id.in_(ids))
-                                       .order_by(Organization.code)).scalars())
+        used = or_(Organization.id.in_(deploying), Organization.id.in_(list(forks)))
+        orgs = list(db.session.execute(db.select(Organization).where(used).order_by(Organization.code)
+                                       .limit(org_limit)).scalars())
+    orgs = orgs if org_limit is None else orgs[:org_limit]
+    rank = {o.id: n for n, o in enumerate(orgs)}
+    stmt = (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
+            .join(App, App.id == Deployment.app_id).where(Deployment.organization_id.in_(list(rank)))
+            .order_by(Region.code, func.lower(App.name), Deployment.environment).limit(org_limit))
+    by_org: dict[int, list[Deployment]] = {}
+    for dep in db.session.execute(stmt).scalars():
+        by_org.setdefault(dep.organization_id, []).append(dep)
     return [RegionUsage(o, by_org.get(o.id, []), forks.get(o.id, 0)) for o in orgs]
+
+
+def count_region_rows(scope: Scope) -> int:
+    """Rows of the full per-region table: one per deployment, one per listed organization
+    that deploys nothing."""
+    in_scope = (db.select(Deployment.organization_id).join(Region, Region.id == Deployment.organization_id)
+                .where(scope.where()))
+    deployments = db.session.execute(db.select(func.count()).select_from(in_scope.subquery())).scalar_one()
+    if scope.province is not None:
+        listed = Organization.id.in_(db.select(Organization.id).where(scope.where(Organization)))
+    else:
+        listed = Organization.id.in_(db.select(Fork.organization_id))
+    idle = db.session.execute(db.select(func.count()).select_from(Organization).where(
+        listed, Organization.id.not_in(in_scope))).scalar_one()
+    return deployments + idle
 
 
 @dataclass(frozen=True)

@@ -3,21 +3,45 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from cachetools import TTLCache
+from flask import current_app
 from flask_babel import gettext as _
 
 from ...models import Deployment, Organization, User
+from ...models.types import utcnow
 from ...vocab import apps as vocab
 from ...vocab import deployments as dv
 from ..accounts import organizations
 from ..errors import NotFound
 from ..permissions import auditor_province_id, is_admin
-from .findings import Evidence, duplicate_candidates, fork_drift, lagging_deployments
-from .reports import Scope, adoption_over_time, report_scope, reuse_by_app, reuse_by_region
+from .findings import (
+    Evidence,
+    count_rows,
+    duplicate_candidates,
+    duplicates_query,
+    fork_drift,
+    fork_drift_query,
+    lagging_deployments,
+    lagging_query,
+)
+from .reports import (
+    Scope,
+    adoption_over_time,
+    count_region_rows,
+    count_used_apps,
+    report_scope,
+    reuse_by_app,
+    reuse_by_region,
+)
 
 TABLES = ("apps", "regions", "adoption", "forks", "lagging", "duplicates")
 SELF_DECLARED = "Mandiri (belum dikonfirmasi)"
+# The dashboard shows the head of each table; the CSV has every row. At national scale the
+# full tables hold 27,000 deployments and as many apps: 20 MB of HTML and 34 s to render.
+SCREEN_ROWS = 25
 
 
 @dataclass(frozen=True)
@@ -25,6 +49,15 @@ class ReportTable:
     key: str
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
+    total: int = -1  # rows of the whole table; -1: `rows` is the whole table
+
+    def __post_init__(self) -> None:
+        if self.total < 0:
+            object.__setattr__(self, "total", len(self.rows))
+
+    @property
+    def complete(self) -> bool:
+        return len(self.rows) >= self.total
 
 
 def confirmation_text(dep: Deployment) -> str:
@@ -35,64 +68,67 @@ def confirmation_text(dep: Deployment) -> str:
     return f"Dikonfirmasi {role} ({who}) {dep.confirmed_at.date().isoformat()}"
 
 
-def _apps(scope: Scope) -> ReportTable:
+def _apps(scope: Scope, limit: int | None = None) -> ReportTable:
     columns = ("app", "publisher", "category", "forks", *dv.STATUSES, "confirmed", "self_declared", "organizations")
     rows = [(r.app.name, r.app.publisher.name, vocab.category_label(r.app.category), r.forks,
              *(r.by_status[s] for s in dv.STATUSES), r.confirmed, r.self_declared, r.organizations)
-            for r in reuse_by_app(scope)]
-    return ReportTable("apps", columns, rows)
+            for r in reuse_by_app(scope, limit)]
+    return ReportTable("apps", columns, rows, -1 if limit is None else count_used_apps(scope))
 
 
-def _regions(scope: Scope) -> ReportTable:
+def _regions(scope: Scope, limit: int | None = None) -> ReportTable:
     columns = ("org_code", "org", "app", "environment", "status", "version", "confirmation", "forks")
     rows = []
-    for usage in reuse_by_region(scope):
+    for usage in reuse_by_region(scope, org_limit=limit):
         if not usage.deployments:
             rows.append((usage.org.code, usage.org.name, "", "", "", "", "", usage.forks))
         for dep in usage.deployments:
             rows.append((usage.org.code, usage.org.name, dep.app.name, dv.environment_label(dep.environment),
                          dv.status_label(dep.status), dep.version, confirmation_text(dep), usage.forks))
-    return ReportTable("regions", columns, rows)
+    if limit is None:
+        return ReportTable("regions", columns, rows)
+    return ReportTable("regions", columns, rows[:limit], count_region_rows(scope))
 
 
-def _adoption(scope: Scope) -> ReportTable:
+def _adoption(scope: Scope, limit: int | None = None) -> ReportTable:  # at most 36 months: no limit
     rows = [(m.month, m.went_live, m.forks, m.cumulative) for m in adoption_over_time(scope)]
     return ReportTable("adoption", ("month", "went_live", "forks_made", "cumulative"), rows)
 
 
-def _forks(scope: Scope) -> ReportTable:
+def _forks(scope: Scope, limit: int | None = None) -> ReportTable:
     columns = ("org", "app", "fork", "ahead", "behind", "files_changed", "insertions", "deletions",
                "files_differing", "computed_at")
     rows = [(f.organization.name, f.app.name, f.name, f.ahead, f.behind, f.files_changed, f.insertions,
-             f.deletions, f.files_differing_from_upstream, f.computed_at) for f in fork_drift(scope)]
-    return ReportTable("forks", columns, rows)
+             f.deletions, f.files_differing_from_upstream, f.computed_at) for f in fork_drift(scope, limit)]
+    return ReportTable("forks", columns, rows, -1 if limit is None else count_rows(fork_drift_query(scope)))
 
 
-def _lagging(scope: Scope) -> ReportTable:
+def _lagging(scope: Scope, limit: int | None = None) -> ReportTable:
     columns = ("org", "app", "status", "version", "latest_release", "lag_releases", "lag_commits",
                "confirmation", "computed_at")
     rows = [(d.organization.name, d.app.name, dv.status_label(d.status), d.version, d.lag_latest_release,
              d.lag_releases, d.lag_commits, confirmation_text(d), d.lag_computed_at)
-            for d in lagging_deployments(scope)]
-    return ReportTable("lagging", columns, rows)
+            for d in lagging_deployments(scope, limit)]
+    return ReportTable("lagging", columns, rows, -1 if limit is None else count_rows(lagging_query(scope)))
 
 
-def _duplicates(scope: Scope) -> ReportTable:
+def _duplicates(scope: Scope, limit: int | None = None) -> ReportTable:
     rows = [(vocab.category_label(c.app.category), c.app.name, c.app.publisher.name, c.active_deployments)
-            for c in duplicate_candidates(scope)]
-    return ReportTable("duplicates", ("category", "app", "publisher", "active_deployments"), rows)
+            for c in duplicate_candidates(scope, limit)]
+    total = -1 if limit is None else count_rows(duplicates_query(scope))
+    return ReportTable("duplicates", ("category", "app", "publisher", "active_deployments"), rows, total)
 
 
-BUILDERS: dict[str, Callable[[Scope], ReportTable]] = {
+BUILDERS: dict[str, Callable[[Scope, int | None], ReportTable]] = {
     "apps": _apps, "regions": _regions, "adoption": _adoption, "forks": _forks,
     "lagging": _lagging, "duplicates": _duplicates,
 }
 
 
-def build_table(key: str, scope: Scope) -> ReportTable | None:
-    """The named table in scope, or None for an unknown name."""
+def build_table(key: str, scope: Scope, limit: int | None = None) -> ReportTable | None:
+    """The named table in scope (its first `limit` rows when given), or None for an unknown name."""
     builder = BUILDERS.get(key)
-    return builder(scope) if builder else None
+    return builder(scope, limit) if builder else None
 
 
 def evidence_table(evidence: Evidence) -> ReportTable:
@@ -110,14 +146,35 @@ class Dashboard:
     scope: Scope
     tables: dict[str, ReportTable]
     provinces: list[Organization]  # what the actor may switch to; empty for a province's auditor
+    computed_at: datetime  # the figures are as of this time (at most REPORT_MAX_AGE old)
+
+
+def _screen_tables(scope: Scope) -> tuple[datetime, dict[str, ReportTable]]:
+    """The dashboard's tables, kept per scope for REPORT_MAX_AGE seconds in this process.
+
+    Why: the national aggregates read every deployment and app (≈1 s at 27,000 of each), and
+    in a working day some deployment changes every few seconds, so a cache that follows every
+    change would rarely hit. Auditors read figures that are at most a minute old, and the page
+    says as of when. The rows hold plain values only, never rows of a session."""
+    max_age = current_app.config.get("REPORT_MAX_AGE", 0)
+    key = scope.province.id if scope.province else None
+    cache = current_app.extensions.get("catalog_reports")
+    if max_age > 0 and cache is None:
+        cache = current_app.extensions["catalog_reports"] = TTLCache(maxsize=64, ttl=max_age)
+    hit = cache.get(key) if max_age > 0 else None
+    if hit is None:
+        hit = (utcnow(), {k: BUILDERS[k](scope, SCREEN_ROWS) for k in TABLES})
+        if max_age > 0:
+            cache[key] = hit
+    return hit
 
 
 def dashboard(actor: User | None, province_code: str | None = None) -> Dashboard:
     """Every table of the auditor dashboard in the actor's scope. Raises PermissionDenied, ValidationFailed."""
     scope = report_scope(actor, province_code)
     national = is_admin(actor) or auditor_province_id(actor) is None
-    return Dashboard(scope, {key: BUILDERS[key](scope) for key in TABLES},
-                     organizations.provinces() if national else [])
+    computed_at, tables = _screen_tables(scope)
+    return Dashboard(scope, tables, organizations.provinces() if national else [], computed_at)
 
 
 def table_for(actor: User | None, key: str, province_code: str | None = None) -> tuple[Scope, ReportTable]:
@@ -125,4 +182,4 @@ def table_for(actor: User | None, key: str, province_code: str | None = None) ->
     scope = report_scope(actor, province_code)
     if key not in BUILDERS:
         raise NotFound(_("Tabel laporan tidak dikenal. Pilihan: %(v)s.", v=', '.join(TABLES)))
-    return scope, BUILDERS[key](scope)
+    return scope, BUILDERS[key](scope, None)

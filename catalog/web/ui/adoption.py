@@ -32,7 +32,8 @@ def adoption_guide(slug: str):
     actor = current_actor()
     app = apps.get_app(slug, actor)
     mirror = mirrors.get_mirror(app)
-    used = deployment_queries.list_deployments(app=app.slug, per_page=50)
+    used = deployment_queries.list_deployments(app=app.slug, per_page=50,
+                                               count_limit=deployment_queries.LIST_COUNT_LIMIT)
     org = actor.organization if actor is not None else None
     counts: dict[str, int] = {}
     for dep in used.items:

@@ -46,7 +46,8 @@ def _render_list(values: dict, errors: dict, status: int = 200):
     actor = current_actor()
     filters = {k: request.args.get(k, "") for k in FILTERS}
     try:
-        result, error = deployment_queries.list_deployments(page=_page_arg(), **filters), None
+        result, error = deployment_queries.list_deployments(
+            page=_page_arg(), count_limit=deployment_queries.LIST_COUNT_LIMIT, **filters), None
     except ValidationFailed as exc:
         result, error = deployment_queries.DeploymentPage([], 0, 1, 20), exc
     can_record = actor is not None and can_record_deployment(actor, actor.organization)
