@@ -35,7 +35,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     register_web(app)
     cli.register(app)
-    from .web import page_cache
+    from .web import compression, page_cache, static_assets
+    static_assets.install(app)
+    compression.install(app)  # before the page cache: its after_request must run first
     page_cache.install(app)
 
     return app

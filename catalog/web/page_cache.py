@@ -17,6 +17,13 @@ costs about what a bare Flask "hello" does) keeps rendered HTML per worker proce
 - Changes that leave no audit event (mirror progress, divergence refreshes, relative times such
   as "2 jam yang lalu") are bounded by a short max age; an app page whose mirror is being copied
   is not kept at all (`max_age(0)` from the view).
+- Compression: a page that will be kept is rendered uncompressed (`compression.DEFERRED`), then
+  compressed once per coding the app offers when it is stored, and every hit sends the bytes its
+  client accepts (`Vary: Accept-Encoding`). Measured on the 13 KB /apps list: rendering 11 ms,
+  brotli-5 0.3 ms, gzip-6 0.2 ms, a hit 0.4 ms. Compressing on every hit would make hits half
+  again as slow or more; keeping one page per coding would render each page once per coding.
+  The stored variants add about 40 % to a page's memory; a hit never compresses and can only send
+  a coding its client asked for.
 """
 from __future__ import annotations
 
@@ -34,6 +41,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models.data_version import data_version, is_newer
 from ..versioned_cache import VersionedCache
+from . import compression
 from .i18n import LANG_COOKIE, visitor_locale
 
 log = logging.getLogger(__name__)
@@ -48,10 +56,22 @@ class Page:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     expires: float  # monotonic seconds
+    encoded: tuple[tuple[str, bytes], ...] = ()  # the body in each coding offered, in its order
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+        return (len(self.body) + sum(len(b) for _c, b in self.encoded)
+                + sum(len(k) + len(v) for k, v in self.headers) + 200)
+
+    def send(self, environ: dict, start_response, *extra: tuple[str, str]) -> list[bytes]:
+        """The body in the coding the client prefers among those kept, else as it is."""
+        coding = compression.negotiate(environ.get("HTTP_ACCEPT_ENCODING", ""), tuple(c for c, _b in self.encoded))
+        body = dict(self.encoded)[coding] if coding else self.body
+        headers = [*self.headers, ("Content-Length", str(len(body))), *extra]
+        if coding:
+            headers.append(("Content-Encoding", coding))
+        start_response(self.status, headers)
+        return [body]
 
 
 def page_store(max_bytes: int) -> VersionedCache:
@@ -108,6 +128,7 @@ class PageCache:
         self.store = page_store(int(app.config["PAGE_CACHE_MAX_BYTES"]))
         self.max_age = float(app.config["PAGE_CACHE_MAX_AGE"])
         self.settle = float(app.config["PAGE_CACHE_SETTLE"])
+        self.codings = compression.codings(app.config)
         self._engine = None
 
     def version(self) -> tuple:
@@ -131,34 +152,44 @@ class PageCache:
         page = self.store.peek(version, key)
         started = monotonic()  # rendering starts after the version was read and observed
         if page is not None:
-            start_response(page.status, [*page.headers, ("X-Page-Cache", "hit")])
-            return [page.body]
-        marker: dict[str, Any] = {"max_age": None}
+            return page.send(environ, start_response, ("X-Page-Cache", "hit"))
+        marker: dict[str, Any] = {"max_age": None, "settled": started - since >= self.settle}
         environ[ENV_KEY] = marker
-        captured: dict[str, Any] = {}
+        captured: list = []
 
         def capture(status, headers, exc_info=None):
-            captured["status"], captured["headers"] = status, list(headers)
-            return start_response(status, headers, exc_info)
+            captured[:] = [status, list(headers), exc_info]  # sent below, once the coding is known
+            return _no_write
 
         result = self.wsgi_app(environ, capture)
-        headers = captured.get("headers", [])
-        if (not marker["max_age"] or started - since < self.settle
-                or not captured.get("status", "").startswith("200 ")
-                or any(h.lower() == "set-cookie" for h, _ in headers)):
+        status, headers, exc_info = captured
+        if not environ.get(compression.DEFERRED) or any(h.lower() == "content-encoding" for h, _ in headers):
+            start_response(status, headers, exc_info)  # not to be kept: Flask compressed it, or not
             return result
         try:
             body = b"".join(result)
         finally:
             if hasattr(result, "close"):
                 result.close()
-        keep(self.store, version, key, Page(captured["status"], tuple(headers), body,
-                                            monotonic() + min(marker["max_age"], self.max_age)))
-        return [body]
+        page = Page(status, tuple((h, v) for h, v in headers if h.lower() != "content-length"), body,
+                    monotonic() + min(marker["max_age"], self.max_age), self._encode(body))
+        if not any(h.lower() == "set-cookie" for h, _ in headers):
+            keep(self.store, version, key, page)
+        return page.send(environ, start_response)
+
+    def _encode(self, body: bytes) -> tuple[tuple[str, bytes], ...]:
+        if len(body) < int(self.app.config["COMPRESS_MIN_SIZE"]):
+            return ()
+        return tuple((coding, compression.encode(body, coding, self.app.config)) for coding in self.codings)
+
+
+def _no_write(_data: bytes) -> None:
+    raise RuntimeError("page cache: the app must return its body, not write() it")
 
 
 def mark_response(response):
-    """after_request: tell the middleware this response may be kept (anonymous, HTML, 200)."""
+    """after_request: tell the middleware this response may be kept (anonymous, HTML, 200), and
+    compression to leave it to the middleware."""
     marker = request.environ.get(ENV_KEY)
     if marker is None:
         return response
@@ -166,14 +197,18 @@ def mark_response(response):
     if (age > 0 and response.status_code == 200 and response.mimetype == "text/html"
             and not response.direct_passthrough and not session and not session.modified
             and not current_user.is_authenticated):
-        marker["max_age"] = age
         response.vary.add("Accept-Language")  # the language comes from it when no `lang` cookie
+        if marker["settled"]:
+            marker["max_age"] = age
+            request.environ[compression.DEFERRED] = True  # compressed by the middleware, once
     return response
 
 
 def install(app: Flask) -> None:
     if int(app.config.get("PAGE_CACHE_MAX_BYTES") or 0) <= 0:
         return
+    if "catalog_compress" not in app.extensions:  # its hook must run after `mark_response`
+        raise RuntimeError("page_cache.install: call compression.install(app) first")
     app.after_request(mark_response)
     app.wsgi_app = PageCache(app)
     app.extensions["catalog_page_cache"] = app.wsgi_app
