@@ -35,9 +35,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     register_web(app)
     cli.register(app)
-    from .web import compression, page_cache, static_assets
+    from .web import compression, fragments, page_cache, static_assets
     static_assets.install(app)
     compression.install(app)  # before the page cache: its after_request must run first
     page_cache.install(app)
+    fragments.install(app)
 
     return app

@@ -58,6 +58,9 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "PER_PAGE": 20,
         # Visitors' pages kept in memory per worker process (catalog/web/page_cache.py); 0 turns it off.
         "PAGE_CACHE_MAX_BYTES": int(float(os.environ.get(ENV_PREFIX + "PAGE_CACHE_MB", "32")) * 1024**2),
+        # Shared fragments of signed-in people's pages (web/fragments.py): per worker process.
+        "FRAGMENT_CACHE_MAX_BYTES": int(float(os.environ.get(ENV_PREFIX + "FRAGMENT_CACHE_MB", "16")) * 1024**2),
+        "FRAGMENT_STALE": float(os.environ.get(ENV_PREFIX + "FRAGMENT_STALE", "5")),  # seconds after a change
         "PAGE_CACHE_MAX_AGE": 60.0,   # seconds: bounds what changes without an audit event
         "REPORT_MAX_AGE": float(os.environ.get(ENV_PREFIX + "REPORT_MAX_AGE", "60")),  # auditors' dashboard
         "PAGE_CACHE_SETTLE": 0.5,     # seconds after a data change before pages are kept again

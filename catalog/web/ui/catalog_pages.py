@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request
+from flask_babel import get_locale
 
 from ...services.catalog import apps, browse
 from ...services.errors import ValidationFailed
 from ...services.repos import downloads, forks, mirrors
 from ...services.repos import listing as fork_listing
-from .. import page_cache
+from .. import fragments, page_cache
 from ..auth import current_actor
 from .blueprint import bp
 
@@ -19,24 +20,34 @@ def _int_arg(name: str, default: int) -> int:
         return default
 
 
+def _home_body() -> tuple[str, int]:
+    result = browse.browse("", {}, page=1, per_page=6, with_facets=True)
+    return render_template("catalog/_home_body.html", counts=browse.counts(), latest=result.apps,
+                           categories=result.facets.get("category", [])[:8]), 200
+
+
 @bp.get("/")
 def home():
-    result = browse.browse("", {}, page=1, per_page=6, with_facets=True)
-    return render_template("catalog/home.html", counts=browse.counts(), latest=result.apps,
-                           categories=result.facets.get("category", [])[:8])
+    body, _status = fragments.cached(("home", str(get_locale())), _home_body)
+    return render_template("catalog/home.html", body=body)
 
 
 @bp.get("/apps")
 def app_list():
     q = request.args.get("q", "")
     filters = {k: request.args.get(k, "") for k in browse.FILTER_KEYS}
-    try:
-        result = browse.browse(q, filters, page=_int_arg("page", 1), per_page=20)
-        error = None
-    except ValidationFailed as exc:
-        result, error = browse.BrowseResult([], 0, 1, 20, q, {}), exc.message
-    status = 400 if error else 200
-    return render_template("catalog/list.html", result=result, error=error, q=q), status
+    page = _int_arg("page", 1)
+
+    def render() -> tuple[str, int]:
+        try:
+            result, error = browse.browse(q, filters, page=page, per_page=20), None
+        except ValidationFailed as exc:
+            result, error = browse.BrowseResult([], 0, 1, 20, q, {}), exc.message
+        return render_template("catalog/_list_body.html", result=result, error=error, q=q), 400 if error else 200
+
+    key = ("apps", str(get_locale()), q, tuple(sorted(filters.items())), page)
+    body, status = fragments.cached(key, render)
+    return render_template("catalog/list.html", body=body), status
 
 
 @bp.get("/apps/<slug>")

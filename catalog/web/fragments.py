@@ -1,0 +1,99 @@
+"""Parts of a page that are the same for everyone who asks, rendered once and reused for a while.
+
+Why: the page cache (page_cache.py) serves visitors only; signed-in people's pages carry their
+name, a CSRF token and an unread count, so every list, search or home page they opened ran the
+search and 10–15 ms of Jinja at national scale. The catalog content of those pages does not
+depend on who asks: it is rendered once per worker into a fragment, and each person's page is
+only the shell around it (about 2 ms).
+
+Freshness follows the data version (models.data_version):
+- a fragment rendered at the current version is reused for up to FRAGMENT_MAX_AGE seconds;
+- one rendered at an older version only for FRAGMENT_STALE seconds after it was rendered. In a
+  working day some deployment or fork changes every second or so, and a cache that dropped
+  everything at each change would never be hit; list and search pages already lag the search
+  index's own refresh by about as much;
+- like the page cache, nothing is kept until a version has been seen for PAGE_CACHE_SETTLE
+  seconds, so a search index that other processes reload just after a commit is not kept stale.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from time import monotonic
+from typing import Any
+
+from cachetools import LRUCache
+from flask import Flask, current_app
+from markupsafe import Markup
+
+from ..extensions import db
+from ..models.data_version import data_version
+
+EXTENSION = "catalog_fragments"
+
+
+@dataclass(frozen=True)
+class Fragment:
+    version: tuple
+    rendered_at: float  # monotonic seconds
+    html: Markup
+    status: int
+
+
+class FragmentCache:
+    """Rendered fragments of one worker process, bounded by `max_bytes` of HTML (thread-safe)."""
+
+    def __init__(self, max_bytes: int, *, max_age: float, stale: float, settle: float) -> None:
+        self.max_age, self.stale, self.settle = max_age, stale, settle
+        self._lock = threading.Lock()
+        self._store: LRUCache = LRUCache(max_bytes, getsizeof=lambda f: len(f.html) + 200)
+        self._version: tuple | None = None
+        self._since = 0.0
+
+    def _observe(self, version: tuple, now: float) -> bool:
+        """Note the version this request read; True when it has been current long enough to keep."""
+        with self._lock:
+            if version != self._version:
+                self._version, self._since = version, now
+            return now - self._since >= self.settle
+
+    def _usable(self, fragment: Fragment, version: tuple, now: float) -> bool:
+        age = now - fragment.rendered_at
+        return age <= self.max_age and (fragment.version == version or age <= self.stale)
+
+    def get_or_render(self, key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup, int]:
+        """The fragment for `key`, rendered by `render()` (html, status) when none may be reused.
+        Only a 200 is kept."""
+        version = data_version(db.session)
+        now = monotonic()
+        keepable = self._observe(version, now)
+        with self._lock:
+            fragment = self._store.get(key)
+        if fragment is not None and self._usable(fragment, version, now):
+            return fragment.html, fragment.status
+        html, status = render()
+        fragment = Fragment(version, now, Markup(html), status)
+        if status == 200 and keepable and len(fragment.html) <= self._store.maxsize // 8:
+            with self._lock:
+                self._store[key] = fragment
+        return fragment.html, status
+
+
+def cached(key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup, int]:
+    """Called by a view: the shared fragment for `key` (which must name everything the fragment
+    depends on: page, arguments, language), or `render()`'s when the cache is off."""
+    cache: FragmentCache | None = current_app.extensions.get(EXTENSION)
+    if cache is None:
+        html, status = render()
+        return Markup(html), status
+    return cache.get_or_render(key, render)
+
+
+def install(app: Flask) -> None:
+    config: dict[str, Any] = app.config
+    max_bytes = int(config.get("FRAGMENT_CACHE_MAX_BYTES") or 0)
+    if max_bytes > 0:
+        app.extensions[EXTENSION] = FragmentCache(
+            max_bytes, max_age=float(config["PAGE_CACHE_MAX_AGE"]), stale=float(config["FRAGMENT_STALE"]),
+            settle=float(config["PAGE_CACHE_SETTLE"]))

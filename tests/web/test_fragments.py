@@ -1,0 +1,86 @@
+"""Shared fragments of signed-in pages: the catalog list and home rendered once for everyone."""
+from __future__ import annotations
+
+import pytest
+
+from catalog.services.catalog import apps, browse
+from catalog.web import fragments
+from tests.factories import app_payload
+
+
+def _publish(make_user, **fields):
+    publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
+    payload = app_payload(**fields)
+    apps.create_app(payload, actor=publisher)
+    slug = payload["name"].lower()
+    apps.submit_app(slug, actor=publisher)
+    apps.publish_app(slug, actor=admin)
+    return publisher, admin
+
+
+@pytest.fixture
+def searches(monkeypatch):
+    """How often the catalog's search ran."""
+    calls: list[str] = []
+    real = browse.browse
+
+    def counted(q="", *args, **kwargs):
+        calls.append(q)
+        return real(q, *args, **kwargs)
+
+    monkeypatch.setattr(browse, "browse", counted)
+    return calls
+
+
+def test_signed_in_people_share_one_rendering_with_their_own_header(app, client, make_user, searches):
+    _publish(make_user)
+    first, second = make_user("adopter", "21.72"), make_user("adopter", "63.09")
+    client_a, client_b = client, app.test_client()
+    for client, user in ((client_a, first), (client_b, second)):
+        client.post("/login", data={"email": user.email, "password": "kata-sandi-uji-123"})
+    a = client_a.get("/apps?q=kearsipan").get_data(as_text=True)
+    b = client_b.get("/apps?q=kearsipan").get_data(as_text=True)
+    assert searches == ["kearsipan"]  # one search, two signed-in pages
+    assert "Srikandi" in a and "Srikandi" in b
+    assert a.count("Keluar") == b.count("Keluar") == 1
+    assert first.email != second.email and a != b  # each page has its own CSRF token and shell
+    body = a[a.index('<main id="isi"'):a.index("</main>")]
+    assert body == b[b.index('<main id="isi"'):b.index("</main>")]
+
+
+def test_a_change_shows_at_once_without_a_staleness_window(app, client, make_user, login, searches):
+    publisher, _admin = _publish(make_user)
+    login(publisher)
+    assert "Simanja" not in client.get("/apps").get_data(as_text=True)
+    _publish(make_user, name="Simanja", short_description_id="Kinerja pegawai provinsi.")
+    assert "Simanja" in client.get("/apps").get_data(as_text=True)
+    assert len(searches) == 2
+
+
+def test_within_the_staleness_window_the_older_fragment_serves(app, client, make_user, login, monkeypatch):
+    publisher, _admin = _publish(make_user)
+    cache = app.extensions[fragments.EXTENSION]
+    monkeypatch.setattr(cache, "stale", 30.0)
+    login(publisher)
+    assert "Simanja" not in client.get("/").get_data(as_text=True)
+    _publish(make_user, name="Simanja", short_description_id="Kinerja pegawai provinsi.")
+    assert "Simanja" not in client.get("/").get_data(as_text=True)  # at most `stale` seconds old
+    later = fragments.monotonic() + 31
+    monkeypatch.setattr(fragments, "monotonic", lambda: later)
+    assert "Simanja" in client.get("/").get_data(as_text=True)
+
+
+def test_a_refused_query_is_never_kept(client, make_user, login, searches):
+    login(make_user("adopter", "21.72"))
+    for _ in range(2):
+        r = client.get("/apps", query_string={"q": "a" * 500})
+        assert r.status_code == 400 and "terlalu panjang" in r.get_data(as_text=True).lower()
+    assert len(searches) == 2
+
+
+def test_language_is_part_of_the_key(client, make_user, searches):
+    _publish(make_user)
+    indonesian = client.get("/apps").get_data(as_text=True)
+    english = client.get("/apps", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Katalog aplikasi" in indonesian and "Katalog aplikasi" not in english.split("<main", 1)[1]
+    assert len(searches) == 2
