@@ -24,7 +24,8 @@ from time import monotonic
 from typing import Any
 
 from cachetools import LRUCache
-from flask import Flask, current_app
+from flask import Flask, current_app, g
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from ..extensions import db
@@ -65,7 +66,9 @@ class FragmentCache:
     def get_or_render(self, key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup, int]:
         """The fragment for `key`, rendered by `render()` (html, status) when none may be reused.
         Only a 200 is kept."""
-        version = data_version(db.session)
+        if "fragment_version" not in g:  # one version per request, however many fragments
+            g.fragment_version = data_version(db.session)
+        version = g.fragment_version
         now = monotonic()
         keepable = self._observe(version, now)
         with self._lock:
@@ -90,7 +93,34 @@ def cached(key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup
     return cache.get_or_render(key, render)
 
 
+def shared(*key_parts: Hashable, caller: Callable[[], str]) -> Markup:
+    """Jinja: `{% call shared("name", app.id, app.updated_at) %}…{% endcall %}` keeps the body as
+    a fragment. The body must not depend on who asks (no current_user, no csrf_token()); the key
+    names what it does depend on, the language is added here."""
+    def render() -> tuple[str, int]:
+        g.in_shared_fragment = True
+        try:
+            return caller(), 200
+        finally:
+            g.in_shared_fragment = False
+
+    html, _status = cached(("template", *key_parts, str(get_locale())), render)
+    return html
+
+
+def _guard_csrf(generate: Callable[[], str]) -> Callable[[], str]:
+    """A CSRF token belongs to one session: asking for one inside a shared fragment is a bug."""
+    def csrf_token() -> str:
+        if g.get("in_shared_fragment"):
+            raise RuntimeError("csrf_token() inside a shared fragment would hand one person's token to others")
+        return generate()
+    return csrf_token
+
+
 def install(app: Flask) -> None:
+    app.jinja_env.globals["shared"] = shared
+    if "csrf_token" in app.jinja_env.globals:
+        app.jinja_env.globals["csrf_token"] = _guard_csrf(app.jinja_env.globals["csrf_token"])
     config: dict[str, Any] = app.config
     max_bytes = int(config.get("FRAGMENT_CACHE_MAX_BYTES") or 0)
     if max_bytes > 0:

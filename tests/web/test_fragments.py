@@ -84,3 +84,29 @@ def test_language_is_part_of_the_key(client, make_user, searches):
     english = client.get("/apps", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Katalog aplikasi" in indonesian and "Katalog aplikasi" not in english.split("<main", 1)[1]
     assert len(searches) == 2
+
+
+def test_app_page_shares_its_public_parts_and_keeps_each_persons_actions(app, client, make_user, monkeypatch):
+    from catalog.services.repos import listing
+
+    publisher, _admin = _publish(make_user)
+    loads: list[int] = []
+    real = listing.fork_page
+    monkeypatch.setattr(listing, "fork_page", lambda app_id, *a, **k: loads.append(app_id) or real(app_id, *a, **k))
+    adopter_client = app.test_client()
+    adopter_client.post("/login", data={"email": make_user("adopter", "21.72").email, "password": "kata-sandi-uji-123"})
+    client.post("/login", data={"email": publisher.email, "password": "kata-sandi-uji-123"})
+    mine = client.get("/apps/srikandi").get_data(as_text=True)
+    theirs = adopter_client.get("/apps/srikandi").get_data(as_text=True)
+    visitor = app.test_client().get("/apps/srikandi").get_data(as_text=True)
+    assert len(loads) == 1  # the fork table was rendered once for all three
+    assert "/apps/srikandi/edit" in mine and "/apps/srikandi/edit" not in theirs + visitor
+    assert "Belum ada daerah yang menyalin" in mine and "Belum ada daerah yang menyalin" in visitor
+    assert mine.count('name="csrf_token"') > theirs.count('name="csrf_token"') >= 1
+
+
+def test_a_csrf_token_inside_a_shared_fragment_is_refused(app):
+    with app.test_request_context("/"):
+        template = app.jinja_env.from_string('{% call shared("x") %}{{ csrf_token() }}{% endcall %}')
+        with pytest.raises(RuntimeError, match="shared fragment"):
+            template.render()

@@ -56,8 +56,10 @@ def app_detail(slug: str):
     mirror = mirrors.get_mirror(app)
     if mirror is not None and mirror.state in ("queued", "fetching"):
         page_cache.max_age(0)  # progress changes every second without an audit event
-    return render_template("catalog/detail.html", app=app, mirror=mirror, releases=mirrors.releases(app.id),
-                           fork_page=fork_listing.fork_page(app.id))
+    # Releases and forks are loaded inside their shared fragments, only when those are rendered.
+    return render_template("catalog/detail.html", app=app, mirror=mirror,
+                           load_releases=lambda: mirrors.releases(app.id),
+                           load_fork_page=lambda: fork_listing.fork_page(app.id))
 
 
 @bp.get("/apps/<slug>/salinan")
