@@ -156,7 +156,7 @@ def divergence(size: Size, log=print) -> list[Figure]:
         skip_ms = (time.perf_counter() - started) * 1000
         db.session.remove()
     ref, batch = sum(rounds["reference"]) / 3, sum(rounds["batch"]) / 3
-    spread = ", ".join(f"{b / r:.2f}" for b, r in zip(rounds["batch"], rounds["reference"]))
+    spread = ", ".join(f"{b / r:.2f}" for b, r in zip(rounds["batch"], rounds["reference"], strict=True))
     return [
         Figure("git", f"divergence refresh of {n} forks, batch (fork_refresh.refresh_batch)", batch, "s",
                target="≤ 1.3× plain git", reference="rev-list + diff --shortstat loop", reference_value=ref,

@@ -38,7 +38,8 @@ def page_sets(size: Size) -> dict[str, list[str]]:
     with app.app_context():
         slugs = list(db.session.execute(db.select(App.slug).where(App.state == "published").order_by(App.id)).scalars())
         upstream = list(db.session.execute(db.select(App.slug).where(App.id.in_(meta["upstream_app_ids"]))).scalars())
-        provinces = list(db.session.execute(db.select(Organization.code).where(Organization.kind == "province")).scalars())
+        provinces = list(db.session.execute(db.select(Organization.code)
+                                            .where(Organization.kind == "province")).scalars())
         db.session.remove()
         db.engine.dispose()
     categories = sorted({d.category for d in corpus.DOMAINS})

@@ -229,9 +229,11 @@ def _run_backend(app, db, kind: str, calls, con, size: Size, reindex_rounds: int
         reindex.append(time.perf_counter() - started)
     if reindex:
         s = summary(reindex)
-        figures.append(Figure("reindex", f"[{kind}] full reindex of {app.extensions['catalog_search'].doc_count()} apps", s["median"], "s",
+        docs = app.extensions["catalog_search"].doc_count()
+        figures.append(Figure("reindex", f"[{kind}] full reindex of {docs} apps", s["median"], "s",
                               target="≤ 30 s", met=s["median"] <= 30.0,
-                              note=f"n={s['n']}, max {s['max']:.1f} s (reindex_all: load rows, analyse, write, commit)"))
+                              note=f"n={s['n']}, max {s['max']:.1f} s "
+                                   "(reindex_all: load rows, analyse, write, commit)"))
     app.extensions.pop("catalog_search").close()
     return figures
 

@@ -118,7 +118,8 @@ def _insert_apps(db, size: Size, regions, provinces, agencies, rng: random.Rando
 
 
 def _releases(repo: Path) -> list[tuple[str, str, int]]:
-    out = gitdata.git("--git-dir", str(repo), "for-each-ref", "--format=%(refname:short) %(objectname) %(creatordate:unix)",
+    out = gitdata.git("--git-dir", str(repo), "for-each-ref",
+                      "--format=%(refname:short) %(objectname) %(creatordate:unix)",
                       "refs/tags/")
     return [(n, sha, int(t)) for n, sha, t in (line.split() for line in out.splitlines())]
 
@@ -184,7 +185,7 @@ def _insert_forks(db, size: Size, data: Path, apps, mirrors, orgs, rng: random.R
         return gitdata.add_commits(dest, large["head"], count, seed=org.id, prefix=f"lokal_{org.code}")
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        heads = dict(zip((j[3] for j in diverging), pool.map(own_commits, diverging)))
+        heads = dict(zip((j[3] for j in diverging), pool.map(own_commits, diverging), strict=True))
     new_head = gitdata.add_commits(Path(large["path"]), large["head"], size.upstream_advance, seed=7,
                                    prefix="upstream")
     gitdata.git("--git-dir", large["path"], "commit-graph", "write", "--reachable")
@@ -195,7 +196,7 @@ def _insert_forks(db, size: Size, data: Path, apps, mirrors, orgs, rng: random.R
     log(f"  own commits in {len(diverging)} forks, upstream +{size.upstream_advance}: "
         f"{time.perf_counter() - started:.1f} s")
     rows = []
-    for fork_id, ((mirror, app, org, relpath, _dest), info) in enumerate(zip(jobs, infos), start=1):
+    for fork_id, ((mirror, app, org, relpath, _dest), info) in enumerate(zip(jobs, infos, strict=True), start=1):
         ahead = rng.choice((0, 0, 1, 2, 5, 12))
         rows.append({"id": fork_id, "app_id": app["id"], "organization_id": org.id, "name": app["slug"],
                      "relpath": relpath, "default_branch": "main", "base_commit": info.head, "note": "",
@@ -224,7 +225,8 @@ def _insert_deployments(db, size: Size, apps, forks, orgs, rng: random.Random) -
         status = rng.choices([s for s, _ in statuses], [w for _, w in statuses])[0]
         when = T0 + timedelta(hours=dep_id)
         deps.append({"id": dep_id, "app_id": app["id"], "organization_id": org.id,
-                     "fork_id": fork_of.get((org.id, app["id"])), "environment": rng.choice(("production", "staging", "pilot")),
+                     "fork_id": fork_of.get((org.id, app["id"])),
+                     "environment": rng.choice(("production", "staging", "pilot")),
                      "status": status, "version": f"v1.{rng.randint(0, 9)}.0", "version_commit": None,
                      "url": "", "hosting": rng.choice(hostings), "opd_units": ["Diskominfo"],
                      "go_live_on": date(2023, 1, 1) + timedelta(days=dep_id % 700) if status == "production" else None,

@@ -62,14 +62,17 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run_wrk(port: int, paths: list[str], *, clients: int, seconds: float, threads: int = 2) -> LoadResult:
+def run_wrk(port: int, paths: list[str], *, clients: int, seconds: float, threads: int = 2,
+            headers: dict[str, str] | None = None) -> LoadResult:
     with tempfile.TemporaryDirectory() as tmp:
         script, plist = Path(tmp) / "paths.lua", Path(tmp) / "paths.txt"
         script.write_text(WRK_SCRIPT)
         plist.write_text("\n".join(paths) + "\n")
         out = subprocess.run(
             ["wrk", "-t", str(min(threads, clients)), "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
-             "--timeout", "30s", "-s", str(script), f"http://127.0.0.1:{port}"],
+             "--timeout", "30s", "-s", str(script),
+             *[arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")],
+             f"http://127.0.0.1:{port}"],
             capture_output=True, text=True, env={"BENCH_PATHS": str(plist), "PATH": "/usr/bin:/bin"},
             timeout=seconds + 60)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
@@ -80,7 +83,8 @@ def run_wrk(port: int, paths: list[str], *, clients: int, seconds: float, thread
                       data["p95_us"] / 1000, data["p99_us"] / 1000, data["socket_errors"] + data["non2xx"])
 
 
-def run_python(port: int, paths: list[str], *, clients: int, seconds: float) -> LoadResult:
+def run_python(port: int, paths: list[str], *, clients: int, seconds: float,
+               headers: dict[str, str] | None = None) -> LoadResult:
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
     stop_at = time.perf_counter() + seconds
@@ -93,7 +97,7 @@ def run_python(port: int, paths: list[str], *, clients: int, seconds: float) -> 
             i += clients
             start = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=headers or {})
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -118,7 +122,9 @@ def run_python(port: int, paths: list[str], *, clients: int, seconds: float) -> 
                       percentile(flat, 99), sum(errors))
 
 
-def run_load(port: int, paths: list[str], *, clients: int, seconds: float, tool: str = "auto") -> LoadResult:
+def run_load(port: int, paths: list[str], *, clients: int, seconds: float, tool: str = "auto",
+             headers: dict[str, str] | None = None) -> LoadResult:
+    """`headers` (e.g. a session Cookie) go with every request."""
     if tool == "wrk" or (tool == "auto" and have_wrk()):
-        return run_wrk(port, paths, clients=clients, seconds=seconds)
-    return run_python(port, paths, clients=clients, seconds=seconds)
+        return run_wrk(port, paths, clients=clients, seconds=seconds, headers=headers)
+    return run_python(port, paths, clients=clients, seconds=seconds, headers=headers)
