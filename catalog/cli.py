@@ -9,7 +9,6 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .extensions import db
-from .services import audit
 from .services.accounts import tokens, users
 from .services.catalog import indexing
 from .services.errors import ServiceError
@@ -90,7 +89,9 @@ def audit_verify_command(checkpoint_file) -> None:
     if checkpoint_file is not None:
         _verify_checkpoint_file(checkpoint_file)
         return
-    report = audit.verify()
+    from .services.oversight import checkpoints as audit_checkpoint
+
+    report = audit_checkpoint.verify_full()
     if report.ok:
         click.echo(f"audit chain intact: {report.checked} events, head {report.head_hash}")
         return

@@ -27,6 +27,9 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(ENV_PREFIX + "DATABASE_URL")
         or f"sqlite:///{data_dir / 'catalog.sqlite3'}",
         "SECRET_KEY": os.environ.get(ENV_PREFIX + "SECRET_KEY") or None,
+        # Audit: keyed digests of private values (else derived from SECRET_KEY), events verified per request
+        "AUDIT_DIGEST_KEY": os.environ.get(ENV_PREFIX + "AUDIT_DIGEST_KEY") or None,
+        "AUDIT_VERIFY_BATCH": int(os.environ.get(ENV_PREFIX + "AUDIT_VERIFY_BATCH") or 500),
         "REDIS_URL": os.environ.get(ENV_PREFIX + "REDIS_URL") or None,
         "SMTP_URL": os.environ.get(ENV_PREFIX + "SMTP_URL") or None,  # e-mail notifications when set
         "BASE_URL": os.environ.get(ENV_PREFIX + "BASE_URL") or "",  # absolute links in e-mails

@@ -1,7 +1,7 @@
 """All tables; importing this package registers them with the metadata."""
 from ..vocab.deployments import DeploymentStatus, Environment, Hosting
 from .app import App, AppPlatform, AppState
-from .audit import AuditEvent, AuditHead
+from .audit import AuditEvent, AuditHead, AuditVerified
 from .deployment import Deployment, DeploymentEvent
 from .notification import EmailState, Notification
 from .organization import Organization, OrgKind
@@ -13,7 +13,7 @@ from .user import AccessToken, Role, User
 
 __all__ = [
     "LoginThrottle",
-    "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "IndexOutbox",
+    "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "AuditVerified", "IndexOutbox",
     "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
     "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",
     "EmailState", "Notification", "Proposal", "ProposalStatus",

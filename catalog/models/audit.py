@@ -38,6 +38,21 @@ class AuditHead(db.Model):
     hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
 
 
+class AuditVerified(db.Model):
+    """How far the chain is known to be intact: the newest verified event's seq and hash.
+
+    Requests verify only the events after it and move it forward by compare-and-set
+    (services.audit.verify_incremental); `flask catalog audit-verify` still walks from event 1.
+    """
+
+    __tablename__ = "audit_verified"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
     "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",

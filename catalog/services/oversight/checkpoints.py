@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
-from ...models import AuditEvent, AuditHead, User
+from ...models import AuditEvent, Organization, User
 from ...models.types import utcnow
-from .. import audit
+from .. import audit, tx
 from ..errors import Conflict, require
-from ..permissions import can_view_reports
+from ..permissions import auditor_province_id, can_view_reports, is_auditor
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 FIELDS = ("seq", "hash", "at", "generated_at", "catalog_url")
@@ -24,21 +24,40 @@ def _checksum(body: dict[str, Any]) -> str:
     return hashlib.sha256(audit.canonical_json({k: body.get(k) for k in FIELDS}).encode()).hexdigest()
 
 
-def make_checkpoint(catalog_url: str) -> dict[str, Any]:
-    """{seq, hash, at, generated_at, catalog_url, checksum} of the newest event.
+def verify_recent() -> audit.ChainReport:
+    """The bounded check of what came after the marker; moves the marker when it got further."""
+    report = audit.verify_incremental()
+    if report.ok and report.marker is not None and report.marker[0] != report.head_seq:
+        with tx.write():
+            audit.advance_marker(report)
+    return report
 
-    The chain is verified first: a checkpoint of a broken chain would vouch for tampering.
-    Raises Conflict when the chain is empty or broken.
-    """
+
+def verify_full() -> audit.ChainReport:
+    """The auditor's full check from event 1, its outcome recorded in the marker."""
     report = audit.verify()
+    with tx.write():
+        audit.mark_full_check(report)
+    return report
+
+
+def make_checkpoint(catalog_url: str) -> dict[str, Any]:
+    """{seq, hash, at, generated_at, catalog_url, checksum} of the newest verified event.
+
+    Served from the stored marker: only events after it are verified (at most AUDIT_VERIFY_BATCH
+    per call), so an anonymous caller costs a bounded amount of work however long the chain is;
+    after a burst of appends the checkpoint may trail the head by what is left to verify.
+    A checkpoint of a broken chain would vouch for tampering. Raises Conflict when the chain is
+    empty or broken.
+    """
+    report = verify_recent()
     if not report.ok:
         raise Conflict(_("Rantai audit rusak pada peristiwa %(first_bad_seq)s; checkpoint tidak dibuat.",
                          first_bad_seq=report.first_bad_seq))
-    head = db.session.get(AuditHead, 1)
-    if head is None or head.seq == 0:
+    if report.head_seq == 0:
         raise Conflict(_("Belum ada peristiwa audit untuk dijadikan checkpoint."))
-    event = db.session.get(AuditEvent, head.seq)
-    body = {"seq": head.seq, "hash": head.hash, "at": event.at.isoformat(timespec="microseconds"),
+    event = db.session.get(AuditEvent, report.head_seq)
+    body = {"seq": report.head_seq, "hash": report.head_hash, "at": event.at.isoformat(timespec="microseconds"),
             "generated_at": utcnow().isoformat(timespec="seconds"), "catalog_url": catalog_url}
     body["checksum"] = _checksum(body)
     return body
@@ -92,16 +111,23 @@ class EventRow:
 @dataclass(frozen=True)
 class AuditPage:
     rows: list[EventRow]
-    chain: audit.ChainReport | None  # only when a check was asked for: it walks the whole chain
+    chain: audit.ChainReport | None  # only when a check was asked for: the incremental one, bounded
 
 
 def audit_page(*, actor: User | None, before: int | None = None, limit: int = 50,
                verify: bool = False) -> AuditPage:
-    """Newest events first with the acting user's name. Raises PermissionDenied."""
+    """Newest events first with the acting user's name. A province auditor sees only events done
+    by people of that province (the province itself and its kabupaten/kota); national auditors and
+    admins see all. Raises PermissionDenied."""
     require(can_view_reports(actor), AUDITORS_ONLY)
+    chain = verify_recent() if verify else None  # first: moving the marker commits, expiring loaded rows
     stmt = (db.select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
             .order_by(AuditEvent.seq.desc()).limit(max(1, min(limit, 500))))
+    province_id = auditor_province_id(actor) if is_auditor(actor) else None
+    if province_id is not None:
+        stmt = (stmt.join(Organization, Organization.id == User.organization_id)
+                .where((Organization.id == province_id) | (Organization.parent_id == province_id)))
     if before:
         stmt = stmt.where(AuditEvent.seq < before)
     rows = [EventRow(ev, name) for ev, name in db.session.execute(stmt)]
-    return AuditPage(rows, audit.verify() if verify else None)
+    return AuditPage(rows, chain)
