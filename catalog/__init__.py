@@ -27,6 +27,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(build_config(config))
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
+    if app.config["TRUSTED_PROXIES"]:  # sign-in throttling counts per client address
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

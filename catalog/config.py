@@ -33,6 +33,8 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "REDIS_URL": os.environ.get(ENV_PREFIX + "REDIS_URL") or None,
         "SMTP_URL": os.environ.get(ENV_PREFIX + "SMTP_URL") or None,  # e-mail notifications when set
         "BASE_URL": os.environ.get(ENV_PREFIX + "BASE_URL") or "",  # absolute links in e-mails
+        # Reverse proxies in front that set X-Forwarded-For/-Proto (0: the peer is the client).
+        "TRUSTED_PROXIES": int(os.environ.get(ENV_PREFIX + "TRUSTED_PROXIES") or 0),
         "ALLOW_LOCAL_REPOS": _env_flag("ALLOW_LOCAL_REPOS"),
         "SEARCH_INDEX_DIR": None,
         "REPOS_DIR": None,

@@ -13,6 +13,8 @@ from .types import UTCDateTime
 class LoginThrottle(db.Model):
     __tablename__ = "login_throttle"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of "account:<email>" or "ip:<addr>"
+    # sha256 of "pair:<email>|<addr>" or "ip:<addr>" (catalog/services/accounts/throttle.py)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime())
     failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

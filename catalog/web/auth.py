@@ -44,7 +44,7 @@ def login():
         throttle.record_failure(email, address)
         flash(_("E-mail atau kata sandi salah."), "error")
         return render_template("auth/login.html", email=email, next=request.form.get("next", "")), 401
-    throttle.record_success(email)
+    throttle.record_success(email, address)
     login_user(user)
     flash(_("Selamat datang, %(name)s.", name=user.name), "success")
     return redirect(safe_next(request.form.get("next")))

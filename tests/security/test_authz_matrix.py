@@ -70,8 +70,9 @@ RULES = {
     "ui.notification_read": [R("POST", "/notifications/{notification}/read", ("pub_own",))],
     # publishing
     "ui.app_new": [R("GET", "/apps/new", PUBLISHERS), R("POST", "/apps/new", PUBLISHERS, body={"name": ""})],
-    "ui.import_prefill": [R("GET", "/apps/import", PUBLISHERS),
-                          R("POST", "/apps/import", PUBLISHERS, body={"publiccode_yml": "name: x"})],
+    "ui.import_form": [R("GET", "/apps/import", PUBLISHERS),
+                       R("GET", "/apps/import?import_repo_url=https://git.example.go.id/x.git", PUBLISHERS)],
+    "ui.import_prefill": [R("POST", "/apps/import", PUBLISHERS, body={"publiccode_yml": "name: x"})],
     "ui.app_edit": [R("GET", "/apps/simanja/edit", PUBLISHER_OWN),
                     R("POST", "/apps/simanja/edit", PUBLISHER_OWN, body={"name": ""})],
     "ui.app_submit": [R("POST", "/apps/draf/submit", PUBLISHER_OWN)],

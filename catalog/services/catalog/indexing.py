@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import tuple_
 
 from ...extensions import db
 from ...models import App, AppState, IndexOutbox
@@ -35,21 +34,22 @@ def to_document(app: App) -> AppDocument:
 
 
 def mark_dirty(*app_ids: int) -> None:
-    """Queue index updates inside the caller's transaction (so a crash cannot lose them)."""
-    for app_id in app_ids:
-        row = db.session.get(IndexOutbox, app_id)
-        if row is None:
-            db.session.add(IndexOutbox(app_id=app_id))
-        else:
-            row.queued_at = utcnow()
+    """Queue index updates inside the caller's transaction (so a crash cannot lose them).
+
+    Only INSERTs: the worker deletes outbox rows concurrently, so a writer must never read one
+    and update it (that raced into StaleDataError with two workers on PostgreSQL)."""
+    now = utcnow()
+    for app_id in dict.fromkeys(app_ids):
+        db.session.add(IndexOutbox(app_id=app_id, queued_at=now))
 
 
 def apply_pending(limit: int = 500) -> int:
     """Apply queued changes to the index; returns how many apps were processed."""
-    queued = db.session.execute(db.select(IndexOutbox.app_id, IndexOutbox.queued_at).limit(limit)).all()
+    queued = db.session.execute(
+        db.select(IndexOutbox.id, IndexOutbox.app_id).order_by(IndexOutbox.id).limit(limit)).all()
     if not queued:
         return 0
-    ids = [app_id for app_id, _ in queued]
+    ids = list(dict.fromkeys(app_id for _, app_id in queued))
     apps = {a.id: a for a in db.session.execute(db.select(App).where(App.id.in_(ids))).scalars()}
     live = [to_document(a) for a in apps.values() if a.state == AppState.PUBLISHED.value]
     gone = [i for i in ids if i not in apps or apps[i].state != AppState.PUBLISHED.value]
@@ -59,9 +59,9 @@ def apply_pending(limit: int = 500) -> int:
     if gone:
         index.remove(gone)
     with write():
-        # Rows queued again meanwhile keep their newer time and stay for the next pass.
-        db.session.execute(db.delete(IndexOutbox).where(
-            tuple_(IndexOutbox.app_id, IndexOutbox.queued_at).in_([tuple(r) for r in queued])))
+        # Exactly the rows read: changes queued meanwhile are new rows and stay for the next pass.
+        # Rows another worker deleted first simply match nothing.
+        db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.id.in_([row_id for row_id, _ in queued])))
     return len(ids)
 
 

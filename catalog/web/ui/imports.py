@@ -21,9 +21,7 @@ EMPTY: dict[str, Any] = {k: "" for k in EDITABLE} | {
 
 
 def _typed() -> dict[str, Any]:
-    """What the person already typed in the form (only a POST carries it)."""
-    if request.method != "POST":
-        return {}
+    """What the person already typed in the form."""
     return {k: v for k, v in form_data().items() if (v if isinstance(v, list) else str(v).strip())}
 
 
@@ -39,14 +37,26 @@ def _merge(typed: dict[str, Any], filled: dict[str, Any]) -> tuple[dict[str, Any
     return values, kept
 
 
-@bp.route("/apps/import", methods=["GET", "POST"])
+@bp.get("/apps/import")
+@login_required
+def import_form():
+    """A link may prefill the address, but only the POST (with its CSRF token) reads anything:
+    a GET that fetched would let any page make a signed-in person's browser start git fetches."""
+    apps.require_can_register(current_user)
+    repo_url = strip_credentials((request.args.get("import_repo_url") or "").strip())
+    if not repo_url:
+        return redirect(url_for("ui.app_new"))
+    values = {"software_type": "standalone/web", "maintenance_type": "internal", "platforms": ["web"]}
+    return render_template("apps/form.html", values=shown_back(values), errors={}, app=None,
+                           autofill={"repo_url": repo_url, "text": "", "problems": {}, "warnings": {}, "kept": []})
+
+
+@bp.post("/apps/import")
 @login_required
 def import_prefill():
     apps.require_can_register(current_user)
-    repo_url = (request.values.get("import_repo_url") or "").strip()
-    text = request.values.get("import_publiccode_yml") or ""
-    if request.method == "GET" and not repo_url:
-        return redirect(url_for("ui.app_new"))
+    repo_url = (request.form.get("import_repo_url") or "").strip()
+    text = request.form.get("import_publiccode_yml") or ""
     typed = _typed()
     source = {"repo_url": repo_url, "text": text}
     try:
