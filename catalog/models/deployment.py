@@ -52,10 +52,12 @@ class Deployment(db.Model):
     lag_latest_release: Mapped[str | None] = mapped_column(String(200))
     lag_computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    app: Mapped[App] = relationship(lazy="joined")
+    # selectin, not joined: a page of deployments names a few apps and confirmers many times
+    # over; a join repeats (and decodes) every app's JSON columns per row, 29 ms for 50 rows.
+    app: Mapped[App] = relationship(lazy="selectin")
     organization: Mapped[Organization] = relationship(lazy="joined")
     fork: Mapped[Fork | None] = relationship(lazy="selectin")
-    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id], lazy="joined")
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id], lazy="selectin")
 
     @property
     def confirmed(self) -> bool:
