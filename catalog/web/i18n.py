@@ -6,8 +6,8 @@ up in the catalog and leaves unknown text (names, data) as it is.
 """
 from __future__ import annotations
 
-from flask import has_request_context, request, session
-from flask_babel import get_translations
+from flask import g, has_request_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -50,4 +50,13 @@ def translate(text) -> str:
     text = str(text)
     if not text:
         return text
-    return get_translations().gettext(text)
+    if not has_request_context():
+        return get_translations().gettext(text)
+    # A report table calls this once per cell: look the catalog up once per request (flask_babel
+    # walks its domain and locale each time, about half of a national report's render).
+    # Keyed by locale: force_locale() (e-mails in the recipient's language) may change it.
+    locale = get_locale()
+    cached = g.get("translations")
+    if cached is None or cached[0] is not locale:
+        cached = g.translations = (locale, get_translations())
+    return cached[1].gettext(text)

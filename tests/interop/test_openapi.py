@@ -111,7 +111,10 @@ def _drive(operation, mode, path_parameters, headers) -> str | None:
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters or None))
     def run(case):
-        _isolated(lambda: case.call_and_validate(headers=headers, checks=CHECKS))
+        # The WSGI client does not inflate what it asked to be compressed (tests/web/test_wire.py
+        # checks compression); here the bodies are read as the document describes them.
+        plain = {**headers, "Accept-Encoding": "identity"}
+        _isolated(lambda: case.call_and_validate(headers=plain, checks=CHECKS))
 
     try:
         run()
