@@ -83,7 +83,7 @@ def test_full_publishing_flow(make_user):
     publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
     apps.create_app(app_payload(), actor=publisher)
     assert apps.submit_app("srikandi", actor=publisher).state == "submitted"
-    assert [a.slug for a in apps.review_queue(actor=admin)] == ["srikandi"]
+    assert [a.slug for a in apps.review_queue(actor=admin).items] == ["srikandi"]
     returned = apps.return_app("srikandi", actor=admin, note="Lengkapi dokumentasi.")
     assert returned.state == "returned" and returned.review_note == "Lengkapi dokumentasi."
     apps.update_app("srikandi", {"documentation_url": "https://docs.example.go.id/srikandi"}, actor=publisher)
@@ -137,3 +137,15 @@ def test_failed_update_changes_nothing(make_user):
     with pytest.raises(ValidationFailed):
         apps.update_app("srikandi", {"name": "Baru", "license": "nonsense"}, actor=publisher)
     assert apps.get_app("srikandi", publisher).name == "Srikandi"
+
+
+def test_review_queue_comes_a_page_at_a_time_longest_waiting_first(make_user, monkeypatch):
+    publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
+    monkeypatch.setattr(apps, "REVIEW_PER_PAGE", 2)
+    for name in ("Srikandi", "Simanja", "Siap"):
+        apps.create_app(app_payload(name=name), actor=publisher)
+        apps.submit_app(name.lower(), actor=publisher)
+    first, second = apps.review_queue(actor=admin), apps.review_queue(actor=admin, page=2)
+    assert [a.slug for a in first.items] == ["srikandi", "simanja"] and first.total == 3 and first.pages == 2
+    assert [a.slug for a in second.items] == ["siap"]
+    assert [a.slug for a in apps.review_queue(actor=admin, page=99).items] == ["siap"]  # past the end: the last page

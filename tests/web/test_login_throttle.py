@@ -102,3 +102,23 @@ def test_untrusted_forwarded_header_is_ignored(client, make_user):
     r = client.post("/login", data={"email": user.email, "password": PASSWORD},
                     headers={"X-Forwarded-For": "10.9.9.99"})
     assert r.status_code == 429
+
+
+def test_a_hash_made_with_other_argon2_settings_is_upgraded_at_sign_in(app, client, make_user):
+    """Accounts hashed with the library's heavier defaults move to the catalog's settings."""
+    from argon2 import PasswordHasher
+
+    from catalog.extensions import db
+    from catalog.models import User
+    from tests.conftest import PASSWORD
+
+    user = make_user("adopter", "21.72")
+    old = PasswordHasher(time_cost=1, memory_cost=2048, parallelism=2).hash(PASSWORD)
+    db.session.get(User, user.id).password_hash = old
+    db.session.commit()
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    db.session.expire_all()
+    upgraded = db.session.get(User, user.id).password_hash
+    assert upgraded != old and "m=1024,t=1,p=1" in upgraded  # the test app's ARGON2_PARAMS
+    assert client.post("/logout").status_code == 302
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302

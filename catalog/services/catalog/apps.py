@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from ...extensions import db
 from ...models import App, AppState, Organization, User
 from ...models.types import utcnow
+from ...paging import Page, page_count
 from .. import audit
 from ..accounts import notifications, organizations
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
@@ -184,10 +185,17 @@ def archive_app(slug: str, *, actor: User) -> App:
                        refusal=_("Hanya penerbit atau admin yang dapat mengarsipkan aplikasi terbit."))
 
 
-def review_queue(*, actor: User) -> list[App]:
+REVIEW_PER_PAGE = 20
+
+
+def review_queue(*, actor: User, page: int = 1) -> Page[App]:
+    """Submitted entries, longest waiting first, a page at a time. Raises PermissionDenied."""
     require(is_admin(actor), _("Hanya admin yang dapat melihat antrean verifikasi."))
-    stmt = db.select(App).where(App.state == AppState.SUBMITTED.value).order_by(App.updated_at)
-    return list(db.session.execute(stmt).scalars())
+    waiting = db.select(App).where(App.state == AppState.SUBMITTED.value)
+    total = db.session.execute(db.select(db.func.count()).select_from(waiting.subquery())).scalar_one()
+    page = max(1, min(int(page), page_count(total, REVIEW_PER_PAGE)))
+    stmt = waiting.order_by(App.updated_at, App.id).limit(REVIEW_PER_PAGE).offset((page - 1) * REVIEW_PER_PAGE)
+    return Page(list(db.session.execute(stmt).scalars()), total, page, REVIEW_PER_PAGE)
 
 
 def apps_of_organization(org_id: int) -> list[App]:

@@ -13,7 +13,9 @@ from .blueprint import bp
 @bp.get("/admin/review")
 @login_required
 def review_list():
-    return render_template("admin/review.html", queue=apps.review_queue(actor=current_user))
+    page = request.args.get("page", "1")
+    queue = apps.review_queue(actor=current_user, page=int(page) if page.isdigit() else 1)
+    return render_template("admin/review.html", queue=queue)
 
 
 @bp.post("/admin/review/<slug>/publish")
