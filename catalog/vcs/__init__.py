@@ -1,48 +1,54 @@
-"""The only code that runs git: safe env, mirrors, forks, divergence, sync, archives, smart HTTP."""
+"""The only code that runs git: safe env, mirrors, forks, divergence, sync, archives, smart HTTP.
+
+Names are imported from their modules on first use (PEP 562), not here: the pre-receive hook
+runs in a fresh Python at every push and needs only a few modules, and importing them all cost
+it 45 ms of CPU.
+"""
 from __future__ import annotations
 
-from .archive import stream_archive
-from .divergence import (
-                         changed_files,
-                         compute_divergence,
-                         count_commits_between,
-                         file_diff,
-                         fork_commits,
-                         releases_since,
-)
-from .drift import DriftCounts, DriftDetails, drift_counts, drift_details, merge_base_for, read_branch_head
-from .env import Identity
-from .errors import (
-                         GitCommandError,
-                         GitTimeout,
-                         InvalidBundle,
-                         RefChanged,
-                         RevisionNotFound,
-                         SizeLimitExceeded,
-                         UnsafeRemote,
-                         VcsError,
-)
-from .forks import create_fork
-from .hooks import install_hooks, read_protected_commits, write_protected_commits
-from .http import http_backend_response
-from .mirror import create_mirror, fetch_mirror, import_bundle, repack_mirror
-from .peek import peek_file
-from .refs import validate_rev
-from .repos import head_info, list_releases, list_tree, read_blob, resolve
-from .results import CommitInfo, DiffText, Divergence, FileChange, Release, RepoInfo, SyncResult, TreeEntry
-from .runner import GitResult, run_git
-from .sync import sync_upstream
-from .urls import CheckedRemote, check_remote_url
+import importlib
+from typing import Any
 
-__all__ = [
-    "CheckedRemote", "CommitInfo", "DiffText", "Divergence", "DriftCounts", "DriftDetails",
-    "FileChange", "GitCommandError", "drift_counts", "drift_details", "merge_base_for", "read_branch_head",
-    "GitResult", "GitTimeout", "Identity", "InvalidBundle", "RefChanged", "Release", "RepoInfo",
-    "RevisionNotFound", "SizeLimitExceeded", "SyncResult", "TreeEntry", "UnsafeRemote",
-    "VcsError", "changed_files", "check_remote_url", "compute_divergence",
-    "count_commits_between", "create_fork", "create_mirror", "fetch_mirror", "file_diff",
-    "fork_commits", "head_info", "http_backend_response", "import_bundle", "install_hooks",
-    "list_releases", "list_tree", "peek_file", "read_blob", "read_protected_commits", "releases_since",
-    "repack_mirror", "resolve", "run_git", "stream_archive", "sync_upstream", "validate_rev",
-    "write_protected_commits",
-]
+_WHERE = {
+    "stream_archive": "archive",
+    **dict.fromkeys(("changed_files", "compute_divergence", "count_commits_between", "file_diff",
+                     "fork_commits", "releases_since"), "divergence"),
+    **dict.fromkeys(("DriftCounts", "DriftDetails", "drift_counts", "drift_details", "merge_base_for",
+                     "read_branch_head"), "drift"),
+    "Identity": "env",
+    **dict.fromkeys(("GitCommandError", "GitTimeout", "InvalidBundle", "RefChanged", "RevisionNotFound",
+                     "SizeLimitExceeded", "UnsafeRemote", "VcsError"), "errors"),
+    "create_fork": "forks",
+    **dict.fromkeys(("install_hooks", "read_protected_commits", "write_protected_commits"), "hooks"),
+    "http_backend_response": "http",
+    **dict.fromkeys(("create_mirror", "fetch_mirror", "import_bundle", "repack_mirror"), "mirror"),
+    "peek_file": "peek",
+    "validate_rev": "refs",
+    **dict.fromkeys(("head_info", "list_releases", "list_tree", "read_blob", "resolve"), "repos"),
+    **dict.fromkeys(("CommitInfo", "DiffText", "Divergence", "FileChange", "Release", "RepoInfo", "SyncResult",
+                     "TreeEntry"), "results"),
+    **dict.fromkeys(("GitResult", "run_git"), "runner"),
+    "sync_upstream": "sync",
+    **dict.fromkeys(("CheckedRemote", "check_remote_url"), "urls"),
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    """A public name from its module, or a submodule itself (`vcs.hooks`), imported on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise  # the submodule exists but something it imports does not
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
