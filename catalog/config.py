@@ -59,7 +59,11 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A connection per web thread (gunicorn gthread: 8 at most here), kept: past pool_size,
+        # SQLAlchemy closes connections on return, and PostgreSQL started a backend process for
+        # nearly every request of the working-day load test (the default pool holds 5).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "max_overflow": 8,
+                                      "pool_size": int(os.environ.get(ENV_PREFIX + "DB_POOL_SIZE") or 8)},
         "PER_PAGE": 20,
         # Visitors' pages kept in memory per worker process (catalog/web/page_cache.py); 0 turns it off.
         "PAGE_CACHE_MAX_BYTES": int(float(os.environ.get(ENV_PREFIX + "PAGE_CACHE_MB", "32")) * 1024**2),

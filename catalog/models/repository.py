@@ -90,5 +90,6 @@ class Fork(db.Model):
     details_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    app: Mapped[App] = relationship(lazy="joined")
+    # selectin: a joined app repeats (and decodes) its JSON columns on every fork row.
+    app: Mapped[App] = relationship(lazy="selectin")
     organization: Mapped[Organization] = relationship(lazy="joined")
