@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import requests
 
-from .users import DEPLOYABLE, QUERIES, SLUGS, Record, VirtualUser
+from .users import DEPLOYABLE, QUERIES, SLUGS, Record, VirtualUser, new_session
 
 CSRF_FIELD = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 FORK_LINK = re.compile(r'href="/forks/(\d+)"')
@@ -41,7 +41,7 @@ class Browser(VirtualUser):
         self.signed_in = False
 
     def login(self) -> bool:
-        self.http = requests.Session()  # a new browser: no cookie from before
+        self.http = new_session()  # a new browser: no cookie from before
         form = self.call("login", "GET", "/login", sub="form")
         token = CSRF_FIELD.search(form.text) if form is not None and form.status_code == 200 else None
         if token is None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 # Published demo apps and a release of each (deployments name a version).
 DEPLOYABLE = {"jdih": "v4.0.0", "simpeg": "v5.3.0", "e-office": "v1.4.0", "opensid": "v24.02",
@@ -78,6 +80,16 @@ class Record:
                 self.server_errors.append(f"{kind} {status} {path}")
 
 
+def new_session() -> requests.Session:
+    """A client like a browser: a kept-alive connection the server closed while idle (gunicorn's
+    keep-alive timeout) resets on reuse, and the GET is sent again, once. Writes never are."""
+    session = requests.Session()
+    again = Retry(total=1, connect=1, read=1, status=0, other=0, allowed_methods={"GET", "HEAD"},
+                  raise_on_status=False)
+    session.mount("http://", HTTPAdapter(max_retries=again))
+    return session
+
+
 class VirtualUser:
     """One person: `drive(deadline, step)` repeats `act()` until the deadline, pausing a random
     0–2×`think` seconds between actions. State (forks, deployment, session) lasts across steps."""
@@ -87,7 +99,7 @@ class VirtualUser:
     def __init__(self, n: int, base: str, record: Record, think: float, seed: int):
         self.n, self.base, self.record, self.think = n, base, record, think
         self.rng = random.Random(seed)
-        self.http = requests.Session()
+        self.http = new_session()
         self.step = 0
 
     def call(self, kind: str, method: str, path: str, *, sub: str = "", json: dict | None = None,
