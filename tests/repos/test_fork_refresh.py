@@ -216,3 +216,14 @@ def test_a_fork_created_now_needs_no_refresh(published_app, adopter):
     result = fork_refresh.refresh_batch([fork.id])
     assert result.skipped == 1 and result.refreshed == []
     assert forks.get_fork(fork.id).merge_base == fork.fork_head
+
+
+def test_changed_files_between_two_commits_are_listed_once(world, admin, client, monkeypatch):
+    """They never change for the same pair of commit ids, so a second view runs no git for them."""
+    _fetch_upstream(admin)
+    calls = []
+    real = forks.vcs.changed_files
+    monkeypatch.setattr(forks.vcs, "changed_files", lambda *a, **k: calls.append(a) or real(*a, **k))
+    first = client.get(f"/forks/{world['maju'].id}").get_data(as_text=True)
+    second = client.get(f"/forks/{world['maju'].id}").get_data(as_text=True)
+    assert len(calls) == 1 and first.count("<li") == second.count("<li")

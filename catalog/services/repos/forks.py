@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from dataclasses import dataclass
 
+from cachetools import LRUCache
 from flask_babel import gettext as _
 
 from ... import vcs
@@ -12,6 +14,7 @@ from ...extensions import db
 from ...models import Fork, Mirror, User
 from ...models.types import MAX_DB_ID, utcnow
 from ...vcs.errors import RefChanged, VcsError
+from ...vcs.refs import is_full_sha
 from .. import audit, repo_paths
 from ..accounts import notifications, organizations
 from ..catalog import apps
@@ -163,6 +166,12 @@ def record_push(relpath: str, user_id: int | None) -> Fork | None:
     return fork
 
 
+# The files changed between two commits never change: the fork page shows them from memory
+# instead of two git processes per view (≈30 ms of its ≈50 at national scale). Per process.
+_changes: LRUCache = LRUCache(maxsize=1024)
+_changes_lock = threading.Lock()
+
+
 @dataclass(frozen=True)
 class ChangeList:
     """Files the fork changed since its merge base; `error` says why none could be listed."""
@@ -185,9 +194,18 @@ def fork_changes(fork: Fork, limit: int = 500, *, merge_base: str | None = "") -
     base = fork_refresh.current_merge_base(fork) if merge_base == "" else merge_base
     if not base or not fork.fork_head:
         return ChangeList([])
+    repo = repo_paths.absolute(fork.relpath)
+    key = (str(repo), base, fork.fork_head, limit)
+    with _changes_lock:
+        known = _changes.get(key)
+    if known is not None:
+        return known
     try:
-        return ChangeList(vcs.changed_files(repo_paths.absolute(fork.relpath), base, fork.fork_head, limit=limit,
-                                            **fork_refresh.diff_limits()))
+        found = ChangeList(vcs.changed_files(repo, base, fork.fork_head, limit=limit, **fork_refresh.diff_limits()))
+        if is_full_sha(base) and is_full_sha(fork.fork_head):  # names fixed content: never stale
+            with _changes_lock:
+                _changes[key] = found
+        return found
     except VcsError as exc:
         log.warning("changed files of fork %s failed: %s", fork.id, exc.detail or exc.message)
         return ChangeList([], exc.message)
