@@ -91,11 +91,18 @@ class Evidence:
         return sum(1 for d in self.deployments if d.confirmed)
 
 
-def org_evidence(org_code: str, *, actor: User | None) -> Evidence:
-    """Raises NotFound (unknown organization), PermissionDenied (outside the actor's scope)."""
+def evidence_org(org_code: str, *, actor: User | None) -> Organization:
+    """The organization whose evidence the actor asks for.
+    Raises NotFound (unknown organization), PermissionDenied (outside the actor's scope)."""
     org = organizations.get_by_code(str(org_code)[:32])
     require(can_view_evidence(actor, org),
             _("Bukti SPBE organisasi ini hanya untuk organisasi itu, auditornya dan admin."))
+    return org
+
+
+def org_evidence(org_code: str, *, actor: User | None) -> Evidence:
+    """Raises NotFound (unknown organization), PermissionDenied (outside the actor's scope)."""
+    org = evidence_org(org_code, actor=actor)
     deployments = organization_deployments(org.id)
     events: dict[int, list[DeploymentEvent]] = {}
     if deployments:

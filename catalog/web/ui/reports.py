@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime
 
 from flask import Response, render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -13,6 +14,7 @@ from ...services.oversight import csv_export
 from ...services.oversight import findings as report_findings
 from ...services.oversight import tables as report_tables
 from ...vocab import deployments as dv
+from .. import fragments
 from .blueprint import bp
 
 TITLES = {
@@ -68,10 +70,16 @@ def report_csv(key: str):
 @bp.get("/reports/evidence/<org_code>")
 @login_required
 def report_evidence(org_code: str):
-    evidence = report_findings.org_evidence(org_code, actor=current_user)
-    table = report_tables.evidence_table(evidence)
-    return render_template("reports/evidence.html", evidence=evidence, table=table, headers=headers(table),
-                           cell=csv_export.cell_text)
+    org = report_findings.evidence_org(org_code, actor=current_user)
+
+    def render() -> tuple[str, int]:  # the same for everyone allowed to see it
+        evidence = report_findings.org_evidence(org.code, actor=current_user)
+        table = report_tables.evidence_table(evidence)
+        return render_template("reports/_evidence_body.html", evidence=evidence, table=table,
+                               headers=headers(table), cell=csv_export.cell_text), 200
+
+    body, _status = fragments.cached(("evidence", org.code, str(get_locale())), render)
+    return render_template("reports/evidence.html", org=org, body=body)
 
 
 @bp.get("/reports/evidence/<org_code>.csv")
