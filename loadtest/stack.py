@@ -70,7 +70,10 @@ class Stack:
     def start(self) -> None:
         log = open(self.log_path, "ab")
         web = [sys.executable, "-m", "gunicorn", "--workers", str(self.web_workers), "--worker-class", "gthread",
-               "--threads", str(self.threads), "--timeout", "300", "--bind", f"127.0.0.1:{self.port}",
+               # keep-alive as a proxy in front keeps it (nginx: 75 s): past gunicorn's 2 s default a
+               # client's next request after a slow push raced the close and was reset unanswered
+               "--threads", str(self.threads), "--timeout", "300", "--keep-alive", "75",
+               "--bind", f"127.0.0.1:{self.port}",
                "--access-logfile", str(self.access_log), "wsgi:app"]
         worker = [sys.executable, "-m", "flask", "--app", "wsgi", "catalog", "worker"]
         for name, cmd in (("worker", worker), ("web", web)):
