@@ -15,7 +15,7 @@ from ..models import App, AppState, Fork, IndexOutbox, Mirror, MirrorState
 from ..models.types import utcnow
 from . import repo_paths
 from .catalog import indexing, mirror_requests
-from .repos import forks
+from .repos import forks, protected
 from .tx import write
 
 STALE_SECONDS = 3600  # a temp dir younger than this may belong to a fetch still running
@@ -56,6 +56,7 @@ def check(repair: bool = False, *, min_age: float = STALE_SECONDS) -> FsckReport
     _check_repositories(report, root, repair)
     _check_fork_heads(report, repair)
     _check_hooks(report, repair)
+    _check_protected_commits(report, repair)
     _check_pending_fetches(report, repair, min_age)
     _check_temp_dirs(report, root, repair, min_age)
     _check_index(report, repair)
@@ -121,6 +122,23 @@ def _check_hooks(report: FsckReport, repair: bool) -> None:
             if repair:
                 vcs.hooks.install_hooks(path)
                 report.repaired.append(f"fork {fork.relpath}: receive hooks rewritten")
+
+
+def _check_protected_commits(report: FsckReport, repair: bool) -> None:
+    """Each fork's protected-commit file must list exactly the commits its deployments run
+    (retired ones excepted): the pre-receive hook refuses pushes that would drop them."""
+    for fork in db.session.execute(db.select(Fork)).scalars().all():
+        stored = protected.stored_commits(fork)
+        if stored is None:
+            continue  # reported above as a row without repository
+        wanted = protected.deployed_commits(fork.id)
+        if stored != wanted:
+            report.problems.append(f"fork {fork.relpath}: protected commits disagree with its deployments "
+                                   f"({len(set(wanted) - set(stored))} unprotected, "
+                                   f"{len(set(stored) - set(wanted))} no longer deployed)")
+            if repair:
+                protected.write_protected(fork.id)
+                report.repaired.append(f"fork {fork.relpath}: protected commits rewritten")
 
 
 def _check_pending_fetches(report: FsckReport, repair: bool, min_age: float) -> None:

@@ -38,11 +38,26 @@ class WriteOp:
 
     def __init__(self) -> None:
         self._undo: list[tuple[Callable[..., Any], tuple, dict]] = []
+        self._done: list[tuple[Callable[..., Any], tuple, dict]] = []
 
     def on_rollback(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Run `callback(*args, **kwargs)` if the operation fails after this point (e.g. remove
         a repository made on disk, so that none is left without its row)."""
         self._undo.append((callback, args, kwargs))
+
+    def after_commit(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run `callback(*args, **kwargs)` once the operation has committed, never after a
+        rollback (e.g. rewrite a file outside the database that must follow the committed rows).
+        A failing callback is logged, not raised: the rows are in, and fsck finds the file."""
+        if (callback, args, kwargs) not in self._done:
+            self._done.append((callback, args, kwargs))
+
+    def _run_after_commit(self) -> None:
+        for callback, args, kwargs in self._done:
+            try:
+                callback(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - the operation itself succeeded
+                log.exception("after-commit step %r failed", callback)
 
     def _run_undo(self) -> None:
         for callback, args, kwargs in reversed(self._undo):  # newest first, as it was built
@@ -54,8 +69,9 @@ class WriteOp:
 
 @contextmanager
 def write() -> Iterator[WriteOp]:
-    """One write operation: `begin_write()` on entry, one commit on leaving the block; on any
-    exception (the commit's included) a rollback, then the undo steps, then the exception again.
+    """One write operation: `begin_write()` on entry, one commit on leaving the block, then the
+    after-commit steps; on any exception (the commit's included) a rollback, then the undo steps,
+    then the exception again.
 
     A block entered inside another joins it: one transaction, committed or rolled back (with
     every undo step) by the outermost block.
@@ -76,3 +92,4 @@ def write() -> Iterator[WriteOp]:
         raise
     finally:
         session.info.pop(_ACTIVE, None)
+    op._run_after_commit()

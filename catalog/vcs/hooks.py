@@ -8,11 +8,13 @@ starts no Python at all: it copies the updated refs into a receipt file the web 
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
 import sysconfig
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +134,18 @@ def write_protected_commits(repo: Path, shas: Iterable[str]) -> None:
     """Replace the list of commits (used by deployments) that pushes must keep reachable."""
     clean = sorted({s.strip().lower() for s in shas if is_full_sha(s.strip().lower())})
     _write_atomic(Path(repo) / PROTECTED_FILE, "".join(f"{s}\n" for s in clean))
+
+
+@contextmanager
+def protected_commits_lock(repo: Path) -> Iterator[None]:
+    """Held by whoever reads the deployed commits from the rows and writes the list: of two
+    writers that both committed, the one that writes last also read last (never an older list)."""
+    with open(Path(repo) / f"{PROTECTED_FILE}.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def read_protected_commits(repo: Path) -> list[str]:

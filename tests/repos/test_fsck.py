@@ -81,3 +81,27 @@ def test_fetch_left_running_by_a_killed_worker_is_requeued(published_app):
     assert any("never finished" in p for p in fsck.check(min_age=0).problems)
     fsck.check(repair=True, min_age=0)
     assert mirrors.get_mirror_by_slug("simanja").state == "ready"
+
+
+def test_protected_commits_that_disagree_with_deployments_are_rewritten(published_app, make_user, runner):
+    from catalog.services.deployments import lifecycle
+    from catalog.services.repos import forks
+    from catalog.vcs import read_protected_commits, resolve, write_protected_commits
+
+    adopter = make_user("adopter", "21.72")
+    fork = forks.create_fork("simanja", actor=adopter)
+    path = repo_paths.absolute(fork.relpath)
+    lifecycle.create_deployment({"environment": "production", "status": "pilot", "version": "v1.1.0",
+                                 "hosting": "pusat_data_daerah", "fork_id": fork.id},
+                                actor=adopter, app_slug="simanja")
+    deployed = resolve(path, "v1.1.0")
+    assert runner.invoke(args=["catalog", "fsck"]).exit_code == 0
+    write_protected_commits(path, [])  # e.g. restored from an older backup
+    result = runner.invoke(args=["catalog", "fsck"])
+    assert result.exit_code == 1
+    assert (f"problem: fork {fork.relpath}: protected commits disagree with its deployments "
+            "(1 unprotected, 0 no longer deployed)") in result.output
+    repaired = runner.invoke(args=["catalog", "fsck", "--repair"])
+    assert f"repaired: fork {fork.relpath}: protected commits rewritten" in repaired.output
+    assert read_protected_commits(path) == [deployed]
+    assert fsck.check().problems == []

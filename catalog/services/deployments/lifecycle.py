@@ -17,6 +17,7 @@ from ..accounts import notifications, organizations
 from ..catalog import apps
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
 from ..permissions import can_confirm_deployment, can_record_deployment, can_view_app
+from ..repos.protected import protect_after_commit
 from ..tx import write
 from .fields import clean_deployment_fields
 from .versions import Lag, VersionTarget, compute_lag, resolve_version, stored_target
@@ -97,7 +98,7 @@ def create_deployment(data: Mapping[str, Any], *, actor: User | None, app_slug: 
         raise ValidationFailed(CHECK_FIELDS, errors)
     target = resolve_version(app, fork, values["version"])
     lag = compute_lag(app.id, target)
-    with write():
+    with write() as op:
         duplicate = db.session.execute(db.select(Deployment.id).where(
             Deployment.organization_id == org.id, Deployment.app_id == app.id,
             Deployment.environment == values["environment"], Deployment.status != "retired")).first()
@@ -122,6 +123,7 @@ def create_deployment(data: Mapping[str, Any], *, actor: User | None, app_slug: 
             "status": dep.status, "version": dep.version, "commit": dep.version_commit, "hosting": dep.hosting,
             "url_sha256": _digest(dep.url), "note_sha256": _digest(dep.note)})
         notifications.notify_deployment(dep, actor)
+        protect_after_commit(op, dep.fork_id)  # pushes to the fork must keep this commit
     return dep
 
 
@@ -144,7 +146,7 @@ def get_changeable(deployment_id: int, actor: User | None) -> Deployment:
 def change_status(deployment_id: int, status: Any, *, actor: User | None, note: Any = "") -> Deployment:
     """Move along the lifecycle. Raises NotFound, PermissionDenied, ValidationFailed, Conflict (forbidden move)."""
     status, note = str(status or "").strip(), str(note or "").strip()
-    with write():
+    with write() as op:
         dep = get_changeable(deployment_id, actor)
         if status not in dv.STATUSES:
             raise ValidationFailed(_("Status tidak dikenal."),
@@ -164,6 +166,7 @@ def change_status(deployment_id: int, status: Any, *, actor: User | None, note: 
         if status == "production" and dep.go_live_on is None:
             dep.go_live_on = now.date()
         _event(dep, actor, "status", field="status", old=old, new=status, note=note)
+        protect_after_commit(op, dep.fork_id)  # a retired deployment releases its commit
         _lapse_confirmation(dep, actor, _("Status berubah setelah dikonfirmasi."))
         audit.record(actor, "deployment.status", "deployment", dep.id,
                      {"from": old, "to": status, "note_sha256": _digest(note)})
@@ -186,8 +189,9 @@ def update_deployment(deployment_id: int, changes: Mapping[str, Any], *, actor: 
     source_changed = version != dep.version or (fork.id if fork else None) != dep.fork_id
     target = resolve_version(dep.app, fork, version) if source_changed else None
     lag = compute_lag(dep.app_id, target) if target else None
-    with write():
+    with write() as op:
         dep = get_changeable(deployment_id, actor)
+        old_fork_id = dep.fork_id  # a deployment moved to another fork releases its commit in the old one
         changed = [k for k, v in values.items() if k != "version" and getattr(dep, k) != v]
         if dep.environment != values.get("environment", dep.environment) and db.session.execute(
                 db.select(Deployment.id).where(
@@ -201,6 +205,7 @@ def update_deployment(deployment_id: int, changes: Mapping[str, Any], *, actor: 
                    new="" if key == "note" else values[key])
             setattr(dep, key, values[key])
         if target is not None:
+            protect_after_commit(op, old_fork_id, dep.fork_id)
             if target.version != dep.version:
                 _event(dep, actor, "version", field="version", old=dep.version, new=target.version)
                 changed.append("version")
@@ -247,9 +252,12 @@ def refresh_lag(deployment_id: int) -> Deployment:
         raise NotFound(_("Data pemakaian tidak ditemukan."))
     target = stored_target(dep.app, dep.fork, dep.version, dep.version_commit)
     lag = compute_lag(dep.app_id, target)
-    with write():
+    with write() as op:
         dep = db.session.get(Deployment, deployment_id)
+        old_commit = dep.version_commit
         _apply_lag(dep, VersionTarget(dep.version, target.commit or dep.version_commit, target.repo), lag)
+        if dep.version_commit != old_commit:
+            protect_after_commit(op, dep.fork_id)
     return dep
 
 
