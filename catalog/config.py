@@ -42,7 +42,12 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "MIRROR_REFRESH_HOURS": 6,
         "MIRROR_MAX_BYTES": 2 * 1024**3,
         "MIRROR_TIMEOUT": 3600,
-        "MAX_PUSH_BYTES": 512 * 1024**2,
+        "MAX_PUSH_BYTES": 512 * 1024**2,  # a push's body, inflated when sent gzip-compressed
+        # Git over HTTP against hostile clients (issue 13, finding 2), catalog/vcs/http.py:
+        "GIT_UPLOAD_PACK_MAX_BYTES": 8 * 1024**2,  # a clone/fetch negotiation body, inflated
+        "GIT_NEGOTIATION_TIMEOUT": 120,  # seconds until upload-pack's first byte of output
+        "GIT_HTTP_TIMEOUT": 3600,        # seconds per git http-backend request, all told
+        "GIT_MAX_PER_CLIENT": int(os.environ.get(ENV_PREFIX + "GIT_MAX_PER_CLIENT") or 4),  # per worker
         "SEARCH_BACKEND": os.environ.get(ENV_PREFIX + "SEARCH_BACKEND", "whoosh"),
         # Hostile repositories: downloads and diffs stay bounded whatever the trees expand to.
         "ARCHIVE_MAX_BYTES": 1024**3,       # sum of file sizes in one zip / tar.gz download

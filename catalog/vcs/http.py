@@ -4,7 +4,10 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import tempfile
 import threading
+import time
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -22,6 +25,9 @@ _SEGMENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _PROTOCOL_RE = re.compile(r"[A-Za-z0-9=:._-]{1,256}")
 _USER_RE = re.compile(r"[^\x00-\x1f\x7f]{1,256}")
 _DROP_HEADERS = {"status", "connection", "transfer-encoding", "keep-alive"}
+_GZIP = ("gzip", "x-gzip")
+_GZIP_WBITS = 16 + zlib.MAX_WBITS
+SPOOL_IN_MEMORY = 1 * MiB  # an inflated body larger than this goes to a temporary file
 
 Response = tuple[str, list[tuple[str, str]], Iterable[bytes]]
 OnPush = Callable[[list[hooks.RefUpdate]], None]
@@ -76,35 +82,133 @@ def _cgi_env(environ: Mapping[str, Any], *, root: Path, relpath: str, rest: str,
         env["CONTENT_LENGTH"] = str(length)
     if remote_user and _USER_RE.fullmatch(remote_user):
         env["REMOTE_USER"] = remote_user
-    encoding = environ.get("HTTP_CONTENT_ENCODING", "")
-    if encoding in ("gzip", "x-gzip"):
-        env["HTTP_CONTENT_ENCODING"] = encoding
+    # no HTTP_CONTENT_ENCODING: a gzip body is inflated here, under a cap, before git sees it
     protocol = environ.get("HTTP_GIT_PROTOCOL", "")
     if _PROTOCOL_RE.fullmatch(protocol):
         env["GIT_PROTOCOL"] = env["HTTP_GIT_PROTOCOL"] = protocol
     return env
 
 
-def _feed_body(stream: GitStream, body: IO[bytes] | None, length: int | None) -> None:
-    """Copy the request body into git's stdin as it arrives (a push may be large)."""
+def _feed_body(stream: GitStream, body: IO[bytes] | None, length: int | None,
+               limit: int | None = None) -> None:
+    """Copy the request body into git's stdin as it arrives (a push may be large). Past
+    `limit` bytes feeding stops: git reads a truncated request and fails."""
     pipe = stream.stdin
     try:
         remaining = length
+        fed = 0
         while body is not None and (remaining is None or remaining > 0):
             chunk = body.read(CHUNK if remaining is None else min(CHUNK, remaining))
             if not chunk:
+                break
+            fed += len(chunk)
+            if limit is not None and fed > limit:
                 break
             pipe.write(chunk)
             pipe.flush()
             if remaining is not None:
                 remaining -= len(chunk)
-    except (OSError, ValueError):
+    except Exception:  # noqa: BLE001 - OSError, ValueError, a server's ClientDisconnected
         pass  # client vanished or git exited; close() below ends it
     finally:
         try:
             pipe.close()
         except OSError:
             pass
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BadGzip(Exception):
+    pass
+
+
+def _inflate(body: IO[bytes] | None, length: int | None, limit: int) -> tuple[IO[bytes], int]:
+    """Inflate a gzip request body (one or more members) as it arrives, into a spooled file.
+
+    Stops with _TooLarge once the inflated size (or the compressed one) passes `limit`, so a
+    small body of repeated want lines cannot make anyone hold gigabytes; _BadGzip when it is
+    not complete, valid gzip. Returns the file (at offset 0) and the inflated size.
+    """
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+    try:
+        inflater = zlib.decompressobj(_GZIP_WBITS)
+        remaining, read, size = length, 0, 0
+        while body is not None and (remaining is None or remaining > 0):
+            chunk = body.read(CHUNK if remaining is None else min(CHUNK, remaining))
+            if not chunk:
+                break
+            read += len(chunk)
+            if remaining is not None:
+                remaining -= len(chunk)
+            if read > limit + CHUNK:  # gzip of a legitimate body is (nearly) never larger
+                raise _TooLarge
+            pending = chunk
+            while pending:
+                if inflater.eof:  # another gzip member follows
+                    inflater = zlib.decompressobj(_GZIP_WBITS)
+                data = inflater.decompress(pending, CHUNK)
+                pending = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
+                size += len(data)
+                if size > limit:
+                    raise _TooLarge
+                out.write(data)
+        if read == 0 or not inflater.eof or (remaining is not None and remaining > 0):
+            raise _BadGzip
+        out.seek(0)
+        return out, size
+    except zlib.error:
+        out.close()
+        raise _BadGzip from None
+    except BaseException:
+        out.close()
+        raise
+
+
+class ClientSlots:
+    """At most `limit` running `git http-backend` processes per client address.
+
+    Counted in this worker process only (a lock-protected dict, nothing shared): with several
+    web worker processes one address may hold up to limit × workers. `acquire` returns a
+    release function that is safe to call more than once, or None when the address is at its
+    limit.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = int(limit)
+        self._lock = threading.Lock()
+        self._held: dict[str, int] = {}
+
+    def held(self, address: str) -> int:
+        with self._lock:
+            return self._held.get(address, 0)
+
+    def acquire(self, address: str) -> Callable[[], None] | None:
+        with self._lock:
+            count = self._held.get(address, 0)
+            if self.limit > 0 and count >= self.limit:
+                return None
+            self._held[address] = count + 1
+        released = threading.Event()
+
+        def release() -> None:
+            with self._lock:
+                if released.is_set():
+                    return
+                released.set()
+                left = self._held.get(address, 1) - 1
+                if left > 0:
+                    self._held[address] = left
+                else:
+                    self._held.pop(address, None)
+
+        return release
+
+
+def _noop() -> None:
+    pass
 
 
 class _Receipt:
@@ -131,32 +235,56 @@ class _Receipt:
 
 
 class _Body:
-    """Response body: the bytes read past the CGI headers, then git's stdout in chunks."""
+    """Response body: the bytes read past the CGI headers, then git's stdout in chunks.
+
+    Until git writes its first byte past the headers, the stream's deadline is the
+    negotiation limit; from then on `full_deadline`. `close()` (the WSGI server calls it when
+    the response ends or the client went away) kills git's process group and releases the
+    client's slot."""
 
     def __init__(self, stream: GitStream, first: bytes, feeder: threading.Thread,
-                 receipt: _Receipt | None) -> None:
+                 receipt: _Receipt | None, *, full_deadline: float | None = None,
+                 release: Callable[[], None] = _noop, spool: IO[bytes] | None = None) -> None:
         self.stream, self.first, self.feeder, self.receipt = stream, first, feeder, receipt
+        self.full_deadline, self.release, self.spool = full_deadline, release, spool
         self.chunks = stream.chunks()
+        if first:
+            self._negotiated()
+
+    def _negotiated(self) -> None:
+        if self.full_deadline is not None:
+            self.stream.deadline, self.full_deadline = self.full_deadline, None
 
     def __iter__(self):
         if self.first:
             yield self.first
         try:
-            yield from self.chunks
+            for chunk in self.chunks:
+                self._negotiated()
+                yield chunk
         except VcsError as exc:
             log.warning("git http-backend failed: %s", exc.detail)
         # git has exited; the pusher's `git push` returns only after this, so the push is
         # recorded by the time it does.
         self._settle()
+        self._free()
 
     def _settle(self) -> None:
         if self.receipt is not None:
             self.receipt.settle()
 
+    def _free(self) -> None:
+        self.release()
+        if self.spool is not None:
+            self.spool.close()
+
     def close(self) -> None:
-        self.chunks.close()
-        self.feeder.join(timeout=2)
-        self._settle()  # the client left early: git is gone now, a finished push still counts
+        try:
+            self.chunks.close()  # kills git's process group if it is still running
+            self.feeder.join(timeout=2)
+            self._settle()  # the client left early: git is gone now, a finished push still counts
+        finally:
+            self._free()
 
 
 def _read_headers(stream: GitStream) -> tuple[str, list[tuple[str, str]], bytes] | None:
@@ -183,7 +311,10 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
                           remote_user: str | None, extra_env: Mapping[str, str] | None = None,
                           timeout: float = 3600, allow_push: bool = False,
                           max_push_bytes: int = 512 * MiB,
-                          on_push: OnPush | None = None) -> Response:
+                          on_push: OnPush | None = None,
+                          max_upload_pack_bytes: int = 8 * MiB,
+                          negotiation_timeout: float = 120,
+                          slots: ClientSlots | None = None, client: str = "") -> Response:
     """Serve one smart-HTTP request for the repository at project_root/repo_relpath.
 
     The caller has authenticated and authorised already (for discovery and pack requests
@@ -191,6 +322,13 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
     through this install's `catalog-hook`. `extra_env` reaches the hooks (e.g. the pusher's
     language). After a push that updated refs, `on_push(updates)` runs once, when git has
     finished and before the response ends; never for a refused push.
+
+    Hostile clients: a request body sent with `Content-Encoding: gzip` is inflated here under
+    a cap (`max_upload_pack_bytes` for fetch negotiation, `max_push_bytes` for a push): past
+    it 413, invalid gzip 400, and git only ever reads the inflated body. Upload-pack (clone,
+    fetch) gets `negotiation_timeout` seconds until its first byte of output, then `timeout`;
+    pushes get `timeout`. With `slots`, `client` (the address) may run only so many git
+    processes at once here (429 with Retry-After past it).
     Returns (status, headers, body); the body must be closed (WSGI does) to free git.
     """
     found = _service(environ)
@@ -204,6 +342,11 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
         return _plain("404 Not Found", "Repositori tidak ditemukan.")
     if service == "git-receive-pack" and not allow_push:
         return _plain("403 Forbidden", "Anda tidak berhak mengirim (push) ke repositori ini.")
+    upload = service == "git-upload-pack"
+    limit = max_upload_pack_bytes if upload else max_push_bytes
+    declared = str(environ.get("CONTENT_LENGTH") or "")
+    if rest != "info/refs" and upload and declared.isdigit() and int(declared) > limit:
+        return _plain("413 Content Too Large", "Permintaan git terlalu besar.")
     entry = hooks.entry_point() if service == "git-receive-pack" else None
     if service == "git-receive-pack" and entry is None:
         log.error("no %s next to %s: install the project (make install)", hooks.ENTRY_POINT,
@@ -223,24 +366,54 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
     env = _cgi_env(environ, root=Path(project_root).resolve(), relpath=repo_relpath.strip("/"),
                    rest=rest, service=service or "", remote_user=remote_user,
                    extra=extra_env or {})
+    release = slots.acquire(client) if slots is not None else _noop
+    if release is None:
+        status, headers, body = _plain("429 Too Many Requests",
+                                       "Terlalu banyak permintaan git sekaligus dari alamat ini. "
+                                       "Coba lagi sebentar lagi.")
+        return status, [*headers, ("Retry-After", "10")], body
+    spool: IO[bytes] | None = None
     receipt = None
-    if entry is not None and rest == "git-receive-pack":  # the pack request, not discovery
-        env[hooks.HOOK_ENV] = str(entry)
-        if on_push is not None:
-            receipt = _Receipt(on_push)
-            env[hooks.RECEIPT_ENV] = str(receipt.path)
     try:
+        length = int(env["CONTENT_LENGTH"]) if "CONTENT_LENGTH" in env else None
+        body_in = environ.get("wsgi.input")
+        if length is None and not environ.get("wsgi.input_terminated"):
+            body_in = None  # no length and no end marker: reading could block forever
+        if rest != "info/refs" and environ.get("HTTP_CONTENT_ENCODING", "") in _GZIP:
+            try:
+                spool, length = _inflate(body_in, length, limit)
+            except _TooLarge:
+                release()
+                return _plain("413 Content Too Large", "Permintaan git terlalu besar.")
+            except _BadGzip:
+                release()
+                return _plain("400 Bad Request", "Isi permintaan gzip tidak valid.")
+            body_in = spool
+            env["CONTENT_LENGTH"] = str(length)
+        elif environ.get("HTTP_CONTENT_ENCODING", "") not in ("", "identity"):
+            release()
+            return _plain("415 Unsupported Media Type", "Content-Encoding tidak didukung.")
+        if entry is not None and rest == "git-receive-pack":  # the pack request, not discovery
+            env[hooks.HOOK_ENV] = str(entry)
+            if on_push is not None:
+                receipt = _Receipt(on_push)
+                env[hooks.RECEIPT_ENV] = str(receipt.path)
+        full_deadline = None
+        if upload and negotiation_timeout < timeout:
+            full_deadline = time.monotonic() + timeout
         stream = GitStream(["http-backend"], cwd=repo, opts=opts, env_extra=env,
-                           timeout=timeout, stdin_pipe=True)
+                           timeout=negotiation_timeout if full_deadline else timeout,
+                           stdin_pipe=True)
     except BaseException:
         if receipt is not None:
             receipt.settle()
+        if spool is not None:
+            spool.close()
+        release()
         raise
-    length = int(env["CONTENT_LENGTH"]) if "CONTENT_LENGTH" in env else None
-    body_in = environ.get("wsgi.input")
-    if length is None and not environ.get("wsgi.input_terminated"):
-        body_in = None  # no length and no end marker: reading could block forever
-    feeder = threading.Thread(target=_feed_body, args=(stream, body_in, length), daemon=True)
+    feeder = threading.Thread(target=_feed_body,
+                              args=(stream, body_in, length, limit if upload else None),
+                              daemon=True)
     feeder.start()
     try:
         parsed = _read_headers(stream)
@@ -248,12 +421,19 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
         stream.close()
         if receipt is not None:
             receipt.settle()
+        if spool is not None:
+            spool.close()
+        release()
         raise
     if parsed is None:
         stream.close()
         if receipt is not None:
             receipt.settle()
+        if spool is not None:
+            spool.close()
+        release()
         log.warning("git http-backend gave no headers: %s", stream.stderr_text)
         return _plain("500 Internal Server Error", "Layanan git gagal.")
     status, headers, first = parsed
-    return status, headers, _Body(stream, first, feeder, receipt)
+    return status, headers, _Body(stream, first, feeder, receipt, full_deadline=full_deadline,
+                                  release=release, spool=spool)

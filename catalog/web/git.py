@@ -63,6 +63,15 @@ def _pusher_locale(user) -> str:
     return visitor_locale(None, request.headers.get("Accept-Language"))
 
 
+def _client_slots() -> vcs.http.ClientSlots:
+    """Running git processes per client address, counted per worker process (see ClientSlots)."""
+    slots = current_app.extensions.get("git_client_slots")
+    if slots is None:
+        slots = current_app.extensions.setdefault(
+            "git_client_slots", vcs.http.ClientSlots(current_app.config["GIT_MAX_PER_CLIENT"]))
+    return slots
+
+
 def _plain(status: int, message: str, challenge: bool = False) -> Response:
     response = Response(message + "\n", status=status, mimetype="text/plain")
     if challenge:
@@ -83,5 +92,9 @@ def git_http(namespace: str, repo: str, rest: str):
         request.environ, project_root=repo_paths.repos_root(), repo_relpath=target.relpath,
         remote_user=str(user.id) if user else None, extra_env={LOCALE_ENV: _pusher_locale(user)},
         allow_push=push, max_push_bytes=current_app.config["MAX_PUSH_BYTES"],
-        on_push=_push_recorder(target.relpath, user.id) if push else None)
+        on_push=_push_recorder(target.relpath, user.id) if push else None,
+        timeout=current_app.config["GIT_HTTP_TIMEOUT"],
+        max_upload_pack_bytes=current_app.config["GIT_UPLOAD_PACK_MAX_BYTES"],
+        negotiation_timeout=current_app.config["GIT_NEGOTIATION_TIMEOUT"],
+        slots=_client_slots(), client=request.remote_addr or "")
     return Response(body, status=status, headers=headers, direct_passthrough=True)
