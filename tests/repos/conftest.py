@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from catalog.services.catalog import apps
+from catalog.services.repos import forks
 from seed.demo_repos import create_demo_repo
 from tests.factories import app_payload
+from tests.repos.gitclient import git
 
 SPEC = {"slug": "simanja", "name": "Simanja", "releases": ["v1.0.0", "v1.1.0"], "short_description_id": "Kinerja",
         "features": ["Sasaran kinerja", "Laporan harian"], "category": "employee-management", "license": "MIT",
@@ -37,3 +40,22 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture
+def adopter(make_user):
+    return make_user("adopter", "21.72")
+
+
+@pytest.fixture
+def fork(published_app, adopter):
+    """The adopter's fork of Simanja."""
+    return forks.create_fork("simanja", actor=adopter)
+
+
+@pytest.fixture
+def work(fork, live_server, tmp_path) -> Path:
+    """A clone of the fork over the live server's /git/ route."""
+    path = tmp_path / "kerja"
+    git("clone", f"{live_server}/git/{fork.relpath}", str(path))
+    return path

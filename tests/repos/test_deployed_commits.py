@@ -8,33 +8,15 @@ import pytest
 
 from catalog.services import repo_paths
 from catalog.services.deployments import lifecycle
-from catalog.services.repos import forks
 from catalog.vcs import read_protected_commits, write_protected_commits
-from tests.repos.test_forks import git, with_token
+from tests.repos.gitclient import git, with_token
 
 REFUSED = "dipakai oleh instalasi yang tercatat dan akan hilang dari riwayat"
 
 
 @pytest.fixture
-def adopter(make_user):
-    return make_user("adopter", "21.72")
-
-
-@pytest.fixture
-def fork(published_app, adopter):
-    return forks.create_fork("simanja", actor=adopter)
-
-
-@pytest.fixture
 def repo(fork) -> Path:
     return repo_paths.absolute(fork.relpath)
-
-
-@pytest.fixture
-def work(fork, live_server, tmp_path) -> Path:
-    path = tmp_path / "kerja"
-    git("clone", f"{live_server}/git/{fork.relpath}", str(path))
-    return path
 
 
 def _commit(work: Path, name: str) -> str:

@@ -4,30 +4,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from catalog.extensions import db
 from catalog.models import AuditEvent
 from catalog.services import repo_paths
 from catalog.services.repos import forks
-from tests.repos.test_forks import git, with_token
-
-
-@pytest.fixture
-def adopter(make_user):
-    return make_user("adopter", "21.72")
-
-
-@pytest.fixture
-def fork(published_app, adopter):
-    return forks.create_fork("simanja", actor=adopter)
-
-
-@pytest.fixture
-def work(fork, live_server, tmp_path) -> Path:
-    path = tmp_path / "kerja"
-    git("clone", f"{live_server}/git/{fork.relpath}", str(path))
-    return path
+from tests.repos.gitclient import git, with_token
 
 
 def _push_events(fork_id: int) -> list[AuditEvent]:

@@ -17,11 +17,6 @@ from tests.vcs.gitlib import Builder, git
 
 
 @pytest.fixture
-def adopter(make_user):
-    return make_user("adopter", "21.72")
-
-
-@pytest.fixture
 def admin(make_user):
     return make_user("admin", "komdigi")
 

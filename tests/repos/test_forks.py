@@ -1,36 +1,13 @@
 """Forks end to end with real git: create, clone and push over HTTP with a token, divergence, sync."""
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from catalog.services import repo_paths
-from catalog.services.repos import forks
-
-GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_TERMINAL_PROMPT": "0",
-           "GIT_AUTHOR_NAME": "Staf TI", "GIT_AUTHOR_EMAIL": "ti@tanjungpinangkota.go.id",
-           "GIT_COMMITTER_NAME": "Staf TI", "GIT_COMMITTER_EMAIL": "ti@tanjungpinangkota.go.id"}
-
-
-def git(*args, cwd=None, check=True):
-    return subprocess.run(["git", *args], cwd=cwd, env=GIT_ENV, capture_output=True, text=True, check=check, timeout=60)
-
-
-def with_token(url: str, token: str) -> str:
-    return url.replace("http://", f"http://x:{token}@")
-
-
-@pytest.fixture
-def adopter(make_user):
-    return make_user("adopter", "21.72")
-
-
-@pytest.fixture
-def fork(published_app, adopter):
-    return forks.create_fork("simanja", actor=adopter)
+from tests.repos.gitclient import GIT_ENV, git, with_token
 
 
 def _commit(workdir: Path, n: int) -> None:

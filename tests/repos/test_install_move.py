@@ -29,7 +29,7 @@ from catalog.extensions import db
 from catalog.models import AuditEvent
 from catalog.services import repo_paths
 from catalog.services.repos import forks
-from tests.repos.test_forks import git, with_token
+from tests.repos.gitclient import git, with_token
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

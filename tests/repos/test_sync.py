@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
-
 from catalog.services import repo_paths
 from catalog.services.repos import forks, mirrors
 from seed.demo_repos import add_commits
@@ -15,11 +13,6 @@ def _raw_counts(fork) -> list[str]:
     out = subprocess.run(["git", "--git-dir", str(path), "rev-list", "--left-right", "--count",
                           f"{fork.upstream_head}...{fork.default_branch}"], capture_output=True, text=True, check=True)
     return out.stdout.split()
-
-
-@pytest.fixture
-def adopter(make_user):
-    return make_user("adopter", "21.72")
 
 
 def _upstream_moves(source_repo, changes):

@@ -20,7 +20,7 @@ from catalog.web.static_assets import IMMUTABLE, StaticAssets
 from seed.demo_repos import create_demo_repo
 from tests.factories import app_payload
 from tests.repos.conftest import SPEC
-from tests.repos.test_forks import git
+from tests.repos.gitclient import git
 
 GZIP = {"Accept-Encoding": "gzip"}
 STATIC_REF = re.compile(r'(?:href|src)="(/static/[^"]+)"')
