@@ -10,6 +10,7 @@ import pytest
 
 from catalog.services import repo_paths
 from catalog.services.catalog import apps
+from catalog.services.errors import ValidationFailed
 from catalog.services.repos import mirrors
 from tests.factories import app_payload
 
@@ -33,8 +34,18 @@ def _publish(make_user, url):
 @pytest.mark.parametrize("addresses", [["10.1.2.3"], ["127.0.0.1"], ["169.254.169.254"], ["100.64.0.1"],
                                        ["93.184.216.34", "192.168.1.10"], ["::ffff:127.0.0.1"], ["64:ff9b::a00:1"]])
 def test_private_addresses_refused_and_nothing_left(app, make_user, addresses):
-    app.config.update(DNS_RESOLVER=fake_dns({"git.pemda.go.id": addresses}), ALLOW_LOCAL_REPOS=False)
-    row = _publish(make_user, "https://git.pemda.go.id/srikandi.git")
+    """Refused when saved (issue 13, finding 7) and, if DNS moves after the save, at fetch time."""
+    table = {"git.pemda.go.id": addresses}
+    app.config.update(DNS_RESOLVER=fake_dns(table), ALLOW_LOCAL_REPOS=False)
+    publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
+    with pytest.raises(ValidationFailed) as err:
+        apps.create_app(app_payload(repo_url="https://git.pemda.go.id/srikandi.git"), actor=publisher)
+    assert "jaringan internal" in err.value.fields["repo_url"]
+    table["git.pemda.go.id"] = ["93.184.216.34"]
+    apps.create_app(app_payload(repo_url="https://git.pemda.go.id/srikandi.git"), actor=publisher)
+    apps.submit_app("srikandi", actor=publisher)
+    table["git.pemda.go.id"] = addresses  # the name moved inside after the save
+    row = apps.publish_app("srikandi", actor=admin)
     mirror = mirrors.get_mirror(row)
     assert mirror.state == "failed" and "jaringan internal" in mirror.error
     upstream = repo_paths.repos_root() / "upstream"

@@ -1,6 +1,7 @@
 """Application entries and their publishing flow: draft → submitted → published (or returned)."""
 from __future__ import annotations
 
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, req
 from ..permissions import can_archive_app, can_create_app, can_edit_app, can_review_app, can_view_app, is_admin
 from ..tx import write
 from . import indexing, mirror_requests
-from .fields import EDITABLE, clean_app_fields, slugify
+from .fields import EDITABLE, bounded_resolver, clean_app_fields, slugify
 
 
 def get_app(slug: str, actor: User | None = None) -> App:
@@ -53,6 +54,11 @@ def _allow_local(actor: User) -> bool:
     return bool(current_app.config.get("ALLOW_LOCAL_REPOS")) and is_admin(actor)
 
 
+def _resolver():
+    """The configured resolver, bounded in time: a save never waits long on DNS."""
+    return bounded_resolver(current_app.config.get("DNS_RESOLVER") or socket.getaddrinfo)
+
+
 def _slug_taken(slug: str, exclude_id: int | None = None) -> bool:
     stmt = db.select(App.id).where(App.slug == slug)
     if exclude_id:
@@ -66,7 +72,7 @@ def create_app(data: Mapping[str, Any], *, actor: User, org_code: str | None = N
     Raises PermissionDenied, ValidationFailed, Conflict, NotFound (unknown organization).
     """
     org = require_can_register(actor, org_code)
-    values = clean_app_fields(data, allow_local_repo=_allow_local(actor))
+    values = clean_app_fields(data, allow_local_repo=_allow_local(actor), resolver=_resolver())
     with write():
         slug = values.pop("slug", None) or slugify(values["name"])
         if not slug:
@@ -100,7 +106,9 @@ def update_app(slug: str, changes: Mapping[str, Any], *, actor: User) -> App:
     merged = app_fields(app)
     merged["slug"] = app.slug
     merged.update(changes)
-    values = clean_app_fields(merged, allow_local_repo=_allow_local(actor) or merged["repo_url"] == app.repo_url)
+    unchanged = merged["repo_url"] == app.repo_url  # the exact address saved before stays allowed
+    values = clean_app_fields(merged, allow_local_repo=_allow_local(actor) or unchanged,
+                              resolver=None if unchanged else _resolver())
     with write():
         app = get_app(slug, actor)
         new_slug = values.pop("slug", app.slug)

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
+from ... import vcs
+from ...vcs.errors import UnsafeRemote
 from ...vocab import apps as vocab
 from ...vocab.slugs import RESERVED_SLUGS, SLUG_RE, slugify  # noqa: F401  (part of this module's API)
 from ..errors import ValidationFailed
@@ -61,6 +64,56 @@ def _check_url(value: str, *, allow_local: bool) -> str | None:
     return None
 
 
+RESOLVE_TIMEOUT = 3.0  # seconds a save waits for DNS; a slower answer is checked again at fetch
+
+
+def bounded_resolver(resolver: Callable, timeout: float | None = None) -> Callable:
+    """`resolver` (getaddrinfo's signature) that gives up after `timeout` seconds (default
+    RESOLVE_TIMEOUT) with TimeoutError, an OSError: the caller treats it as "did not resolve"."""
+    def resolve(host, port, *args, **kwargs):
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["infos"] = resolver(host, port, *args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001  (handed back to the caller below)
+                box["error"] = exc
+        worker = threading.Thread(target=run, name="repo-url-dns", daemon=True)
+        worker.start()
+        worker.join(RESOLVE_TIMEOUT if timeout is None else timeout)
+        if worker.is_alive():
+            raise TimeoutError("resolver timed out")
+        if "error" in box:
+            raise box["error"]
+        return box["infos"]
+    return resolve
+
+
+def _is_localhost_name(value: str) -> bool:
+    host = (urlsplit(value).hostname or "").rstrip(".").lower()
+    return host == "localhost" or host.endswith(".localhost")
+
+
+def check_repo_address(value: str, *, allow_local: bool, resolver: Callable) -> str | None:
+    """The URL blocker at save time (issue 13, finding 7), or None when the address may be saved.
+
+    Refuses an address whose host is an internal IP literal (any spelling), `localhost` or
+    `*.localhost`, or a name that resolves to any non-public address. Only an admin with
+    ALLOW_LOCAL_REPOS (`allow_local`) may save a loopback address. A name that does not resolve
+    (offline, slow DNS) is accepted here: the mirror job checks every address again before git runs.
+    """
+    refusal = _("Alamat repositori mengarah ke jaringan internal (misalnya localhost, 127.0.0.1, "
+                "10.x.x.x atau 192.168.x.x) dan tidak diizinkan. Gunakan alamat server git yang "
+                "dapat diakses dari internet.")
+    if not allow_local and _is_localhost_name(value):
+        return refusal
+    try:
+        vcs.check_remote_url(value, allow_local=allow_local, resolver=resolver)
+    except UnsafeRemote as exc:
+        return refusal if exc.message_id == "internal" else None
+    return None
+
+
 def _parse_contacts(value: Any) -> list[dict[str, str]]:
     """Contacts as [{name, email, phone}] or lines 'Nama <email> telepon'."""
     contacts = []
@@ -77,8 +130,12 @@ def _parse_contacts(value: Any) -> list[dict[str, str]]:
     return [c for c in contacts if c["name"]]
 
 
-def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool) -> dict[str, Any]:
-    """Return normalised values of a whole entry; raises ValidationFailed naming every bad field."""
+def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool,
+                     resolver: Callable | None = None) -> dict[str, Any]:
+    """Return normalised values of a whole entry; raises ValidationFailed naming every bad field.
+
+    With `resolver` (getaddrinfo's signature) the repository address also goes through
+    `check_repo_address`; without it only its form is checked."""
     unknown = set(data) - set(EDITABLE)
     errors: dict[str, str] = {k: _("Kolom ini tidak dikenal.") for k in unknown}
     out: dict[str, Any] = {}
@@ -157,6 +214,8 @@ def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool) -> dict
                 out[key] = ""
             continue
         problem = _check_url(value, allow_local=allow_local_repo and key == "repo_url")
+        if not problem and key == "repo_url" and resolver is not None and not value.startswith("/"):
+            problem = check_repo_address(value, allow_local=allow_local_repo, resolver=resolver)
         if problem or len(value) > 500:
             errors[key] = problem or "Alamat terlalu panjang."
         else:
