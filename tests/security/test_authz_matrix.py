@@ -274,6 +274,7 @@ def test_read_routes(template, tmp_path):
     assert failures == [], "\n".join(failures)
 
 
+@pytest.mark.slow  # every write route for every role on fresh copies: ~1 s each, ~45 s in all
 @pytest.mark.parametrize("endpoint,rule", [(e, r) for e, r in all_rules() if r.mutates],
                          ids=[f"{r.method} {r.path}" for _e, r in all_rules() if r.mutates])
 def test_write_route(template, tmp_path, endpoint, rule):
