@@ -1,4 +1,4 @@
-"""The git layer at national scale: fork creation, divergence refresh, clone over HTTP.
+"""The git layer at national scale: fork creation, divergence refresh, clone over HTTP, hook CPU.
 
 References, measured side by side in the same run: a fork of a 1 MB upstream (for a fork of the
 ≥150 MB / ≥10,000-commit one), a loop of plain `git rev-list --left-right --count` + `git diff
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import subprocess
 import time
@@ -220,10 +221,63 @@ def clone_http(size: Size, log=print) -> list[Figure]:
     return figures
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def hook_cost(size: Size, log=print) -> list[Figure]:
+    """CPU of our receive hooks per push: pushes of one new commit each to a bare repository with
+    the catalog's pre-receive and post-receive, alternated with pushes to one without hooks (the
+    reference: git's own work). Pushed over file:// so only git and the hooks run; the CPU is
+    the children's (client and receiving git alike, so the difference is the hooks')."""
+    from catalog.vcs import hooks
+
+    entry = hooks.entry_point()
+    if entry is None:
+        log("  hook cost: the catalog-hook entry point is not installed (make install)")
+        return []
+    scratch = OUT / "hook-cost"
+    shutil.rmtree(scratch, ignore_errors=True)
+    env = git_client_env()
+    git = lambda *args, cwd=None: subprocess.run(["git", *args], cwd=cwd, env=env, check=True,  # noqa: E731
+                                                 capture_output=True, timeout=120)
+    work = scratch / "work"
+    git("init", "--quiet", "-b", "main", str(work))
+    targets = {"plain": scratch / "plain.git", "hooks": scratch / "hooks.git"}
+    for path in targets.values():
+        git("init", "--quiet", "--bare", str(path))
+    hooks.install_hooks(targets["hooks"])
+    receipt = scratch / "receipt.txt"
+    hook_env = {**env, hooks.HOOK_ENV: str(entry), hooks.RECEIPT_ENV: str(receipt)}
+    cpu: dict[str, list[float]] = {"plain": [], "hooks": []}
+    rounds = 40 if size.name == "full" else 6
+    for i in range(rounds + 1):
+        (work / "daerah.php").write_text(f"<?php // perubahan {i}\n")
+        git("add", ".", cwd=work)
+        git("-c", "user.name=Staf TI", "-c", "user.email=ti@daerah.go.id", "commit", "--quiet", "-m", f"ubah {i}",
+            cwd=work)
+        order = ("plain", "hooks") if i % 2 else ("hooks", "plain")
+        for name in order:
+            before = _children_cpu()
+            subprocess.run(["git", "push", "--quiet", str(targets[name]), "HEAD:main"], cwd=work, check=True,
+                           capture_output=True, timeout=120, env=hook_env if name == "hooks" else env)
+            if i:  # round 0 warms the disk cache and Python's bytecode
+                cpu[name].append(_children_cpu() - before)
+    shutil.rmtree(scratch, ignore_errors=True)
+    plain, hooked = summary(cpu["plain"]), summary(cpu["hooks"])
+    extra_ms = (hooked["median"] - plain["median"]) * 1000
+    return [Figure("git", "receive hooks' CPU per push (pre-receive + post-receive, median)", extra_ms, "ms",
+                   target="≤ 50 ms", reference="CPU of a plain push to a bare repository without hooks",
+                   reference_value=plain["median"] * 1000, met=extra_ms <= 50,
+                   note=f"push with hooks {hooked['median'] * 1000:.0f} ms CPU, n={hooked['n']}")]
+
+
 def run(size: Size, log=print) -> list[Figure]:
     figures = fork_creation(size, log)
     figures += divergence(size, log)
     figures += clone_http(size, log)
+    figures += hook_cost(size, log)
     return figures
 
 
