@@ -137,9 +137,10 @@ def reuse_by_region(scope: Scope, org_limit: int | None = None) -> list[RegionUs
         orgs = list(db.session.execute(db.select(Organization).where(used).order_by(Organization.code)
                                        .limit(org_limit)).scalars())
     orgs = orgs if org_limit is None else orgs[:org_limit]
-    rank = {o.id: n for n, o in enumerate(orgs)}
+    # At most org_limit deployments, in the table's order: an organization past the cut would
+    # only show after as many rows, which the caller cuts off too.
     stmt = (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
-            .join(App, App.id == Deployment.app_id).where(Deployment.organization_id.in_(list(rank)))
+            .join(App, App.id == Deployment.app_id).where(Deployment.organization_id.in_([o.id for o in orgs]))
             .order_by(Region.code, func.lower(App.name), Deployment.environment).limit(org_limit))
     by_org: dict[int, list[Deployment]] = {}
     for dep in db.session.execute(stmt).scalars():
