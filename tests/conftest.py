@@ -5,10 +5,12 @@ import contextvars
 import os
 import shutil
 import socket
+import threading
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from catalog import create_app
 from catalog.extensions import db
@@ -164,3 +166,12 @@ def login(client):
         return client.post("/login", data={"email": user.email, "password": PASSWORD})
 
     return do
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a real loopback server (threads), for real git and HTTP clients."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -12,7 +12,7 @@ from catalog.services.catalog import apps
 from catalog.services.repos import forks, mirrors
 from tests.factories import app_payload
 from tests.hostile.servers import HOST_NAME, GitHttpsServer, make_certificate
-from tests.repos.conftest import live_server, published_app, source_repo  # noqa: F401  (shared fixtures)
+from tests.repos.conftest import published_app, source_repo  # noqa: F401  (shared fixtures)
 
 GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0",
            "GIT_AUTHOR_NAME": "Staf TI", "GIT_AUTHOR_EMAIL": "ti@tanjungpinangkota.go.id",

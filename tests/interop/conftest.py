@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from catalog.publiccode import ExportEntry, to_publiccode
-from catalog.services.repos import forks
 from catalog.vcs.runner import run_git
 from seed.demo_repos import add_commits
-from tests.repos.conftest import live_server, published_app, source_repo  # noqa: F401  (shared fixtures)
+from tests.repos.conftest import adopter, fork, published_app, source_repo  # noqa: F401  (shared fixtures)
 
 LONG = ("Simanja mencatat rencana dan realisasi kinerja harian pegawai, penilaian atasan, dan rekap "
         "kinerja untuk tunjangan kinerja di seluruh perangkat daerah Provinsi Kepulauan Riau.")
@@ -47,11 +44,3 @@ def tag(repo, name: str) -> None:
     run_git(["tag", name, "refs/heads/main"], git_dir=repo)
 
 
-@pytest.fixture
-def adopter(make_user):
-    return make_user("adopter", "21.72")
-
-
-@pytest.fixture
-def fork(published_app, adopter):
-    return forks.create_fork("simanja", actor=adopter)

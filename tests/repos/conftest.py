@@ -1,11 +1,9 @@
 """Fixtures for repository tests: real source repos, published apps with ready mirrors, a live server."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from catalog.services.catalog import apps
 from catalog.services.repos import forks
@@ -31,15 +29,6 @@ def published_app(app, make_user, source_repo):
     apps.create_app(app_payload(name="Simanja", repo_url=str(source_repo)), actor=admin, org_code="21")
     apps.submit_app("simanja", actor=publisher)
     return apps.publish_app("simanja", actor=admin)
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture

@@ -6,42 +6,19 @@ import gzip
 import http.client
 import json
 import re
-import threading
 from urllib.parse import urlsplit
 
 import brotli
 import pytest
 from flask import url_for
-from werkzeug.serving import make_server
 
-from catalog.services.catalog import apps
 from catalog.web import compression
 from catalog.web.static_assets import IMMUTABLE, StaticAssets
-from seed.demo_repos import create_demo_repo
-from tests.factories import app_payload
-from tests.repos.conftest import SPEC
+from tests.repos.conftest import published_app, source_repo  # noqa: F401  (fixtures)
 from tests.repos.gitclient import git
 
 GZIP = {"Accept-Encoding": "gzip"}
 STATIC_REF = re.compile(r'(?:href|src)="(/static/[^"]+)"')
-
-
-@pytest.fixture
-def published(app, make_user, tmp_path):
-    """Simanja published with its mirror fetched (jobs run inline), so it can be cloned."""
-    admin, publisher = make_user("admin", "komdigi"), make_user("publisher", "21")
-    source = create_demo_repo(tmp_path / "sources" / "simanja.git", SPEC)
-    apps.create_app(app_payload(name="Simanja", repo_url=str(source)), actor=admin, org_code="21")
-    apps.submit_app("simanja", actor=publisher)
-    return apps.publish_app("simanja", actor=admin)
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def _hit(response) -> bool:
@@ -52,7 +29,7 @@ def _vary(response) -> set[str]:
     return {v.strip().lower() for v in response.headers.get("Vary", "").split(",")}
 
 
-def test_pages_are_gzipped_only_for_clients_that_accept_it(published, client):
+def test_pages_are_gzipped_only_for_clients_that_accept_it(published_app, client):
     zipped = client.get("/apps", headers=GZIP)
     assert zipped.headers["Content-Encoding"] == "gzip" and "accept-encoding" in _vary(zipped)
     assert int(zipped.headers["Content-Length"]) == len(zipped.get_data())
@@ -65,7 +42,7 @@ def test_pages_are_gzipped_only_for_clients_that_accept_it(published, client):
     assert b"<form" in gzip.decompress(login.get_data())
 
 
-def test_a_kept_page_is_sent_in_each_clients_coding(published, client):
+def test_a_kept_page_is_sent_in_each_clients_coding(published_app, client):
     first = client.get("/apps", headers=GZIP)
     hit = client.get("/apps", headers=GZIP)
     assert not _hit(first) and _hit(hit) and hit.headers["Content-Encoding"] == "gzip"
@@ -81,7 +58,7 @@ def test_a_kept_page_is_sent_in_each_clients_coding(published, client):
     assert _hit(refused) and "Content-Encoding" not in refused.headers
 
 
-def test_json_is_compressed_and_tiny_bodies_are_not(published, client):
+def test_json_is_compressed_and_tiny_bodies_are_not(published_app, client):
     spec = client.get("/api/v1/openapi.json", headers=GZIP)
     assert spec.headers["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(spec.get_data())) == client.get("/api/v1/openapi.json").get_json()
@@ -90,7 +67,7 @@ def test_json_is_compressed_and_tiny_bodies_are_not(published, client):
     assert "Content-Encoding" not in missing.headers
 
 
-def test_git_and_downloads_are_never_compressed(published, app):
+def test_git_and_downloads_are_never_compressed(published_app, app):
     client = app.test_client()
     refs = client.get("/git/upstream/simanja.git/info/refs?service=git-upload-pack", headers=GZIP)
     assert refs.status_code == 200 and "Content-Encoding" not in refs.headers
@@ -101,7 +78,7 @@ def test_git_and_downloads_are_never_compressed(published, app):
     assert archive.get_data().startswith(b"PK")
 
 
-def test_static_files_are_hashed_and_immutable(published, client):
+def test_static_files_are_hashed_and_immutable(published_app, client):
     html = client.get("/apps/simanja").get_data(as_text=True) + client.get("/apps").get_data(as_text=True)
     refs = set(STATIC_REF.findall(html))
     assert any(r.endswith(".css") for r in refs) and any(r.endswith(".js") for r in refs)
@@ -162,7 +139,7 @@ def _get(base: str, path: str, headers: dict) -> http.client.HTTPResponse:
     return response
 
 
-def test_through_a_real_server(published, live_server, tmp_path):
+def test_through_a_real_server(published_app, live_server, tmp_path):
     first = _get(live_server, "/apps", GZIP)
     hit = _get(live_server, "/apps", GZIP)
     assert first.getheader("Content-Encoding") == hit.getheader("Content-Encoding") == "gzip"
