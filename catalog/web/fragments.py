@@ -14,6 +14,9 @@ Freshness follows the data version (models.data_version):
   index's own refresh by about as much;
 - like the page cache, nothing is kept until a version has been seen for PAGE_CACHE_SETTLE
   seconds, so a search index that other processes reload just after a commit is not kept stale.
+
+Not `versioned_cache.VersionedCache`: that one drops every value when a newer version appears,
+which is exactly what the staleness window must not do.
 """
 from __future__ import annotations
 
