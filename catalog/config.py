@@ -42,6 +42,8 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "MIRROR_REFRESH_HOURS": 6,
         "MIRROR_MAX_BYTES": 2 * 1024**3,
         "MIRROR_TIMEOUT": 3600,
+        # An uploaded git bundle (offline import), streamed to disk; other requests keep MAX_CONTENT_LENGTH.
+        "BUNDLE_MAX_BYTES": int(os.environ.get(ENV_PREFIX + "BUNDLE_MAX_BYTES") or 2 * 1024**3),
         "MAX_PUSH_BYTES": 512 * 1024**2,  # a push's body, inflated when sent gzip-compressed
         # Git over HTTP against hostile clients (issue 13, finding 2), catalog/vcs/http.py:
         "GIT_UPLOAD_PACK_MAX_BYTES": 8 * 1024**2,  # a clone/fetch negotiation body, inflated

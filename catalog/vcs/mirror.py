@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import fcntl
+import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .env import GitOptions
+from .env import DEFAULT_OPTIONS, GitOptions, config_args
 from .errors import N_, GitCommandError, InvalidBundle, SizeLimitExceeded, VcsError
 from .fsutil import dir_size, staged
 from .layout import MIRROR_CONFIG, branches, init_bare, set_config, set_head, write_commit_graph
@@ -162,12 +164,109 @@ def fetch_mirror(path: Path, remote: CheckedRemote, *, timeout: float = 3600,
     return head_info(path)
 
 
+# What the fetch path refuses, in words. A bundle is not a fetch: git (before 2.47) indexes a
+# bundle's pack without its transfer.fsckObjects checks, so the import runs `git fsck` itself
+# with the same severities (issue 13, finding 6). Keys are git's fsck message ids.
+FSCK_REASONS = {
+    "gitmodulesUrl": N_("Bundel ditolak: berkas .gitmodules memuat alamat submodul yang berbahaya "
+                        "(misalnya diawali tanda \"-\", sehingga dibaca git sebagai opsi perintah). "
+                        "Pemeriksaan yang gagal: gitmodulesUrl."),
+    "gitmodulesPath": N_("Bundel ditolak: berkas .gitmodules memuat jalur submodul yang diawali "
+                         "tanda \"-\" (dibaca git sebagai opsi perintah). Pemeriksaan yang gagal: "
+                         "gitmodulesPath."),
+    "gitmodulesName": N_("Bundel ditolak: berkas .gitmodules memuat nama submodul yang tidak aman "
+                         "(misalnya berisi \"..\" yang keluar dari folder modul git). Pemeriksaan "
+                         "yang gagal: gitmodulesName."),
+    "hasDotgit": N_("Bundel ditolak: repositori memuat folder atau berkas bernama .git, yang dapat "
+                    "menimpa konfigurasi atau hook git saat kode diambil. Pemeriksaan yang gagal: "
+                    "hasDotgit."),
+    "hasDotdot": N_("Bundel ditolak: repositori memuat entri bernama \"..\", yang dapat menulis di "
+                    "luar folder kode saat diambil. Pemeriksaan yang gagal: hasDotdot."),
+    "hasDot": N_("Bundel ditolak: repositori memuat entri bernama \".\". Pemeriksaan yang gagal: "
+                 "hasDot."),
+}
+GITMODULES_UNREADABLE = N_("Bundel ditolak: berkas .gitmodules tidak dapat diperiksa dengan aman "
+                           "(rusak, terlalu besar atau berupa tautan simbolik).")
+OBJECTS_MISSING = N_("Bundel ditolak: objek git di dalamnya tidak lengkap (ada objek yang dirujuk "
+                     "tetapi tidak ikut dikirim).")
+OBJECTS_INVALID = N_("Bundel ditolak: objek git di dalamnya rusak atau tidak sah menurut pemeriksaan "
+                     "git fsck.")
+NO_BRANCH = N_("Bundel tidak berisi cabang (branch). Buat dengan: git bundle create aplikasi.bundle --all")
+# "error in tree <id>: hasDotdot: …" (fsck) or "error: object <id>: gitmodulesUrl: …" (index-pack)
+_FSCK_MESSAGE = re.compile(r"(?:error in [a-z]+ [0-9a-f]+|object [0-9a-f]+): ([a-zA-Z]+):")
+_FSCK_MISSING = re.compile(r"^(?:missing [a-z]+ [0-9a-f]+|broken link from)", re.MULTILINE)
+
+
+def fsck_severities() -> tuple[str, ...]:
+    """`fsck.<id>=<severity>` for every `fetch.fsck.<id>` the fetch path sets (env.config_args),
+    so that `git fsck` forgives exactly what a fetch forgives and nothing more."""
+    pairs = config_args(DEFAULT_OPTIONS)[1::2]
+    return tuple(f"fsck.{pair[len('fetch.fsck.'):]}" for pair in pairs if pair.startswith("fetch.fsck."))
+
+
+def object_refusal(stderr: str) -> str | None:
+    """The reason, in words, for the first object check git reports in `stderr`; None if none."""
+    match = _FSCK_MESSAGE.search(stderr)
+    if match:
+        msg_id = match.group(1)
+        if msg_id in FSCK_REASONS:
+            return FSCK_REASONS[msg_id]
+        return GITMODULES_UNREADABLE if msg_id.startswith("gitmodules") else OBJECTS_INVALID
+    if _FSCK_MISSING.search(stderr):
+        return OBJECTS_MISSING
+    return None
+
+
+def check_objects(path: Path, *, timeout: float = 3600) -> None:
+    """Every object in `path` through git's object checks as a fetch applies them
+    (`transfer.fsckObjects` with the fetch.fsck.* severities: `--strict` turns the warnings a
+    checkout would regret — `.git`, `..`, `.` entries — into errors, like index-pack's); also
+    connectivity, so a bundle that leans on objects it does not carry is refused.
+    Raises InvalidBundle with the failed check in words."""
+    opts = GitOptions(config=fsck_severities())
+    result = run_git(["fsck", "--strict", "--no-dangling", "--no-reflogs", "--no-progress"],
+                     git_dir=path, opts=opts, timeout=timeout, check=False)
+    if result.returncode != 0:
+        stderr = result.stderr.decode("utf-8", "replace")
+        raise InvalidBundle(object_refusal(stderr) or OBJECTS_INVALID, detail=stderr[-2000:])
+
+
+def _verify(repo: Path, bundle: Path, timeout: float) -> dict[str, str]:
+    """`git bundle verify` (complete, readable) and its refs as {name: id}; needs at least a branch."""
+    file_ok = GitOptions(allow_file=True)
+    try:
+        run_git(["bundle", "verify", "--quiet", "--", str(bundle)], git_dir=repo,
+                opts=file_ok, timeout=min(timeout, 600))
+    except GitCommandError as exc:
+        raise InvalidBundle(detail=exc.stderr) from None
+    heads = run_git(["bundle", "list-heads", "--", str(bundle)], git_dir=repo, opts=file_ok,
+                    timeout=min(timeout, 600)).text.split()
+    refs = dict(zip(heads[1::2], heads[0::2], strict=False))
+    if not any(name.startswith("refs/heads/") for name in refs):
+        raise InvalidBundle(NO_BRANCH)
+    return refs
+
+
+def verify_bundle(bundle_path: Path, *, timeout: float = 120) -> dict[str, str]:
+    """The quick check an upload gets before it is queued: the header says a complete bundle
+    with at least one branch (reads the header, never the pack). Raises InvalidBundle."""
+    bundle = Path(bundle_path).resolve()
+    if not bundle.is_file():
+        raise InvalidBundle(N_("Berkas bundle tidak ditemukan."))
+    with tempfile.TemporaryDirectory(prefix=".verify-", dir=bundle.parent) as scratch:
+        init_bare(Path(scratch))
+        return _verify(Path(scratch), bundle, timeout)
+
+
 def import_bundle(dest: Path, bundle_path: Path, *, timeout: float = 3600,
                   max_bytes: int = 2 * GiB,
                   progress: ProgressCallback | None = None) -> RepoInfo:
     """Create a mirror from a complete `git bundle` file (offline installs).
 
-    Raises InvalidBundle (unreadable, or needs commits we don't have), SizeLimitExceeded,
+    The bundle is fetched into a staging repository beside `dest` (never served: a dot-named
+    temp dir no row points to) and passes the same object checks as a fetch (`check_objects`)
+    before it is renamed into place. Raises InvalidBundle (unreadable, needs commits we don't
+    have, or refused by an object check: the message says which, in words), SizeLimitExceeded,
     GitTimeout. Nothing is left behind on failure.
     """
     bundle = Path(bundle_path).resolve()
@@ -177,17 +276,17 @@ def import_bundle(dest: Path, bundle_path: Path, *, timeout: float = 3600,
     file_ok = GitOptions(allow_file=True)
     with staged(Path(dest)) as tmp:
         init_bare(tmp)
+        refs = _verify(tmp, bundle, timeout)
         try:
-            run_git(["bundle", "verify", "--quiet", "--", str(bundle)], git_dir=tmp,
-                    opts=file_ok, timeout=min(timeout, 600))
-        except GitCommandError as exc:
-            raise InvalidBundle(detail=exc.stderr) from None
-        heads = run_git(["bundle", "list-heads", "--", str(bundle)], git_dir=tmp,
-                        opts=file_ok).text.split()
-        run_git(["fetch", "--progress", "--no-write-fetch-head", "--", str(bundle), *REFSPECS],
-                git_dir=tmp, opts=file_ok, timeout=timeout, on_stderr=parser.feed,
-                watchdog=_size_guard(tmp, max_bytes))
-        _choose_head(tmp, dict(zip(heads[1::2], heads[0::2], strict=False)))
+            run_git(["fetch", "--progress", "--no-write-fetch-head", "--", str(bundle), *REFSPECS],
+                    git_dir=tmp, opts=file_ok, timeout=timeout, on_stderr=parser.feed,
+                    watchdog=_size_guard(tmp, max_bytes))
+        except GitCommandError as exc:  # newer gits check a bundle's objects while fetching
+            raise InvalidBundle(object_refusal(exc.stderr), detail=exc.stderr) from None
+        _size_guard(tmp, max_bytes)()
+        parser.report(90, "Memeriksa objek")
+        check_objects(tmp, timeout=timeout)
+        _choose_head(tmp, refs)
         _finish(tmp, max_bytes)
         info = head_info(tmp)
     parser.report(100, "Selesai")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -115,7 +117,8 @@ def run_bundle_import(app_id: int, bundle_path: str) -> str:
             path.parent.mkdir(parents=True, exist_ok=True)
             info = vcs.import_bundle(path, bundle, max_bytes=current_app.config["MIRROR_MAX_BYTES"],
                                             progress=_progress_writer(mirror_id))
-        except VcsError as exc:
+        except VcsError as exc:  # refused by an object check: nothing was moved into place
+            log.warning("bundle import for app %s failed: %s", app_id, exc.detail or exc.message)
             _fail(mirror_id, exc.message)
             return MirrorState.FAILED.value
         _record_success(mirror_id, path, info)
@@ -220,25 +223,55 @@ def get_mirror(app: App) -> Mirror | None:
     return db.session.execute(db.select(Mirror).where(Mirror.app_id == app.id)).scalar_one_or_none()
 
 
-def stage_bundle(slug: str, upload, *, actor: User) -> App:
-    """Save an uploaded bundle and queue its import. Raises NotFound, PermissionDenied, ValidationFailed."""
+def require_bundle_upload(slug: str, *, actor: User) -> App:
+    """May `actor` upload a bundle for this app now? Asked before a byte of the upload is read.
+    Raises NotFound, PermissionDenied, Conflict (not published, or the mirror already exists)."""
     app = get_app(slug, actor)
     require(can_archive_app(actor, app), _("Hanya penerbit aplikasi ini atau admin yang dapat mengunggah bundel."))
     if app.state != AppState.PUBLISHED.value:
         raise Conflict(_("Bundel hanya dapat diimpor untuk aplikasi yang sudah terbit."))
-    if upload is None or not upload.filename:
-        raise ValidationFailed(_("Pilih berkas bundel git (.bundle) terlebih dahulu."),
-                               {"bundle": _("Pilih berkas .bundle.")})
+    mirror = get_mirror(app)
+    if mirror is not None and mirror.head:
+        raise Conflict(_("Mirror sudah ada; impor bundel hanya untuk mirror baru."))
+    return app
+
+
+def new_upload_path(slug: str) -> Path:
+    """An empty file under `<data>/incoming` for an upload to be streamed into; `flask catalog
+    fsck --repair` removes one that was never imported (a crash, a dropped connection)."""
     incoming = Path(current_app.config["DATA_DIR"]) / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
-    target = incoming / f"{app.slug}-{int(time.time() * 1000)}.bundle"
-    upload.save(str(target))
-    if target.stat().st_size == 0:
-        target.unlink()
-        raise ValidationFailed(_("Berkas bundel kosong."), {"bundle": _("Pilih berkas bundel git (.bundle).")})
+    fd, name = tempfile.mkstemp(prefix=f"{slug}-{int(time.time() * 1000)}-", suffix=".bundle", dir=incoming)
+    os.close(fd)
+    return Path(name)
+
+
+def stage_bundle(slug: str, bundle: Path | None, *, actor: User) -> App:
+    """Queue the import of an uploaded bundle already saved at `bundle` (by the web layer,
+    streamed in chunks; None when no file was chosen). Checks the header now (complete, has a
+    branch: a quick read, never the pack); the import job then runs every object check a fetch
+    runs before the mirror moves into place (vcs.import_bundle). The file is removed on refusal.
+    Raises NotFound, PermissionDenied, Conflict, ValidationFailed."""
+    try:
+        require_bundle_upload(slug, actor=actor)
+        if bundle is None:
+            raise ValidationFailed(_("Pilih berkas bundel git (.bundle) terlebih dahulu."),
+                                   {"bundle": _("Pilih berkas .bundle.")})
+        size = bundle.stat().st_size
+        if size == 0:
+            raise ValidationFailed(_("Berkas bundel kosong."), {"bundle": _("Pilih berkas bundel git (.bundle).")})
+        try:
+            vcs.mirror.verify_bundle(bundle)
+        except VcsError as exc:
+            log.info("bundle upload for %s refused: %s", slug, exc.detail or exc.message)
+            raise ValidationFailed(_(exc.message), {"bundle": _(exc.message)}) from None
+    except BaseException:
+        if bundle is not None:
+            bundle.unlink(missing_ok=True)
+        raise
     with write():
         app = get_app(slug, actor)
         ensure_mirror(app)
-        audit.record(actor, "mirror.bundle", "app", app.slug, {"bytes": target.stat().st_size})
-    enqueue("mirror.import_bundle", app_id=app.id, bundle_path=str(target))
+        audit.record(actor, "mirror.bundle", "app", app.slug, {"bytes": size})
+    enqueue("mirror.import_bundle", app_id=app.id, bundle_path=str(bundle))
     return app
