@@ -42,13 +42,13 @@ def test_oversized_pack_is_refused_and_nothing_is_left(app, git_server, publish)
 
 def test_stalled_transfer_times_out_and_nothing_is_left(app, git_server, publish):
     _small_repo(git_server.root).rename(git_server.root / "macet.git")
-    app.config["MIRROR_TIMEOUT"] = 3
+    app.config["MIRROR_TIMEOUT"] = 1.5
     started = time.monotonic()
     row, mirror = publish(git_server.url("stall", "macet.git"))
     elapsed = time.monotonic() - started
     assert mirror.state == "failed" and mirror.head is None
     assert "batas waktu" in mirror.error
-    assert elapsed < 60  # killed by the 3 s limit, not by curl's 60 s low-speed abort
+    assert elapsed < 60  # killed by the 1.5 s limit, not by curl's 60 s low-speed abort
     assert upstream_leftovers(app) == []
 
 
@@ -122,7 +122,7 @@ def test_refresh_that_stalls_times_out_and_keeps_the_mirror(app, git_server, pub
     head = git("rev-parse", "main", git_dir=repo).strip()
     commit(repo, tree(repo, {**base_files(repo), "baru.txt": ("100644", blob(repo, "baru\n"))}), "baru", [head])
     git_server.stall_all = True
-    app.config["MIRROR_TIMEOUT"] = 3
+    app.config["MIRROR_TIMEOUT"] = 1.5
     mirrors.request_refresh("uji-aplikasi", actor=_admin())
     mirror = mirrors.get_mirror(row)
     assert mirror.state == "failed" and "batas waktu" in mirror.error and mirror.head == head
