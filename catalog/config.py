@@ -63,6 +63,8 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env_name == "production",
+        # Absolute lifetime of a sign-in, in seconds, however active it is (issue 13): web/auth.py.
+        "SESSION_MAX_AGE": int(os.environ.get(ENV_PREFIX + "SESSION_MAX_AGE") or 12 * 3600),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
@@ -82,6 +84,8 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "PAGE_CACHE_SETTLE": 0.5,     # seconds after a data change before pages are kept again
     }
     cfg.update(overrides)
+    # A remembered sign-in (none is set today) may not outlive the session's absolute lifetime.
+    cfg.setdefault("REMEMBER_COOKIE_DURATION", cfg["SESSION_MAX_AGE"])
     data_dir = Path(cfg["DATA_DIR"])
     cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or str(data_dir / "search-index")
     cfg["REPOS_DIR"] = cfg["REPOS_DIR"] or str(data_dir / "repos")

@@ -56,8 +56,15 @@ class User(db.Model):
         return f"<User {self.email} {self.role}>"
 
 
+# What a personal access token may do (CONTRACT.md): `git` clone and push, `read` the API as
+# its owner, `write` through the API. `write` includes `read`: every write answers with data.
+TOKEN_SCOPES = ("git", "read", "write")
+SCOPE_IMPLIES = {"write": frozenset({"read"})}
+
+
 class AccessToken(db.Model):
-    """A personal access token; only its SHA-256 is kept (the token itself is shown once)."""
+    """A personal access token; only its SHA-256 is kept (the token itself is shown once).
+    It carries scopes and always expires (issue 13)."""
 
     __tablename__ = "access_token"
 
@@ -66,9 +73,23 @@ class AccessToken(db.Model):
     label: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # comma-separated names from TOKEN_SCOPES, in that order ("git,read,write")
+    scopes: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [s for s in (self.scopes or "").split(",") if s]
+
+    def allows(self, scope: str) -> bool:
+        """Whether this token carries `scope`, directly or through one that includes it."""
+        have = set(self.scope_list)
+        return scope in have or any(scope in SCOPE_IMPLIES.get(s, ()) for s in have)
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or utcnow())

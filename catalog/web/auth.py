@@ -1,9 +1,10 @@
-"""Sign-in and sign-out pages, and who is signed in."""
+"""Sign-in and sign-out pages, who is signed in, and the absolute lifetime of a sign-in."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,6 +12,11 @@ from ..models import User
 from ..services.accounts import throttle, users
 
 bp = Blueprint("auth", __name__)
+# When this session signed in (Unix seconds), kept in the signed session cookie: the sign-in ends
+# SESSION_MAX_AGE seconds later however active it is (issue 13). A session without it (made
+# before this rule, or restored from a remember-me cookie) counts as expired.
+SIGNED_IN_AT = "signed_in_at"
+NOT_CHECKED = frozenset({"api", "git"})  # bearer tokens there, never the session cookie
 
 
 def current_actor() -> User | None:
@@ -46,6 +52,7 @@ def login():
         return render_template("auth/login.html", email=email, next=request.form.get("next", "")), 401
     throttle.record_success(email, address)
     login_user(user)
+    session[SIGNED_IN_AT] = int(time.time())
     flash(_("Selamat datang, %(name)s.", name=user.name), "success")
     return redirect(safe_next(request.form.get("next")))
 
@@ -57,3 +64,21 @@ def logout():
     logout_user()
     flash(_("Anda telah keluar."), "info")
     return redirect(url_for("ui.home"))
+
+
+@bp.before_app_request
+def end_expired_session():
+    """Sign out a session older than SESSION_MAX_AGE and send the person to the sign-in page."""
+    if "_user_id" not in session or request.blueprint in NOT_CHECKED or request.endpoint == "static":
+        return None
+    max_age = current_app.config["SESSION_MAX_AGE"]
+    started = session.get(SIGNED_IN_AT)
+    if isinstance(started, int | float) and time.time() - started < max_age:
+        return None
+    logout_user()  # this cookie only: the person's sessions elsewhere have their own clocks
+    session.pop(SIGNED_IN_AT, None)
+    hours = format(max_age / 3600, "g")
+    flash(_("Sesi Anda sudah berakhir: demi keamanan, setiap sesi berlaku paling lama %(hours)s jam "
+            "sejak masuk. Silakan masuk lagi.", hours=hours), "info")
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=back) if back else url_for("auth.login"))

@@ -24,7 +24,8 @@ REALM = 'Basic realm="Katalog Bagi-Pakai", charset="UTF-8"'
 
 
 def _basic_user():
-    """The owner of the token given as the Basic password (any user name), or None."""
+    """The owner of the token given as the Basic password (any user name), or None without one.
+    Raises Unauthenticated (bad or expired token) and PermissionDenied (no `git` scope)."""
     header = request.headers.get("Authorization", "")
     scheme, _sep, value = header.partition(" ")
     if scheme.lower() != "basic" or not value:
@@ -33,10 +34,8 @@ def _basic_user():
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         raise Unauthenticated(_("Format kredensial tidak valid.")) from None
-    user = tokens.user_for_token(decoded.partition(":")[2])
-    if user is None:
-        raise Unauthenticated(_("Token tidak valid, kedaluwarsa atau sudah dicabut."))
-    return user
+    # Every use of a token over git needs its `git` scope, clones included: an API token stays an API token.
+    return tokens.authenticate_token(decoded.partition(":")[2], scope="git", purpose=_("git clone dan push"))
 
 
 def _is_push(rest: str) -> bool:

@@ -53,3 +53,43 @@ def test_migrated_audit_table_is_append_only(empty_app):
         with pytest.raises(Exception, match="append-only"):
             with db.engine.begin() as conn:
                 conn.execute(text(stmt))
+
+
+def test_token_scopes_migration_keeps_old_tokens_working_and_makes_them_expire(empty_app):
+    """20261206_04: tokens made before scopes keep all three (they could do everything) and get
+    an expiry: 90 days from the migration when they had none, at most 365 days, earlier kept."""
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from catalog.models import AccessToken
+
+    upgrade(directory=str(ROOT / "migrations"), revision="20261206_03")
+    now = datetime.now(UTC)
+    stamp = sa.DateTime(timezone=True)
+    org = sa.table("organization", *(sa.column(c) for c in ("id", "code", "slug", "name", "kind")))
+    person = sa.table("user_account", sa.column("id"), sa.column("email"), sa.column("name"),
+                      sa.column("organization_id"), sa.column("role"), sa.column("password_hash"),
+                      sa.column("active"), sa.column("session_version"), sa.column("created_at", stamp))
+    token = sa.table("access_token", sa.column("id"), sa.column("user_id"), sa.column("label"),
+                     sa.column("prefix"), sa.column("token_hash"), sa.column("created_at", stamp),
+                     sa.column("expires_at", stamp))
+    with db.engine.begin() as conn:
+        conn.execute(org.insert().values(id=1, code="21", slug="kepri", name="Kepri", kind="province"))
+        conn.execute(person.insert().values(id=1, email="a@uji.go.id", name="A", organization_id=1, role="adopter",
+                                            password_hash="x", active=True, session_version=1, created_at=now))
+        for n, expires in ((1, None), (2, now + timedelta(days=10)), (3, now + timedelta(days=1000))):
+            conn.execute(token.insert().values(id=n, user_id=1, label=f"t{n}", prefix=f"kbp_{n}",
+                                               token_hash=str(n) * 64, created_at=now, expires_at=expires))
+    upgrade(directory=str(ROOT / "migrations"), revision="20261206_04")
+    rows = {t.id: t for t in db.session.execute(db.select(AccessToken)).scalars()}
+    assert {t.scopes for t in rows.values()} == {"git,read,write"}
+    assert all(t.allows("git") and t.allows("read") and t.allows("write") for t in rows.values())
+    day = timedelta(days=1)
+    assert abs(rows[1].expires_at - (now + timedelta(days=90))) < day
+    assert abs(rows[2].expires_at - (now + timedelta(days=10))) < timedelta(seconds=1)
+    assert abs(rows[3].expires_at - (now + timedelta(days=365))) < day
+    db.session.rollback()
+    with db.engine.connect() as conn:  # no default left behind: a new row must name its scopes
+        assert not [c for c in inspect(conn).get_columns("access_token")
+                    if c["name"] == "scopes" and c.get("default")]

@@ -61,7 +61,8 @@ RULES = {
     # the signed-in user's own pages
     "auth.logout": [R("POST", "/logout", SIGNED_IN)],
     "ui.token_list": [R("GET", "/account/tokens", SIGNED_IN)],
-    "ui.token_create": [R("POST", "/account/tokens", SIGNED_IN, body={"label": "matriks"})],
+    "ui.token_create": [R("POST", "/account/tokens", SIGNED_IN, body={"label": "matriks", "scopes": ["git", "read"],
+                                                                     "lifetime_days": "30"})],
     "ui.token_revoke": [R("POST", "/account/tokens/{token}/revoke", ("ad_own", "admin"))],
     "ui.my_apps": [R("GET", "/my/apps", SIGNED_IN)],
     "ui.my_region": [R("GET", "/my/region", SIGNED_IN)],

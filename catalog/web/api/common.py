@@ -13,16 +13,24 @@ from ...services.errors import Unauthenticated, ValidationFailed
 MAX_PER_PAGE = 100
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def api_actor() -> User | None:
-    """The owner of the bearer token, or None for anonymous reads. A bad token is refused."""
+    """The owner of the bearer token, or None for anonymous reads. A bad or expired token is
+    refused (401); a token without the scope the method needs (`read` for GET, `write` for
+    every other method) gets 403 naming the missing scope."""
     if "api_actor" not in g:
         header = request.headers.get("Authorization", "")
         user = None
         if header:
             scheme, _sep, value = header.partition(" ")
-            user = tokens.user_for_token(value.strip()) if scheme.lower() == "bearer" else None
-            if user is None:
-                raise Unauthenticated(_("Token tidak valid, kedaluwarsa atau sudah dicabut."))
+            if scheme.lower() != "bearer":
+                raise Unauthenticated(_("Sertakan header 'Authorization: Bearer <token>'."))
+            if request.method in READ_METHODS:
+                user = tokens.authenticate_token(value.strip(), scope="read", purpose=_("membaca lewat API"))
+            else:
+                user = tokens.authenticate_token(value.strip(), scope="write", purpose=_("mengubah data lewat API"))
         g.api_actor = user
     return g.api_actor
 

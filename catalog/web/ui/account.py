@@ -1,12 +1,11 @@
 """The signed-in user's own pages: their organization's apps and their access tokens."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ...models.types import utcnow
 from ...services.accounts import tokens
 from ...services.catalog import apps
 from ...services.errors import ValidationFailed
@@ -19,34 +18,46 @@ def my_apps():
     return render_template("account/my_apps.html", apps=apps.apps_of_organization(current_user.organization_id))
 
 
+NEW_TOKEN_KEY = "new_token"  # the secret between the POST and the page after it, shown once
+
+
+def _token_page(*, errors: dict, values: dict, new_token: str | None = None):
+    return render_template("account/tokens.html", tokens=tokens.list_tokens(current_user, actor=current_user),
+                           new_token=new_token, errors=errors, values=values, scopes=tokens.SCOPES,
+                           lifetimes=tokens.LIFETIME_CHOICES, now=utcnow())
+
+
 @bp.get("/account/tokens")
 @login_required
 def token_list():
-    return render_template("account/tokens.html", tokens=tokens.list_tokens(current_user, actor=current_user),
-                           new_token=None, errors={}, label="")
+    new_token = session.pop(NEW_TOKEN_KEY, None)
+    response = make_response(_token_page(errors={}, values={
+        "label": "", "scopes": ["git"],  # what most come here for: a password for git push
+        "lifetime_days": tokens.DEFAULT_LIFETIME_DAYS}, new_token=new_token))
+    response.headers["Cache-Control"] = "no-store"  # the page may hold a secret
+    return response
 
 
 @bp.post("/account/tokens")
 @login_required
 def token_create():
-    label = request.form.get("label", "")
-    expires = request.form.get("expires_on", "").strip()
+    """POST, then redirect to the list (a reload makes no second token); the secret travels in
+    the signed session to that one page view, never in the address."""
+    values = {"label": request.form.get("label", ""), "scopes": request.form.getlist("scopes"),
+              "lifetime_days": request.form.get("lifetime_days", str(tokens.DEFAULT_LIFETIME_DAYS))}
     try:
-        expires_at = (datetime.combine(datetime.fromisoformat(expires).date(), time.max, UTC)
-                      if expires else None)
+        lifetime = int(values["lifetime_days"])
     except ValueError:
-        expires_at, error = None, {"expires_on": _("Tanggal harus berformat TTTT-BB-HH.")}
-    else:
-        error = {}
-    new_token = None
-    if not error:
-        try:
-            _row, new_token = tokens.create_token(current_user, label=label, actor=current_user, expires_at=expires_at)
-        except ValidationFailed as exc:
-            error = exc.fields
-    status = 400 if error else 201
-    return render_template("account/tokens.html", tokens=tokens.list_tokens(current_user, actor=current_user),
-                           new_token=new_token, errors=error, label="" if new_token else label), status
+        lifetime = 0  # refused by the service with its message
+    if lifetime not in tokens.LIFETIME_CHOICES:
+        lifetime = 0
+    try:
+        _row, plain = tokens.create_token(current_user, label=values["label"], actor=current_user,
+                                          scopes=values["scopes"], lifetime_days=lifetime)
+    except ValidationFailed as exc:
+        return _token_page(errors=exc.fields, values=values), 400
+    session[NEW_TOKEN_KEY] = plain
+    return redirect(url_for("ui.token_list"), code=303)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
