@@ -137,7 +137,7 @@ def audit_checkpoint_command(catalog_url: str) -> None:
     from .services.oversight import checkpoints as audit_checkpoint
 
     try:
-        body = audit_checkpoint.make_checkpoint(catalog_url or current_app.config.get("PUBLIC_URL", ""))
+        body = audit_checkpoint.make_checkpoint(catalog_url or current_app.config["BASE_URL"])
     except ServiceError as exc:
         raise click.ClickException(_describe(exc)) from exc
     click.echo(json.dumps(body, indent=2))

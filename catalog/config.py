@@ -32,7 +32,8 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "AUDIT_VERIFY_BATCH": int(os.environ.get(ENV_PREFIX + "AUDIT_VERIFY_BATCH") or 500),
         "REDIS_URL": os.environ.get(ENV_PREFIX + "REDIS_URL") or None,
         "SMTP_URL": os.environ.get(ENV_PREFIX + "SMTP_URL") or None,  # e-mail notifications when set
-        "BASE_URL": os.environ.get(ENV_PREFIX + "BASE_URL") or "",  # absolute links in e-mails
+        # The public address: links, e-mails and checkpoints use it, never the client's Host header.
+        "BASE_URL": os.environ.get(ENV_PREFIX + "BASE_URL") or "",
         # Reverse proxies in front that set X-Forwarded-For/-Proto (0: the peer is the client).
         "TRUSTED_PROXIES": int(os.environ.get(ENV_PREFIX + "TRUSTED_PROXIES") or 0),
         "ALLOW_LOCAL_REPOS": _env_flag("ALLOW_LOCAL_REPOS"),

@@ -58,6 +58,13 @@ class App(db.Model):
     )
 
     @property
+    def public_repo_url(self) -> str | None:
+        """The repository address shown to others. A server path (a local repository an admin
+        registered for an offline install) means nothing elsewhere and maps the server's disk for
+        an attacker; the mirror's clone URL stands for it instead."""
+        return self.repo_url if self.repo_url.startswith(("https://", "http://")) else None
+
+    @property
     def platforms(self) -> list[str]:
         return [row.platform for row in self.platform_rows]
 

@@ -71,7 +71,7 @@ def published_rows() -> list[CatalogRow]:
         rows.append(CatalogRow(
             app.slug, app.name, app.short_description_id, app.short_description_en or "", org.code, org.name,
             prov.code if prov else None, prov.name if prov else None, app.category, tuple(app.tags), app.license,
-            app.development_status, app.repo_url, release.name if release else None,
+            app.development_status, app.public_repo_url or "", release.name if release else None,
             release.date if release else None, forks.get(app.id, 0), deployments.get(app.id, 0)))
     return rows
 
@@ -83,7 +83,7 @@ def row_json(row: CatalogRow) -> dict[str, Any]:
         "publisher": {"code": row.publisher_code, "name": row.publisher_name},
         "province": {"code": row.province_code, "name": row.province_name} if row.province_code else None,
         "category": row.category, "tags": list(row.tags), "license": row.license,
-        "development_status": row.development_status, "repo_url": row.repo_url,
+        "development_status": row.development_status, "repo_url": row.repo_url or None,
         "latest_release": ({"name": row.latest_release,
                             "date": row.latest_release_date.isoformat() if row.latest_release_date else None}
                            if row.latest_release else None),

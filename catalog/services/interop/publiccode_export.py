@@ -45,10 +45,10 @@ def clone_url(base_url: str, relpath: str) -> str:
 def public_url(app: App, base_url: str) -> str:
     """Where others can clone the code: the repository URL, or the catalog's mirror of a
     repository an admin registered as a local path (a server path means nothing elsewhere)."""
-    if not app.repo_url.startswith("/"):
-        return app.repo_url
+    if app.public_repo_url:
+        return app.public_repo_url
     mirror = mirrors.get_mirror(app)
-    return clone_url(base_url, mirror.relpath) if mirror is not None else app.repo_url
+    return clone_url(base_url, mirror.relpath) if mirror is not None else ""
 
 
 def _release(app: App, extras: dict[str, Any]) -> tuple[str, date | None]:

@@ -49,7 +49,9 @@ MIRROR = obj({"state": {"enum": ["queued", "fetching", "ready", "failed"]}, "pro
 RELEASE = obj({"name": STR, "commit": STR, "date": NSTR})
 APP_SUMMARY_PROPS: dict[str, Any] = {
     "slug": STR, "name": STR, "short_description": obj({"id": STR, "en": NSTR}), "category": STR,
-    "tags": STRS, "license": STR, "repo_url": STR, "publisher": ref("Organization"),
+    "tags": STRS, "license": STR,
+    "repo_url": {**NSTR, "description": "null for a server path an admin registered; the mirror's clone_url serves it"},
+    "publisher": ref("Organization"),
     "development_status": STR, "state": {"enum": ["draft", "submitted", "returned", "published", "archived"]},
     "url": STR, "updated_at": NSTR, "published_at": NSTR,
 }
@@ -89,7 +91,7 @@ DEPLOYMENT_BODY = obj({
 CATALOG_ITEM = obj({
     "slug": STR, "name": STR, "short_description": obj({"id": STR, "en": NSTR}),
     "publisher": obj({"code": STR, "name": STR}), "province": nullable(obj({"code": STR, "name": STR})),
-    "category": STR, "tags": STRS, "license": STR, "development_status": STR, "repo_url": STR,
+    "category": STR, "tags": STRS, "license": STR, "development_status": STR, "repo_url": NSTR,
     "latest_release": nullable(obj({"name": STR, "date": NSTR})), "forks_count": INT, "deployments_count": INT,
     "url": STR,
 })

@@ -23,7 +23,7 @@ def app_json(app: App, *, full: bool = True) -> dict[str, Any]:
         "slug": app.slug, "name": app.name,
         "short_description": {"id": app.short_description_id, "en": app.short_description_en or None},
         "category": app.category, "tags": list(app.tags), "license": app.license,
-        "repo_url": app.repo_url, "publisher": organization_json(app.publisher),
+        "repo_url": app.public_repo_url, "publisher": organization_json(app.publisher),
         "development_status": app.development_status, "state": app.state,
         "url": url_for("ui.app_detail", slug=app.slug, _external=True),
         "updated_at": _iso(app.updated_at), "published_at": _iso(app.published_at),
