@@ -34,6 +34,9 @@ class App(db.Model):
     tags: Mapped[list] = mapped_column(JSONList, default=list)
     publisher_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     repo_url: Mapped[str] = mapped_column(String(500), default="")
+    # The exact address an admin saved with CATALOG_ALLOW_LOCAL_REPOS on: only this one may reach a
+    # local folder or loopback at fetch time, so a name a publisher saved cannot be rebound to it.
+    local_repo_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     license: Mapped[str] = mapped_column(String(100), index=True)
     development_status: Mapped[str] = mapped_column(String(16), index=True)
     software_type: Mapped[str] = mapped_column(String(40), default="standalone/web")

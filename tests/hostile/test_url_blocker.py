@@ -192,3 +192,36 @@ def test_fetch_time_check_still_refuses_a_name_that_moved_inside(app, people):
     row = apps.publish_app("uji-pindah", actor=people["admin"])
     mirror = mirrors.get_mirror(row)
     assert mirror.state == "failed" and "internal" in mirror.error.lower()
+
+
+def test_dns_rebinding_reaches_loopback_only_for_the_address_an_admin_saved(app, git_server, people):
+    """With CATALOG_ALLOW_LOCAL_REPOS on (as in `make run`), a publisher's name that resolved to a
+    public address when saved and to loopback at fetch time used to be fetched. Now the fetch
+    reaches loopback only for the exact address an admin registered (app.local_repo_url)."""
+    from tests.hostile.servers import HOST_NAME
+    from tests.hostile.test_transfers import _small_repo
+
+    _small_repo(git_server.root)
+    url = git_server.url("serve", "kecil.git")
+    table = {HOST_NAME: [PUBLIC_IP]}
+    app.config["DNS_RESOLVER"] = fake_dns(table)
+    publisher, admin = people["publisher"], people["admin"]
+    apps.create_app(app_payload(slug="rebind", repo_url=url), actor=publisher)
+    apps.submit_app("rebind", actor=publisher)
+    table[HOST_NAME] = ["127.0.0.1"]  # the name moves to loopback after the save
+    mirror = mirrors.get_mirror(apps.publish_app("rebind", actor=admin))
+    assert mirror.state == "failed" and "jaringan internal" in mirror.error
+    assert not git_server.requests
+
+    apps.create_app(app_payload(slug="resmi", repo_url=url), actor=admin, org_code="21")  # typed by an admin
+    apps.submit_app("resmi", actor=publisher)
+    assert mirrors.get_mirror(apps.publish_app("resmi", actor=admin)).state == "ready" and git_server.requests
+
+    seen = len(git_server.requests)
+    table[HOST_NAME] = [PUBLIC_IP]  # the same trick by the publisher on the admin's entry
+    apps.update_app("resmi", {"repo_url": url.replace("kecil", "lain")}, actor=publisher)
+    assert db.session.execute(db.select(App.local_repo_url).where(App.slug == "resmi")).scalar() == ""
+    table[HOST_NAME] = ["127.0.0.1"]
+    mirrors.request_refresh("resmi", actor=admin)
+    assert "jaringan internal" in mirrors.get_mirror_by_slug("resmi").error
+    assert len(git_server.requests) == seen

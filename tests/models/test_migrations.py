@@ -93,3 +93,27 @@ def test_token_scopes_migration_keeps_old_tokens_working_and_makes_them_expire(e
     with db.engine.connect() as conn:  # no default left behind: a new row must name its scopes
         assert not [c for c in inspect(conn).get_columns("access_token")
                     if c["name"] == "scopes" and c.get("default")]
+
+
+def test_local_repo_url_migration_keeps_folders_and_drops_loopback(empty_app):
+    """20261206_05: folder paths (only an admin could ever save one) stay fetchable; a loopback
+    address may have come from a publisher, so it waits for an admin to save it again."""
+    import sqlalchemy as sa
+
+    upgrade(directory=str(ROOT / "migrations"), revision="20261206_04")
+    org = sa.table("organization", *(sa.column(c) for c in ("id", "code", "slug", "name", "kind")))
+    app_table = sa.Table("app", sa.MetaData(), autoload_with=db.engine)
+    filler = {sa.String: "x", sa.Text: "", sa.Integer: 1, sa.Boolean: False, sa.JSON: [], sa.Date: None}
+    required = {c.name: next((v for t, v in filler.items() if isinstance(c.type, t)), "x")
+                for c in app_table.columns if not c.nullable and c.server_default is None}
+    with db.engine.begin() as conn:
+        conn.execute(org.insert().values(id=1, code="21", slug="kepri", name="Kepri", kind="province"))
+        for n, url in enumerate(("/srv/repos/simanja.git", "file:///srv/repos/siap.git",
+                                 "https://127.0.0.1:5443/x.git", "https://git.pemda.go.id/y.git"), 1):
+            conn.execute(app_table.insert().values({**required, "id": n, "slug": f"a{n}", "publisher_id": 1,
+                                                    "repo_url": url, "created_at": sa.func.now(),
+                                                    "updated_at": sa.func.now()}))
+    upgrade(directory=str(ROOT / "migrations"), revision="20261206_05")
+    with db.engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT slug, local_repo_url FROM app")).tuples().all())
+    assert rows == {"a1": "/srv/repos/simanja.git", "a2": "file:///srv/repos/siap.git", "a3": "", "a4": ""}

@@ -82,6 +82,7 @@ def create_app(data: Mapping[str, Any], *, actor: User, org_code: str | None = N
                            {"slug": _("'%(slug)s' sudah dipakai; pilih slug lain.", slug=slug)})
         app = App(slug=slug, publisher_id=org.id, created_by_id=actor.id, state=AppState.DRAFT.value)
         _assign(app, values)
+        app.local_repo_url = app.repo_url if _allow_local(actor) else ""
         db.session.add(app)
         db.session.flush()
         audit.record(actor, "app.create", "app", app.slug, {"publisher": org.code, "name": app.name})
@@ -122,6 +123,8 @@ def update_app(slug: str, changes: Mapping[str, Any], *, actor: User) -> App:
             app.slug = new_slug
         changed = sorted(k for k, v in values.items() if getattr(app, k) != v)
         _assign(app, values)
+        if not unchanged:
+            app.local_repo_url = app.repo_url if _allow_local(actor) else ""
         app.updated_at = utcnow()
         refetch = "repo_url" in changed and app.state == AppState.PUBLISHED.value
         if refetch:

@@ -87,8 +87,10 @@ def run_fetch(app_id: int) -> str:
         return "missing"
     mirror_id, path, url = mirror.id, repo_paths.absolute(mirror.relpath), mirror.app.repo_url
     cfg = current_app.config
+    # Local folders and loopback only for the exact address an admin registered (issue 13, finding 7).
+    allow_local = bool(cfg["ALLOW_LOCAL_REPOS"]) and url == mirror.app.local_repo_url
     try:
-        remote = vcs.check_remote_url(url, allow_local=bool(cfg["ALLOW_LOCAL_REPOS"]),
+        remote = vcs.check_remote_url(url, allow_local=allow_local,
                                       resolver=cfg.get("DNS_RESOLVER") or socket.getaddrinfo)
         action = vcs.fetch_mirror if (path / "HEAD").exists() else vcs.create_mirror
         path.parent.mkdir(parents=True, exist_ok=True)
