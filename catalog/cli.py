@@ -63,13 +63,17 @@ def create_user_command(email: str, name: str, org_code: str, role: str) -> None
 @catalog_cli.command("create-token")
 @click.option("--email", required=True)
 @click.option("--label", required=True)
-def create_token_command(email: str, label: str) -> None:
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(tokens.SCOPES),
+              help="git, read or write; repeatable. None given: all three (scripts written before scopes).")
+@click.option("--days", default=tokens.DEFAULT_LIFETIME_DAYS, show_default=True,
+              help=f"Days until the token expires (at most {tokens.MAX_LIFETIME_DAYS}).")
+def create_token_command(email: str, label: str, scopes: tuple[str, ...], days: int) -> None:
     """Print a new personal access token once."""
     user = users.get_by_email(email)
     if user is None:
         raise click.ClickException(f"no user with e-mail {email}")
     try:
-        _row, plain = tokens.create_token(user, label=label, actor=user)
+        _row, plain = tokens.create_token(user, label=label, actor=user, scopes=scopes or None, lifetime_days=days)
     except ServiceError as exc:
         raise click.ClickException(_describe(exc)) from exc
     click.echo(plain)

@@ -59,3 +59,26 @@ def test_reindex(runner):
     result = runner.invoke(args=["catalog", "reindex"])
     published = db.session.execute(db.select(func.count()).where(App.state == "published")).scalar_one()
     assert result.exit_code == 0 and f"indexed {published} published apps" in result.output
+
+
+def test_create_token_with_scopes_and_lifetime(runner, client):
+    """`create-token --scope S` (repeatable) and `--days N`, as the contract says; the token's
+    scopes hold at the API."""
+    from datetime import timedelta
+
+    from catalog.models import AccessToken
+    from catalog.models.types import utcnow
+
+    runner.invoke(args=["catalog", "create-user", "--email", "ci@kepriprov.go.id", "--name", "CI", "--org", "21",
+                        "--role", "publisher"], input="rahasia-panjang-1\n")
+    result = runner.invoke(args=["catalog", "create-token", "--email", "ci@kepriprov.go.id", "--label", "ci",
+                                 "--scope", "git", "--scope", "read", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    row = db.session.execute(db.select(AccessToken)).scalar_one()
+    assert row.scopes == "git,read" and abs(row.expires_at - (utcnow() + timedelta(days=30))) < timedelta(minutes=5)
+    bearer = {"Authorization": f"Bearer {result.output.strip()}"}
+    refused = client.post("/api/v1/apps", json={"name": "X"}, headers=bearer)
+    assert refused.status_code == 403 and refused.get_json()["missing_scope"] == "write"
+    bad = runner.invoke(args=["catalog", "create-token", "--email", "ci@kepriprov.go.id", "--label", "x",
+                              "--scope", "admin"])
+    assert bad.exit_code != 0 and "admin" in bad.output
