@@ -5,7 +5,7 @@ from ..jobs.queue import job, periodic
 from ..services.catalog import indexing
 from ..services.deployments import lifecycle as deployments
 from ..services.interop import harvest  # noqa: F401  (listens for upstream publiccode.yml changes)
-from ..services.repos import mirrors
+from ..services.repos import mirrors, purge
 from ..services.repos import refresh as fork_refresh
 from . import mail  # noqa: F401  (registers the e-mail jobs)
 
@@ -57,3 +57,22 @@ def sweep_mirrors() -> int:
 @periodic("index.sweep", minute="*")
 def sweep_index() -> int:
     return indexing.drain()
+
+
+@job("repo.prune")
+def prune_repository(relpath: str) -> bool:
+    """After a push: delete the objects a force push or branch deletion made unreachable."""
+    result = purge.prune_after_push(relpath)
+    return bool(result and result.ran)
+
+
+@job("repo.purge")
+def purge_repository(relpath: str, actor_id: int | None = None) -> bool:
+    """An admin's purge of a fork or mirror (a leaked secret): unreachable objects go now."""
+    return purge.run_purge(relpath, actor_id) is not None
+
+
+@periodic("repo.prune_sweep", minute="*/5")
+def sweep_pruning() -> int:
+    """Prune again where the last prune kept dropped objects for the grace period."""
+    return purge.sweep_pending()

@@ -91,6 +91,10 @@ RULES = {
     "ui.fork_note": [R("POST", "/forks/{fork}/note", ADOPTERS_OWN, body={"note": "integrasi SIMPEG"})],
     "ui.fork_refresh": [R("POST", "/forks/{fork}/refresh", ADOPTERS_OWN)],
     "ui.fork_sync": [R("POST", "/forks/{fork}/sync", ADOPTERS_OWN)],
+    "ui.fork_purge_form": [R("GET", "/forks/{fork}/purge", ("admin",))],
+    "ui.fork_purge": [R("POST", "/forks/{fork}/purge", ("admin",))],
+    "ui.app_purge_form": [R("GET", "/apps/simanja/purge", ("admin",))],
+    "ui.app_purge": [R("POST", "/apps/simanja/purge", ("admin",))],
     # deployments
     "ui.deployment_create": [R("POST", "/deployments", ADOPTERS_OWN, body=DEPLOYMENT_BODY)],
     "ui.deployment_edit": [R("GET", "/deployments/{deployment}/edit", ADOPTERS_OWN),

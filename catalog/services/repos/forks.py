@@ -163,6 +163,7 @@ def record_push(relpath: str, user_id: int | None) -> Fork | None:
     db.session.commit()
     from ...jobs.queue import enqueue
     enqueue("fork.refresh", fork_id=fork.id)
+    enqueue("repo.prune", relpath=relpath)  # what a force push dropped stops being fetchable (repos/purge.py)
     return fork
 
 

@@ -1,12 +1,14 @@
 """Home, catalog list with facets, and the app page."""
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from ...services.catalog import apps, browse
 from ...services.errors import ValidationFailed
-from ...services.repos import downloads, forks, mirrors
+from ...services.repos import downloads, forks, mirrors, purge
 from ...services.repos import listing as fork_listing
 from .. import fragments, page_cache
 from ..auth import current_actor
@@ -84,6 +86,48 @@ def fork_download(fork_id: int):
 
 
 def _archive(archive):
+    """The archive is complete (made into a temporary file, git's exit checked) before this
+    answers 200; its length is known, so a client can tell a cut connection from the end."""
     response = Response(archive.chunks, mimetype=archive.content_type, direct_passthrough=True)
     response.headers["Content-Disposition"] = f'attachment; filename="{archive.filename}"'
+    if archive.size is not None:
+        response.headers["Content-Length"] = str(archive.size)
     return response
+
+
+# A platform admin's purge of what no branch or tag reaches (a secret force-pushed away).
+def _purge_page(kind: str, ident, action: str, back: str):
+    relpath, _type, _id = purge.purge_target(kind, ident, actor=current_user)
+    return render_template("repos/purge.html", relpath=relpath, action=action, back=back)
+
+
+def _purge_done(kind: str, ident, back: str):
+    purge.request_purge(kind, ident, actor=current_user, reason=request.form.get("reason", ""))
+    flash(_("Pembersihan dimulai: objek yang tidak terjangkau dari cabang atau tag mana pun dihapus "
+            "dalam beberapa saat. Tindakan ini tercatat di jejak audit."), "success")
+    return redirect(back)
+
+
+@bp.get("/forks/<int:fork_id>/purge")
+@login_required
+def fork_purge_form(fork_id: int):
+    return _purge_page("fork", fork_id, url_for("ui.fork_purge", fork_id=fork_id),
+                       url_for("ui.fork_detail", fork_id=fork_id))
+
+
+@bp.post("/forks/<int:fork_id>/purge")
+@login_required
+def fork_purge(fork_id: int):
+    return _purge_done("fork", fork_id, url_for("ui.fork_detail", fork_id=fork_id))
+
+
+@bp.get("/apps/<slug>/purge")
+@login_required
+def app_purge_form(slug: str):
+    return _purge_page("mirror", slug, url_for("ui.app_purge", slug=slug), url_for("ui.app_detail", slug=slug))
+
+
+@bp.post("/apps/<slug>/purge")
+@login_required
+def app_purge(slug: str):
+    return _purge_done("mirror", slug, url_for("ui.app_detail", slug=slug))
