@@ -83,6 +83,8 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "PAGE_CACHE_MAX_AGE": 60.0,   # seconds: bounds what changes without an audit event
         "REPORT_MAX_AGE": float(os.environ.get(ENV_PREFIX + "REPORT_MAX_AGE", "60")),  # auditors' dashboard
         "PAGE_CACHE_SETTLE": 0.5,     # seconds after a data change before pages are kept again
+        # Seconds a visitor's page may be served whatever changed meanwhile (0: only exact pages).
+        "PAGE_CACHE_STALE": float(os.environ.get(ENV_PREFIX + "PAGE_CACHE_STALE", "5")),
     }
     cfg.update(overrides)
     # A remembered sign-in (none is set today) may not outlive the session's absolute lifetime.

@@ -87,6 +87,7 @@ def _config(data_dir: Path) -> dict:
         # The page cache stays on in tests, and keeps pages at once (in production 0.5 s after a
         # change), so that a stale page shows up as a failing test rather than a flaky one.
         "PAGE_CACHE_SETTLE": 0.0,
+        "PAGE_CACHE_STALE": 0,  # no page older than the data; tests/web/test_page_cache.py turns it on
         "FRAGMENT_STALE": 0,  # fragments follow every change; tests/web/test_fragments.py turns it on
         "REPORT_MAX_AGE": 0,  # reports follow every change; tests/services/test_reports.py turns it on
     }

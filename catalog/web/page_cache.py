@@ -14,6 +14,11 @@ costs about what a bare Flask "hello" does) keeps rendered HTML per worker proce
   processes reload within 0.25 s is never cached stale.
 - Store: a `VersionedCache` per worker process, bounded by PAGE_CACHE_MAX_BYTES of bodies plus
   headers; a page larger than 1/8 of it is never kept.
+- Under a steady trickle of writes (deployments, pushes: several audit events a second on a busy
+  day) the data version never settles and the store above keeps nothing. A second store keeps
+  each page for at most PAGE_CACHE_STALE seconds (5) whatever changes meanwhile, as a CDN would:
+  a visitor may see a page that old; people signed in never get these pages, so whoever made a
+  change sees it at once.
 - Changes that leave no audit event (mirror progress, divergence refreshes, relative times such
   as "2 jam yang lalu") are bounded by a short max age; an app page whose mirror is being copied
   is not kept at all (`max_age(0)` from the view).
@@ -30,7 +35,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.cookies import CookieError, SimpleCookie
 from time import monotonic
 from typing import Any
@@ -47,6 +52,7 @@ from .i18n import LANG_COOKIE, visitor_locale
 log = logging.getLogger(__name__)
 
 ENV_KEY = "catalog.page_cache"
+RECENT = "recent"  # the one version of the store of recent pages: it never clears on a change
 CACHED_PATH = re.compile(r"^/(?:apps(?:/[^/]+)?)?$")
 
 
@@ -128,6 +134,10 @@ class PageCache:
         self.store = page_store(int(app.config["PAGE_CACHE_MAX_BYTES"]))
         self.max_age = float(app.config["PAGE_CACHE_MAX_AGE"])
         self.settle = float(app.config["PAGE_CACHE_SETTLE"])
+        self.stale = float(app.config["PAGE_CACHE_STALE"])
+        self.recent = page_store(int(app.config["PAGE_CACHE_MAX_BYTES"]) // 2) if self.stale > 0 else None
+        if self.recent is not None:
+            self.recent.follow(RECENT)
         self.codings = compression.codings(app.config)
         self._engine = None
 
@@ -153,7 +163,12 @@ class PageCache:
         started = monotonic()  # rendering starts after the version was read and observed
         if page is not None:
             return page.send(environ, start_response, ("X-Page-Cache", "hit"))
-        marker: dict[str, Any] = {"max_age": None, "settled": started - since >= self.settle}
+        if self.recent is not None and (page := self.recent.peek(RECENT, key)) is not None:
+            return page.send(environ, start_response, ("X-Page-Cache", "recent"))
+        settled = started - since >= self.settle
+        if not settled and self.recent is None:
+            return self.wsgi_app(environ, start_response)  # nothing would keep the page
+        marker: dict[str, Any] = {"max_age": None}
         environ[ENV_KEY] = marker
         captured: list = []
 
@@ -174,7 +189,10 @@ class PageCache:
         page = Page(status, tuple((h, v) for h, v in headers if h.lower() != "content-length"), body,
                     monotonic() + min(marker["max_age"], self.max_age), self._encode(body))
         if not any(h.lower() == "set-cookie" for h, _ in headers):
-            keep(self.store, version, key, page)
+            if settled:
+                keep(self.store, version, key, page)
+            if self.recent is not None:
+                keep(self.recent, RECENT, key, replace(page, expires=min(page.expires, started + self.stale)))
         return page.send(environ, start_response)
 
     def _encode(self, body: bytes) -> tuple[tuple[str, bytes], ...]:
@@ -198,9 +216,8 @@ def mark_response(response):
             and not response.direct_passthrough and not session and not session.modified
             and not current_user.is_authenticated):
         response.vary.add("Accept-Language")  # the language comes from it when no `lang` cookie
-        if marker["settled"]:
-            marker["max_age"] = age
-            request.environ[compression.DEFERRED] = True  # compressed by the middleware, once
+        marker["max_age"] = age
+        request.environ[compression.DEFERRED] = True  # compressed by the middleware, once
     return response
 
 
