@@ -206,6 +206,7 @@ def test_admin_purges_a_fork_now_and_it_is_audited(app, make_user, fork, pushed_
     assert _stored(repo, leaked)  # kept by the grace after the push
     app.config["WTF_CSRF_ENABLED"] = True
     admin, client = _admin_client(app, make_user)
+    assert f"/forks/{fork.id}/purge" in client.get(f"/forks/{fork.id}").get_data(as_text=True)  # linked for admins
     page = client.get(f"/forks/{fork.id}/purge")
     assert page.status_code == 200 and fork.relpath in page.get_data(as_text=True)
     r = client.post(f"/forks/{fork.id}/purge", data={"reason": "kunci basis data bocor"})
@@ -231,6 +232,7 @@ def test_only_a_platform_admin_may_purge(app, make_user, fork, role, org):
     user = make_user(role, org)
     client = app.test_client()
     client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert "/purge" not in client.get(f"/forks/{fork.id}").get_data(as_text=True)
     assert client.get(f"/forks/{fork.id}/purge").status_code == 403
     assert client.post(f"/forks/{fork.id}/purge").status_code == 403
     assert client.post("/apps/simanja/purge").status_code == 403
