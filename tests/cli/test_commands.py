@@ -1,6 +1,7 @@
 """The command line from the contract: seed, create-user, create-token, reindex, audit-verify."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, text
 
 from catalog.extensions import db
@@ -23,6 +24,7 @@ def test_seed_regions_is_idempotent(runner):
     assert tanjung_pinang.kind == "city" and tanjung_pinang.parent.code == "21"
 
 
+@pytest.mark.slow  # the whole demo seed, twice: git repositories and all (~3 s)
 def test_seed_demo_twice_changes_nothing(runner):
     first = runner.invoke(args=["catalog", "seed", "--demo"])
     assert first.exit_code == 0, first.output
@@ -54,6 +56,7 @@ def test_create_user_refuses_short_password(runner):
     assert result.exit_code != 0 and "minimal" in result.output
 
 
+@pytest.mark.slow  # the demo seed first (~3 s)
 def test_reindex(runner):
     runner.invoke(args=["catalog", "seed", "--demo"])
     result = runner.invoke(args=["catalog", "reindex"])

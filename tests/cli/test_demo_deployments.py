@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from catalog.services.accounts import users
 from catalog.services.oversight import reports
 from seed.demo import seed_apps, seed_forks, seed_users
 from seed.demo_deployments import DEMO_DEPLOYMENTS, seed_demo_deployments
 
 
+@pytest.mark.slow  # the demo apps with their git repositories (~2.5 s)
 def test_demo_deployments_seed_once_and_respect_scope(app, runner):
     seed_users()
     seed_apps(Path(app.config["DATA_DIR"]) / "demo-sources")
