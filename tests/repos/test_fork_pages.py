@@ -24,6 +24,20 @@ def test_copy_button_creates_fork_and_page(published_app, client, make_user, log
     assert "sudah dipakai" in again or "sudah memiliki" in again
 
 
+def test_app_page_links_the_regions_copy_instead_of_a_second_button(published_app, client, make_user, login):
+    """Issue 15, item 2: once the region has a copy, the app page links it (as the adoption guide
+    does) rather than offering a button that ends in "Nama sudah dipakai"."""
+    adopter = make_user("adopter", "21.72")
+    fork = forks.create_fork("simanja", actor=adopter)
+    login(make_user("adopter", "21.72"))  # a colleague of the same region
+    html = client.get("/apps/simanja").get_data(as_text=True)
+    assert "Daerah Anda sudah punya salinan" in html and f'href="/forks/{fork.id}"' in html
+    assert 'action="/apps/simanja/forks"' not in html
+    client.post("/logout")
+    login(make_user("adopter", "14.71"))  # another region still gets the button
+    assert 'action="/apps/simanja/forks"' in client.get("/apps/simanja").get_data(as_text=True)
+
+
 def test_download_release_zip_and_targz(published_app, client):
     r = client.get("/apps/simanja/download?rev=v1.0.0&format=zip")
     assert r.status_code == 200 and r.mimetype == "application/zip"

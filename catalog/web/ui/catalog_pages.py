@@ -58,8 +58,11 @@ def app_detail(slug: str):
     mirror = mirrors.get_mirror(app)
     if mirror is not None and mirror.state in ("queued", "fetching"):
         page_cache.max_age(0)  # progress changes every second without an audit event
+    own_fork = None  # the signed-in adopter's region already has a copy: link it, offer no second one
+    if current_user.is_authenticated and current_user.role in ("adopter", "admin"):
+        own_fork = fork_listing.fork_of_organization(app.id, current_user.organization_id)
     # Releases and forks are loaded inside their shared fragments, only when those are rendered.
-    return render_template("catalog/detail.html", app=app, mirror=mirror,
+    return render_template("catalog/detail.html", app=app, mirror=mirror, own_fork=own_fork,
                            load_releases=lambda: mirrors.releases(app.id),
                            load_fork_page=lambda: fork_listing.fork_page(app.id))
 
