@@ -165,3 +165,26 @@ def test_bad_smtp_url_is_refused(url):
     with pytest.raises(ValueError):
         smtp_settings(url)
 
+
+
+def test_publishers_hear_when_their_entry_is_returned_and_when_published(app, make_user, client, login):
+    """Issue 15, item 3: the review's outcome reaches the publishers, with the reviewer's note."""
+    admin, publisher = make_user("admin", "komdigi"), make_user("publisher", "21")
+    colleague = make_user("publisher", "21")
+    other_org = make_user("publisher", "14")
+    apps.create_app(app_payload(), actor=publisher)
+    apps.submit_app("srikandi", actor=publisher)
+    login(admin)
+    returning = client.post("/admin/review/srikandi/return", data={"note": "Lengkapi kontak pemeliharaan."})
+    assert returning.status_code == 302
+    [returned] = inbox(colleague, "app_reviewed")
+    assert "dikembalikan" in returned.title and "Lengkapi kontak pemeliharaan." in returned.body
+    assert returned.link == "/apps/srikandi/edit" and inbox(admin, "app_reviewed") == [] and inbox(other_org) == []
+    apps.submit_app("srikandi", actor=publisher)
+    assert client.post("/admin/review/srikandi/publish", data={"note": ""}).status_code == 302
+    published = inbox(publisher, "app_reviewed")[-1]
+    assert "diterbitkan" in published.title and published.link == "/apps/srikandi"
+    client.post("/logout")
+    login(colleague)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Srikandi dikembalikan" in page and "Lengkapi kontak pemeliharaan." in page

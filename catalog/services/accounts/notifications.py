@@ -95,6 +95,27 @@ def notify_submission(app: App, actor: User | None) -> int:
     return count
 
 
+def notify_review(app: App, actor: User | None) -> int:
+    """To the entry's publishers: an admin published it, or returned it with a note saying what to
+    fix (the note is in the body). Call inside the review's transaction."""
+    published = app.state == "published"
+    note = app.review_note
+
+    def title() -> str:
+        return _("%(app)s diterbitkan", app=app.name) if published else _("%(app)s dikembalikan", app=app.name)
+
+    def body() -> str:
+        if published:
+            text = _("%(app)s sudah terbit di katalog dan dapat dicari serta disalin daerah lain.", app=app.name)
+        else:
+            text = _("Admin mengembalikan %(app)s. Perbaiki sesuai catatan, lalu ajukan lagi.", app=app.name)
+        return f"{text}\n\n{_('Catatan admin:')} {note}" if note else text
+
+    link = f"/apps/{app.slug}" if published else f"/apps/{app.slug}/edit"
+    return _add(_users([app.publisher_id], (Role.PUBLISHER,)), kind="app_reviewed", title=title, body=body,
+                link=link, exclude=actor)
+
+
 def notify_proposal(app: App, proposal_id: int, fields: list[str], errors: int) -> int:
     """To the app's publishers: upstream's publiccode.yml changed. Inside the harvest transaction."""
     def body() -> str:

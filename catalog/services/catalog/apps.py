@@ -156,6 +156,8 @@ def _transition(slug: str, actor: User, *, may, from_states: tuple[AppState, ...
         if to == AppState.PUBLISHED:
             mirror_requests.ensure_mirror(app)
         audit.record(actor, action, "app", app.slug, {"from": old, "to": app.state, "note": note})
+        if to in (AppState.RETURNED, AppState.PUBLISHED):
+            notifications.notify_review(app, actor)
         indexing.mark_dirty(app.id)
     indexing.apply_soon()
     if to == AppState.PUBLISHED:
