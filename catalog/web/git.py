@@ -5,7 +5,7 @@ import base64
 import binascii
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import gettext as _
 
 from .. import vcs
@@ -34,8 +34,13 @@ def _basic_user():
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         raise Unauthenticated(_("Format kredensial tidak valid.")) from None
+    secret = decoded.partition(":")[2]
+    if not secret.startswith(tokens.TOKEN_PREFIX):  # most likely the account password: never checked here
+        raise Unauthenticated(_("Pakai token akses, bukan kata sandi akun: buat token dengan cakupan 'git' di "
+                                "%(url)s, lalu tempel sebagai kata sandi saat git memintanya.",
+                                url=url_for("ui.token_list", _external=True)))
     # Every use of a token over git needs its `git` scope, clones included: an API token stays an API token.
-    return tokens.authenticate_token(decoded.partition(":")[2], scope="git", purpose=_("git clone dan push"))
+    return tokens.authenticate_token(secret, scope="git", purpose=_("git clone dan push"))
 
 
 def _is_push(rest: str) -> bool:

@@ -47,6 +47,21 @@ def test_refused_push_records_nothing(fork, adopter, token_for, live_server, wor
     assert forks.get_fork(fork.id).ahead == 0
 
 
+def test_push_with_the_account_password_says_to_use_a_token(fork, adopter, live_server, work):
+    """Issue 15: git prints why, in words, instead of only "Authentication failed"; the password
+    itself is never checked over git (no password guessing through this door)."""
+    from tests.conftest import PASSWORD
+
+    _commit(work, "sandi.php")
+    user = adopter.email.replace("@", "%40")
+    url = f"{live_server}/git/{fork.relpath}".replace("http://", f"http://{user}:{PASSWORD}@")
+    result = git("push", url, "HEAD:main", cwd=work, check=False)
+    assert result.returncode != 0
+    assert "Pakai token akses, bukan kata sandi akun" in result.stderr and "/account/tokens" in result.stderr
+    assert PASSWORD not in result.stderr
+    assert _push_events(fork.id) == []
+
+
 def test_hooks_see_no_secret_and_no_database_url(app, fork, adopter, token_for, live_server, work, tmp_path,
                                                  monkeypatch):
     secret = "rahasia-uji-9f3c2a7d41"
