@@ -24,14 +24,24 @@ def current_actor() -> User | None:
     return current_user if current_user.is_authenticated else None
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: no scheme, no host, no '//' or backslash tricks."""
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """Only same-site paths: no scheme, no host, no '//' or backslash tricks; else `default` (home)."""
+    default = default or url_for("ui.home")
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("ui.home")
+        return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
-        return url_for("ui.home")
+        return default
     return target
+
+
+LANDING = {"adopter": "ui.my_region", "publisher": "ui.my_apps", "admin": "ui.review_list",
+           "auditor": "ui.report_dashboard"}
+
+
+def landing_page(user) -> str:
+    """Where a sign-in without a `next` leads: each role's own work, not the public home."""
+    return url_for(LANDING.get(user.role, "ui.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,7 +64,7 @@ def login():
     login_user(user)
     session[SIGNED_IN_AT] = int(time.time())
     flash(_("Selamat datang, %(name)s.", name=user.name), "success")
-    return redirect(safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next"), landing_page(user)))
 
 
 @bp.post("/logout")

@@ -1,6 +1,8 @@
 """Pages through the test client: browsing, sign-in, the publisher form and the admin queue."""
 from __future__ import annotations
 
+import pytest
+
 from catalog.services.catalog import apps
 from tests.factories import app_payload
 
@@ -55,7 +57,21 @@ def test_login_wrong_password_is_clear(client, make_user):
 def test_login_rejects_open_redirect(client, make_user, login):
     user = make_user("publisher", "21")
     r = client.post("/login", data={"email": user.email, "password": "kata-sandi-uji-123", "next": "//evil.example/x"})
-    assert r.status_code == 302 and r.headers["Location"] == "/"
+    assert r.status_code == 302 and r.headers["Location"] == "/my/apps"  # the publisher's own landing page
+
+
+@pytest.mark.parametrize("role,org,landing", [("adopter", "21.72", "/my/region"), ("publisher", "21", "/my/apps"),
+                                              ("admin", "komdigi", "/admin/review"), ("auditor", "21", "/reports")])
+def test_sign_in_lands_on_each_roles_own_work(client, make_user, role, org, landing):
+    """Issue 15: adopters land on "Aplikasi di daerah saya", admins on the review queue, auditors
+    on the reports; a `next` still wins."""
+    user = make_user(role, org)
+    r = client.post("/login", data={"email": user.email, "password": "kata-sandi-uji-123"})
+    assert r.status_code == 302 and r.headers["Location"] == landing
+    assert client.get(landing).status_code == 200
+    client.post("/logout")
+    r = client.post("/login", data={"email": user.email, "password": "kata-sandi-uji-123", "next": "/apps?q=arsip"})
+    assert r.headers["Location"] == "/apps?q=arsip"
 
 
 def test_logout_invalidates_old_session_cookie(client, make_user, login):
