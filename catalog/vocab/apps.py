@@ -86,6 +86,11 @@ SPBE_AREAS = (
 )
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
+
+def normalize_tag(text: str) -> str:
+    """How people type a tag to how it is kept: "Izin Usaha" and "izin_usaha" become "izin-usaha"."""
+    return re.sub(r"[\s_-]+", "-", text.strip().lower()).strip("-")
+
 # Common SPDX identifiers; expressions combine them with AND / OR / WITH.
 SPDX_LICENSES = (
     "0BSD", "MIT-0", "EPL-2.0", "EUPL-1.1", "CECILL-2.1", "MPL-1.1", "Artistic-2.0", "CC-BY-SA-3.0",

@@ -112,3 +112,13 @@ def test_audit_events_endpoint(client, make_user, token_for):
     assert events[0]["seq"] == 1 and events[0]["prev_hash"] == "0" * 64
     assert events[-1]["action"] == "app.create"
     assert all("@" not in e["actor"] for e in events)
+
+
+def test_tags_are_kept_as_people_mean_them_and_a_refusal_names_the_tag(client, make_user, token_for):
+    """Issue 15: "Izin Usaha" and "izin_usaha" are the tag `izin-usaha` (once); a tag that cannot
+    be one is named in the field error."""
+    headers = token_for(make_user("publisher", "21"))
+    r = client.post("/api/v1/apps", json=app_payload(tags=["Izin Usaha", "kearsipan", "izin_usaha"]), headers=headers)
+    assert r.status_code == 201 and r.json["tags"] == ["izin-usaha", "kearsipan"]
+    r = client.patch("/api/v1/apps/srikandi", json={"tags": ["arsip", "izin/usaha!"]}, headers=headers)
+    assert r.status_code == 422 and "'izin/usaha!'" in r.json["fields"]["tags"]

@@ -194,10 +194,11 @@ def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool,
     choice("maintenance_type", vocab.MAINTENANCE_TYPES, default="internal")
     listing("features", MAX_FEATURES,
             lambda f: f"Setiap fitur maksimal {MAX_FEATURE_LEN} karakter." if len(f) > MAX_FEATURE_LEN else None)
-    listing("tags", MAX_TAGS, lambda t: None if vocab.TAG_RE.match(t.lower()) else
-            _("Tag hanya huruf kecil, angka dan tanda hubung, misalnya 'kearsipan'."))
+    listing("tags", MAX_TAGS, lambda t: None if vocab.TAG_RE.match(vocab.normalize_tag(t)) else
+            _("Tag '%(tag)s' tidak dapat dipakai: gunakan huruf, angka dan tanda hubung (maksimal 40), "
+              "misalnya 'kearsipan' atau 'izin-usaha'.", tag=t[:60]))
     if "tags" in out:
-        out["tags"] = [t.lower() for t in out["tags"]]
+        out["tags"] = list(dict.fromkeys(vocab.normalize_tag(t) for t in out["tags"]))
     listing("platforms", len(vocab.PLATFORMS), lambda p: None if p in vocab.PLATFORMS else
             _("Platform harus salah satu dari: %(v)s.", v=', '.join(vocab.PLATFORMS)))
     spdx = vocab.normalize_spdx(str(data.get("license") or ""))
