@@ -20,6 +20,7 @@ def test_copy_button_creates_fork_and_page(published_app, client, make_user, log
     assert r.status_code == 302 and "/forks/" in r.headers["Location"]
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "Kota Tanjung Pinang" in html and "git clone" in html and "kota-tanjung-pinang/simanja.git" in html
+    assert 'href="/apps/simanja/adopsi#langkah-6"' in html  # not a dead end: on to "Catat pemakaian"
     again = client.post("/apps/simanja/forks", follow_redirects=True).get_data(as_text=True)
     assert "sudah dipakai" in again or "sudah memiliki" in again
 
