@@ -46,6 +46,10 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         # An uploaded git bundle (offline import), streamed to disk; other requests keep MAX_CONTENT_LENGTH.
         "BUNDLE_MAX_BYTES": int(os.environ.get(ENV_PREFIX + "BUNDLE_MAX_BYTES") or 2 * 1024**3),
         "MAX_PUSH_BYTES": 512 * 1024**2,  # a push's body, inflated when sent gzip-compressed
+        # Disk quota of each fork's own objects (what it borrows from upstream is not counted);
+        # written into the fork's git config, enforced by pre-receive; 0 = none. A change
+        # reaches existing forks with `flask catalog fsck --repair`.
+        "FORK_QUOTA_BYTES": int(os.environ.get(ENV_PREFIX + "FORK_QUOTA_BYTES") or 2 * 1024**3),
         # Git over HTTP against hostile clients (issue 13, finding 2), catalog/vcs/http.py:
         "GIT_UPLOAD_PACK_MAX_BYTES": 8 * 1024**2,  # a clone/fetch negotiation body, inflated
         "GIT_NEGOTIATION_TIMEOUT": 120,  # seconds until upload-pack's first byte of output
