@@ -56,6 +56,7 @@ def check(repair: bool = False, *, min_age: float = STALE_SECONDS) -> FsckReport
     _check_repositories(report, root, repair)
     _check_fork_heads(report, repair)
     _check_hooks(report, repair)
+    _check_quotas(report, repair)
     _check_protected_commits(report, repair)
     _check_pending_fetches(report, repair, min_age)
     _check_temp_dirs(report, root, repair, min_age)
@@ -122,6 +123,28 @@ def _check_hooks(report: FsckReport, repair: bool) -> None:
             if repair:
                 vcs.hooks.install_hooks(path)
                 report.repaired.append(f"fork {fork.relpath}: receive hooks rewritten")
+
+
+def _check_quotas(report: FsckReport, repair: bool) -> None:
+    """Each fork's git config carries the disk quota its pre-receive enforces (the hook has no
+    database): FORK_QUOTA_BYTES, written when the fork was made; a changed setting or a fork
+    made before quotas existed is rewritten by --repair."""
+    wanted = max(int(current_app.config["FORK_QUOTA_BYTES"]), 0)
+    for fork in db.session.execute(db.select(Fork)).scalars().all():
+        path = repo_paths.absolute(fork.relpath)
+        if not path.exists():
+            continue
+        try:
+            stored: int | None = vcs.hooks.read_quota(path)
+        except ValueError:
+            stored = -1
+        if stored != wanted:
+            found = "none" if stored is None else "unreadable" if stored < 0 else f"{stored} bytes"
+            report.problems.append(f"fork {fork.relpath}: disk quota in its git config is {found}, "
+                                   f"not {wanted} bytes (FORK_QUOTA_BYTES)")
+            if repair:
+                vcs.hooks.write_quota(path, wanted)
+                report.repaired.append(f"fork {fork.relpath}: disk quota set to {wanted} bytes")
 
 
 def _check_protected_commits(report: FsckReport, repair: bool) -> None:

@@ -95,6 +95,10 @@ def config_args(opts: GitOptions) -> list[str]:
         *(f"http.curloptResolve={entry}" for entry in opts.resolve),
         *opts.config,
     ]
+    if opts.hooks_path:  # a push: name our Python and hookmain.py to the pre-receive script
+        from .hooks import launch_config
+
+        pairs += launch_config()
     args: list[str] = []
     for pair in pairs:
         args += ["-c", pair]

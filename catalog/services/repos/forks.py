@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 
 from cachetools import LRUCache
+from flask import current_app
 from flask_babel import gettext as _
 
 from ... import vcs
@@ -63,6 +64,7 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
         except VcsError as exc:
             raise Conflict(exc.message) from exc
         op.on_rollback(shutil.rmtree, dest, ignore_errors=True)  # no repository without its row
+        vcs.hooks.write_quota(dest, current_app.config["FORK_QUOTA_BYTES"])  # pre-receive enforces it
         fork = Fork(app_id=app.id, organization_id=org.id, name=name, relpath=relpath,
                     default_branch=info.default_branch, base_commit=info.head, created_by_id=actor.id,
                     merge_base=info.head, upstream_head=mirror.head, fork_head=info.head, computed_at=utcnow())
