@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.common import OUT, SIZES, Figure, figures_json, fmt, machine, save_json
 
-BENCHES = ("data", "search", "git", "pages", "signed_in", "scaleout")
+BENCHES = ("data", "search", "git", "pages", "writes", "signed_in", "scaleout")
 
 
 def markdown(figures: list[Figure], info: dict) -> str:
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(text: str) -> None:
         print(text, flush=True)
 
-    from bench import bench_git, bench_pages, bench_scaleout, bench_search, bench_signed_in, data
+    from bench import bench_git, bench_pages, bench_scaleout, bench_search, bench_signed_in, bench_writes, data
 
     log(f"== data ({size.name})")
     started = time.perf_counter()
@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     steps = [("search", lambda: bench_search.run(size, reindex_rounds=args.reindex_rounds or 1, log=log)),
              ("git", lambda: bench_git.run(size, log=log)),
              ("pages", lambda: bench_pages.run(size, log=log)),
+             ("writes", lambda: bench_writes.run(size, seconds=max(1.0, size.page_seconds / 2), clients=size.clients,
+                                                 interval=0.2, rounds=1 if size.name == "tiny" else 2, log=log)),
              ("signed_in", lambda: bench_signed_in.run(size, log=log)),
              ("scaleout", lambda: bench_scaleout.run(size, args.pg_dsn, log=log))]
     for name, step in steps:

@@ -22,7 +22,7 @@ def test_all_benchmarks_run_at_tiny_size(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     results = json.loads((tmp_path / "results-tiny.json").read_text())
     names = {(f["bench"], f["name"].split(" ")[0]) for f in results["figures"]}
-    for bench in ("data", "search", "reindex", "git", "pages", "signed_in"):
+    for bench in ("data", "search", "reindex", "git", "pages", "writes", "signed_in"):
         assert any(b == bench for b, _ in names), f"no figures from {bench}"
     for figure in results["figures"]:
         assert figure["measured"] == figure["measured"]  # a number, not NaN
