@@ -114,7 +114,7 @@ class VirtualUser:
                                 step=self.step, sub=sub)
             return None
         self.record.request(kind, r.status_code, time.monotonic() - started, path, step=self.step, sub=sub,
-                            cached=r.headers.get("X-Page-Cache") == "hit")
+                            cached=r.headers.get("X-Page-Cache") in ("hit", "recent"))
         return r
 
     def act(self) -> None:
