@@ -1,4 +1,4 @@
-"""`flask --app wsgi catalog ...`: seed, users and tokens, reindex, audit-verify."""
+"""`flask --app wsgi catalog ...`: seed, users and tokens, reindex, audit-verify, backup and restore."""
 from __future__ import annotations
 
 import sys
@@ -145,6 +145,62 @@ def audit_checkpoint_command(catalog_url: str) -> None:
     except ServiceError as exc:
         raise click.ClickException(_describe(exc)) from exc
     click.echo(json.dumps(body, indent=2))
+
+
+@catalog_cli.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--verify", "verify", is_flag=True,
+              help="Check an existing backup (hashes, database dump, bundles) instead of making one.")
+def backup_command(directory: Path, verify: bool) -> None:
+    """Online consistent backup into DIRECTORY (new or empty): database, repositories, audit
+    checkpoint, manifest. With --verify: exit 0 when the backup in DIRECTORY is sound, 1 naming
+    what is not."""
+    from .services.operations import backup
+    from .services.operations.manifest import BackupError
+    from .vcs.errors import VcsError
+
+    if verify:
+        report = backup.verify_backup(directory)
+        for line in report.checked:
+            click.echo(f"checked: {line}")
+        for line in report.problems:
+            click.echo(f"problem: {line}", err=True)
+        if not report.ok:
+            click.echo(f"backup {directory} FAILED verification ({len(report.problems)} problems)", err=True)
+            sys.exit(1)
+        click.echo(f"backup {directory} verified")
+        return
+    try:
+        result = backup.make_backup(directory)
+    except (BackupError, VcsError) as exc:
+        click.echo(f"backup failed, {directory} left as it was: {exc}", err=True)
+        sys.exit(1)
+    click.echo(result.summary())
+
+
+@catalog_cli.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(directory: Path) -> None:
+    """Fill an EMPTY data dir and EMPTY database from the backup in DIRECTORY, rebuild the search
+    index, repair hooks and derived state, and end with fsck; refuses a non-empty catalog."""
+    from .services.operations import restore
+    from .services.operations.manifest import BackupError
+
+    try:
+        report = restore.restore_backup(directory)
+    except BackupError as exc:
+        click.echo(f"restore failed: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"restored {report.repositories} repositories; search index: {report.indexed} published apps")
+    for line in report.repaired:
+        click.echo(f"repaired: {line}")
+    for line in report.notes:
+        click.echo(line)
+    for line in report.problems:
+        click.echo(f"problem: {line}", err=True)
+    if not report.ok:
+        sys.exit(1)
+    click.echo("fsck: rows, repositories and search index agree")
 
 
 def _verify_checkpoint_file(handle) -> None:
