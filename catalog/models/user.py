@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -29,8 +29,11 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped on logout or password change so that old session cookies stop working.
+    # Bumped by "sign out everywhere" or a password change: every session cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Digests of the sessions signed out one at a time ("Keluar" on one device), each until the
+    # session would have expired anyway; read with the user row, so checking costs no query.
+    ended_sessions: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

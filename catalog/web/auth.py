@@ -1,6 +1,7 @@
 """Sign-in and sign-out pages, who is signed in, and the absolute lifetime of a sign-in."""
 from __future__ import annotations
 
+import secrets
 import time
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ bp = Blueprint("auth", __name__)
 # SESSION_MAX_AGE seconds later however active it is (issue 13). A session without it (made
 # before this rule, or restored from a remember-me cookie) counts as expired.
 SIGNED_IN_AT = "signed_in_at"
+SESSION_ID = "sid"  # one per sign-in: what "Keluar" on this device ends
 NOT_CHECKED = frozenset({"api", "git"})  # bearer tokens there, never the session cookie
 
 
@@ -63,6 +65,7 @@ def login():
     throttle.record_success(email, address)
     login_user(user)
     session[SIGNED_IN_AT] = int(time.time())
+    session[SESSION_ID] = secrets.token_urlsafe(24)  # "Keluar" ends this one only
     flash(_("Selamat datang, %(name)s.", name=user.name), "success")
     return redirect(safe_next(request.form.get("next"), landing_page(user)))
 
@@ -70,9 +73,22 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """This device only: the person stays signed in elsewhere, and this cookie, even if copied,
+    no longer works."""
+    if session.get(SESSION_ID):
+        users.end_session(current_user, session[SESSION_ID], lifetime=current_app.config["SESSION_MAX_AGE"])
+    logout_user()
+    flash(_("Anda telah keluar dari perangkat ini."), "info")
+    return redirect(url_for("ui.home"))
+
+
+@bp.post("/logout/all")
+@login_required
+def logout_everywhere():
     users.end_sessions(current_user)
     logout_user()
-    flash(_("Anda telah keluar."), "info")
+    flash(_("Anda telah keluar dari semua perangkat. Token akses tetap berlaku; cabut di halaman Token akses "
+            "bila perlu."), "info")
     return redirect(url_for("ui.home"))
 
 
@@ -83,6 +99,11 @@ def end_expired_session():
         return None
     max_age = current_app.config["SESSION_MAX_AGE"]
     started = session.get(SIGNED_IN_AT)
+    if current_user.is_authenticated and users.session_ended(current_user, session.get(SESSION_ID)):
+        logout_user()  # signed out on this device before (a copied cookie), or made before session ids
+        session.pop(SIGNED_IN_AT, None)
+        flash(_("Sesi ini sudah diakhiri. Silakan masuk lagi."), "info")
+        return redirect(url_for("auth.login"))
     if isinstance(started, int | float) and time.time() - started < max_age:
         return None
     logout_user()  # this cookie only: the person's sessions elsewhere have their own clocks

@@ -56,10 +56,12 @@ RULES = {
     "ui.language_set": [R("POST", "/language", EVERYONE, body={"lang": "en"})],
     "ui.language_switch": [R("GET", "/lang/en?next=/apps", EVERYONE)],
     "ui.app_forks": [R("GET", "/apps/simanja/salinan", EVERYONE), R("GET", "/apps/draf/salinan", PUBLISHER_OWN)],
+    "ui.organization_detail": [R("GET", "/organizations/21.72", EVERYONE)],
     "auth.login": [R("GET", "/login", EVERYONE),
                    R("POST", "/login", NOBODY, body={"email": "tidak@ada.go.id", "password": "salah-sekali-1"})],
     # the signed-in user's own pages
     "auth.logout": [R("POST", "/logout", SIGNED_IN)],
+    "auth.logout_everywhere": [R("POST", "/logout/all", SIGNED_IN)],
     "ui.token_list": [R("GET", "/account/tokens", SIGNED_IN)],
     "ui.token_create": [R("POST", "/account/tokens", SIGNED_IN, body={"label": "matriks", "scopes": ["git", "read"],
                                                                      "lifetime_days": "30"})],
@@ -111,6 +113,7 @@ RULES = {
     "ui.report_audit_checkpoint": [R("GET", "/reports/audit/checkpoint.json", AUDITORS)],
     # JSON API: public reads
     "api.organization_list": [R("GET", "/api/v1/organizations?kind=province", EVERYONE)],
+    "api.api_organization_detail": [R("GET", "/api/v1/organizations/21.72", EVERYONE)],
     "api.api_app_list": [R("GET", "/api/v1/apps?q=kinerja", EVERYONE)],
     "api.api_app_detail": [R("GET", "/api/v1/apps/simanja", EVERYONE), R("GET", "/api/v1/apps/draf", PUBLISHER_OWN)],
     "api.api_app_publiccode": [R("GET", "/api/v1/apps/simanja/publiccode.yml", EVERYONE)],
@@ -151,6 +154,10 @@ RULES = {
     "api.proposal_detail": [R("GET", "/api/v1/proposals/{proposal}", PUBLISHER_OWN)],
     "api.proposal_accept": [R("POST", "/api/v1/proposals/{proposal}/accept", PUBLISHER_OWN, json=True)],
     "api.proposal_reject": [R("POST", "/api/v1/proposals/{proposal}/reject", PUBLISHER_OWN, json=True)],
+    # operations: no login; /metrics by network location or token, not by persona (tests/ops/)
+    "ops.healthz": [R("GET", "/healthz", EVERYONE)],
+    "ops.readyz": [R("GET", "/readyz", EVERYONE)],
+    "ops.metrics": [R("GET", "/metrics", EVERYONE)],
     # git over HTTP: anyone clones; only the owning region's adopters (and admins) push; mirrors are read-only
     "git.git_http": [R("GET", "/git/kota-tanjung-pinang/simanja.git/info/refs?service=git-upload-pack", EVERYONE),
                      R("GET", "/git/kota-tanjung-pinang/simanja.git/info/refs?service=git-receive-pack", ADOPTERS_OWN),

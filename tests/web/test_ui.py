@@ -84,6 +84,29 @@ def test_logout_invalidates_old_session_cookie(client, make_user, login):
     assert client.get("/my/apps").status_code == 302  # back to the login page
 
 
+def test_logout_ends_this_device_only_and_everywhere_ends_all(app, make_user):
+    """Issue 15, item 8: "Keluar" signs out this device (its cookie, even copied, stops working)
+    and leaves the person signed in on their other devices; "Keluar dari semua perangkat" ends all."""
+    from tests.conftest import IsolatedClient
+
+    user = make_user("adopter", "21.72")
+    app.test_client_class = IsolatedClient  # each request in its own context, as in production
+    laptop, phone, tablet = app.test_client(), app.test_client(), app.test_client()
+    for device in (laptop, phone, tablet):
+        device.post("/login", data={"email": user.email, "password": "kata-sandi-uji-123"})
+    copied = laptop.get_cookie("session").value
+    laptop.post("/logout")
+    assert laptop.get("/my/region").status_code == 302
+    laptop.set_cookie("session", copied)
+    assert laptop.get("/my/region").status_code == 302  # the copied cookie is ended too
+    assert phone.get("/my/region").status_code == 200 and tablet.get("/my/region").status_code == 200
+    assert "Keluar dari semua perangkat" in phone.get("/account/tokens").get_data(as_text=True)
+    phone.post("/logout/all")
+    assert phone.get("/my/region").status_code == 302 and tablet.get("/my/region").status_code == 302
+    laptop.post("/login", data={"email": user.email, "password": "kata-sandi-uji-123"})
+    assert laptop.get("/my/region").status_code == 200  # signing in again works as before
+
+
 def test_publisher_registers_app_and_errors_keep_input(client, make_user, login):
     publisher = make_user("publisher", "21")
     login(publisher)

@@ -1,7 +1,9 @@
 """Accounts: creation, password checks and sign-in."""
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -102,10 +104,32 @@ def load_session_user(session_id: str) -> User | None:
 
 
 def end_sessions(user: User) -> None:
-    """Invalidate every session cookie of this user (logout)."""
+    """Invalidate every session cookie of this user ("Keluar dari semua perangkat")."""
     with write():
         user = db.session.get(User, user.id)
         user.session_version += 1
+        user.ended_sessions = []  # the new version ends them all
+
+
+def _session_digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()[:32]
+
+
+def end_session(user: User, session_id: str, *, lifetime: float) -> None:
+    """Sign out one session (one device): its id is remembered until it would have expired."""
+    now = time.time()
+    with write():
+        row = db.session.get(User, user.id)
+        kept = [e for e in row.ended_sessions or [] if e.get("until", 0) > now]
+        row.ended_sessions = [*kept, {"sid": _session_digest(session_id), "until": now + lifetime}]
+
+
+def session_ended(user: User, session_id: str | None) -> bool:
+    """Whether this session was signed out (or carries no id: made before sessions had one)."""
+    if not session_id:
+        return True
+    digest = _session_digest(session_id)
+    return any(e.get("sid") == digest for e in user.ended_sessions or [])
 
 
 def get_by_email(email: str) -> User | None:
