@@ -67,6 +67,12 @@ def paths() -> dict[str, Any]:
         "/organizations": {"get": op("Organisasi (provinsi, kab/kota, instansi)", 200, listing("Organization"),
                                      404, 422, params=[q("kind", {"enum": ["province", "regency", "city", "agency"]}),
                                              q("parent"), q("q"), *PAGE], tag="organizations")},
+        "/organizations/{code}": {"get": op(
+            "Satu organisasi: yang diterbitkan, dipakai, disalin; kab/kota untuk provinsi", 200,
+            ref("OrganizationProfile"), 404, 422, tag="organizations",
+            params=[{"name": "code", "in": "path", "required": True, "example": "21",
+                     "schema": {"type": "string", "maxLength": 32}},
+                    q("forks_page", {"type": "integer", "minimum": 1, "maximum": 1000000})])},
         "/apps": {
             "get": op("Katalog: cari dan saring aplikasi terbit", 200, listing("AppSummary"), 422,
                       params=[q("q"), *[q(k) for k in browse.FILTER_KEYS if k != "status"],

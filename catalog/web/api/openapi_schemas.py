@@ -101,9 +101,32 @@ ERROR = obj({"error": STR, "message": STR, "fields": {"type": "object", "additio
             description="Every 4xx: a code, Indonesian text, and the problem per field or key path. Some "
                         "errors add detail: `conflicts` (sync), `warnings` and `draft` (import), `issues` "
                         "(export).")
+ORG_PROFILE = obj({
+    **ORG["properties"], "url": STR,
+    "publishes": {"type": "array", "items": obj({
+        "slug": STR, "name": STR, "category": STR, "short_description": obj({"id": STR, "en": NSTR}),
+        "forks_count": INT, "deployments_count": INT, "contacts": {"type": "array", "items": CONTACT}, "url": STR})},
+    "uses": {"type": "array", "items": obj({
+        "id": INT, "status": {"enum": list(dv.STATUSES)}, "environment": STR, "version": STR, "fork_id": NINT,
+        "lag": nullable(obj({"releases": NINT, "commits": NINT, "latest_release": NSTR, "computed_at": NSTR})),
+        "app": obj({"slug": STR, "name": STR, "publisher": obj({"code": STR, "name": STR}), "url": STR}),
+        "url": STR}, description="A deployment; `lag` is null once it is retired.")},
+    "forks": {"type": "array", "items": obj({
+        "id": INT, "name": STR, "app": obj({"slug": STR, "name": STR, "url": STR}),
+        "divergence": obj({"ahead": INT, "behind": INT, "files_changed": INT, "files_differing_from_upstream": INT,
+                           "computed_at": NSTR}), "url": STR})},
+    "contacts": {"type": "array", "items": obj({"name": STR, "role": {"enum": ["publisher", "adopter"]}}),
+                 "description": "People of the organization by name and role; no e-mail addresses."},
+    "regions": {"type": "array", "items": obj({
+        "code": STR, "name": STR, "kind": STR, "publishes": INT, "deployments": INT, "forks": INT, "url": STR,
+        "api_url": STR}), "description": "A province's kab/kota with their counts; empty for others."},
+    "totals": obj({"publishes": INT, "uses": INT, "forks": INT, "contacts": INT}),
+    "per_page": INT, "forks_page": INT,
+    "more": obj({"publishes": NSTR, "uses": NSTR, "forks": NSTR}),
+}, description="Each list holds at most `per_page` rows; `totals` counts them all, `more` links the rest.")
 
 SCHEMAS: dict[str, Any] = {
-    "Error": ERROR, "Organization": ORG, "Mirror": MIRROR, "Release": RELEASE,
+    "Error": ERROR, "Organization": ORG, "OrganizationProfile": ORG_PROFILE, "Mirror": MIRROR, "Release": RELEASE,
     "AppSummary": obj(APP_SUMMARY_PROPS), "App": APP,
     "ImportedApp": {"allOf": [ref("App"), obj({"warnings": {"type": "object", "additionalProperties": STR}})]},
     "AppCreate": obj({**APP_FIELDS, "org": STR}, required=("name", "category", "license", "repo_url",

@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (views register their routes)
                imports,
                language,
                notifications,
+               organizations,
                proposals,
                reports,
                review,
