@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from ..vocab import apps as catalog_vocab
+from . import spdx as spdx_expression
 from . import vocab
 from .types import Report, item
 
@@ -34,15 +34,33 @@ def present(value: Any) -> bool:
 
 
 def text(value: Any, path: str, r: Report, *, required: bool = False) -> str | None:
-    """The value if it is non-empty text; reports missing or non-text values."""
-    if not present(value):
+    """The value as text: None when absent (null), '' when written empty, which is present.
+
+    A list or mapping is the wrong type even when empty; a number is read as its text with a
+    warning (the reference reads any scalar as text); an empty required value is missing.
+    """
+    if value is None:
         if required:
             r.error(path, missing())
         return None
+    if isinstance(value, (list, dict, bool)):
+        r.error(path, wrong_type())
+        return None
+    if isinstance(value, (int, float)):
+        r.warn(path, _("Tulis nilai ini sebagai teks bertanda kutip, misalnya \"%(value)s\".",
+                       value=value))
+        value = str(value)
     if not isinstance(value, str):
-        r.error(path, _("Harus berupa teks (gunakan tanda kutip bila perlu)."))
+        r.error(path, wrong_type())
+        return None
+    if required and not value.strip():
+        r.error(path, missing())
         return None
     return value
+
+
+def wrong_type() -> str:
+    return _("Harus berupa teks (gunakan tanda kutip bila perlu).")
 
 
 def mapping(value: Any, path: str, r: Report, *, required: bool = False) -> dict | None:
@@ -112,6 +130,9 @@ def url(value: Any, path: str, r: Report, *, required: bool = False,
     s = text(value, path, r, required=required)
     if s is None:
         return None
+    if not s.strip():
+        r.error(path, _("Alamat tidak boleh kosong; hapus kuncinya bila tidak ada."))
+        return None
     problem, plain_http = url_problem(s, relative_ok=relative_ok)
     if problem:
         r.error(path, problem)
@@ -136,7 +157,7 @@ def date_value(value: Any, path: str, r: Report, *, required: bool = False) -> d
 
 def email(value: Any, path: str, r: Report) -> None:
     s = text(value, path, r)
-    if s is not None and not EMAIL_RE.match(s):
+    if s and not EMAIL_RE.match(s):
         r.error(path, _("Alamat surel tidak valid."))
 
 
@@ -176,7 +197,7 @@ def spdx(value: Any) -> tuple[str | None, list[str]]:
         return successor
 
     modern = _SPDX_OLD_RE.sub(swap, value)
-    return catalog_vocab.normalize_spdx(modern), replaced
+    return spdx_expression.normalize(modern), replaced
 
 
 _SPDX_OLD = {old.lower(): new for old, new in vocab.SPDX_DEPRECATED.items()}
@@ -193,8 +214,13 @@ def licence(value: Any, path: str, r: Report) -> None:
     elif replaced:
         r.warn(path, _("ID SPDX usang (%(ids)s); tulis '%(licence)s'.", ids=", ".join(replaced),
                        licence=canonical))
-    elif canonical != s.strip():
+    elif _spelling(canonical) != _spelling(s):
         r.warn(path, _("Tulis lisensi sesuai ejaan SPDX: '%(licence)s'.", licence=canonical))
+
+
+def _spelling(expression: str) -> str:
+    """An expression as spelled, ignoring spaces and grouping parentheses."""
+    return re.sub(r"[()\s]+", "", expression)
 
 
 def choice(value: Any, options: tuple[str, ...], path: str, r: Report, *,

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ..vocab import apps as catalog_vocab
-from . import checks, vocab
+from . import checks, standard, vocab
 from .types import Report, child, item
 
 _COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
@@ -52,11 +52,13 @@ def maintenance(value: Any, r: Report) -> None:
         for path, c in _objects(contacts, "maintenance.contacts", r):
             checks.text(c.get("name"), child(path, "name"), r, required=True)
             checks.email(c.get("email"), child(path, "email"), r)
-            if isinstance(c.get("phone"), (int, float)):
-                r.error(child(path, "phone"), _("Nomor telepon harus ditulis sebagai teks "
-                                                "bertanda kutip, misalnya \"+62 771 123456\"."))
+            phone = c.get("phone")
+            if isinstance(phone, (int, float)) and not isinstance(phone, bool):
+                # the reference reads it; a number loses a leading 0 or +, so it only warns
+                r.warn(child(path, "phone"), _("Tulis nomor telepon sebagai teks bertanda kutip, "
+                                               "misalnya \"+62 771 123456\"."))
             else:
-                checks.text(c.get("phone"), child(path, "phone"), r)
+                checks.text(phone, child(path, "phone"), r)
             checks.text(c.get("affiliation"), child(path, "affiliation"), r)
 
 
@@ -103,26 +105,71 @@ def audience(value: Any, version: vocab.Version, r: Report) -> None:
                          scope=scope))
     for key in ("countries", "unsupportedCountries"):
         for p, code in checks.texts(section.get(key), child("intendedAudience", key), r):
-            if not _COUNTRY_RE.match(code):
-                r.error(p, _("Gunakan kode negara ISO 3166-1 alfa-2, misalnya ID."))
+            if not _COUNTRY_RE.match(code) or code.upper() not in standard.COUNTRIES or not (
+                    code.isupper() or code.islower()):
+                r.error(p, _("Gunakan kode negara ISO 3166-1 alfa-2, seluruhnya huruf besar "
+                             "atau seluruhnya huruf kecil, misalnya ID."))
             elif code.islower() and version >= (0, 5):
                 r.warn(p, _("Kode negara huruf kecil sudah usang; tulis '%(code)s'.",
                             code=code.upper()))
 
 
-def organisations(doc: dict, r: Report) -> None:
-    """`organisation` (the publisher) and `fundedBy`, both lists of name + optional URI."""
+def organisations(doc: dict, version: vocab.Version, r: Report) -> None:
+    """`organisation` (the publisher) and `fundedBy`: from 0.7 `uri` is mandatory and `name`
+    optional (as the reference reads them); 0.5 and 0.6 files keep their own rule, name first."""
     org = checks.mapping(doc.get("organisation"), "organisation", r)
     if org is not None:
-        _organisation(org, "organisation", r)
+        _organisation(org, "organisation", version, r)
     if "fundedBy" in doc:
         for path, funder in _objects(doc["fundedBy"], "fundedBy", r):
-            _organisation(funder, path, r)
+            _organisation(funder, path, version, r)
 
 
-def _organisation(org: dict, path: str, r: Report) -> None:
-    checks.text(org.get("name"), child(path, "name"), r, required=True)
-    checks.uri(org.get("uri"), child(path, "uri"), r)
+def _organisation(org: dict, path: str, version: vocab.Version, r: Report) -> None:
+    uri_first = version >= (0, 7)
+    checks.text(org.get("name"), child(path, "name"), r, required=not uri_first)
+    uri = checks.text(org.get("uri"), child(path, "uri"), r, required=uri_first)
+    if uri is None:
+        return
+    if not checks.URI_RE.match(uri):
+        r.error(child(path, "uri"), _("Harus berupa URI, misalnya https://... atau urn:..."))
+    elif uri.lower().startswith(standard.ITALIAN_PA_URN):
+        _ipa(uri[len(standard.ITALIAN_PA_URN):], child(path, "uri"), r)
+
+
+def italy(doc: dict, r: Report) -> None:
+    """The Italian extension as the reference reads it: one section only, a known extension
+    version, a well-formed iPA code."""
+    if "it" in doc and "IT" in doc:
+        r.error("it", _("Bagian `it` dan `IT` tidak boleh ada bersamaan; pakai `IT` saja."))
+    for key in ("IT", "it"):
+        section = doc.get(key)
+        if key not in doc or section is None:
+            continue
+        if not isinstance(section, dict):
+            r.error(key, _("Harus berupa pemetaan (kunci: nilai)."))
+            continue
+        version = checks.text(section.get("countryExtensionVersion"),
+                              child(key, "countryExtensionVersion"), r)
+        if version is not None and version not in standard.IT_EXTENSION_VERSIONS:
+            r.error(child(key, "countryExtensionVersion"),
+                    _("Versi ekstensi Italia harus salah satu dari: %(options)s.",
+                      options=", ".join(standard.IT_EXTENSION_VERSIONS)))
+        riuso = checks.mapping(section.get("riuso"), child(key, "riuso"), r)
+        if riuso is not None:
+            code = checks.text(riuso.get("codiceIPA"), child(key, "riuso.codiceIPA"), r)
+            if code:
+                _ipa(code, child(key, "riuso.codiceIPA"), r)
+        for part in ("conforme", "piattaforme"):
+            sub = checks.mapping(section.get(part), child(key, part), r)
+            for flag, value in (sub or {}).items():
+                if value is not None and not isinstance(value, bool):
+                    r.error(child(child(key, part), str(flag)), _("Harus true atau false."))
+
+
+def _ipa(code: str, path: str, r: Report) -> None:
+    if not standard.IPA_CODE_RE.match(code):
+        r.error(path, _("Kode iPA (Indice PA) tidak valid: '%(code)s'.", code=code))
 
 
 def supports(value: Any, r: Report) -> None:

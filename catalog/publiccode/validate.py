@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
 from ..vocab import apps as catalog_vocab
-from . import checks, sections, vocab
+from . import checks, sections, standard, vocab
 from .keys import check_keys
 from .types import Issue, Report, child
 
 SHORT_MAX, LONG_MIN, LONG_MAX, GENERIC_MAX = 150, 150, 10000, 35
 VERSION_RE = re.compile(r"^0\.(\d+)(?:\.\d+)?$")
-_LOGO_EXT = (".svg", ".svgz", ".png")
+LATEST_ALIAS = "0"  # "the latest 0.x", as the standard's own examples write it
 _SCREENSHOT_EXT = (".png", ".jpg", ".jpeg")
 
 
@@ -32,27 +33,42 @@ def validate(doc: Any) -> tuple[list[Issue], list[Issue]]:
     sections.localisation(doc.get("localisation"), r)
     sections.depends_on(doc.get("dependsOn"), r)
     sections.audience(doc.get("intendedAudience"), version, r)
-    sections.organisations(doc, r)
+    sections.organisations(doc, version, r)
     sections.supports(doc.get("supports"), r)
+    sections.italy(doc, r)
     return r.errors, r.warnings
 
 
 def parse_version(value: Any, r: Report) -> vocab.Version | None:
-    """(0, minor) of a supported publiccodeYmlVersion such as "0.2", "0.2.2" or "0.4.0"."""
+    """(0, minor) of a supported publiccodeYmlVersion such as "0", "0.2", "0.2.2" or "0.4.0".
+
+    "0" is the latest 0.x; 0.2 and 0.3 are read but earn the reference's "not the latest
+    version" warning.
+    """
     path = "publiccodeYmlVersion"
-    if isinstance(value, float):  # `0.4` written without quotes is a YAML number
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # `0.4` or `0` written without quotes is a YAML number
         r.warn(path, _("Tulis versi sebagai teks bertanda kutip: \"%(version)s\".", version=value))
-        value = repr(value)
+        value = str(value)
+    if isinstance(value, (int, float, bool, list, dict)):
+        r.error(path, checks.wrong_type())
+        return None
     s = checks.text(value, path, r, required=True)
     if s is None:
         return None
+    if s.strip() == LATEST_ALIAS:
+        return vocab.LATEST
     m = VERSION_RE.match(s.strip())
     found = (0, int(m.group(1))) if m else None
     if found not in vocab.SUPPORTED:
-        supported = ", ".join(f"{v[0]}.{v[1]}" for v in vocab.SUPPORTED)
+        supported = ", ".join([LATEST_ALIAS] + [f"{v[0]}.{v[1]}" for v in vocab.SUPPORTED])
         r.error(path, _("Versi '%(version)s' tidak didukung; gunakan salah satu: %(supported)s.",
                         version=s, supported=supported))
         return None
+    if found in vocab.NOT_LATEST_WARNED:
+        r.warn(path, _("v%(version)s bukan versi terbaru; gunakan '%(latest)s' (versi terbaru, "
+                       "%(number)s).", version=s.strip(), latest=LATEST_ALIAS,
+                       number=f"{vocab.LATEST[0]}.{vocab.LATEST[1]}"))
     return found
 
 
@@ -67,9 +83,12 @@ def _top(doc: dict, version: vocab.Version, r: Report) -> None:
     _software_version(doc.get("softwareVersion"), r)
     checks.date_value(doc.get("releaseDate"), "releaseDate", r)
     for key in ("logo", "monochromeLogo"):
-        _file(doc.get(key), key, _LOGO_EXT, r)
+        _logo(doc.get(key), key, r)
     for key in ("inputTypes", "outputTypes"):
-        checks.texts(doc.get(key), key, r)
+        for path, mime in checks.texts(doc.get(key), key, r):
+            if not standard.MIME_RE.match(mime.strip()):
+                r.error(path, _("'%(value)s' bukan tipe MIME, misalnya application/pdf.",
+                                value=mime))
     checks.texts(doc.get("platforms"), "platforms", r, required=True, scalar_ok=True)
     _categories(doc.get("categories"), version, r)
     checks.texts(doc.get("usedBy"), "usedBy", r)
@@ -90,6 +109,15 @@ def _software_version(value: Any, r: Report) -> None:
         checks.text(value, "softwareVersion", r)
 
 
+def _logo(value: Any, path: str, r: Report) -> None:
+    """The logo: a file in the repository or an https URL, in SVG, SVGZ or PNG ('' = none)."""
+    if value == "":
+        return
+    s = checks.url(value, path, r, relative_ok=True)
+    if s is not None and not s.split("?")[0].lower().endswith(standard.LOGO_EXTENSIONS):
+        r.error(path, _("Format logo harus SVG, SVGZ atau PNG."))
+
+
 def _file(value: Any, path: str, extensions: tuple[str, ...], r: Report) -> None:
     """A file in the repository: a relative path or an https URL, with an expected extension."""
     s = checks.url(value, path, r, relative_ok=True)
@@ -99,12 +127,12 @@ def _file(value: Any, path: str, extensions: tuple[str, ...], r: Report) -> None
 
 
 def _categories(value: Any, version: vocab.Version, r: Report) -> None:
-    required = version < (0, 5)  # optional since 0.5
-    for path, cat in checks.texts(value, "categories", r, required=required):
+    """Optional (the reference reads every version as the latest, where they are optional);
+    each must be in the standard's list. The catalog asks for its own category at submission."""
+    for path, cat in checks.texts(value, "categories", r):
         if cat in catalog_vocab.CATEGORIES:
             continue
-        if cat in vocab.STANDARD_ONLY_CATEGORIES or (cat == vocab.OTHER_CATEGORY
-                                                     and version >= (0, 5)):
+        if cat in standard.CATEGORIES:
             r.warn(path, _("Kategori '%(category)s' sah menurut standar tetapi belum dikenal "
                            "katalog.", category=cat))
         else:
@@ -138,7 +166,9 @@ def _description(value: Any, r: Report) -> None:
         for p, v in checks.texts(body.get("screenshots"), child(path, "screenshots"), r):
             _file(v, p, _SCREENSHOT_EXT, r)
         for p, v in checks.texts(body.get("videos"), child(path, "videos"), r):
-            checks.url(v, p, r)
+            if checks.url(v, p, r) is not None and not _oembed(v):
+                r.error(p, _("Video harus dari penyedia oEmbed yang dikenal, misalnya YouTube "
+                             "atau Vimeo."))
         checks.texts(body.get("awards"), child(path, "awards"), r)
     if languages and not has_long:
         r.error(child(languages[0], "longDescription"),
@@ -146,6 +176,14 @@ def _description(value: Any, r: Report) -> None:
                   min=LONG_MIN, max=LONG_MAX))
     if languages and not has_features:
         r.error(child(languages[0], "features"), _("Isi daftar fitur minimal untuk satu bahasa."))
+
+
+def _oembed(link: str) -> bool:
+    """Whether a video link matches an oEmbed provider's address scheme (no network)."""
+    parts = urlsplit(link)
+    prefixes = standard.OEMBED_VIDEO.get((parts.hostname or "").lower(), ())
+    path = parts.path or "/"
+    return any(path.startswith(p) and (p != "/" or len(path) > 1) for p in prefixes)
 
 
 def _description_texts(body: dict, path: str, r: Report) -> bool:

@@ -10,6 +10,8 @@ Version = tuple[int, int]
 
 SUPPORTED = ((0, 2), (0, 3), (0, 4), (0, 5), (0, 6), (0, 7))
 LATEST: Version = (0, 7)
+# Versions the reference still reads but warns about: "not the latest version".
+NOT_LATEST_WARNED = ((0, 2), (0, 3))
 # Export writes 0.5: the first version with `organisation`, read by every current tool.
 EXPORT_VERSION = "0.5"
 
@@ -20,12 +22,7 @@ SCOPES = (
     "science-and-technology", "security", "society", "sport", "tourism", "transportation",
     "welfare",
 )
-# In the standard's category list but not (yet) in catalog.vocab.apps.CATEGORIES.
-STANDARD_ONLY_CATEGORIES = (
-    "communications", "compliance-management", "contact-management", "design", "design-system",
-    "educational-content", "identity-management",
-)
-OTHER_CATEGORY = "other"  # allowed since 0.5, when categories became optional
+# The standard's category list is standard.CATEGORIES.
 PLATFORMS = ("web", "windows", "mac", "linux", "ios", "android")
 PLATFORM_ALIASES = {"macos": "mac", "osx": "mac", "ipados": "ios"}
 SUPPORTS_ALIASES = ("gdpr", "eidas", "nis2", "cra", "spid", "cie", "anpr", "pagopa", "io")

@@ -18,7 +18,7 @@ from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed, req
 from ..permissions import can_archive_app, can_create_app, can_edit_app, can_review_app, can_view_app, is_admin
 from ..tx import write
 from . import indexing, mirror_requests
-from .fields import EDITABLE, bounded_resolver, clean_app_fields, slugify
+from .fields import EDITABLE, bounded_resolver, clean_app_fields, missing_for_submission, slugify
 
 
 def get_app(slug: str, actor: User | None = None) -> App:
@@ -110,6 +110,11 @@ def update_app(slug: str, changes: Mapping[str, Any], *, actor: User) -> App:
     unchanged = merged["repo_url"] == app.repo_url  # the exact address saved before stays allowed
     values = clean_app_fields(merged, allow_local_repo=_allow_local(actor) or unchanged,
                               resolver=None if unchanged else _resolver())
+    if app.state not in (AppState.DRAFT.value, AppState.RETURNED.value):
+        # an entry past the draft keeps what submission asked for
+        missing = missing_for_submission(values)
+        if missing:
+            raise ValidationFailed(_("Periksa kembali isian yang ditandai."), missing)
     with write():
         app = get_app(slug, actor)
         new_slug = values.pop("slug", app.slug)
@@ -139,13 +144,16 @@ def update_app(slug: str, changes: Mapping[str, Any], *, actor: User) -> App:
 
 def _transition(slug: str, actor: User, *, may, from_states: tuple[AppState, ...], to: AppState,
                 action: str, refusal: str, note: str = "") -> App:
-    """Move an entry to another state: 403 for the wrong person, 409 for the wrong state."""
+    """Move an entry to another state: 403 for the wrong person, 409 for the wrong state,
+    422 when an entry sent for verification lacks what a draft may leave out (the category)."""
     with write():
         app = get_app(slug, actor)
         require(may(actor, app), refusal)
         if app.state not in {s.value for s in from_states}:
             raise Conflict(_("Entri berstatus '%(state)s' tidak dapat diubah menjadi '%(value)s'.",
                              state=app.state, value=to.value))
+        if to == AppState.SUBMITTED and (missing := missing_for_submission({"category": app.category})):
+            raise ValidationFailed(_("Lengkapi entri sebelum mengajukannya."), missing)
         old = app.state
         app.state = to.value
         app.updated_at = utcnow()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 
 from ... import vcs
+from ...publiccode import spdx as spdx_expression
 from ...vcs.errors import UnsafeRemote
 from ...vocab import apps as vocab
 from ...vocab.slugs import RESERVED_SLUGS, SLUG_RE, slugify  # noqa: F401  (part of this module's API)
@@ -188,7 +189,10 @@ def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool,
             errors["slug"] = _("Gunakan huruf kecil, angka dan tanda hubung (maksimal 64), bukan kata khusus.")
         else:
             out["slug"] = slug
-    choice("category", vocab.CATEGORIES)
+    if data.get("category"):  # optional on a draft; submit_app asks for it (missing_for_submission)
+        choice("category", vocab.CATEGORIES)
+    else:
+        out["category"] = ""
     choice("development_status", vocab.DEVELOPMENT_STATUSES)
     choice("software_type", vocab.SOFTWARE_TYPES, default="standalone/web")
     choice("maintenance_type", vocab.MAINTENANCE_TYPES, default="internal")
@@ -201,7 +205,9 @@ def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool,
         out["tags"] = list(dict.fromkeys(vocab.normalize_tag(t) for t in out["tags"]))
     listing("platforms", len(vocab.PLATFORMS), lambda p: None if p in vocab.PLATFORMS else
             _("Platform harus salah satu dari: %(v)s.", v=', '.join(vocab.PLATFORMS)))
-    spdx = vocab.normalize_spdx(str(data.get("license") or ""))
+    licence = str(data.get("license") or "")
+    # the catalog's own spelling first (LicenseRef-…), then the SPDX lists (`MIT WITH <exception>`)
+    spdx = vocab.normalize_spdx(licence) or spdx_expression.normalize(licence)
     if spdx is None:
         errors["license"] = _("Isi lisensi dengan kode SPDX, misalnya GPL-3.0-or-later atau MIT.")
     else:
@@ -234,6 +240,16 @@ def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool,
     if errors:
         raise ValidationFailed(_("Periksa kembali isian yang ditandai."), errors)
     return out
+
+
+def missing_for_submission(values: Mapping[str, Any]) -> dict[str, str]:
+    """Fields a draft may leave empty (an imported publiccode.yml without a category) but an
+    entry sent for verification must have, with the message per field."""
+    missing: dict[str, str] = {}
+    if not values.get("category"):
+        missing["category"] = _("Pilih kategori aplikasi sebelum mengajukan entri untuk "
+                                "verifikasi.")
+    return missing
 
 
 def _check_maintenance(out, errors) -> None:
