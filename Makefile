@@ -41,7 +41,7 @@ run: db
 	@echo ""
 	@trap 'kill 0' EXIT INT TERM; \
 	CATALOG_ALLOW_LOCAL_REPOS=1 $(FLASK) catalog worker & \
-	CATALOG_ALLOW_LOCAL_REPOS=1 $(VENV)/bin/gunicorn --workers 2 --worker-class gthread --threads 4 \
+	CATALOG_ALLOW_LOCAL_REPOS=1 $(VENV)/bin/gunicorn -c gunicorn.conf.py --workers 2 --worker-class gthread --threads 4 \
 		--timeout 300 --bind 127.0.0.1:$(PORT) wsgi:app
 
 # Two workers (pytest-xdist); tests sharing a resource (the browser's demo server, Redis) carry

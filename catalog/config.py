@@ -36,6 +36,11 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "BASE_URL": os.environ.get(ENV_PREFIX + "BASE_URL") or "",
         # Reverse proxies in front that set X-Forwarded-For/-Proto (0: the peer is the client).
         "TRUSTED_PROXIES": int(os.environ.get(ENV_PREFIX + "TRUSTED_PROXIES") or 0),
+        # Operations (README, "Operations"): /metrics answers loopback peers, or this bearer token;
+        # `json` logs one JSON line per request and per job; each /readyz check waits this long.
+        "METRICS_TOKEN": os.environ.get(ENV_PREFIX + "METRICS_TOKEN") or "",
+        "LOG_FORMAT": (os.environ.get(ENV_PREFIX + "LOG_FORMAT") or "text").strip().lower(),
+        "READY_TIMEOUT": float(os.environ.get(ENV_PREFIX + "READY_TIMEOUT") or 2.0),
         "ALLOW_LOCAL_REPOS": _env_flag("ALLOW_LOCAL_REPOS"),
         "SEARCH_INDEX_DIR": None,
         "REPOS_DIR": None,

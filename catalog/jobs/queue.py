@@ -8,12 +8,15 @@ use it. The task registry (`catalog.worker.tasks`) is loaded by the app factory.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.signals import SIGNAL_ENQUEUED
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -24,6 +27,19 @@ _TASKS: dict[str, Callable[..., Any]] = {}
 _PERIODIC: dict[str, tuple[Callable[[], Any], dict[str, str]]] = {}
 _WROTE = "catalog_jobs_wrote"        # session.info: this transaction flushed writes
 _PENDING = "catalog_jobs_pending"    # session.info: jobs waiting for this transaction's commit
+# Logs (README, "Operations"): a job carries the id of the request that queued it, and when it
+# entered the queue (for the age of the oldest queued job in /metrics), in one extra keyword
+# argument that the wrapper below takes off before the job function runs.
+META = "_catalog_meta"
+REQUEST_ID_ENV = "catalog.request_id"  # request.environ: set by web/observe.py
+_job_request_id: ContextVar[str | None] = ContextVar("catalog_job_request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    """The id of the request being served, or of the request that queued the running job."""
+    if has_request_context():
+        return request.environ.get(REQUEST_ID_ENV)
+    return _job_request_id.get()
 
 
 def job(name: str) -> Callable:
@@ -51,15 +67,30 @@ def _build(app: Flask):
     else:
         huey = SqliteHuey("catalog", filename=str(Path(cfg["DATA_DIR"]) / "jobs.sqlite3"))
 
-    def in_app(fn: Callable) -> Callable:
+    def in_app(name: str, fn: Callable) -> Callable:
         def run(**kwargs: Any) -> Any:
-            with app.app_context():
-                return fn(**kwargs)
+            meta = kwargs.pop(META, None) or {}
+            token = _job_request_id.set(meta.get("request_id"))
+            started, outcome = time.monotonic(), "failed"
+            try:
+                with app.app_context():
+                    result = fn(**kwargs)
+                outcome = "done"
+                return result
+            finally:
+                log.info("job %s %s", name, outcome, extra={
+                    "job": name, "outcome": outcome, "request_id": meta.get("request_id"),
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1)})
+                _job_request_id.reset(token)
         return run
 
-    wrapped = {name: huey.task(name=name, retries=2, retry_delay=30)(in_app(fn)) for name, fn in _TASKS.items()}
+    @huey.signal(SIGNAL_ENQUEUED)
+    def _stamp(_signal, task, *_args, **_kwargs) -> None:  # every enqueue: ours, periodic, retries
+        task.kwargs[META] = {**(task.kwargs.get(META) or {}), "queued_at": time.time()}
+
+    wrapped = {name: huey.task(name=name, retries=2, retry_delay=30)(in_app(name, fn)) for name, fn in _TASKS.items()}
     for name, (fn, schedule) in _PERIODIC.items():
-        huey.periodic_task(crontab(**schedule), name=name)(in_app(fn))
+        huey.periodic_task(crontab(**schedule), name=name)(in_app(name, fn))
     return huey, wrapped
 
 
@@ -99,7 +130,7 @@ def _send(app: Flask, name: str, kwargs: dict[str, Any]) -> None:
     queue(app)
     task = app.extensions["catalog_jobs"][1][name]
     try:
-        task(**kwargs)
+        task(**kwargs, **{META: {"request_id": current_request_id()}})
     except Exception:
         log.exception("job %s could not run or be queued", name)
 

@@ -9,10 +9,11 @@ from ..services.accounts import users
 
 
 def register_web(app: Flask) -> None:
-    from . import errors, filters
+    from . import errors, filters, observe
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .git import bp as git_bp
+    from .ops import bp as ops_bp
     from .ui import bp as ui_bp
 
     login_manager.login_view = "auth.login"
@@ -25,9 +26,11 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(ui_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(git_bp)
+    app.register_blueprint(ops_bp)  # /healthz, /readyz, /metrics
     errors.register(app)
     filters.register(app)
     app.after_request(_security_headers)
+    observe.install(app)  # request ids, metrics and JSON request logs
 
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
