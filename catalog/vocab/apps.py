@@ -33,32 +33,113 @@ CATEGORIES = (
     "workflow-management",
 )
 
-# Indonesian labels for the categories government apps use most; others show their key.
+# An Indonesian label for every category (English in the translation catalog); the keys are
+# publiccode.yml's vocabulary and never change. "hr" and "employee-management" say what each covers.
 CATEGORY_LABELS = {
-    "document-management": N_("Manajemen dokumen & arsip"),
-    "feedback-and-reviews-management": N_("Pengaduan & umpan balik"),
-    "hr": N_("Kepegawaian (SDM)"),
-    "employee-management": N_("Manajemen pegawai"),
-    "knowledge-management": N_("Manajemen pengetahuan & produk hukum"),
-    "office": N_("Perkantoran"),
-    "workflow-management": N_("Alur kerja & persuratan"),
-    "digital-citizenship": N_("Layanan warga & desa"),
-    "content-management": N_("Manajemen konten"),
     "accounting": N_("Akuntansi & keuangan"),
+    "agile-project-management": N_("Manajemen proyek agile"),
+    "applicant-tracking": N_("Rekrutmen & seleksi pelamar"),
+    "application-development": N_("Pengembangan aplikasi"),
+    "appointment-scheduling": N_("Penjadwalan janji temu"),
+    "backup": N_("Pencadangan data (backup)"),
+    "billing-and-invoicing": N_("Penagihan & faktur"),
+    "blog": N_("Blog & berita"),
     "budgeting": N_("Penganggaran"),
-    "financial-reporting": N_("Pelaporan keuangan"),
-    "procurement": N_("Pengadaan"),
-    "geographic-information-systems": N_("Sistem informasi geografis"),
-    "fleet-management": N_("Transportasi & armada"),
-    "taxes-management": N_("Perpajakan"),
-    "time-tracking": N_("Presensi & waktu kerja"),
-    "learning-management-system": N_("Pembelajaran"),
-    "data-collection": N_("Pengumpulan data"),
+    "business-intelligence": N_("Intelijen bisnis & dasbor"),
+    "business-process-management": N_("Manajemen proses bisnis"),
+    "cad": N_("Desain berbantuan komputer (CAD)"),
+    "call-center-management": N_("Pusat panggilan (call center)"),
+    "cloud-management": N_("Pengelolaan komputasi awan (cloud)"),
+    "collaboration": N_("Kolaborasi kerja"),
+    "collaborative-diagramming": N_("Diagram bersama"),
+    "communications": N_("Komunikasi & kehumasan"),
+    "compliance-management": N_("Kepatuhan & pengendalian internal"),
+    "contact-management": N_("Pengelolaan kontak"),
+    "content-management": N_("Manajemen konten"),
+    "contract-management": N_("Manajemen kontrak"),
+    "crm": N_("Pengelolaan hubungan pelanggan (CRM)"),
+    "customer-service-and-support": N_("Layanan & dukungan pelanggan"),
     "data-analytics": N_("Analitik data"),
-    "it-security": N_("Keamanan TI"),
-    "payroll": N_("Penggajian"),
+    "data-collection": N_("Pengumpulan data"),
+    "data-visualization": N_("Visualisasi data"),
+    "design": N_("Desain & tata letak"),
+    "design-system": N_("Sistem desain antarmuka"),
+    "digital-asset-management": N_("Pengelolaan aset digital (foto, video)"),
+    "digital-citizenship": N_("Layanan warga & desa"),
+    "document-management": N_("Manajemen dokumen & arsip"),
+    "donor-management": N_("Pengelolaan donatur"),
+    "e-commerce": N_("Perdagangan elektronik (e-commerce)"),
     "e-signature": N_("Tanda tangan elektronik"),
+    "email-management": N_("Pengelolaan surel"),
+    "email-marketing": N_("Pemasaran lewat surel"),
+    "employee-management": N_("Kinerja & kegiatan harian pegawai"),
+    "enterprise-project-management": N_("Manajemen portofolio proyek"),
+    "enterprise-social-networking": N_("Jejaring sosial internal"),
+    "erp": N_("Perencanaan sumber daya terpadu (ERP)"),
+    "event-management": N_("Pengelolaan acara"),
+    "facility-management": N_("Pengelolaan fasilitas & gedung"),
+    "feedback-and-reviews-management": N_("Pengaduan & umpan balik"),
+    "financial-reporting": N_("Pelaporan keuangan"),
+    "fleet-management": N_("Transportasi & armada"),
+    "fundraising": N_("Penggalangan dana"),
+    "gamification": N_("Gamifikasi"),
+    "geographic-information-systems": N_("Sistem informasi geografis"),
+    "grant-management": N_("Pengelolaan hibah & bantuan"),
+    "graphic-design": N_("Desain grafis"),
+    "help-desk": N_("Meja bantuan (help desk)"),
+    "hr": N_("Data & karier pegawai (kepegawaian)"),
+    "ide": N_("Lingkungan pengembangan (IDE)"),
+    "identity-management": N_("Manajemen identitas & akses"),
+    "instant-messaging": N_("Pesan instan"),
     "inventory-management": N_("Inventaris & aset"),
+    "it-asset-management": N_("Pengelolaan aset TI"),
+    "it-development": N_("Pengembangan TI"),
+    "it-management": N_("Tata kelola TI"),
+    "it-security": N_("Keamanan TI"),
+    "it-service-management": N_("Manajemen layanan TI"),
+    "knowledge-management": N_("Manajemen pengetahuan & produk hukum"),
+    "learning-management-system": N_("Pembelajaran"),
+    "marketing": N_("Pemasaran & promosi"),
+    "mind-mapping": N_("Peta pikiran (mind map)"),
+    "mobile-marketing": N_("Pemasaran lewat ponsel"),
+    "mobile-payment": N_("Pembayaran lewat ponsel"),
+    "network-management": N_("Manajemen jaringan"),
+    "office": N_("Perkantoran"),
+    "online-booking": N_("Pemesanan daring"),
+    "online-community": N_("Komunitas daring"),
+    "payment-gateway": N_("Gerbang pembayaran (payment gateway)"),
+    "payroll": N_("Penggajian"),
+    "predictive-analysis": N_("Analisis prediktif"),
+    "procurement": N_("Pengadaan"),
+    "productivity-suite": N_("Paket produktivitas (pengolah kata, lembar kerja)"),
+    "project-collaboration": N_("Kolaborasi proyek"),
+    "project-management": N_("Manajemen proyek"),
+    "property-management": N_("Pengelolaan properti & sewa"),
+    "real-estate-management": N_("Pengelolaan tanah & bangunan"),
+    "remote-support": N_("Bantuan jarak jauh"),
+    "resource-management": N_("Pengelolaan sumber daya"),
+    "sales-management": N_("Manajemen penjualan"),
+    "seo": N_("Optimasi mesin pencari (SEO)"),
+    "service-desk": N_("Meja layanan (service desk)"),
+    "social-media-management": N_("Pengelolaan media sosial"),
+    "survey": N_("Survei & kuesioner"),
+    "talent-management": N_("Manajemen talenta"),
+    "task-management": N_("Pengelolaan tugas"),
+    "taxes-management": N_("Perpajakan"),
+    "test-management": N_("Manajemen pengujian perangkat lunak"),
+    "time-management": N_("Pengelolaan waktu & jadwal"),
+    "time-tracking": N_("Presensi & waktu kerja"),
+    "translation": N_("Penerjemahan"),
+    "video-conferencing": N_("Konferensi video"),
+    "video-editing": N_("Penyuntingan video"),
+    "visitor-management": N_("Buku tamu & pengunjung"),
+    "voip": N_("Telepon internet (VoIP)"),
+    "warehouse-management": N_("Pengelolaan gudang"),
+    "web-collaboration": N_("Kolaborasi daring"),
+    "web-conferencing": N_("Rapat daring & webinar"),
+    "website-builder": N_("Pembuat situs web"),
+    "whistleblowing": N_("Pelaporan pelanggaran (whistleblowing)"),
+    "workflow-management": N_("Alur kerja & persuratan"),
 }
 
 DEVELOPMENT_STATUSES = ("concept", "development", "beta", "stable", "obsolete")
@@ -70,6 +151,17 @@ SOFTWARE_TYPES = (
     "standalone/web", "standalone/mobile", "standalone/desktop", "standalone/backend",
     "standalone/iot", "standalone/other", "addon", "library", "configurationFiles",
 )
+SOFTWARE_TYPE_LABELS = {
+    "standalone/web": N_("Aplikasi web: dipasang di server, dibuka lewat peramban"),
+    "standalone/mobile": N_("Aplikasi ponsel (Android/iOS)"),
+    "standalone/desktop": N_("Aplikasi desktop yang dipasang di tiap komputer"),
+    "standalone/backend": N_("Layanan latar (backend/API) tanpa tampilan sendiri"),
+    "standalone/iot": N_("Perangkat lunak untuk perangkat IoT"),
+    "standalone/other": N_("Aplikasi mandiri jenis lain"),
+    "addon": N_("Tambahan (add-on) untuk aplikasi lain"),
+    "library": N_("Pustaka (library) untuk pengembang"),
+    "configurationFiles": N_("Berkas konfigurasi"),
+}
 PLATFORMS = ("web", "android", "ios", "windows", "linux", "mac")
 MAINTENANCE_TYPES = ("internal", "contract", "community", "none")
 MAINTENANCE_LABELS = {
@@ -100,6 +192,11 @@ SPDX_LICENSES = (
     "LGPL-3.0-only", "LGPL-3.0-or-later", "MIT", "MPL-2.0", "OSL-3.0", "Unlicense", "Zlib",
     "LicenseRef-Proprietary", "LicenseRef-Pemerintah",
 )
+# Licences defined locally (not SPDX identifiers) by a name people can read; SPDX ids stay as they are.
+LICENSE_LABELS = {
+    "LicenseRef-Pemerintah": N_("Lisensi pemerintah (khusus)"),
+    "LicenseRef-Proprietary": N_("Lisensi tertutup (proprietary)"),
+}
 SPDX_EXCEPTIONS = ("Classpath-exception-2.0", "GPL-3.0-linking-exception", "LLVM-exception")
 _SPDX_LOWER = {name.lower(): name for name in SPDX_LICENSES + SPDX_EXCEPTIONS}
 _SPDX_TOKEN = re.compile(r"\(|\)|[A-Za-z0-9.+-]+")
@@ -141,4 +238,27 @@ def normalize_spdx(expression: str) -> str | None:
 
 
 def category_label(key: str) -> str:
-    return CATEGORY_LABELS.get(key, key.replace("-", " ").capitalize())
+    """The Indonesian label of a category; an unknown key (an old row) as it is."""
+    return CATEGORY_LABELS.get(key, key)
+
+
+def software_type_label(key: str) -> str:
+    return SOFTWARE_TYPE_LABELS.get(key, key)
+
+
+def license_parts(expression: str) -> list[tuple[str, bool]]:
+    """An SPDX expression cut into (text, is_label) parts: each LicenseRef-… with a label of ours
+    becomes that label (to translate), everything else (SPDX ids, AND/OR, brackets) stays."""
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for match in _LICENSE_REF.finditer(expression or ""):
+        label = LICENSE_LABELS.get(match.group(0))
+        if label is None:
+            continue
+        if match.start() > last:
+            parts.append((expression[last:match.start()], False))
+        parts.append((label, True))
+        last = match.end()
+    if last < len(expression or ""):
+        parts.append((expression[last:], False))
+    return parts

@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from ..extensions import db
 from ..models.data_version import data_version
+from .i18n import viewer_zone
 
 EXTENSION = "catalog_fragments"
 
@@ -88,7 +89,8 @@ class FragmentCache:
 
 def cached(key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup, int]:
     """Called by a view: the shared fragment for `key` (which must name everything the fragment
-    depends on: page, arguments, language), or `render()`'s when the cache is off."""
+    depends on: page, arguments, language; `i18n.viewer_zone()` when it shows times, which are in
+    the viewer's zone), or `render()`'s when the cache is off."""
     cache: FragmentCache | None = current_app.extensions.get(EXTENSION)
     if cache is None:
         html, status = render()
@@ -99,7 +101,7 @@ def cached(key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup
 def shared(*key_parts: Hashable, caller: Callable[[], str]) -> Markup:
     """Jinja: `{% call shared("name", app.id, app.updated_at) %}…{% endcall %}` keeps the body as
     a fragment. The body must not depend on who asks (no current_user, no csrf_token()); the key
-    names what it does depend on, the language is added here."""
+    names what it does depend on, the language and the viewer's time zone are added here."""
     def render() -> tuple[str, int]:
         g.in_shared_fragment = True
         try:
@@ -107,7 +109,7 @@ def shared(*key_parts: Hashable, caller: Callable[[], str]) -> Markup:
         finally:
             g.in_shared_fragment = False
 
-    html, _status = cached(("template", *key_parts, str(get_locale())), render)
+    html, _status = cached(("template", *key_parts, str(get_locale()), viewer_zone()), render)
     return html
 
 

@@ -1,4 +1,5 @@
-"""Which language a page is rendered in: the user's choice, then the browser, then Indonesian.
+"""Which language a page is rendered in: the user's choice, then the browser, then Indonesian; and
+which time zone its times are shown in: the viewer's organization's (WIB, WITA, WIT), else WIB.
 
 Also the boundary helpers that translate text produced outside a request (git errors stored in
 a mirror row, publiccode.yml messages, vocabulary labels): `translate` looks the Indonesian text
@@ -11,6 +12,8 @@ from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
+
+from ..vocab import timezones
 
 LANGUAGES = ("id", "en")
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -60,3 +63,17 @@ def translate(text) -> str:
     if cached is None or cached[0] is not locale:
         cached = g.translations = (locale, get_translations())
     return cached[1].gettext(text)
+
+
+def viewer_zone() -> str:
+    """The IANA zone of the signed-in person's organization, by its province (a national agency:
+    WIB); visitors, and anything outside a request (e-mails, the CLI), get WIB. Pages kept for
+    visitors (page_cache) are therefore WIB too; fragments shared by signed-in people key on it."""
+    if not has_request_context():
+        return timezones.DEFAULT_ZONE
+    zone = g.get("viewer_zone")
+    if zone is None:
+        user = current_user
+        org = getattr(user, "organization", None) if getattr(user, "is_authenticated", False) else None
+        zone = g.viewer_zone = timezones.zone_for_org_code(getattr(org, "code", None))
+    return zone

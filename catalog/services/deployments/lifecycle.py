@@ -150,16 +150,17 @@ def change_status(deployment_id: int, status: Any, *, actor: User | None, note: 
         dep = get_changeable(deployment_id, actor)
         if status not in dv.STATUSES:
             raise ValidationFailed(_("Status tidak dikenal."),
-                                   {"status": _("Pilih salah satu: %(v)s.", v=', '.join(dv.STATUSES))})
+                                   {"status": _("Pilih salah satu: %(v)s.",
+                                                v=', '.join(_(dv.status_label(s)) for s in dv.STATUSES))})
         if len(note) > 2000:
             raise ValidationFailed(CHECK_FIELDS, {"note": _("Catatan maksimal 2000 karakter.")})
         if status == dep.status:
-            raise Conflict(_("Pemakaian ini sudah berstatus '%(v)s'.", v=dv.status_label(status)))
+            raise Conflict(_("Pemakaian ini sudah berstatus '%(v)s'.", v=_(dv.status_label(status))))
         if not dep.can_move_to(status):
-            allowed = (", ".join(f"'{dv.status_label(s)}'" for s in dv.next_statuses(dep.status))
+            allowed = (", ".join(f"'{_(dv.status_label(s))}'" for s in dv.next_statuses(dep.status))
                        or _("tidak ada (status akhir)"))
             raise Conflict(_("Status '%(v)s' tidak dapat diubah menjadi '%(v2)s'. Pilihan berikutnya: %(allowed)s.",
-                             v=dv.status_label(dep.status), v2=dv.status_label(status), allowed=allowed),
+                             v=_(dv.status_label(dep.status)), v2=_(dv.status_label(status)), allowed=allowed),
                            {"status": _("Perpindahan status tidak diizinkan.")})
         old, now = dep.status, utcnow()
         dep.status, dep.status_changed_at, dep.updated_at = status, now, now

@@ -63,7 +63,8 @@ def list_deployments(*, org: str = "", app: str = "", status: str = "", province
     if "status" in filters:
         if filters["status"] not in dv.STATUSES:
             raise ValidationFailed(_("Status tidak dikenal."),
-                                   {"status": _("Pilih salah satu: %(v)s.", v=', '.join(dv.STATUSES))})
+                                   {"status": _("Pilih salah satu: %(v)s.",
+                                                v=', '.join(_(dv.status_label(s)) for s in dv.STATUSES))})
         stmt = stmt.where(Deployment.status == filters["status"])
     if "org" in filters:
         stmt = stmt.where(Deployment.organization_id == _org_filter(filters["org"], "org").id)

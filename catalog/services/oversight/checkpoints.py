@@ -15,6 +15,7 @@ from ...models.types import utcnow
 from .. import audit, tx
 from ..errors import Conflict, require
 from ..permissions import auditor_province_id, can_view_reports, is_auditor
+from .audit_names import object_names
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 FIELDS = ("seq", "hash", "at", "generated_at", "catalog_url")
@@ -106,6 +107,7 @@ def checkpoint_for(actor: User | None, catalog_url: str) -> dict[str, Any]:
 class EventRow:
     event: AuditEvent
     actor_name: str | None
+    object_name: str | None = None  # 'Simanja · Kota Tanjung Pinang' for 'deployment:9'; None once deleted
 
 
 @dataclass(frozen=True)
@@ -129,5 +131,7 @@ def audit_page(*, actor: User | None, before: int | None = None, limit: int = 50
                 .where((Organization.id == province_id) | (Organization.parent_id == province_id)))
     if before:
         stmt = stmt.where(AuditEvent.seq < before)
-    rows = [EventRow(ev, name) for ev, name in db.session.execute(stmt)]
+    found = db.session.execute(stmt).all()
+    names = object_names([ev for ev, _name in found])
+    rows = [EventRow(ev, name, names.get((ev.object_type, ev.object_id))) for ev, name in found]
     return AuditPage(rows, chain)

@@ -15,6 +15,8 @@ from ...services.oversight import findings as report_findings
 from ...services.oversight import tables as report_tables
 from ...vocab import deployments as dv
 from .. import fragments
+from ..filters import report_cell
+from ..i18n import viewer_zone
 from .blueprint import bp
 
 TITLES = {
@@ -41,13 +43,18 @@ COLUMNS = {
 }
 
 
+def _cell(value) -> str:
+    return csv_export.cell_text(report_cell(value))
+
+
 def headers(table: report_tables.ReportTable) -> list[str]:
     return [str(COLUMNS.get(c, c)) for c in table.columns]
 
 
 def _csv(table: report_tables.ReportTable, name: str) -> Response:
     stamp = datetime.now(UTC).strftime("%Y%m%d")
-    return Response(csv_export.to_csv(headers(table), table.rows), mimetype="text/csv",
+    rows = [[report_cell(v) for v in row] for row in table.rows]  # times in the viewer's zone, as on screen
+    return Response(csv_export.to_csv(headers(table), rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
 
 
@@ -56,7 +63,7 @@ def _csv(table: report_tables.ReportTable, name: str) -> Response:
 def report_dashboard():
     board = report_tables.dashboard(current_user, request.args.get("province") or None)
     return render_template("reports/dashboard.html", board=board, titles=TITLES, headers=headers,
-                           cell=csv_export.cell_text)
+                           cell=_cell)
 
 
 @bp.get("/reports/tables/<key>.csv")
@@ -76,9 +83,9 @@ def report_evidence(org_code: str):
         evidence = report_findings.org_evidence(org.code, actor=current_user)
         table = report_tables.evidence_table(evidence)
         return render_template("reports/_evidence_body.html", evidence=evidence, table=table,
-                               headers=headers(table), cell=csv_export.cell_text), 200
+                               headers=headers(table), cell=_cell), 200
 
-    body, _status = fragments.cached(("evidence", org.code, str(get_locale())), render)
+    body, _status = fragments.cached(("evidence", org.code, str(get_locale()), viewer_zone()), render)
     return render_template("reports/evidence.html", org=org, body=body)
 
 
