@@ -1,0 +1,157 @@
+"""Conformance: small files written from the standard's text (0.7, and 0.2–0.6 where they
+differ), each with the verdict the reference parser (no-network mode) gives key by key.
+
+Every file goes through the reader; a sample covering each class also goes through the real
+entry point, `POST /api/v1/apps/import` with the pasted text: 201 for a valid file, 422 naming
+exactly the keys in error otherwise.
+The first line of each file says which rule it exercises.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog.publiccode import load
+
+HERE = Path(__file__).parent / "conformance"
+V = "publiccodeYmlVersion"
+NO_CATEGORY = {"categories"}  # the catalog's own note: no category it knows, pick one later
+
+# file -> (error key paths, warning key paths)
+EXPECTED: dict[str, tuple[set[str], set[str]]] = {
+    # publiccodeYmlVersion: "0" is the latest 0.x; 0.2 and 0.3 warn "not the latest version"
+    "valid_version_0_latest.yml": (set(), set()),
+    "valid_version_0_7.yml": (set(), set()),
+    "valid_version_0_2_warns.yml": (set(), {V}),
+    "valid_version_0_3_warns.yml": (set(), {V}),
+    "invalid_version_unknown.yml": ({V}, set()),
+    "invalid_version_wrong_type.yml": ({V}, set()),
+    "invalid_version_missing.yml": ({V}, set()),
+    # categories: optional (empty, missing, null, other); values from the 0.7 list
+    "valid_categories_missing.yml": (set(), NO_CATEGORY),
+    "valid_categories_empty.yml": (set(), NO_CATEGORY),
+    "valid_categories_null.yml": (set(), NO_CATEGORY),
+    "valid_categories_other.yml": (set(), NO_CATEGORY | {"categories[0]"}),
+    "valid_categories_library.yml": (set(), NO_CATEGORY | {"categories[0]"}),
+    "invalid_categories_unknown.yml": ({"categories[0]"}, set()),
+    # organisation and fundedBy: from 0.7 uri mandatory, name optional
+    "valid_organisation_uri_only.yml": (set(), set()),
+    "valid_organisation_name_and_uri.yml": (set(), set()),
+    "valid_organisation_name_0_5.yml": (set(), set()),
+    "invalid_organisation_uri_missing.yml": ({"organisation.uri"}, set()),
+    "invalid_organisation_uri_invalid.yml": ({"organisation.uri"}, set()),
+    "valid_fundedBy_uri.yml": (set(), set()),
+    "invalid_fundedBy_uri_missing.yml": ({"fundedBy[0].uri"}, set()),
+    # legal.license: an SPDX expression over the SPDX licence and exception lists
+    "valid_license_with_exception.yml": (set(), set()),
+    "valid_license_or.yml": (set(), set()),
+    "valid_license_ref.yml": (set(), set()),
+    "invalid_license_nonsense.yml": ({"legal.license"}, set()),
+    "invalid_license_licence_as_exception.yml": ({"legal.license"}, set()),
+    "invalid_license_dangling.yml": ({"legal.license"}, set()),
+    "invalid_license_missing.yml": ({"legal.license"}, set()),
+    # an unquoted phone number is read, with a warning
+    "valid_phone_number_warns.yml": (set(), {"maintenance.contacts[0].phone"}),
+    "valid_phone_quoted.yml": (set(), set()),
+    # an empty string or list is present: a wrong type or format even when empty
+    "invalid_landingURL_empty_list.yml": ({"landingURL"}, set()),
+    "invalid_landingURL_empty_string.yml": ({"landingURL"}, set()),
+    "invalid_releaseDate_empty_string.yml": ({"releaseDate"}, set()),
+    "invalid_softwareVersion_empty_list.yml": ({"softwareVersion"}, set()),
+    "invalid_logo_empty_list.yml": ({"logo"}, set()),
+    "invalid_dependsOn_version_empty_list.yml": ({"dependsOn.open[0].version"}, set()),
+    "invalid_documentation_empty_string.yml": ({"description.id.documentation"}, set()),
+    "invalid_name_empty_string.yml": ({"name"}, set()),
+    "valid_releaseDate.yml": (set(), set()),
+    "invalid_releaseDate_impossible.yml": ({"releaseDate"}, set()),
+    # intendedAudience countries: ISO 3166-1 alpha-2, all upper or all lower case
+    # (lower case is deprecated since 0.5: the catalog says so in a warning)
+    "valid_countries_upper_and_lower.yml": (set(), {"intendedAudience.countries[1]"}),
+    "invalid_countries_mixed_case.yml": ({"intendedAudience.countries[0]"}, set()),
+    "invalid_countries_unassigned.yml": ({"intendedAudience.unsupportedCountries[0]"}, set()),
+    # logo: SVG, SVGZ or PNG
+    "valid_logo_svg.yml": (set(), set()),
+    "valid_logo_png_url.yml": (set(), set()),
+    "invalid_logo_mpg.yml": ({"logo"}, set()),
+    "invalid_logo_jpg.yml": ({"logo"}, set()),
+    # inputTypes / outputTypes (deprecated keys): well-formed media types
+    "valid_mime_types.yml": (set(), {"inputTypes", "outputTypes"}),
+    "invalid_mime_types.yml": ({"inputTypes[1]", "outputTypes[0]"}, {"inputTypes", "outputTypes"}),
+    # videos: only addresses an oEmbed provider serves (fixed list, no network)
+    "valid_video_youtube.yml": (set(), set()),
+    "valid_video_vimeo.yml": (set(), set()),
+    "invalid_video_not_oembed.yml": ({"description.id.videos[0]"}, set()),
+    # the Italian extension (deprecated from 0.7, so every use warns)
+    "valid_it_extension.yml": (set(), {"IT", "IT.riuso.codiceIPA"}),
+    "invalid_it_codiceIPA.yml": ({"IT.riuso.codiceIPA"}, {"IT", "IT.riuso.codiceIPA"}),
+    "invalid_it_countryExtensionVersion.yml": ({"IT.countryExtensionVersion"}, {"IT"}),
+    "invalid_it_and_IT.yml": ({"it"}, {"it", "IT", "it.riuso.codiceIPA", "IT.riuso.codiceIPA"}),
+    # presence, type and enum of mandatory keys, cross-key rules
+    "invalid_developmentStatus_enum.yml": ({"developmentStatus"}, set()),
+    "invalid_platforms_empty.yml": ({"platforms"}, set()),
+    "invalid_localisationReady_type.yml": ({"localisation.localisationReady"}, set()),
+    "invalid_contacts_missing_internal.yml": ({"maintenance.contacts"}, set()),
+    "invalid_shortDescription_too_long.yml": ({"description.id.shortDescription"}, set()),
+}
+
+
+# Through the HTTP entry point: one or more examples of each class the issue measured.
+API_SAMPLE = (
+    "valid_version_0_latest.yml", "valid_version_0_2_warns.yml", "invalid_version_unknown.yml",
+    "valid_categories_missing.yml", "valid_categories_empty.yml", "valid_categories_null.yml",
+    "valid_categories_other.yml", "valid_categories_library.yml",
+    "valid_organisation_uri_only.yml", "invalid_organisation_uri_missing.yml",
+    "invalid_fundedBy_uri_missing.yml", "valid_license_with_exception.yml",
+    "valid_license_ref.yml", "invalid_license_nonsense.yml", "valid_phone_number_warns.yml",
+    "invalid_landingURL_empty_list.yml", "invalid_releaseDate_empty_string.yml",
+    "invalid_dependsOn_version_empty_list.yml", "invalid_documentation_empty_string.yml",
+    "invalid_countries_mixed_case.yml", "invalid_logo_mpg.yml", "invalid_mime_types.yml",
+    "invalid_video_not_oembed.yml", "invalid_it_and_IT.yml", "valid_it_extension.yml",
+)
+
+
+def test_every_example_has_a_verdict_and_every_verdict_an_example():
+    assert {p.name for p in HERE.glob("*.yml")} == set(EXPECTED)
+    assert all(name.startswith("valid_") == (not errors) for name, (errors, _) in EXPECTED.items())
+    assert set(API_SAMPLE) <= set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_reader_verdict_key_by_key(name):
+    errors, warnings = EXPECTED[name]
+    loaded = load((HERE / name).read_bytes())
+    assert {i.path for i in loaded.errors} == errors
+    assert {i.path for i in loaded.warnings} == warnings
+    assert all(i.message for i in loaded.errors + loaded.warnings)
+
+
+@pytest.mark.parametrize("name", API_SAMPLE)
+def test_import_api_verdict(name, client, make_user, token_for):
+    errors, _ = EXPECTED[name]
+    headers = token_for(make_user("publisher", "21"))
+    text = (HERE / name).read_text(encoding="utf-8")
+    r = client.post("/api/v1/apps/import", json={"publiccode_yml": text}, headers=headers)
+    if errors:
+        assert r.status_code == 422, r.json
+        assert set(r.json["fields"]) == errors
+    else:
+        assert r.status_code == 201, r.json
+        assert r.json["state"] == "draft"
+
+
+def test_imported_draft_without_category_asks_for_one_at_submission(client, make_user, token_for):
+    headers = token_for(make_user("publisher", "21"))
+    text = (HERE / "valid_categories_missing.yml").read_text(encoding="utf-8")
+    r = client.post("/api/v1/apps/import", json={"publiccode_yml": text}, headers=headers)
+    assert r.status_code == 201 and r.json["category"] == ""
+    slug = r.json["slug"]
+    r = client.post(f"/api/v1/apps/{slug}/submit", headers=headers)
+    assert r.status_code == 422 and set(r.json["fields"]) == {"category"}
+    assert "kategori" in r.json["fields"]["category"]
+    assert client.patch(f"/api/v1/apps/{slug}", json={"category": "workflow-management"},
+                        headers=headers).status_code == 200
+    r = client.post(f"/api/v1/apps/{slug}/submit", headers=headers)
+    assert r.status_code == 200 and r.json["state"] == "submitted"
+    r = client.patch(f"/api/v1/apps/{slug}", json={"category": ""}, headers=headers)
+    assert r.status_code == 422 and set(r.json["fields"]) == {"category"}
