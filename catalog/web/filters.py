@@ -69,8 +69,10 @@ def format_ago(value) -> Markup:
     the viewer's zone; the machine-readable datetime stays UTC."""
     if value is None:
         return Markup("—")
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, datetime.min.time())
+    if not isinstance(value, datetime):  # a calendar day: no time of day, no zone
+        text = format_timedelta(datetime.combine(value, datetime.min.time(), UTC) - datetime.now(UTC),
+                                add_direction=True, threshold=0.9)
+        return Markup('<time datetime="{}" title="{}">{}</time>').format(value.isoformat(), format_date(value), text)
     value = _aware(value)
     delta = value - datetime.now(UTC)
     text = format_timedelta(delta, add_direction=True, threshold=0.9)

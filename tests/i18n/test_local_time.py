@@ -133,3 +133,10 @@ def test_the_audit_trail_is_in_the_auditors_zone(published, app, make_user):
     times = re.findall(r'<td class="num">\d+</td><td>([^<]+)</td>', html)
     assert times and all(t.endswith(" WIB") for t in times)
     assert "UTC" not in html
+
+
+def test_a_calendar_day_has_no_time_of_day_in_its_title(app):
+    with app.test_request_context("/"), force_locale("id"):
+        g.viewer_zone = timezones.WIT
+        html = str(format_ago(date(2026, 3, 5)))
+    assert 'datetime="2026-03-05"' in html and 'title="5 Mar 2026"' in html
