@@ -203,6 +203,24 @@ def restore_command(directory: Path) -> None:
     click.echo("fsck: rows, repositories and search index agree")
 
 
+@catalog_cli.command("validate-publiccode")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate_publiccode_command(files: tuple[Path, ...]) -> None:
+    """Print the reader's verdict per publiccode.yml, key by key; exit 1 if any is invalid."""
+    from .publiccode.report import verdict
+
+    invalid = 0
+    for path in files:
+        result = verdict(str(path), path.read_bytes())
+        for line in result.lines:
+            click.echo(line)
+        state = "valid" if result.valid else "INVALID"
+        click.echo(f"{path}: {state} ({result.errors} errors, {result.warnings} warnings)")
+        invalid += not result.valid
+    sys.exit(1 if invalid else 0)
+
+
 def _verify_checkpoint_file(handle) -> None:
     """audit-verify --checkpoint: exit 1 unless the intact chain holds the checkpoint's seq and hash."""
     import json

@@ -163,3 +163,21 @@ def test_imported_draft_without_category_asks_for_one_at_submission(client, make
     assert r.status_code == 200 and r.json["state"] == "submitted"
     r = client.patch(f"/api/v1/apps/{slug}", json={"category": ""}, headers=headers)
     assert r.status_code == 422 and set(r.json["fields"]) == {"category"}
+
+
+def test_validate_publiccode_command_prints_each_key_with_its_line(runner):
+    valid, invalid = HERE / "valid_phone_number_warns.yml", HERE / "invalid_mime_types.yml"
+    result = runner.invoke(args=["catalog", "validate-publiccode", str(valid), str(invalid)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.startswith(f"{invalid}:33: error: inputTypes[1]: ") for line in lines)
+    assert any(line.startswith(f"{invalid}:35: error: outputTypes[0]: ") for line in lines)
+    assert any(line.startswith(f"{valid}:27: warning: maintenance.contacts[0].phone: ") for line in lines)
+    assert f"{valid}: valid (0 errors, 1 warnings)" in lines
+    assert f"{invalid}: INVALID (2 errors, 2 warnings)" in lines
+
+
+def test_validate_publiccode_command_exit_0_when_every_file_is_valid(runner):
+    files = [str(HERE / name) for name in ("valid_version_0_latest.yml", "valid_logo_svg.yml")]
+    result = runner.invoke(args=["catalog", "validate-publiccode", *files])
+    assert result.exit_code == 0 and result.output.count(": valid (0 errors, 0 warnings)") == 2
