@@ -65,7 +65,7 @@ RULES = {
     "ui.token_list": [R("GET", "/account/tokens", SIGNED_IN)],
     "ui.token_create": [R("POST", "/account/tokens", SIGNED_IN, body={"label": "matriks", "scopes": ["git", "read"],
                                                                      "lifetime_days": "30"})],
-    "ui.token_revoke": [R("POST", "/account/tokens/{token}/revoke", ("ad_own", "admin"))],
+    "ui.token_revoke": [R("POST", "/account/tokens/{token}/revoke", ("ad_own", "admin"), body={"confirmed": "1"})],
     "ui.my_apps": [R("GET", "/my/apps", SIGNED_IN)],
     "ui.my_region": [R("GET", "/my/region", SIGNED_IN)],
     "ui.notification_list": [R("GET", "/notifications", SIGNED_IN)],

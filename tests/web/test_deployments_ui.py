@@ -46,6 +46,34 @@ def test_forbidden_status_change_is_explained(client, world, login):
     assert deployments.get_deployment(dep.id).status == "installing"
 
 
+def test_retiring_asks_once_more_and_says_it_is_final(client, world, login):
+    """Issue 15, item 6: "Dihentikan" is final; the form first shows what cannot be undone."""
+    dep = world.deploy("21.72", "simanja", status="suspended")
+    login(world.user("adopter", "21.72"))
+    r = client.post(f"/deployments/{dep.id}/status",
+                    data={"status": "retired", "note": "diganti", "expected": "suspended"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "tidak dapat dibatalkan" in html and 'name="confirmed" value="1"' in html
+    assert "diganti" in html and deployments.get_deployment(dep.id).status == "suspended"
+    r = client.post(f"/deployments/{dep.id}/status",
+                    data={"status": "retired", "note": "diganti", "expected": "suspended", "confirmed": "1"})
+    assert r.status_code == 302 and deployments.get_deployment(dep.id).status == "retired"
+
+
+def test_a_stale_second_tab_moves_nothing(client, world, login):
+    """Issue 15, item 6: a form opened before someone else changed the status does not act on it."""
+    dep = world.deploy("21.72", "simanja", status="production")
+    login(world.user("adopter", "21.72"))
+    page = client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    assert 'name="expected" value="production"' in page
+    assert client.post(f"/deployments/{dep.id}/status", data={"status": "suspended", "expected": "production"}
+                       ).status_code == 302  # the first tab suspends it
+    stale = client.post(f"/deployments/{dep.id}/status",
+                        data={"status": "retired", "expected": "production", "confirmed": "1"})
+    assert stale.status_code == 409 and "sudah berubah menjadi" in stale.get_data(as_text=True)
+    assert deployments.get_deployment(dep.id).status == "suspended"
+
+
 def test_anonymous_sees_the_fact_but_not_the_note(client, world):
     dep = world.deploy("21.72", "simanja", note="Kata sandi ada di lemari", url="https://intra.example.go.id")
     html = client.get(f"/deployments/{dep.id}").get_data(as_text=True)

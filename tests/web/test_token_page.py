@@ -87,3 +87,20 @@ def test_english_page_names_scopes_and_expiry(client, make_user, login):
     login(user)
     html = client.get("/account/tokens", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Scopes" in html and "Valid for" in html and "90 days" in html
+
+
+def test_revoking_asks_once_more_and_says_what_stops_working(app, client, make_user, login):
+    """Issue 15, item 6: revoking is final; the first click shows what stops working."""
+    user = make_user("adopter", "21.72")
+    row, _plain = tokens.create_token(user, label="pipeline CI", actor=user, scopes=["git"])
+    login(user)
+    first = client.post(f"/account/tokens/{row.id}/revoke")
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200 and "tidak dapat dibatalkan" in html and "pipeline CI" in html
+    assert db.session.get(AccessToken, row.id).revoked_at is None
+    assert client.post(f"/account/tokens/{row.id}/revoke", data={"confirmed": "1"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(AccessToken, row.id).revoked_at is not None
+    other = make_user("adopter", "21.72")
+    theirs, _ = tokens.create_token(other, label="milik orang lain", actor=other, scopes=["git"])
+    assert client.post(f"/account/tokens/{theirs.id}/revoke").status_code == 404

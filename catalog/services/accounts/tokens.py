@@ -66,12 +66,18 @@ def create_token(owner: User, *, label: str, actor: User, scopes: Iterable[str] 
     return row, plain
 
 
+def get_token(token_id: int, *, actor: User) -> AccessToken:
+    """A token its owner (or an admin) may manage. Raises NotFound (also for others' tokens)."""
+    row = db.session.get(AccessToken, token_id)
+    if row is None or not can_manage_tokens(actor, row.user):
+        raise NotFound(_("Token tidak ditemukan."))
+    return row
+
+
 def revoke_token(token_id: int, *, actor: User) -> AccessToken:
-    """Raises NotFound, PermissionDenied."""
+    """Raises NotFound."""
     with write():
-        row = db.session.get(AccessToken, token_id)
-        if row is None or not can_manage_tokens(actor, row.user):
-            raise NotFound(_("Token tidak ditemukan."))
+        row = get_token(token_id, actor=actor)
         if row.revoked_at is None:
             row.revoked_at = utcnow()
             audit.record(actor, "token.revoke", "token", row.id, {"owner": row.user_id, "prefix": row.prefix})

@@ -143,11 +143,18 @@ def get_changeable(deployment_id: int, actor: User | None) -> Deployment:
     return dep
 
 
-def change_status(deployment_id: int, status: Any, *, actor: User | None, note: Any = "") -> Deployment:
-    """Move along the lifecycle. Raises NotFound, PermissionDenied, ValidationFailed, Conflict (forbidden move)."""
+def change_status(deployment_id: int, status: Any, *, actor: User | None, note: Any = "",
+                  expected: str | None = None) -> Deployment:
+    """Move along the lifecycle. `expected`: the status the person saw (a form in an old tab);
+    a deployment that moved since is not moved again on that basis.
+    Raises NotFound, PermissionDenied, ValidationFailed, Conflict (forbidden or stale move)."""
     status, note = str(status or "").strip(), str(note or "").strip()
     with write() as op:
         dep = get_changeable(deployment_id, actor)
+        if expected and expected != dep.status:
+            raise Conflict(_("Status pemakaian ini sudah berubah menjadi '%(v)s' (di tab atau perangkat lain) "
+                             "sejak halaman ini dibuka. Periksa lagi, lalu ubah bila masih perlu.",
+                             v=_(dv.status_label(dep.status))), {"status": _("Status sudah berubah.")})
         if status not in dv.STATUSES:
             raise ValidationFailed(_("Status tidak dikenal."),
                                    {"status": _("Pilih salah satu: %(v)s.",

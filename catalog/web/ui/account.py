@@ -63,6 +63,8 @@ def token_create():
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def token_revoke(token_id: int):
+    if request.form.get("confirmed") != "1":  # final: say what stops working, ask once more
+        return render_template("account/confirm_revoke.html", token=tokens.get_token(token_id, actor=current_user))
     tokens.revoke_token(token_id, actor=current_user)
     flash(_("Token dicabut; aplikasi yang memakainya tidak bisa masuk lagi."), "info")
     return redirect(url_for("ui.token_list"))

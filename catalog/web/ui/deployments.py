@@ -96,9 +96,14 @@ def deployment_detail(deployment_id: int):
 @bp.post("/deployments/<int:deployment_id>/status")
 @login_required
 def deployment_status(deployment_id: int):
-    values = {"status": request.form.get("status", ""), "note": request.form.get("note", "")}
+    values = {"status": request.form.get("status", ""), "note": request.form.get("note", ""),
+              "expected": request.form.get("expected", "")}
+    if values["status"] == "retired" and request.form.get("confirmed") != "1":
+        dep = deployments.get_changeable(deployment_id, current_user)  # a final step: say so, ask once more
+        return render_template("deployments/confirm_retire.html", dep=dep, values=values)
     try:
-        dep = deployments.change_status(deployment_id, values["status"], actor=current_user, note=values["note"])
+        dep = deployments.change_status(deployment_id, values["status"], actor=current_user, note=values["note"],
+                                        expected=values["expected"] or None)
     except (ValidationFailed, Conflict) as exc:
         flash(exc.message, "error")
         dep = deployments.get_deployment(deployment_id, current_user)
