@@ -1,6 +1,8 @@
 """Deployment pages: record form, errors that keep the input, status changes, privacy, my region."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from catalog.services.deployments import lifecycle as deployments
@@ -74,6 +76,24 @@ def test_a_stale_second_tab_moves_nothing(client, world, login):
     assert deployments.get_deployment(dep.id).status == "suspended"
 
 
+def test_source_lists_only_the_regions_copies_of_the_chosen_app(client, world, login):
+    """Issue 15, item 7: a copy of another app can never be the source, so it is not offered;
+    the region's own copy of the chosen app comes preselected."""
+    from catalog.services.repos import forks
+
+    adopter = world.user("adopter", "21.72")
+    simanja = forks.create_fork("simanja", actor=adopter)
+    siap = forks.create_fork("siap", actor=adopter)
+    login(adopter)
+    html = client.get("/deployments?new_app=simanja").get_data(as_text=True)
+    assert f'<option value="{simanja.id}" data-app="simanja" selected>' in html
+    assert f'value="{siap.id}"' not in html
+    everything = client.get("/deployments").get_data(as_text=True)  # no app chosen yet: both, tagged by app
+    assert f'value="{simanja.id}" data-app="simanja"' in everything
+    assert f'value="{siap.id}" data-app="siap"' in everything
+    assert "js/deployment_form" in everything
+
+
 def test_anonymous_sees_the_fact_but_not_the_note(client, world):
     dep = world.deploy("21.72", "simanja", note="Kata sandi ada di lemari", url="https://intra.example.go.id")
     html = client.get(f"/deployments/{dep.id}").get_data(as_text=True)
@@ -122,5 +142,6 @@ def test_pages_use_no_inline_script_or_style(client, world, login):
     login(world.user("adopter", "21.72"))
     for path in ("/deployments", f"/deployments/{dep.id}", f"/deployments/{dep.id}/edit", "/my/region"):
         html = client.get(path).get_data(as_text=True)
-        assert "<script" not in html and "style=" not in html and "<style" not in html, path
+        inline = re.findall(r"<script(?![^>]*\bsrc=)", html)  # files from /static/ only (CSP script-src 'self')
+        assert not inline and "style=" not in html and "<style" not in html, path
         assert "css/reports.css" in html or path.endswith("/edit")

@@ -36,10 +36,20 @@ def _form_data(*, creating: bool) -> dict:
     return {k: request.form.get(k, "") for k in keys}
 
 
-def _own_forks(actor) -> list:
+def _own_forks(actor, values: dict) -> list:
+    """The region's copies to offer as the source: of the chosen app only, when one is chosen
+    (a copy of another app can never be the source), with the region's own copy preselected."""
     if actor is None or not can_record_deployment(actor, actor.organization):
         return []
-    return deployment_queries.organization_forks(actor.organization_id)
+    forks = deployment_queries.organization_forks(actor.organization_id)
+    chosen = values.get("app")
+    if chosen and any(f.app.slug == chosen for f in forks):
+        forks = [f for f in forks if f.app.slug == chosen]
+        if not values.get("fork_id"):
+            values["fork_id"] = str(forks[0].id)
+    elif chosen:
+        forks = []
+    return forks
 
 
 def _render_list(values: dict, errors: dict, status: int = 200):
@@ -54,7 +64,7 @@ def _render_list(values: dict, errors: dict, status: int = 200):
     body = render_template("deployments/list.html", result=result, filter_error=error, filters=filters,
                            can_record=can_record, values=values, errors=errors,
                            app_choices=deployment_queries.app_choices() if can_record else [],
-                           forks=_own_forks(actor), actor=actor)
+                           forks=_own_forks(actor, values), actor=actor)
     return body, (400 if error and status == 200 else status)
 
 
