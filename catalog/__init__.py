@@ -45,6 +45,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     compression.install(app)  # before the page cache: its after_request must run first
     page_cache.install(app)
     fragments.install(app)
+    from .web import observe
+    observe.install(app)  # around the page cache: hits are counted, logged and get a request id too
     if app.config["BASE_URL"]:  # outermost: the page cache and every link see the public address
         from .web.public_address import PublicAddress
         app.wsgi_app = PublicAddress(app.wsgi_app, app.config["BASE_URL"])  # type: ignore[method-assign]

@@ -9,7 +9,7 @@ from ..services.accounts import users
 
 
 def register_web(app: Flask) -> None:
-    from . import errors, filters, observe
+    from . import errors, filters
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .git import bp as git_bp
@@ -30,7 +30,6 @@ def register_web(app: Flask) -> None:
     errors.register(app)
     filters.register(app)
     app.after_request(_security_headers)
-    observe.install(app)  # request ids, metrics and JSON request logs
 
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

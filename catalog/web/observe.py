@@ -10,10 +10,10 @@ What a line holds: request id (a valid incoming `X-Request-Id`, else a new one, 
 duration, user id, organization code, client address. Never headers, cookies, bodies or query
 strings: tokens, passwords and session cookies have no way into it.
 
-Installed inside the page cache (`register_web` runs before `page_cache.install`): a visitor's
-page served from the cache never reaches this middleware, so it is neither counted nor logged
-here (the proxy's access log has it), and a page the cache will keep gets no `X-Request-Id`,
-which would otherwise be replayed to every later visitor.
+Installed around the page cache (`create_app` installs it after the cache): pages served from
+memory are counted (endpoint `page_cache`), logged and get their own `X-Request-Id`, which is
+added here on the way out, never stored with the page. Installed inside it instead, a page the
+cache keeps would get no id, which would otherwise be replayed to every later visitor.
 """
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def _kept_by_page_cache(environ: dict) -> bool:
 def finish(environ: dict, status: int, started: float) -> None:
     seconds = perf_counter() - started
     info = environ.get(INFO_ENV) or {}
-    endpoint = info.get("endpoint") or "none"
+    endpoint = info.get("endpoint") or ("page_cache" if environ.get(page_cache.SERVED_ENV) else "none")
     method = environ.get("REQUEST_METHOD", "")
     method = method if method in METHODS else "other"
     try:

@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 ENV_KEY = "catalog.page_cache"
 RECENT = "recent"  # the one version of the store of recent pages: it never clears on a change
+SERVED_ENV = "catalog.page_cache.served"  # set when a page came from memory (for request metrics)
 CACHED_PATH = re.compile(r"^/(?:apps(?:/[^/]+)?)?$")
 
 
@@ -162,8 +163,10 @@ class PageCache:
         page = self.store.peek(version, key)
         started = monotonic()  # rendering starts after the version was read and observed
         if page is not None:
+            environ[SERVED_ENV] = "hit"
             return page.send(environ, start_response, ("X-Page-Cache", "hit"))
         if self.recent is not None and (page := self.recent.peek(RECENT, key)) is not None:
+            environ[SERVED_ENV] = "recent"
             return page.send(environ, start_response, ("X-Page-Cache", "recent"))
         settled = started - since >= self.settle
         if not settled and self.recent is None:

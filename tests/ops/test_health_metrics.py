@@ -185,6 +185,17 @@ def test_scrape_counts_requests_per_endpoint_and_times_searches(client):
     assert after["catalog_metrics_source_up"].samples and _value(after, "catalog_metrics_source_up") == 2
 
 
+def test_pages_from_the_page_cache_are_counted_and_each_gets_its_own_request_id(client):
+    before = _scrape(client)
+    first, second = client.get("/"), client.get("/")
+    assert second.headers["X-Page-Cache"] == "hit"
+    assert first.headers["X-Request-Id"] != second.headers["X-Request-Id"]  # never replayed from the store
+    after = _scrape(client)
+    labels = {"endpoint": "page_cache", "method": "GET", "status": "2xx"}
+    assert _value(after, "catalog_http_requests", "catalog_http_requests_total", **labels) == \
+        _value(before, "catalog_http_requests", "catalog_http_requests_total", **labels) + 1
+
+
 def test_scrape_reads_queue_mirrors_and_audit_figures(app, client, make_user):
     make_user("admin", "komdigi")  # an audited write: the chain grows
     app.config["JOBS_IMMEDIATE"] = False
