@@ -45,7 +45,9 @@ def _walk(value: Any, schema: Any, path: str, pattern: str, version: vocab.Versi
 
 
 def _unknown(key: str, path: str, pattern: str, r: Report) -> None:
-    if not pattern and _COUNTRY_RE.match(key):
+    if not pattern and key.lower() == "it":  # `It`, `iT`: the reference refuses them
+        r.error(path, _("Tulis bagian khusus Italia sebagai `IT`."))
+    elif not pattern and _COUNTRY_RE.match(key):
         r.warn(path, _("Bagian khusus negara ini tidak dikenal dan diabaikan."))
     else:
         r.warn(path, _("Kunci tidak dikenal dalam standar publiccode.yml dan diabaikan."))

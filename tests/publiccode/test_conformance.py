@@ -95,6 +95,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "invalid_it_codiceIPA.yml": ({"IT.riuso.codiceIPA"}, {"IT", "IT.riuso.codiceIPA"}),
     "invalid_it_countryExtensionVersion.yml": ({"IT.countryExtensionVersion"}, {"IT"}),
     "invalid_it_and_IT.yml": ({"it"}, {"it", "IT", "it.riuso.codiceIPA", "IT.riuso.codiceIPA"}),
+    "invalid_it_wrong_case.yml": ({"It"}, set()),
     # presence, type and enum of mandatory keys, cross-key rules
     "invalid_developmentStatus_enum.yml": ({"developmentStatus"}, set()),
     "invalid_platforms_empty.yml": ({"platforms"}, set()),
