@@ -14,6 +14,8 @@ import pytest
 
 from catalog.publiccode import load
 from catalog.vocab import apps as catalog_vocab
+from seed.demo_repos import add_commits
+from tests.repos.conftest import source_repo  # noqa: F401  (a local upstream repository)
 
 HERE = Path(__file__).parent / "conformance"
 V = "publiccodeYmlVersion"
@@ -182,3 +184,21 @@ def test_validate_publiccode_command_exit_0_when_every_file_is_valid(runner):
     files = [str(HERE / name) for name in ("valid_version_0_latest.yml", "valid_logo_svg.yml")]
     result = runner.invoke(args=["catalog", "validate-publiccode", *files])
     assert result.exit_code == 0 and result.output.count(": valid (0 errors, 0 warnings)") == 2
+
+
+@pytest.mark.parametrize("name", ["valid_license_with_exception.yml", "valid_categories_null.yml",
+                                  "invalid_landingURL_empty_list.yml", "invalid_logo_mpg.yml"])
+def test_repository_import_verdict(name, client, make_user, token_for, source_repo):  # noqa: F811
+    """Read from the repository's main branch, the same file gives the same verdict."""
+    errors, _ = EXPECTED[name]
+    add_commits(source_repo, "main", [("publiccode.yml", (HERE / name).read_text(encoding="utf-8"),
+                                       "publiccode.yml dari contoh kesesuaian")], author="Penerbit")
+    headers = token_for(make_user("admin", "komdigi"))
+    r = client.post("/api/v1/apps/import", json={"repo_url": str(source_repo), "org": "21"},
+                    headers=headers)
+    if errors:
+        assert r.status_code == 422, r.json
+        assert set(r.json["fields"]) == errors
+    else:
+        assert r.status_code == 201, r.json
+        assert r.json["warnings"]["url"].startswith("Berkas menyebut alamat lain")
