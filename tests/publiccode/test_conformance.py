@@ -251,3 +251,16 @@ def test_repository_import_verdict(name, client, make_user, token_for, source_re
     else:
         assert r.status_code == 201, r.json
         assert r.json["warnings"]["url"].startswith("Berkas menyebut alamat lain")
+
+
+def test_submit_page_names_the_missing_category(client, make_user, token_for, login):
+    publisher = make_user("publisher", "21")
+    text = (HERE / "valid_categories_other.yml").read_text(encoding="utf-8")
+    r = client.post("/api/v1/apps/import", json={"publiccode_yml": text}, headers=token_for(publisher))
+    assert r.status_code == 201
+    if r.json["category"]:
+        pytest.skip("the catalog's vocabulary has `other` now")
+    login(publisher)
+    r = client.post(f"/apps/{r.json['slug']}/submit")
+    assert r.status_code == 422
+    assert "Pilih kategori aplikasi sebelum mengajukan entri" in r.get_data(as_text=True)
