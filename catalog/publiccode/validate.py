@@ -66,7 +66,7 @@ def parse_version(value: Any, r: Report) -> vocab.Version | None:
                         version=s, supported=supported))
         return None
     if found in vocab.NOT_LATEST_WARNED:
-        number = "%d.%d" % vocab.LATEST
+        number = ".".join(str(part) for part in vocab.LATEST)
         r.warn(path, _("v%(version)s bukan versi terbaru; gunakan '%(latest)s' (versi terbaru, "
                        "%(number)s).", version=s.strip(), latest=LATEST_ALIAS, number=number))
     return found
