@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from ..vocab import apps as catalog_vocab
-from . import vocab
+from . import standard, vocab
 from .parse import parse
 from .types import Issue
 from .validate import validate
@@ -124,8 +124,9 @@ def _document(e: ExportEntry) -> dict[str, Any]:
     if e.publisher_name:
         doc["organisation"] = {"name": e.publisher_name}
     doc["platforms"] = list(e.platforms)
+    # only keys of the standard's list: the catalog's own extra categories stay out of the file
     categories = [c for c in dict.fromkeys((e.category, *e.categories))
-                  if c in catalog_vocab.CATEGORIES]
+                  if c in catalog_vocab.CATEGORIES and c in standard.CATEGORIES]
     if categories:
         doc["categories"] = categories
     doc["developmentStatus"] = e.development_status

@@ -130,14 +130,12 @@ def _categories(value: Any, version: vocab.Version, r: Report) -> None:
     """Optional (the reference reads every version as the latest, where they are optional);
     each must be in the standard's list. The catalog asks for its own category at submission."""
     for path, cat in checks.texts(value, "categories", r):
-        if cat in catalog_vocab.CATEGORIES:
-            continue
-        if cat in standard.CATEGORIES:
-            r.warn(path, _("Kategori '%(category)s' sah menurut standar tetapi belum dikenal "
-                           "katalog.", category=cat))
-        else:
+        if cat not in standard.CATEGORIES:  # the catalog's own extra keys included
             r.error(path, _("Kategori '%(category)s' tidak ada dalam daftar kategori "
                             "publiccode.yml.", category=cat))
+        elif cat not in catalog_vocab.CATEGORIES:
+            r.warn(path, _("Kategori '%(category)s' sah menurut standar tetapi belum dikenal "
+                           "katalog.", category=cat))
 
 
 def _description(value: Any, r: Report) -> None:

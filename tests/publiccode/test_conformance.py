@@ -45,6 +45,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "valid_categories_other.yml": (set(), _standard_only("other")),
     "valid_categories_library.yml": (set(), _standard_only("integrated-library-system")),
     "invalid_categories_unknown.yml": ({"categories[0]"}, set()),
+    "invalid_categories_catalog_only.yml": ({"categories[0]"}, set()),
     # organisation and fundedBy: from 0.7 uri mandatory, name optional
     "valid_organisation_uri_only.yml": (set(), set()),
     "valid_organisation_name_and_uri.yml": (set(), set()),
@@ -264,3 +265,16 @@ def test_submit_page_names_the_missing_category(client, make_user, token_for, lo
     r = client.post(f"/apps/{r.json['slug']}/submit")
     assert r.status_code == 422
     assert "Pilih kategori aplikasi sebelum mengajukan entri" in r.get_data(as_text=True)
+
+
+def test_export_leaves_out_the_catalogs_own_categories_and_reimports():
+    from datetime import date
+
+    from catalog.publiccode import ExportEntry, parse, to_publiccode
+    from tests.interop.conftest import fields
+
+    entry = ExportEntry.from_fields(fields(category="contract-management"), publisher_name="Kepri",
+                                    release_name="1.0", release_date=date(2026, 1, 5))
+    text = to_publiccode(entry)
+    assert "categories" not in parse(text).doc
+    assert load(text).errors == []
