@@ -288,7 +288,12 @@ def test_two_gunicorn_workers_add_up_in_one_scrape(tmp_path):
         with ThreadPoolExecutor(8) as pool:  # concurrent connections land on both workers
             while len(_per_file_counts(metrics_dir, "ops.healthz")) < 2 and time.monotonic() < deadline:
                 list(pool.map(lambda _i: get("/healthz"), range(40)))
-        per_worker = _per_file_counts(metrics_dir, "ops.healthz")
+        # A request is counted when the server closes its body, just after the client has read it:
+        # wait until the workers' files stop changing before comparing them with a scrape.
+        per_worker, settled = _per_file_counts(metrics_dir, "ops.healthz"), None
+        while per_worker != settled and time.monotonic() < deadline:
+            time.sleep(0.3)
+            settled, per_worker = per_worker, _per_file_counts(metrics_dir, "ops.healthz")
         assert len(per_worker) == 2 and all(n > 0 for n in per_worker.values())
         scraped = _families(get("/metrics"))
         total = _value(scraped, "catalog_http_requests", "catalog_http_requests_total", endpoint="ops.healthz")
