@@ -196,6 +196,7 @@ def login(client):
 def live_server(app):
     """The app on a real loopback server (threads), for real git and HTTP clients."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll: shutdown() waits for it (0.5 s by default, paid by every test that serves).
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -59,7 +59,7 @@ class GitHttpsServer:
         context.load_cert_chain(str(cert[0]), str(cert[1]))
         self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def url(self, mode: str, repo: str) -> str:
         return f"https://{HOST_NAME}:{self.port}/{mode}/{repo}"

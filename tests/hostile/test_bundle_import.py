@@ -41,6 +41,9 @@ from tests.hostile.trees import (
 )
 from tests.vcs.gitlib import git
 
+# System-level attack reproductions (real git processes and servers): `make test` runs them, the edit loop does not.
+pytestmark = pytest.mark.slow
+
 SLUG = "bundel-uji"
 SHA = "1234567890abcdef1234567890abcdef12345678"
 MiB = 1024 * 1024

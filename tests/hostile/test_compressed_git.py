@@ -18,6 +18,9 @@ from catalog.services import repo_paths
 from catalog.services.repos import forks
 from tests.hostile.conftest import GIT_ENV, client_git
 
+# System-level attack reproductions (real git processes and servers): `make test` runs them, the edit loop does not.
+pytestmark = pytest.mark.slow
+
 UPLOAD = "application/x-git-upload-pack-request"
 
 

@@ -15,6 +15,9 @@ from catalog.vcs.runner import MiB
 from tests.hostile.trees import base_files, bomb_tree, commit, new_repo, tag, tree
 from tests.vcs.gitlib import git
 
+# System-level attack reproductions (real git processes and servers): `make test` runs them, the edit loop does not.
+pytestmark = pytest.mark.slow
+
 DIFF_TIMEOUT = 20  # the test's cap per diff command: every bounded call below ends before it
 
 

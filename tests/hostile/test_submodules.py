@@ -28,6 +28,9 @@ from tests.hostile.trees import (
 )
 from tests.vcs.gitlib import git
 
+# System-level attack reproductions (real git processes and servers): `make test` runs them, the edit loop does not.
+pytestmark = pytest.mark.slow
+
 MARKER = Path("/tmp/katalog-uji-submodule-pwned")
 SHA = "1234567890abcdef1234567890abcdef12345678"
 

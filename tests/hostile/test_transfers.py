@@ -15,6 +15,9 @@ from tests.hostile.conftest import upstream_leftovers
 from tests.hostile.trees import base_files, big_blob_repo, blob, commit, new_repo, tree
 from tests.vcs.gitlib import git
 
+# System-level attack reproductions (real git processes and servers): `make test` runs them, the edit loop does not.
+pytestmark = pytest.mark.slow
+
 
 def _small_repo(root):
     repo = new_repo(root / "kecil.git")

@@ -116,7 +116,8 @@ def _empty_catalog(data_dir: Path, *, schema: bool = False):
 @contextmanager
 def _serve(application):
     server = make_server("127.0.0.1", 0, application, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll: shutdown() waits for it (0.5 s by default, paid by every test that serves).
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:

@@ -30,6 +30,9 @@ from tests.conftest import PASSWORD
 from tests.repos.conftest import adopter, fork, published_app, source_repo, work  # noqa: F401, F811  (fixtures)
 from tests.repos.gitclient import git, with_token
 
+# System-level attack reproductions (real git processes and servers): `make test` runs them, the edit loop does not.
+pytestmark = pytest.mark.slow
+
 SECRET = "DB_PASSWORD=rahasia-sekali-123\n"
 ABBREVIATION_REFUSED = "Singkatan id commit tidak diterima"
 

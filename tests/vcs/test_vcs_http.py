@@ -37,7 +37,7 @@ class GitHost:
         self.on_push = lambda updates: self.pushes.append([(u.old, u.new, u.ref) for u in updates])
         self.server = make_server("127.0.0.1", 0, self.app, server_class=_Server,
                                   handler_class=_QuietHandler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     @property
