@@ -115,8 +115,11 @@ def test_import_permissions(client, make_user, token_for):
     assert r.status_code == 403
 
 
-def test_import_from_local_repository_as_admin(client, make_user, token_for, source_repo):
+def test_import_from_local_repository_as_admin(client, make_user, token_for, source_repo, tmp_path, monkeypatch):
     headers = token_for(make_user("admin", "komdigi"))
+    own_tmp = tmp_path / "tmp"  # this test's own temp dir: other workers' imports peek in /tmp too
+    own_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
     before = set(glob.glob(f"{tempfile.gettempdir()}/catalog-peek-*"))
     r = client.post("/api/v1/apps/import", json={"repo_url": str(source_repo), "org": "21"}, headers=headers)
     # the demo repository's file lacks a long description and contacts: problems per key, a draft
