@@ -12,6 +12,7 @@ def test_app_page_shows_mirror_releases_and_copy_button(published_app, client, m
     login(make_user("adopter", "21.72"))
     html = client.get("/apps/simanja").get_data(as_text=True)
     assert "Salin ke daerah saya" in html and "v1.1.0" in html and "/git/upstream/simanja.git" in html
+    assert 'href="/organizations/21"' in html  # the publisher's own page (issue 15)
 
 
 def test_copy_button_creates_fork_and_page(published_app, client, make_user, login):
