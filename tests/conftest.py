@@ -93,6 +93,16 @@ def _config(data_dir: Path) -> dict:
     }
 
 
+def close_app(application) -> None:
+    """Release what an app holds (its session, its search index, its connection pool), inside its
+    app context: after every test app, so no worker runs out of files or connections."""
+    db.session.remove()
+    search = application.extensions.get("catalog_search")
+    if search is not None:
+        search.close()
+    db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory) -> Path | None:
     """Regions seeded once into a SQLite file that each test copies (552 rows take a while)."""
@@ -125,13 +135,10 @@ def app(tmp_path, seeded_template):
             seed_regions()
             db.session.commit()
         yield application
-        db.session.remove()
-        search = application.extensions.get("catalog_search")
-        if search is not None:
-            search.close()
         if TEST_DB_URL:
+            db.session.remove()
             db.drop_all()
-        db.engine.dispose()
+        close_app(application)
 
 
 class IsolatedClient(FlaskClient):

@@ -17,7 +17,7 @@ from catalog.services.accounts import users
 from catalog.services.catalog import apps
 from catalog.services.deployments import lifecycle as deployments
 from seed.demo_repos import create_demo_repo
-from tests.conftest import PASSWORD, _config
+from tests.conftest import PASSWORD, _config, close_app
 from tests.factories import app_payload
 
 SPECS = {
@@ -80,14 +80,6 @@ class World:
         return deployments.create_deployment(data, actor=self.user("adopter", org), app_slug=slug, org_code=org)
 
 
-def _close(application) -> None:
-    db.session.remove()
-    search = application.extensions.get("catalog_search")
-    if search is not None:
-        search.close()
-    db.engine.dispose()
-
-
 def _publish_all(world: World) -> dict:
     for slug in PUBLISHED:
         world.publish(slug)
@@ -112,7 +104,7 @@ def _template(tmp_path_factory, seeded_template, source_repos, build) -> Path | 
     with application.app_context():
         ids = build(World(source_repos))
         (data_dir / "scenario.json").write_text(json.dumps(ids))
-        _close(application)
+        close_app(application)
     _BUILT[build.__name__] = data_dir
     return data_dir
 
@@ -151,7 +143,7 @@ def _app_from(template: Path | None, tmp_path: Path, source_repos, build):
         if template is None:
             db.session.remove()
             db.drop_all()
-        _close(application)
+        close_app(application)
 
 
 @pytest.fixture

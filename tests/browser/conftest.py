@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import _config
+from tests.conftest import _config, close_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -75,10 +75,7 @@ def server(tmp_path_factory, chromium_path, seeded_template):
     yield {"url": f"http://127.0.0.1:{httpd.server_port}", "app": app, "data_dir": data_dir}
     httpd.shutdown()
     with app.app_context():
-        search = app.extensions.get("catalog_search")
-        if search is not None:
-            search.close()
-        db.engine.dispose()
+        close_app(app)
 
 
 @pytest.fixture(scope="session")

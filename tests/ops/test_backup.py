@@ -24,7 +24,7 @@ from catalog.models import AuditVerified, Deployment, Fork
 from catalog.services import repo_paths
 from catalog.services.repos import forks
 from catalog.vcs.hooks import read_protected_commits
-from tests.conftest import TEST_DB_URL, _config
+from tests.conftest import TEST_DB_URL, _config, close_app
 from tests.repos.conftest import adopter, fork, published_app, source_repo, work  # noqa: F401 (fixtures)
 from tests.repos.gitclient import git, with_token
 
@@ -101,11 +101,7 @@ def _empty_catalog(data_dir: Path, *, schema: bool = False):
                 db.session.add(AuditVerified(id=1, seq=0))
                 db.session.commit()
             yield second
-            db.session.remove()
-            search = second.extensions.get("catalog_search")
-            if search is not None:
-                search.close()
-            db.engine.dispose()
+            close_app(second)
     finally:
         if admin is not None:
             with admin.connect() as conn:

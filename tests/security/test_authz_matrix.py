@@ -10,7 +10,7 @@ import pytest
 
 from catalog import create_app
 from catalog.extensions import db
-from tests.conftest import PASSWORD, IsolatedClient, _config
+from tests.conftest import PASSWORD, IsolatedClient, _config, close_app
 from tests.security import authz_world as world
 from tests.security.authz_world import EVERYONE, PERSONAS
 
@@ -231,11 +231,7 @@ class Session:
         return client
 
     def close(self) -> None:
-        db.session.remove()
-        search = self.app.extensions.get("catalog_search")
-        if search is not None:
-            search.close()
-        db.engine.dispose()
+        close_app(self.app)
         self.ctx.pop()
 
 
