@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from . import spdx as spdx_expression
+from ..vocab.spdx import normalize_spdx
 from . import vocab
 from .types import Report, item
 
@@ -197,7 +197,7 @@ def spdx(value: Any) -> tuple[str | None, list[str]]:
         return successor
 
     modern = _SPDX_OLD_RE.sub(swap, value)
-    return spdx_expression.normalize(modern), replaced
+    return normalize_spdx(modern), replaced
 
 
 _SPDX_OLD = {old.lower(): new for old, new in vocab.SPDX_DEPRECATED.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from . import N_
+from .spdx import LICENSE_REF
 
 # publiccode.yml standard category list.
 CATEGORIES = (
@@ -189,58 +190,12 @@ def normalize_tag(text: str) -> str:
     """How people type a tag to how it is kept: "Izin Usaha" and "izin_usaha" become "izin-usaha"."""
     return re.sub(r"[\s_-]+", "-", text.strip().lower()).strip("-")
 
-# Common SPDX identifiers; expressions combine them with AND / OR / WITH.
-SPDX_LICENSES = (
-    "0BSD", "MIT-0", "EPL-2.0", "EUPL-1.1", "CECILL-2.1", "MPL-1.1", "Artistic-2.0", "CC-BY-SA-3.0",
-    "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause",
-    "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "EUPL-1.2", "GPL-2.0-only", "GPL-2.0-or-later",
-    "GPL-3.0-only", "GPL-3.0-or-later", "ISC", "LGPL-2.1-only", "LGPL-2.1-or-later",
-    "LGPL-3.0-only", "LGPL-3.0-or-later", "MIT", "MPL-2.0", "OSL-3.0", "Unlicense", "Zlib",
-    "LicenseRef-Proprietary", "LicenseRef-Pemerintah",
-)
+
 # Licences defined locally (not SPDX identifiers) by a name people can read; SPDX ids stay as they are.
 LICENSE_LABELS = {
     "LicenseRef-Pemerintah": N_("Lisensi pemerintah (khusus)"),
     "LicenseRef-Proprietary": N_("Lisensi tertutup (proprietary)"),
 }
-SPDX_EXCEPTIONS = ("Classpath-exception-2.0", "GPL-3.0-linking-exception", "LLVM-exception")
-_SPDX_LOWER = {name.lower(): name for name in SPDX_LICENSES + SPDX_EXCEPTIONS}
-_SPDX_TOKEN = re.compile(r"\(|\)|[A-Za-z0-9.+-]+")
-_LICENSE_REF = re.compile(r"LicenseRef-[A-Za-z0-9.-]{1,60}")  # any locally defined licence
-
-
-def normalize_spdx(expression: str) -> str | None:
-    """Canonical spelling of a simple SPDX expression, or None if it is not one."""
-    tokens = _SPDX_TOKEN.findall(expression or "")
-    if not tokens or "".join(tokens) != re.sub(r"\s+", "", expression):
-        return None
-    out, expect_license, depth = [], True, 0
-    for tok in tokens:
-        upper = tok.upper()
-        if tok == "(":
-            if not expect_license:
-                return None
-            depth += 1
-            out.append(tok)
-        elif tok == ")":
-            depth -= 1
-            if depth < 0 or expect_license:
-                return None
-            out.append(tok)
-        elif upper in ("AND", "OR", "WITH"):
-            if expect_license:
-                return None
-            out.append(upper)
-            expect_license = True
-        else:
-            canonical = _SPDX_LOWER.get(tok.lower()) or (tok if _LICENSE_REF.fullmatch(tok) else None)
-            if not expect_license or canonical is None:
-                return None
-            out.append(canonical)
-            expect_license = False
-    if depth or expect_license:
-        return None
-    return " ".join(out).replace("( ", "(").replace(" )", ")")
 
 
 def category_label(key: str) -> str:
@@ -257,7 +212,7 @@ def license_parts(expression: str) -> list[tuple[str, bool]]:
     becomes that label (to translate), everything else (SPDX ids, AND/OR, brackets) stays."""
     parts: list[tuple[str, bool]] = []
     last = 0
-    for match in _LICENSE_REF.finditer(expression or ""):
+    for match in LICENSE_REF.finditer(expression or ""):
         label = LICENSE_LABELS.get(match.group(0))
         if label is None:
             continue

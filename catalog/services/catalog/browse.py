@@ -14,6 +14,7 @@ from ...models import App, AppPlatform, AppState, Organization
 from ...paging import Page
 from ...search import QueryError
 from ...vocab import apps as vocab
+from ...vocab.spdx import normalize_spdx
 from ..errors import ValidationFailed
 from . import indexing, name_order
 
@@ -118,7 +119,7 @@ def _org_labels(codes: set[str]) -> dict[str, tuple[str, str]]:
 @lru_cache(maxsize=512)
 def _license_spelling(value: str) -> str:
     """The SPDX spelling of a licence the index stores lowercased ('licenseref-pemerintah')."""
-    return vocab.normalize_spdx(value) or value
+    return normalize_spdx(value) or value
 
 
 def _sql_page(filters: dict[str, str], page: int, per_page: int) -> tuple[list[int], int]:

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 
 from ... import vcs
-from ...publiccode import spdx as spdx_expression
 from ...vcs.errors import UnsafeRemote
 from ...vocab import apps as vocab
 from ...vocab.slugs import RESERVED_SLUGS, SLUG_RE, slugify  # noqa: F401  (part of this module's API)
+from ...vocab.spdx import normalize_spdx
 from ..errors import ValidationFailed
 
 TEXT_LIMITS = {"name": 120, "short_description_id": 300, "short_description_en": 300,
@@ -206,8 +206,7 @@ def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool,
     listing("platforms", len(vocab.PLATFORMS), lambda p: None if p in vocab.PLATFORMS else
             _("Platform harus salah satu dari: %(v)s.", v=', '.join(vocab.PLATFORMS)))
     licence = str(data.get("license") or "")
-    # the catalog's own spelling first (LicenseRef-…), then the SPDX lists (`MIT WITH <exception>`)
-    spdx = vocab.normalize_spdx(licence) or spdx_expression.normalize(licence)
+    spdx = normalize_spdx(licence)
     if spdx is None:
         errors["license"] = _("Isi lisensi dengan kode SPDX, misalnya GPL-3.0-or-later atau MIT.")
     else:
