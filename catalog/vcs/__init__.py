@@ -22,7 +22,7 @@ _WHERE = {
     **dict.fromkeys(("install_hooks", "read_protected_commits", "write_protected_commits"), "hooks"),
     "http_backend_response": "http",
     **dict.fromkeys(("create_mirror", "fetch_mirror", "import_bundle", "repack_mirror"), "mirror"),
-    "peek_file": "peek",
+    **dict.fromkeys(("TreeFile", "peek_file"), "peek"),
     "validate_rev": "refs",
     **dict.fromkeys(("head_info", "list_releases", "list_tree", "read_blob", "resolve"), "repos"),
     **dict.fromkeys(("CommitInfo", "DiffText", "Divergence", "FileChange", "Release", "RepoInfo", "SyncResult",

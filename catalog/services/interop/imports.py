@@ -13,6 +13,7 @@ from ... import vcs
 from ...extensions import db
 from ...models import App, User
 from ...publiccode import Issue, load, parse, to_entry_fields
+from ...publiccode import files as referenced_files
 from ...publiccode.export import FIELD_OF_PATH
 from ...vcs.errors import GitCommandError, SizeLimitExceeded, VcsError
 from .. import audit
@@ -36,6 +37,9 @@ EXTRA_PATHS = {
     "scope": "intendedAudience.scope", "organisation": "organisation",
 }
 _OTHER_LANGUAGE = re.compile(r"^description\.(?!en(?:[.\[]|$))[^.\[]+")
+# (errors, warnings) about the files a publiccode.yml names, from the repository it was read from.
+FileIssues = tuple[list[Issue], list[Issue]]
+NO_FILE_ISSUES: FileIssues = ([], [])
 
 
 @dataclass(frozen=True)
@@ -107,13 +111,14 @@ def _compact(extras: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def read_publiccode(text: str | bytes) -> Reading:
-    """Load a file; when it has errors, keep what maps cleanly from keys without problems."""
+def read_publiccode(text: str | bytes, files: FileIssues = NO_FILE_ISSUES) -> Reading:
+    """Load a file (with what its repository said of the files it names); when it has errors,
+    keep what maps cleanly from keys without problems."""
     loaded = load(text)
-    warnings = by_path(loaded.warnings)
-    if loaded.ok:
+    warnings = by_path(loaded.warnings + files[1])
+    if loaded.ok and not files[0]:
         return Reading(loaded.fields, _compact(loaded.extras), {}, warnings)
-    errors = by_path(loaded.errors)
+    errors = by_path(loaded.errors + files[0])
     parsed = parse(text)
     if parsed.doc is None:
         return Reading({}, {}, errors, warnings)
@@ -131,13 +136,23 @@ def _allow_local(actor: User) -> bool:
     return bool(current_app.config.get("ALLOW_LOCAL_REPOS")) and is_admin(actor)
 
 
-def fetch_publiccode(repo_url: str, *, actor: User) -> str:
-    """publiccode.yml at the repository's HEAD, read with a shallow fetch. Raises ValidationFailed."""
+def fetch_publiccode(repo_url: str, *, actor: User) -> tuple[str, FileIssues]:
+    """publiccode.yml at the repository's HEAD, read with a shallow fetch, and what the same
+    commit's tree says of the files it names (logo, screenshots, authorsFile). Raises
+    ValidationFailed."""
     cfg = current_app.config
+    checked: list[FileIssues] = []
+
+    def inspect(blob: bytes, lookup: referenced_files.Lookup) -> None:
+        parsed = parse(blob)
+        if parsed.doc is not None:
+            checked.append(referenced_files.check(parsed.doc, lookup))
+
     try:
         remote = vcs.check_remote_url(repo_url.strip(), allow_local=_allow_local(actor),
                                       resolver=cfg.get("DNS_RESOLVER") or socket.getaddrinfo)
-        blob = vcs.peek_file(remote, *FILE_NAMES, timeout=cfg.get("IMPORT_TIMEOUT", PEEK_TIMEOUT))
+        blob = vcs.peek_file(remote, *FILE_NAMES, timeout=cfg.get("IMPORT_TIMEOUT", PEEK_TIMEOUT),
+                             inspect=inspect)
     except SizeLimitExceeded as exc:
         raise ValidationFailed(_("Berkas publiccode.yml terlalu besar."), {"repo_url": exc.message}) from exc
     except GitCommandError as exc:
@@ -150,14 +165,15 @@ def fetch_publiccode(repo_url: str, *, actor: User) -> str:
         raise ValidationFailed(_("Repositori ini belum memiliki publiccode.yml."), {
             "repo_url": _("Tidak ada berkas publiccode.yml di cabang utama repositori ini.")})
     try:
-        return blob.decode("utf-8-sig")
+        return blob.decode("utf-8-sig"), (checked[0] if checked else NO_FILE_ISSUES)
     except UnicodeDecodeError as exc:
         raise ValidationFailed(_("Berkas publiccode.yml tidak dapat dibaca."),
                                {SOURCE_KEY: _("Berkas harus berenkode UTF-8.")}) from exc
 
 
-def _source(text: Any, repo_url: Any, actor: User) -> str:
-    """The file's text from exactly one of the two sources. Raises ValidationFailed."""
+def _source(text: Any, repo_url: Any, actor: User) -> tuple[str, FileIssues]:
+    """The file's text from exactly one of the two sources (with the repository's word on the
+    files it names; pasted text has no tree to look in). Raises ValidationFailed."""
     if bool(text) == bool(repo_url):
         raise ValidationFailed(_("Kirim salah satu sumber."), {
             SOURCE_KEY: _("Tempel isi publiccode.yml atau isi alamat repositori (salah satu saja).")})
@@ -167,7 +183,7 @@ def _source(text: Any, repo_url: Any, actor: User) -> str:
         return fetch_publiccode(repo_url, actor=actor)
     if not isinstance(text, str):
         raise ValidationFailed(_("Isi berkas tidak valid."), {SOURCE_KEY: _("Harus berupa teks.")})
-    return text
+    return text, NO_FILE_ISSUES
 
 
 def _with_repo(fields: dict[str, Any], warnings: dict[str, str], repo_url: Any) -> None:
@@ -188,8 +204,8 @@ def prefill(*, text: Any = None, repo_url: Any = None, actor: User | None) -> Pr
     if actor is None:
         raise PermissionDenied(_("Silakan masuk terlebih dahulu."))
     require(can_create_app(actor, actor.organization), _("Hanya penerbit yang dapat mendaftarkan aplikasi."))
-    source = _source(text, repo_url, actor)
-    reading = read_publiccode(source)
+    source, files = _source(text, repo_url, actor)
+    reading = read_publiccode(source, files)
     fields, warnings = dict(reading.fields), dict(reading.warnings)
     _with_repo(fields, warnings, repo_url)
     return Prefill(source, reading, fields, warnings)
@@ -207,8 +223,8 @@ def import_app(*, text: Any = None, repo_url: Any = None, actor: User | None,
         raise PermissionDenied(_("Silakan masuk terlebih dahulu."))
     org = organizations.get_by_code(str(org_code)) if org_code else actor.organization
     require(can_create_app(actor, org), _("Hanya penerbit dari organisasi ini yang dapat mendaftarkan aplikasi."))
-    source = _source(text, repo_url, actor)
-    reading = read_publiccode(source)
+    source, files = _source(text, repo_url, actor)
+    reading = read_publiccode(source, files)
     data, warnings = dict(reading.fields), dict(reading.warnings)
     _with_repo(data, warnings, repo_url)
     if slug:
