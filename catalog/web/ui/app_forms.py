@@ -96,7 +96,11 @@ def app_edit(slug: str):
 @bp.post("/apps/<slug>/submit")
 @login_required
 def app_submit(slug: str):
-    apps.submit_app(slug, actor=current_user)
+    try:
+        apps.submit_app(slug, actor=current_user)
+    except ValidationFailed as exc:  # what a draft may lack but a submission may not: each field, its fix
+        return render_template("apps/submit_refused.html", slug=slug, message=exc.message,
+                               problems=exc.fields), exc.status
     flash(_("Aplikasi diajukan. Admin akan memverifikasi lalu menerbitkannya."), "success")
     return redirect(url_for("ui.app_detail", slug=slug))
 
