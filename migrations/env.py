@@ -96,14 +96,33 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite alters a table by copying it and dropping the old one (batch mode). With foreign
+        # keys enforced, that DROP fails (or cascades) once rows of other tables point at it, so
+        # upgrading a database with data broke (tests/ops/test_upgrade.py). SQLite's own recipe:
+        # keys off during the change, a foreign_key_check after it, keys on again. The
+        # pragma is ignored inside a transaction, and our "begin" listener (catalog/extensions.py)
+        # sends BEGIN for every statement through SQLAlchemy: so it goes straight to the driver.
+        raw = connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if raw is not None:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"rows whose foreign keys point nowhere: {broken[:5]}")
+        finally:
+            if raw is not None:
+                if connection.in_transaction():
+                    connection.rollback()  # the check's own read; each migration committed itself
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

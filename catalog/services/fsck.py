@@ -11,6 +11,7 @@ from flask import current_app
 
 from .. import vcs
 from ..extensions import db
+from ..jobs.queue import queue
 from ..models import App, AppState, Fork, IndexOutbox, Mirror, MirrorState
 from ..models.types import utcnow
 from . import repo_paths
@@ -62,6 +63,7 @@ def check(repair: bool = False, *, min_age: float = STALE_SECONDS) -> FsckReport
     _check_temp_dirs(report, root, repair, min_age)
     _check_index(report, repair)
     _check_incoming(report, repair, min_age)
+    _check_queue(report, repair)
     return report
 
 
@@ -206,3 +208,39 @@ def _check_incoming(report: FsckReport, repair: bool, min_age: float) -> None:
             if repair:
                 bundle.unlink(missing_ok=True)
                 report.repaired.append(f"uploaded bundle {bundle.name}: removed")
+
+
+def _check_queue(report: FsckReport, repair: bool) -> None:
+    """Jobs queued by an earlier release under names this one does not register: huey names a
+    job `<module of its wrapper>.<job>` (the first release: `catalog.jobs.fork.refresh`, now
+    `catalog.jobs.queue.fork.refresh`), and a worker drops unread a job it cannot name. Repair
+    renames them; each queued job is taken off and put back once, in order, so a worker running
+    meanwhile still gets each exactly once."""
+    huey = queue()
+    if huey.immediate:
+        return
+    current = {task.task_class.__name__: f"{task.task_class.__module__}.{task.task_class.__name__}"
+               for task in current_app.extensions["catalog_jobs"][1].values()}
+    known = set(current.values())
+
+    def renamed(name: str) -> str | None:
+        return next((full for job, full in current.items() if name.endswith(f".{job}")), None)
+
+    names = [huey.serializer.deserialize(raw).name for raw in huey.storage.enqueued_items()]
+    foreign = sorted({name for name in names if name not in known})
+    if not foreign:
+        return
+    report.problems.append(f"job queue: {sum(n in foreign for n in names)} queued jobs this release "
+                           f"cannot run ({', '.join(foreign)})")
+    if not repair or not all(renamed(name) for name in foreign):
+        return  # a job no longer known at all: left for a person to judge
+    moved = 0
+    for _ in range(huey.storage.queue_size()):
+        raw = huey.storage.dequeue()
+        if raw is None:
+            break
+        message = huey.serializer.deserialize(raw)
+        if message.name not in known:
+            message, moved = message._replace(name=renamed(message.name)), moved + 1
+        huey.storage.enqueue(huey.serializer.serialize(message), message.priority)
+    report.repaired.append(f"job queue: {moved} jobs of an earlier release renamed for this one")
