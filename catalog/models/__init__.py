@@ -1,5 +1,6 @@
 """All tables; importing this package registers them with the metadata."""
 from ..vocab.deployments import DeploymentStatus, Environment, Hosting
+from .account_link import AccountLink, LinkKind
 from .app import App, AppPlatform, AppState
 from .audit import AuditEvent, AuditHead, AuditVerified
 from .deployment import Deployment, DeploymentEvent
@@ -12,7 +13,7 @@ from .throttle import LoginThrottle
 from .user import AccessToken, Role, User
 
 __all__ = [
-    "LoginThrottle",
+    "LoginThrottle", "AccountLink", "LinkKind",
     "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "AuditVerified", "IndexOutbox",
     "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
     "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",

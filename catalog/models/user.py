@@ -14,6 +14,8 @@ from .types import UTCDateTime, utcnow
 
 class Role(str, enum.Enum):
     ADMIN = "admin"
+    # Manages the accounts of one organization (issue 16): invites, changes roles, deactivates.
+    ORG_ADMIN = "org_admin"
     PUBLISHER = "publisher"
     ADOPTER = "adopter"
     AUDITOR = "auditor"
@@ -27,6 +29,7 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+    # Empty until an invited person sets a password from the invitation link (no password works).
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped by "sign out everywhere" or a password change: every session cookie stops working.
@@ -36,6 +39,8 @@ class User(db.Model):
     ended_sessions: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Every successful sign-in, whatever the way (users.record_sign_in): the people list filters on it.
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     organization: Mapped[Organization] = relationship(lazy="joined")
 
@@ -54,6 +59,15 @@ class User(db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited, and has neither set a password nor signed in another way yet."""
+        return not self.password_hash and self.last_login_at is None
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

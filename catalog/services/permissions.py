@@ -113,3 +113,38 @@ def can_view_evidence(user: User | None, org: Organization) -> bool:
     if not (user and user.is_active):
         return False
     return is_admin(user) or user.organization_id == org.id or auditor_covers(user, org)
+
+
+# Accounts (issue 16): the platform admin manages everyone; an org admin the accounts of their
+# own organization, with every role but the platform's `admin`.
+ORG_ADMIN_GRANTS = frozenset({Role.PUBLISHER.value, Role.ADOPTER.value, Role.AUDITOR.value, Role.ORG_ADMIN.value})
+AUDITOR_ORG_KINDS = frozenset({OrgKind.PROVINCE.value, OrgKind.AGENCY.value})
+
+
+def is_org_admin(user: User | None) -> bool:
+    return _is(user, Role.ORG_ADMIN)
+
+
+def role_fits_organization(role: str, org: Organization) -> bool:
+    """Auditors sit in a province (Inspektorat) or a national body, never in a kab/kota."""
+    return role != Role.AUDITOR.value or org.kind in AUDITOR_ORG_KINDS
+
+
+def can_manage_people(user: User | None, org: Organization) -> bool:
+    """See and invite the accounts of `org`: admins for any, org admins for their own."""
+    return is_admin(user) or (is_org_admin(user) and user.organization_id == org.id)
+
+
+def can_grant_role(user: User | None, role: str, org: Organization) -> bool:
+    """Give `role` to an account of `org` (inviting or changing): org admins never `admin`."""
+    if not can_manage_people(user, org) or not role_fits_organization(role, org):
+        return False
+    return is_admin(user) or role in ORG_ADMIN_GRANTS
+
+
+def can_manage_account(user: User | None, target: User) -> bool:
+    """Change the role of, deactivate or reactivate `target`: never oneself (no one locks
+    themselves out), and an org admin never a platform admin, even one filed under their organization."""
+    if not user or target.id == user.id or not can_manage_people(user, target.organization):
+        return False
+    return is_admin(user) or target.role != Role.ADMIN.value

@@ -33,6 +33,15 @@ ACTION_LABELS = {
     "token.revoke": N_("Token akses dicabut"),
     "user.create": N_("Pengguna ditambahkan"),
     "user.locale": N_("Bahasa pengguna diubah"),
+    "user.invite": N_("Pengguna diundang"),
+    "user.invite_link": N_("Tautan undangan dikirim"),
+    "user.invitation_accept": N_("Undangan diterima"),
+    "user.reset_link": N_("Tautan atur ulang kata sandi dikirim"),
+    "user.password_reset": N_("Kata sandi diatur ulang"),
+    "user.password_change": N_("Kata sandi diubah"),
+    "user.role": N_("Peran pengguna diubah"),
+    "user.deactivate": N_("Pengguna dinonaktifkan"),
+    "user.activate": N_("Pengguna diaktifkan kembali"),
 }
 
 OBJECT_LABELS = {

@@ -7,7 +7,7 @@ from ..services.deployments import lifecycle as deployments
 from ..services.interop import harvest  # noqa: F401  (listens for upstream publiccode.yml changes)
 from ..services.repos import mirrors, purge
 from ..services.repos import refresh as fork_refresh
-from . import mail  # noqa: F401  (registers the e-mail jobs)
+from . import account_mail, mail  # noqa: F401  (register the e-mail jobs)
 
 
 @job("index.apply")

@@ -12,6 +12,7 @@ from pathlib import Path
 from catalog.extensions import db
 from catalog.models import Notification, Proposal
 from catalog.services import repo_paths
+from catalog.services.accounts import people as accounts
 from catalog.services.accounts import tokens, users
 from catalog.services.catalog import apps
 from catalog.services.deployments import lifecycle as deployments
@@ -29,6 +30,7 @@ PERSONAS = {
     "aud_nat": ("auditor", "kemenpanrb"),
     "aud_oth": ("auditor", "14"),      # auditor of another province
     "admin": ("admin", "komdigi"),
+    "oa_own": ("org_admin", "21.72"),  # manages Kota Tanjung Pinang's accounts (ad_own's among them)
 }
 EVERYONE = ("anon", *PERSONAS)
 SPEC = {"slug": "simanja", "name": "Simanja", "releases": ["v1.0.0", "v1.1.0"], "short_description_id": "Kinerja",
@@ -48,6 +50,8 @@ class Ids:
     proposal: int
     token: int
     tokens: dict
+    user: int = 0     # ad_own: an account oa_own manages
+    invited: int = 0  # an invitation waiting in Kota Tanjung Pinang
 
 
 def build(data_dir: Path) -> Ids:
@@ -75,7 +79,9 @@ def build(data_dir: Path) -> Ids:
     db.session.commit()
     plain = {p: tokens.create_token(u, label="matriks", actor=u)[1] for p, u in people.items()}
     own_token = tokens.list_tokens(people["ad_own"], actor=people["ad_own"])[0]
-    return Ids(fork.id, dep.id, note.id, proposal.id, own_token.id, plain)
+    invited = accounts.invite(people["oa_own"], email="diundang@matriks.go.id", name="Diundang", org_code=None,
+                            role="adopter")
+    return Ids(fork.id, dep.id, note.id, proposal.id, own_token.id, plain, people["ad_own"].id, invited.id)
 
 
 def save(ids: Ids, path: Path) -> None:

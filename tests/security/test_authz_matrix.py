@@ -21,6 +21,7 @@ PUBLISHERS = ("pub_own", "pub_oth", "admin")
 FORKERS = ("ad_own", "ad_oth", "admin")
 AUDITORS = ("aud_nat", "aud_oth", "admin")
 NOBODY: tuple[str, ...] = ()
+PEOPLE = ("oa_own", "admin")  # account management of Kota Tanjung Pinang
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,35 @@ RULES = {
     "ui.notification_list": [R("GET", "/notifications", SIGNED_IN)],
     "ui.notification_read_all": [R("POST", "/notifications/read", SIGNED_IN)],
     "ui.notification_read": [R("POST", "/notifications/{notification}/read", ("pub_own",))],
+    # accounts (issue 16): the platform admin, and the org admin of the account's organization
+    "ui.people_list": [R("GET", "/admin/people", PEOPLE)],
+    "ui.people_invite": [R("POST", "/admin/people", PEOPLE, body={"email": "baru@matriks.go.id", "name": "Baru",
+                                                                  "role": "adopter"})],
+    "ui.people_role": [R("POST", "/admin/people/{user}/role", PEOPLE, body={"role": "publisher"})],
+    "ui.people_deactivate": [R("POST", "/admin/people/{user}/deactivate", PEOPLE, body={"confirmed": "1"})],
+    "ui.people_activate": [R("POST", "/admin/people/{user}/activate", PEOPLE)],
+    "ui.people_reinvite": [R("POST", "/admin/people/{invited}/invitation", PEOPLE)],
+    "ui.password_change": [R("GET", "/account/password", SIGNED_IN),
+                           R("POST", "/account/password", SIGNED_IN, body={
+                               "current_password": PASSWORD, "password": "matriks-sandi-baru-77",
+                               "password_confirm": "matriks-sandi-baru-77"})],
+    # without a login; a made-up link's secret opens nothing (tests/accounts/ follow real ones)
+    "ui.password_forgot": [R("GET", "/password/forgot", EVERYONE),
+                           R("POST", "/password/forgot", EVERYONE, body={"email": "ad-own@matriks.go.id"})],
+    "ui.password_reset": [R("GET", "/password/reset/bukan-rahasia", NOBODY),
+                          R("POST", "/password/reset/bukan-rahasia", NOBODY, body={"password": "x"})],
+    "ui.invitation_accept": [R("GET", "/account/invitation/bukan-rahasia", NOBODY),
+                             R("POST", "/account/invitation/bukan-rahasia", NOBODY, body={"password": "x"})],
+    "api.user_list": [R("GET", "/api/v1/users", PEOPLE)],
+    "api.user_detail": [R("GET", "/api/v1/users/{user}", PEOPLE)],
+    "api.user_invite": [R("POST", "/api/v1/users", PEOPLE, json=True, body={
+        "email": "baru@matriks.go.id", "name": "Baru", "role": "adopter", "org": "21.72"})],
+    "api.user_update": [R("PATCH", "/api/v1/users/{user}", PEOPLE, json=True, body={"role": "publisher"})],
+    "api.user_deactivate": [R("POST", "/api/v1/users/{user}/deactivate", PEOPLE, json=True)],
+    "api.user_activate": [R("POST", "/api/v1/users/{user}/activate", PEOPLE, json=True)],
+    "api.user_reinvite": [R("POST", "/api/v1/users/{invited}/invitation", PEOPLE, json=True)],
+    "api.password_reset_request": [R("POST", "/api/v1/password-reset", EVERYONE, json=True,
+                                     body={"email": "ad-own@matriks.go.id"})],
     # publishing
     "ui.app_new": [R("GET", "/apps/new", PUBLISHERS), R("POST", "/apps/new", PUBLISHERS, body={"name": ""})],
     "ui.import_form": [R("GET", "/apps/import", PUBLISHERS),
@@ -107,8 +137,8 @@ RULES = {
     # reports
     "ui.report_dashboard": [R("GET", "/reports", AUDITORS)],
     "ui.report_csv": [R("GET", "/reports/tables/apps.csv", AUDITORS)],
-    "ui.report_evidence": [R("GET", "/reports/evidence/21.72", ("ad_own", "aud_nat", "admin"))],
-    "ui.report_evidence_csv": [R("GET", "/reports/evidence/21.72.csv", ("ad_own", "aud_nat", "admin"))],
+    "ui.report_evidence": [R("GET", "/reports/evidence/21.72", ("ad_own", "oa_own", "aud_nat", "admin"))],
+    "ui.report_evidence_csv": [R("GET", "/reports/evidence/21.72.csv", ("ad_own", "oa_own", "aud_nat", "admin"))],
     "ui.report_audit": [R("GET", "/reports/audit", AUDITORS)],
     "ui.report_audit_checkpoint": [R("GET", "/reports/audit/checkpoint.json", AUDITORS)],
     # JSON API: public reads
@@ -238,7 +268,7 @@ class Session:
 def _request(session: Session, rule: Rule, persona: str):
     ids = session.ids
     path = rule.path.format(fork=ids.fork, deployment=ids.deployment, notification=ids.notification,
-                            proposal=ids.proposal, token=ids.token)
+                            proposal=ids.proposal, token=ids.token, user=ids.user, invited=ids.invited)
     headers = {}
     token = ids.tokens.get(persona)
     if path.startswith("/api/") and token:

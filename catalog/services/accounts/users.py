@@ -12,15 +12,16 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import Role, User
+from ...models.types import utcnow
 from .. import audit
 from ..errors import Conflict, PermissionDenied, ValidationFailed
-from ..permissions import is_admin
+from ..permissions import is_admin, role_fits_organization
 from ..tx import write
-from . import organizations
+from . import organizations, password_policy
 
 ROLES = tuple(r.value for r in Role)
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,}$")
-MIN_PASSWORD = 10
+MIN_PASSWORD = password_policy.MIN_LENGTH
 
 
 # argon2id at OWASP's recommended floor (19 MiB, 2 passes, 1 lane). The library's default (64 MiB,
@@ -58,11 +59,12 @@ def create_user(*, email: str, name: str, org_code: str, role: str, password: st
             errors["name"] = _("Nama wajib diisi.")
         if role not in ROLES:
             errors["role"] = _("Peran harus salah satu dari: %(v)s.", v=', '.join(ROLES))
-        if len(password or "") < MIN_PASSWORD:
-            errors["password"] = _("Kata sandi minimal %(MIN_PASSWORD)s karakter.", MIN_PASSWORD=MIN_PASSWORD)
+        if problem := password_policy.problem(password or "", personal=(email, name or "")):
+            errors["password"] = problem
         if errors:
             raise ValidationFailed(_("Data akun belum benar."), errors)
         org = organizations.get_by_code(org_code)
+        check_role_fits(role, org)
         if db.session.execute(db.select(User.id).where(User.email == email)).first():
             raise Conflict(_("E-mail sudah terdaftar."), {"email": _("E-mail sudah terdaftar.")})
         user = User(email=email, name=name.strip(), organization_id=org.id, role=role,
@@ -74,21 +76,46 @@ def create_user(*, email: str, name: str, org_code: str, role: str, password: st
     return user
 
 
+def check_role_fits(role: str, org) -> None:
+    """Raises ValidationFailed when the role cannot exist in that organization."""
+    if not role_fits_organization(role, org):
+        raise ValidationFailed(_("Peran tidak cocok dengan organisasi."), {
+            "role": _("Auditor hanya untuk provinsi (Inspektorat) atau instansi pusat, bukan kabupaten/kota.")})
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether `password` is the user's; the same argon2 work when there is no user or no
+    password yet (an invitation not accepted), so timing reveals neither."""
+    hasher, dummy = _hasher()
+    stored = user.password_hash if user is not None and user.password_hash else dummy
+    try:
+        hasher.verify(stored, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+    return stored is not dummy
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same cost whether or not the e-mail exists)."""
+    """The active user with these credentials, or None (same cost whether or not the e-mail
+    exists). A success is recorded as a sign-in (record_sign_in)."""
     email = (email or "").strip().lower()
     user = db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
-    hasher, dummy = _hasher()
-    try:
-        hasher.verify(user.password_hash if user else dummy, password or "")
-    except (VerificationError, InvalidHashError):
+    if not verify_password(user, password) or not user.active:
         return None
-    if user is None or not user.active:
-        return None
+    hasher = _hasher()[0]
     if hasher.check_needs_rehash(user.password_hash):
         with write():
             db.session.get(User, user.id).password_hash = hasher.hash(password)
-    return user
+    return record_sign_in(user)
+
+
+def record_sign_in(user: User) -> User:
+    """Note a successful sign-in (password or single sign-on): `last_login_at`, shown and
+    filtered on in the people list. No audit event: a sign-in changes no one's data."""
+    with write():
+        row = db.session.get(User, user.id)
+        row.last_login_at = utcnow()
+    return row
 
 
 def load_session_user(session_id: str) -> User | None:

@@ -10,5 +10,6 @@ from . import (  # noqa: F401  (views register their routes)
                openapi,
                organizations_api,
                reports_api,
+               users_api,
 )
 from .blueprint import bp  # noqa: F401  (what register_web mounts)

@@ -9,6 +9,7 @@ from ...services.catalog import browse
 from ...services.oversight import tables as report_tables
 from ...vocab import apps as vocab
 from ...vocab import deployments as dv
+from . import openapi_accounts
 from .blueprint import bp
 from .openapi_schemas import INT, SCHEMAS, STR, STRS, ref
 
@@ -179,6 +180,7 @@ def paths() -> dict[str, Any]:
                                                        404, 409, 422, auth=True, params=[PROPOSAL_ID],
                                                        tag="publiccode", request_body=NOTE)},
         "/openapi.json": {"get": op("Dokumen ini", 200, {"type": "object"}, tag="meta")},
+        **openapi_accounts.paths(op, q, body, listing, PAGE, ID),
     }
 
 
@@ -191,7 +193,7 @@ def document(server_url: str = "/api/v1") -> dict[str, Any]:
                                 "daftar: `{items, total, page, per_page}`."},
         "servers": [{"url": server_url}],
         "paths": paths(),
-        "components": {"schemas": SCHEMAS, "securitySchemes": {
+        "components": {"schemas": {**SCHEMAS, **openapi_accounts.SCHEMAS}, "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
                            "description": "Token akses pribadi (kbp_...) dari halaman Token akses."}}},
     }

@@ -10,6 +10,8 @@ from . import (  # noqa: F401  (views register their routes)
                language,
                notifications,
                organizations,
+               password_pages,
+               people,
                proposals,
                reports,
                review,
