@@ -108,7 +108,8 @@ DEPRECATED: dict[str, tuple[Version, str]] = {
     "description.*.genericName": ((0, 2), _DROP),
     "legal.repoOwner": ((0, 5), N_("Kunci ini usang sejak versi 0.5; gunakan "
                                    "`organisation.name`.")),
-    "it": ((0, 5), N_("Kode negara huruf kecil sudah usang; gunakan `IT`.")),
+    # the reference warns whatever version the file declares (it reads every file as the latest)
+    "it": ((0, 2), N_("Kode negara huruf kecil sudah usang; gunakan `IT`.")),
     "IT": ((0, 7), N_("Bagian khusus Italia usang sejak versi 0.7; gunakan `supports` dan "
                       "`organisation`.")),
     "it.conforme": ((0, 2), N_("Bagian `conforme` usang; aman untuk dibuang.")),
