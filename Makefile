@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 export CATALOG_DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: install install-dev db run test test-fast lint bench bench-tiny loadtest clean
+.PHONY: install install-dev oidc-provider db run test test-fast lint bench bench-tiny loadtest clean
 
 # The project itself goes in editable (no copy): the hooks' `catalog-hook` then runs the same
 # code as the web process, and a `git pull` needs no reinstall.
@@ -25,6 +25,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements.txt requirements-dev.txt
 	touch $@
 
 install-dev: $(VENV)/.installed-dev
+
+# The real OpenID Connect provider (npm's oidc-provider) that the single sign-on tests start on
+# loopback (tests/oidc/), installed from its lock file; without npm, `make test` stops here.
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+oidc-provider: tests/oidc/node_modules/.installed
 
 db: install
 	$(FLASK) db upgrade
@@ -49,7 +57,7 @@ run: db
 # PYTEST_ARGS adds to the command line, e.g. PYTEST_ARGS="-x tests/web".
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
-test: install-dev
+test: install-dev oidc-provider
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The edit-test loop: everything but the tests marked slow (see pyproject.toml). Three workers on
@@ -57,7 +65,7 @@ test: install-dev
 # two workers, 82 s with three, same machine, same minute); the full suite keeps two, since its
 # browser journeys and load smoke run against servers that need the CPU.
 FAST_WORKERS ?= 3
-test-fast: install-dev
+test-fast: install-dev oidc-provider
 	$(PY) -m pytest -n $(FAST_WORKERS) --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 lint: install-dev

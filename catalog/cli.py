@@ -79,6 +79,34 @@ def create_token_command(email: str, label: str, scopes: tuple[str, ...], days: 
     click.echo(plain)
 
 
+@catalog_cli.command("password-login")
+@click.argument("org_code")
+@click.argument("state", type=click.Choice(["on", "off"]))
+def password_login_command(org_code: str, state: str) -> None:
+    """Allow (on) or refuse (off) password sign-in for one organization: off, its people sign in
+    through single sign-on only (README, "Single sign-on and two-factor")."""
+    from .services.accounts import single_sign_on
+
+    try:
+        org = single_sign_on.set_password_login(org_code, state == "on", actor=None)
+    except ServiceError as exc:
+        raise click.ClickException(_describe(exc)) from exc
+    click.echo(f"{org.code} {org.name}: password sign-in {state}")
+
+
+@catalog_cli.command("two-factor-reset")
+@click.option("--email", required=True)
+def two_factor_reset_command(email: str) -> None:
+    """Remove a person's two-factor sign-in (phone and recovery codes lost): they enrol again."""
+    from .services.accounts import two_factor
+
+    user = users.get_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    two_factor.reset(user, actor=None)
+    click.echo(f"{user.email}: two-factor removed")
+
+
 @catalog_cli.command("reindex")
 def reindex_command() -> None:
     """Rebuild the search index from the database."""

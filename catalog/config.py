@@ -16,6 +16,11 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(ENV_PREFIX + name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_switch(name: str) -> bool:
+    """On unless set to 0, false, no or off."""
+    return os.environ.get(ENV_PREFIX + name, "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
 def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Return the Flask config mapping; raises RuntimeError when production lacks a secret."""
     overrides = dict(overrides or {})
@@ -84,6 +89,23 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "max_overflow": 8,
                                       "pool_size": int(os.environ.get(ENV_PREFIX + "DB_POOL_SIZE") or 8)},
         "PER_PAGE": 20,
+        # Sign-in (README, "Single sign-on and two-factor"): OpenID Connect when an issuer is set,
+        # password sign-in unless turned off (and per organization, organization.password_login).
+        "OIDC_ISSUER": (os.environ.get(ENV_PREFIX + "OIDC_ISSUER") or "").strip().rstrip("/"),
+        "OIDC_CLIENT_ID": os.environ.get(ENV_PREFIX + "OIDC_CLIENT_ID") or "",
+        "OIDC_CLIENT_SECRET": os.environ.get(ENV_PREFIX + "OIDC_CLIENT_SECRET") or "",
+        "OIDC_EMAIL_CLAIM": os.environ.get(ENV_PREFIX + "OIDC_EMAIL_CLAIM") or "email",
+        "OIDC_ORG_CLAIM": os.environ.get(ENV_PREFIX + "OIDC_ORG_CLAIM") or "",  # e.g. org_code; empty: not checked
+        "OIDC_SCOPES": os.environ.get(ENV_PREFIX + "OIDC_SCOPES") or "openid email profile",
+        "OIDC_TIMEOUT": float(os.environ.get(ENV_PREFIX + "OIDC_TIMEOUT") or 5.0),  # seconds per call to the IdP
+        "OIDC_LABEL": os.environ.get(ENV_PREFIX + "OIDC_LABEL") or "",  # the button's name for the IdP
+        "SSO_LOGIN": _env_switch("SSO_LOGIN"),
+        "PASSWORD_LOGIN": _env_switch("PASSWORD_LOGIN"),
+        # Roles that must sign in with a second factor; by default admins and organization admins
+        # in production (elsewhere two-factor stays optional for everyone).
+        "TWO_FACTOR_ROLES": None,
+        # "Last seen" of a listed session is written at most this often (seconds) per session.
+        "SESSION_SEEN_INTERVAL": int(os.environ.get(ENV_PREFIX + "SESSION_SEEN_INTERVAL") or 300),
         # Visitors' pages kept in memory per worker process (catalog/web/page_cache.py); 0 turns it off.
         "PAGE_CACHE_MAX_BYTES": int(float(os.environ.get(ENV_PREFIX + "PAGE_CACHE_MB", "32")) * 1024**2),
         # Shared fragments of signed-in people's pages (web/fragments.py): per worker process.
@@ -98,6 +120,8 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     cfg.update(overrides)
     # A remembered sign-in (none is set today) may not outlive the session's absolute lifetime.
     cfg.setdefault("REMEMBER_COOKIE_DURATION", cfg["SESSION_MAX_AGE"])
+    if cfg["TWO_FACTOR_ROLES"] is None:
+        cfg["TWO_FACTOR_ROLES"] = ("admin", "org_admin") if cfg["ENV_NAME"] == "production" else ()
     data_dir = Path(cfg["DATA_DIR"])
     cfg["SEARCH_INDEX_DIR"] = cfg["SEARCH_INDEX_DIR"] or str(data_dir / "search-index")
     cfg["REPOS_DIR"] = cfg["REPOS_DIR"] or str(data_dir / "repos")

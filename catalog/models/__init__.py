@@ -10,10 +10,12 @@ from .outbox import IndexOutbox
 from .proposal import Proposal, ProposalStatus
 from .repository import Fork, Mirror, MirrorState, Release
 from .throttle import LoginThrottle
+from .two_factor import RecoveryCode, TwoFactor
 from .user import AccessToken, Role, User
+from .user_session import UserSession
 
 __all__ = [
-    "LoginThrottle", "AccountLink", "LinkKind",
+    "LoginThrottle", "AccountLink", "LinkKind", "RecoveryCode", "TwoFactor", "UserSession",
     "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "AuditVerified", "IndexOutbox",
     "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
     "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -25,6 +25,8 @@ class Organization(db.Model):
     name: Mapped[str] = mapped_column(String(200), index=True)
     kind: Mapped[str] = mapped_column(String(16), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    # Off: this organization's people sign in through single sign-on only (set by the platform admin)
+    password_login: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     parent: Mapped[Organization | None] = relationship(remote_side=[id], lazy="joined")
 

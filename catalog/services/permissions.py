@@ -148,3 +148,8 @@ def can_manage_account(user: User | None, target: User) -> bool:
     if not user or target.id == user.id or not can_manage_people(user, target.organization):
         return False
     return is_admin(user) or target.role != Role.ADMIN.value
+
+
+def can_manage_sessions(user: User | None, owner: User) -> bool:
+    """See and end the sign-in sessions of `owner`: the person themselves, or a platform admin."""
+    return bool(user and user.is_active and (user.id == owner.id or is_admin(user)))

@@ -1,73 +1,53 @@
-"""Sign-in and sign-out pages, who is signed in, and the absolute lifetime of a sign-in."""
+"""Password sign-in, sign-out, and the checks every signed-in request passes (absolute lifetime,
+sessions ended elsewhere, "last seen")."""
 from __future__ import annotations
 
-import secrets
 import time
-from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from ..models import User
-from ..services.accounts import throttle, users
-
-bp = Blueprint("auth", __name__)
-# When this session signed in (Unix seconds), kept in the signed session cookie: the sign-in ends
-# SESSION_MAX_AGE seconds later however active it is (issue 13). A session without it (made
-# before this rule, or restored from a remember-me cookie) counts as expired.
-SIGNED_IN_AT = "signed_in_at"
-SESSION_ID = "sid"  # one per sign-in: what "Keluar" on this device ends
-NOT_CHECKED = frozenset({"api", "git"})  # bearer tokens there, never the session cookie
-
-
-def current_actor() -> User | None:
-    """The signed-in user, or None for a visitor: what services take as `actor`."""
-    return current_user if current_user.is_authenticated else None
-
-
-def safe_next(target: str | None, default: str | None = None) -> str:
-    """Only same-site paths: no scheme, no host, no '//' or backslash tricks; else `default` (home)."""
-    default = default or url_for("ui.home")
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return default
-    return target
-
-
-LANDING = {"adopter": "ui.my_region", "publisher": "ui.my_apps", "admin": "ui.review_list",
-           "auditor": "ui.report_dashboard"}
-
-
-def landing_page(user) -> str:
-    """Where a sign-in without a `next` leads: each role's own work, not the public home."""
-    return url_for(LANDING.get(user.role, "ui.home"))
+from ..services.accounts import sessions, single_sign_on, throttle, users
+from . import sign_in_code, sso  # noqa: F401  (their routes join the blueprint)
+from .sign_in import (  # noqa: F401  (bp, current_actor and safe_next are imported from here elsewhere)
+    NOT_CHECKED,
+    SEEN_AT,
+    SESSION_ID,
+    SIGNED_IN_AT,
+    after_first_factor,
+    bp,
+    current_actor,
+    login_page,
+    safe_next,
+)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "GET":
-        return render_template("auth/login.html", email="", next=request.args.get("next", ""))
+        return login_page(next_url=request.args.get("next", ""))
     email = request.form.get("email", "")[:254]
+    next_url = request.form.get("next", "")
+    if not single_sign_on.password_login_enabled():
+        flash(_("Masuk dengan kata sandi tidak tersedia di sini. Gunakan tombol single sign-on."), "error")
+        return login_page(next_url=next_url, status=403)
     address = request.remote_addr or ""
     try:
         throttle.check(email, address)
     except throttle.TooManyAttempts as exc:
         flash(exc.message, "error")
-        return render_template("auth/login.html", email=email, next=request.form.get("next", "")), 429
+        return login_page(email=email, next_url=next_url, status=429)
     user = users.authenticate(email, request.form.get("password", ""))
     if user is None:
         throttle.record_failure(email, address)
         flash(_("E-mail atau kata sandi salah."), "error")
-        return render_template("auth/login.html", email=email, next=request.form.get("next", "")), 401
+        return login_page(email=email, next_url=next_url, status=401)
     throttle.record_success(email, address)
-    login_user(user)
-    session[SIGNED_IN_AT] = int(time.time())
-    session[SESSION_ID] = secrets.token_urlsafe(24)  # "Keluar" ends this one only
-    flash(_("Selamat datang, %(name)s.", name=user.name), "success")
-    return redirect(safe_next(request.form.get("next"), landing_page(user)))
+    if not single_sign_on.password_login_allowed(user):
+        flash(_("Organisasi Anda masuk lewat single sign-on, bukan dengan kata sandi Katalog."), "error")
+        return login_page(email=email, next_url=next_url, status=403)
+    return after_first_factor(user, method="password", next_url=next_url)
 
 
 @bp.post("/logout")
@@ -76,7 +56,7 @@ def logout():
     """This device only: the person stays signed in elsewhere, and this cookie, even if copied,
     no longer works."""
     if session.get(SESSION_ID):
-        users.end_session(current_user, session[SESSION_ID], lifetime=current_app.config["SESSION_MAX_AGE"])
+        sessions.end_this_session(current_user, session[SESSION_ID])
     logout_user()
     flash(_("Anda telah keluar dari perangkat ini."), "info")
     return redirect(url_for("ui.home"))
@@ -85,7 +65,7 @@ def logout():
 @bp.post("/logout/all")
 @login_required
 def logout_everywhere():
-    users.end_sessions(current_user)
+    sessions.end_all_sessions(current_user, actor=current_user)
     logout_user()
     flash(_("Anda telah keluar dari semua perangkat. Token akses tetap berlaku; cabut di halaman Token akses "
             "bila perlu."), "info")
@@ -94,17 +74,19 @@ def logout_everywhere():
 
 @bp.before_app_request
 def end_expired_session():
-    """Sign out a session older than SESSION_MAX_AGE and send the person to the sign-in page."""
+    """Sign out a session older than SESSION_MAX_AGE (or ended elsewhere) and send the person to
+    the sign-in page; note "last seen" at most every SESSION_SEEN_INTERVAL seconds."""
     if "_user_id" not in session or request.blueprint in NOT_CHECKED or request.endpoint == "static":
         return None
     max_age = current_app.config["SESSION_MAX_AGE"]
     started = session.get(SIGNED_IN_AT)
     if current_user.is_authenticated and users.session_ended(current_user, session.get(SESSION_ID)):
-        logout_user()  # signed out on this device before (a copied cookie), or made before session ids
+        logout_user()  # ended on the account page or on its device (a copied cookie), or made before session ids
         session.pop(SIGNED_IN_AT, None)
         flash(_("Sesi ini sudah diakhiri. Silakan masuk lagi."), "info")
         return redirect(url_for("auth.login"))
     if isinstance(started, int | float) and time.time() - started < max_age:
+        _note_seen()
         return None
     logout_user()  # this cookie only: the person's sessions elsewhere have their own clocks
     session.pop(SIGNED_IN_AT, None)
@@ -113,3 +95,14 @@ def end_expired_session():
             "sejak masuk. Silakan masuk lagi.", hours=hours), "info")
     back = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=back) if back else url_for("auth.login"))
+
+
+def _note_seen() -> None:
+    """A write every few minutes per session, never per request: the cookie says when the last was."""
+    now = int(time.time())
+    if not current_user.is_authenticated or now - session.get(SEEN_AT, 0) < current_app.config["SESSION_SEEN_INTERVAL"]:
+        return
+    session[SEEN_AT] = now
+    if session.get(SESSION_ID):
+        sessions.touch_session(session[SESSION_ID])
+

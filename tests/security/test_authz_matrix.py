@@ -60,6 +60,13 @@ RULES = {
     "ui.organization_detail": [R("GET", "/organizations/21.72", EVERYONE)],
     "auth.login": [R("GET", "/login", EVERYONE),
                    R("POST", "/login", NOBODY, body={"email": "tidak@ada.go.id", "password": "salah-sekali-1"})],
+    # the second sign-in step exists only after a first factor (a pending sign-in in the cookie); single
+    # sign-on is off in this world (404); tests/web/test_two_factor.py and tests/oidc/ cover them switched on
+    "auth.login_code": [R("GET", "/login/kode", NOBODY), R("POST", "/login/kode", NOBODY, body={"code": "123456"})],
+    "auth.login_enrol": [R("GET", "/login/daftar-kode", NOBODY),
+                         R("POST", "/login/daftar-kode", NOBODY, body={"code": "123456"})],
+    "auth.sso_start": [R("GET", "/login/sso", NOBODY)],
+    "auth.sso_callback": [R("GET", "/login/sso/callback?code=x&state=y", NOBODY)],
     # the signed-in user's own pages
     "auth.logout": [R("POST", "/logout", SIGNED_IN)],
     "auth.logout_everywhere": [R("POST", "/logout/all", SIGNED_IN)],
@@ -67,6 +74,13 @@ RULES = {
     "ui.token_create": [R("POST", "/account/tokens", SIGNED_IN, body={"label": "matriks", "scopes": ["git", "read"],
                                                                      "lifetime_days": "30"})],
     "ui.token_revoke": [R("POST", "/account/tokens/{token}/revoke", ("ad_own", "admin"), body={"confirmed": "1"})],
+    "ui.session_list": [R("GET", "/account/sessions", SIGNED_IN)],
+    # no one's session has this id; that nobody ends another's session: tests/web/test_sessions.py
+    "ui.session_end": [R("POST", "/account/sessions/999999/end", NOBODY)],
+    "ui.two_factor_page": [R("GET", "/account/two-factor", SIGNED_IN)],
+    "ui.two_factor_start": [R("POST", "/account/two-factor/start", SIGNED_IN)],
+    "ui.two_factor_confirm": [R("POST", "/account/two-factor/confirm", SIGNED_IN, body={"code": "000000"})],
+    "ui.two_factor_disable": [R("POST", "/account/two-factor/disable", SIGNED_IN, body={"code": "000000"})],
     "ui.my_apps": [R("GET", "/my/apps", SIGNED_IN)],
     "ui.my_region": [R("GET", "/my/region", SIGNED_IN)],
     "ui.notification_list": [R("GET", "/notifications", SIGNED_IN)],

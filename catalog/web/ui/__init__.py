@@ -15,5 +15,6 @@ from . import (  # noqa: F401  (views register their routes)
                proposals,
                reports,
                review,
+               security,
 )
 from .blueprint import bp  # noqa: F401  (what register_web mounts)

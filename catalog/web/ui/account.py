@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...models.types import utcnow
-from ...services.accounts import tokens
+from ...services.accounts import tokens, two_factor
 from ...services.catalog import apps
 from ...services.errors import ValidationFailed
 from .blueprint import bp
@@ -24,7 +24,8 @@ NEW_TOKEN_KEY = "new_token"  # the secret between the POST and the page after it
 def _token_page(*, errors: dict, values: dict, new_token: str | None = None):
     return render_template("account/tokens.html", tokens=tokens.list_tokens(current_user, actor=current_user),
                            new_token=new_token, errors=errors, values=values, scopes=tokens.SCOPES,
-                           lifetimes=tokens.LIFETIME_CHOICES, now=utcnow())
+                           lifetimes=tokens.LIFETIME_CHOICES, now=utcnow(),
+                           needs_code=two_factor.is_enabled(current_user))
 
 
 @bp.get("/account/tokens")
@@ -52,10 +53,12 @@ def token_create():
     if lifetime not in tokens.LIFETIME_CHOICES:
         lifetime = 0
     try:
-        _row, plain = tokens.create_token(current_user, label=values["label"], actor=current_user,
-                                          scopes=values["scopes"], lifetime_days=lifetime)
-    except ValidationFailed as exc:
-        return _token_page(errors=exc.fields, values=values), 400
+        # an account with two-factor gives a current code too (two_factor.create_token)
+        _row, plain = two_factor.create_token(current_user, code=request.form.get("code", ""), label=values["label"],
+                                              actor=current_user, scopes=values["scopes"], lifetime_days=lifetime)
+    except (ValidationFailed, two_factor.TooManyCodes) as exc:
+        return _token_page(errors=exc.fields or {"code": exc.message}, values=values), \
+            429 if isinstance(exc, two_factor.TooManyCodes) else 400
     session[NEW_TOKEN_KEY] = plain
     return redirect(url_for("ui.token_list"), code=303)
 
@@ -68,3 +71,4 @@ def token_revoke(token_id: int):
     tokens.revoke_token(token_id, actor=current_user)
     flash(_("Token dicabut; aplikasi yang memakainya tidak bisa masuk lagi."), "info")
     return redirect(url_for("ui.token_list"))
+
