@@ -22,20 +22,25 @@ METHODS = [("catalog/**.py", "python"), ("templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def _msgids() -> set[str]:
-    """Every msgid the source marks, as `pybabel extract -F babel.cfg -k _l -k N_` finds them."""
-    ids = set()
+def _msgids() -> set[str | tuple[str, str]]:
+    """Every msgid the source marks, as `pybabel extract -F babel.cfg -k _l -k N_` finds them; a
+    plural text (ngettext) as its (singular, plural) pair, as messages.po keys it."""
+    ids: set[str | tuple[str, str]] = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(str(ROOT), METHODS, keywords=KEYWORDS):
-        for msgid in (message if isinstance(message, tuple) else (message,)):
-            if msgid:
-                ids.add(msgid)
+        if isinstance(message, tuple) and all(message):
+            ids.add(message)
+        elif message and not isinstance(message, tuple):
+            ids.add(message)
     return ids
 
 
-def _english() -> dict[str, str]:
+def _english() -> dict:
+    """msgid -> msgstr of every translated entry; a plural entry as (msgid, msgid_plural) ->
+    (msgstr[0], msgstr[1]), kept only when every form is translated."""
     with PO.open("rb") as fh:
         catalog = read_po(fh)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return {m.id: m.string for m in catalog if m.id and not m.fuzzy
+            and (all(m.string) if m.pluralizable else m.string)}
 
 
 @pytest.mark.slow  # extracts every marked text from the tree with pybabel: ~13 s
@@ -48,8 +53,18 @@ def test_every_marked_text_has_an_english_translation():
 
 def test_translations_keep_their_placeholders():
     for msgid, msgstr in _english().items():
-        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
-        assert "%" not in PLACEHOLDER.sub("", msgstr.replace("%%", "")), msgid  # templates %-format every text
+        # a plural entry: every form keeps the placeholders of the plural msgid
+        wanted = PLACEHOLDER.findall(msgid[-1] if isinstance(msgid, tuple) else msgid)
+        for form in msgstr if isinstance(msgstr, tuple) else (msgstr,):
+            assert sorted(wanted) == sorted(PLACEHOLDER.findall(form)), msgid
+            assert "%" not in PLACEHOLDER.sub("", form.replace("%%", "")), msgid  # templates %-format every text
+
+
+def test_plural_entries_have_both_english_forms():
+    with PO.open("rb") as fh:
+        plural = {m.id: m.string for m in read_po(fh) if m.pluralizable}
+    assert len(plural) >= 10  # counts shown in pages use ngettext
+    assert all(len(forms) == 2 and all(forms) for forms in plural.values()), plural
 
 
 def test_compiled_catalog_matches_the_po_file():
@@ -63,7 +78,11 @@ def test_compiled_catalog_matches_the_po_file():
     with MO.open("rb") as fh:
         committed = gettext.GNUTranslations(fh)
     for msgid in _english():
-        assert committed.gettext(msgid) == expected.gettext(msgid), f"stale messages.mo for {msgid!r}"
+        if isinstance(msgid, tuple):  # both English forms (Plural-Forms: n != 1)
+            for n in (1, 2):
+                assert committed.ngettext(*msgid, n) == expected.ngettext(*msgid, n), f"stale messages.mo for {msgid!r}"
+        else:
+            assert committed.gettext(msgid) == expected.gettext(msgid), f"stale messages.mo for {msgid!r}"
 
 
 def test_vocabulary_labels_are_in_the_catalog():
