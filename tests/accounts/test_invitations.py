@@ -2,6 +2,7 @@
 one-time link (72 hours) sets the first password through the real pages."""
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 from catalog.extensions import db
@@ -9,6 +10,7 @@ from catalog.models import AccountLink, AuditEvent, User
 from catalog.models.types import utcnow
 from catalog.services.accounts import people, users
 from tests.accounts.conftest import link_path
+from tests.accounts.mailbox import smtp_url
 
 NEW_PASSWORD = "bintan-laut-biru-2026"
 
@@ -121,3 +123,17 @@ def test_without_smtp_no_link_is_made(app, make_user):
     user = people.invite(org_admin, email="x@bintankab.go.id", name="X", org_code=None, role="adopter")
     assert db.session.get(User, user.id).invitation_pending
     assert db.session.execute(db.select(AccountLink)).first() is None
+
+
+def test_an_unreachable_mail_server_keeps_the_invitation_for_sending_again(app, client, token_for, make_user, inbox,
+                                                                          smtp_server):
+    headers = token_for(make_user("org_admin", "21.01"))
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        app.config["SMTP_URL"] = f"smtp://127.0.0.1:{closed.getsockname()[1]}"
+    r = client.post("/api/v1/users", json={"email": "x@bintankab.go.id", "name": "X", "role": "adopter"},
+                    headers=headers)
+    assert r.status_code == 201 and inbox.to("x@bintankab.go.id") == []
+    app.config["SMTP_URL"] = smtp_url(smtp_server)
+    assert client.post(f"/api/v1/users/{r.json['id']}/invitation", headers=headers).status_code == 202
+    assert link_path(inbox.last_to("x@bintankab.go.id")).startswith("/account/invitation/")
