@@ -40,13 +40,13 @@ def _tantivy_installed() -> bool:
 def open_backend(index_dir: str | os.PathLike[str], kind: str | None = None, **options: Any) -> SearchBackend:
     """Open the index in ``index_dir``, creating an empty one if it is missing or outdated.
 
-    ``kind`` (config SEARCH_BACKEND, default "whoosh") picks the engine: "whoosh" is pure
-    Python; "tantivy" (compiled) keeps its files in ``index_dir/tantivy``; both meet the 20 ms
-    p95 target at 27,000 apps (see docs/performance.md); "auto" is tantivy when the package is
-    installed, else whoosh. A freshly created index has ``needs_rebuild`` set; run
+    ``kind`` (config SEARCH_BACKEND, default "tantivy") picks the engine: "tantivy" (compiled)
+    keeps its files in ``index_dir/tantivy`` and stays fast at ten times national size; "whoosh"
+    is pure Python and meets the targets at national size (see docs/performance.md); "auto" is
+    tantivy when the package is installed, else whoosh. A freshly created index has ``needs_rebuild`` set; run
     the reindex command to fill it.
     """
-    kind = (kind or "whoosh").strip().lower()
+    kind = (kind or "tantivy").strip().lower()
     if kind == "auto":
         kind = "tantivy" if _tantivy_installed() else "whoosh"
     if kind == "tantivy":
