@@ -6,6 +6,7 @@ import re
 import pytest
 
 from catalog.services.deployments import lifecycle as deployments
+from tests.conftest import PASSWORD
 from tests.deployment_world import source_repos, world, world_app, world_template  # noqa: F401
 
 
@@ -145,3 +146,22 @@ def test_pages_use_no_inline_script_or_style(client, world, login):
         inline = re.findall(r"<script(?![^>]*\bsrc=)", html)  # files from /static/ only (CSP script-src 'self')
         assert not inline and "style=" not in html and "<style" not in html, path
         assert "css/reports.css" in html or path.endswith("/edit")
+
+
+def test_the_list_is_rendered_once_for_everyone_and_each_keeps_their_own_form(app, client, world, login, monkeypatch):
+    from catalog.services.deployments import queries
+
+    world.deploy("21.72", "simanja", status="pilot")
+    calls: list[dict] = []
+    real = queries.list_deployments
+    monkeypatch.setattr(queries, "list_deployments", lambda **kw: calls.append(kw) or real(**kw))
+    adopter = app.test_client()
+    adopter.post("/login", data={"email": world.user("adopter", "21.72").email, "password": PASSWORD})
+    mine = adopter.get("/deployments").get_data(as_text=True)
+    visitor = client.get("/deployments").get_data(as_text=True)
+    assert len(calls) == 1  # one query and one rendering of the table for both
+    assert "Simanja" in mine and "Simanja" in visitor
+    assert 'id="catat"' in mine and 'id="catat"' not in visitor  # the record form stays the adopter's own
+    for _ in range(2):  # a refused filter still says so, and is never kept
+        assert client.get("/deployments?status=entah").status_code == 400
+    assert len(calls) == 3

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, lazyload, load_only, selectinload
 
 from ...extensions import db
 from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, User
@@ -30,6 +30,13 @@ Region = aliased(Organization)
 # stop after one page (SQLite otherwise starts from the app state index and sorts 27,000 rows:
 # 40 ms against 0.1 ms at national scale).
 HIDDEN_APP_STATES = (AppState.DRAFT.value, AppState.SUBMITTED.value, AppState.RETURNED.value)
+
+
+# Lists name each deployment's app (and the API its publisher); the app's description, JSON
+# columns and platforms are left to load on access (no list reads them) instead of being
+# fetched and decoded for every page of deployments.
+LISTED_APP = selectinload(Deployment.app).options(
+    load_only(App.id, App.slug, App.name, App.state, App.publisher_id), lazyload(App.platform_rows))
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,8 @@ def list_deployments(*, org: str = "", app: str = "", status: str = "", province
     capped = count_limit is not None and total > count_limit
     ids = list(db.session.execute(stmt.order_by(Deployment.updated_at.desc(), Deployment.id.desc())
                                   .limit(per_page).offset((page - 1) * per_page)).scalars())
-    rows = {d.id: d for d in db.session.execute(db.select(Deployment).where(Deployment.id.in_(ids))).scalars()}
+    rows = {d.id: d for d in db.session.execute(
+        db.select(Deployment).where(Deployment.id.in_(ids)).options(LISTED_APP)).scalars()}
     return DeploymentPage([rows[i] for i in ids if i in rows], min(total, count_limit) if capped else total,
                           page, per_page, filters, capped)
 
@@ -105,7 +113,7 @@ class RegionOverview:
 
 
 def organization_deployments(org_id: int) -> list[Deployment]:
-    stmt = (db.select(Deployment).join(App, App.id == Deployment.app_id)
+    stmt = (db.select(Deployment).join(App, App.id == Deployment.app_id).options(LISTED_APP)
             .where(Deployment.organization_id == org_id).order_by(func.lower(App.name), Deployment.environment))
     return list(db.session.execute(stmt).scalars())
 

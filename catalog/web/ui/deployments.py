@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,7 +13,9 @@ from ...services.deployments.fields import EDITABLE
 from ...services.errors import Conflict, NotFound, ValidationFailed
 from ...services.permissions import can_record_deployment
 from ...vocab import deployments as deployment_vocab
+from .. import fragments
 from ..auth import current_actor
+from ..i18n import viewer_zone
 from .blueprint import bp
 
 FILTERS = ("org", "app", "status", "province")
@@ -52,20 +55,31 @@ def _own_forks(actor, values: dict) -> list:
     return forks
 
 
+def _list_body(filters: dict, page: int) -> tuple[str, int]:
+    """The table of deployments: public, so one rendering serves everyone who asks for the same
+    filters and page while the data stands (a shared fragment), signed in or not."""
+    def render() -> tuple[str, int]:
+        try:
+            result, error = deployment_queries.list_deployments(
+                page=page, count_limit=deployment_queries.LIST_COUNT_LIMIT, **filters), None
+        except ValidationFailed as exc:
+            result, error = deployment_queries.DeploymentPage([], 0, 1, 20), exc
+        return render_template("deployments/_list_body.html", result=result, filter_error=error), 400 if error else 200
+
+    key = ("deployments", str(get_locale()), viewer_zone(), tuple(sorted(filters.items())), page)
+    return fragments.cached(key, render)
+
+
 def _render_list(values: dict, errors: dict, status: int = 200):
     actor = current_actor()
     filters = {k: request.args.get(k, "") for k in FILTERS}
-    try:
-        result, error = deployment_queries.list_deployments(
-            page=_page_arg(), count_limit=deployment_queries.LIST_COUNT_LIMIT, **filters), None
-    except ValidationFailed as exc:
-        result, error = deployment_queries.DeploymentPage([], 0, 1, 20), exc
+    body, body_status = _list_body(filters, _page_arg())
     can_record = actor is not None and can_record_deployment(actor, actor.organization)
-    body = render_template("deployments/list.html", result=result, filter_error=error, filters=filters,
+    page = render_template("deployments/list.html", body=body, filters=filters,
                            can_record=can_record, values=values, errors=errors,
                            app_choices=deployment_queries.app_choices() if can_record else [],
                            forks=_own_forks(actor, values), actor=actor)
-    return body, (400 if error and status == 200 else status)
+    return page, (body_status if status == 200 else status)
 
 
 @bp.get("/deployments")
