@@ -92,6 +92,9 @@ def _lock_head() -> AuditHead:
 def record(actor: User | None, action: str, object_type: str, object_id: Any,
            data: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event in the caller's transaction; the caller commits."""
+    # The caller's own rows go to the database first: the head stays locked only for the event
+    # itself and the commit, not for the operation's other writes (every writer queues on it).
+    db.session.flush()
     head = _lock_head()
     seq = head.seq + 1
     at = utcnow()

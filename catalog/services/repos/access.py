@@ -34,7 +34,8 @@ def resolve_repo(namespace: str, repo: str) -> RepoTarget:
         if row is None:
             raise NotFound(_("Repositori tidak ditemukan."))
         return RepoTarget(relpath, "upstream", None, None)
-    fork = db.session.execute(db.select(Fork).where(Fork.relpath == relpath)).scalar_one_or_none()
+    # Two columns, not the row: the fork's app and organization (eager relations) are not needed here.
+    fork = db.session.execute(db.select(Fork.id, Fork.organization_id).where(Fork.relpath == relpath)).one_or_none()
     if fork is None:
         raise NotFound(_("Repositori tidak ditemukan."))
     return RepoTarget(relpath, "fork", fork.organization_id, fork.id)

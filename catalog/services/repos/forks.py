@@ -152,21 +152,29 @@ def annotate_fork(fork_id: int, note: str, *, actor: User) -> Fork:
     return fork
 
 
-def record_push(relpath: str, user_id: int | None) -> Fork | None:
+def record_push(relpath: str, user_id: int | None) -> int | None:
     """After an accepted push (the git route calls it once git has finished): audit the push
-    and queue the divergence refresh."""
-    fork = get_by_relpath(relpath)
-    if fork is None:
+    and queue the divergence refresh. Returns the fork's id, None for a repository without a fork row."""
+    fork_id = _fork_id(relpath)
+    if fork_id is None:
         return None
     begin_write()
-    fork = get_by_relpath(relpath)
+    fork_id = _fork_id(relpath)  # still there once the write transaction began
+    if fork_id is None:
+        db.session.rollback()
+        return None
     actor = db.session.get(User, user_id) if user_id else None
-    audit.record(actor, "fork.push", "fork", fork.id, {"repo": relpath})
+    audit.record(actor, "fork.push", "fork", fork_id, {"repo": relpath})
     db.session.commit()
     from ...jobs.queue import enqueue
-    enqueue("fork.refresh", fork_id=fork.id)
+    enqueue("fork.refresh", fork_id=fork_id)
     enqueue("repo.prune", relpath=relpath)  # what a force push dropped stops being fetchable (repos/purge.py)
-    return fork
+    return fork_id
+
+
+def _fork_id(relpath: str) -> int | None:
+    """The id alone: a push's receipt needs no fork row with its app and organization."""
+    return db.session.execute(db.select(Fork.id).where(Fork.relpath == relpath)).scalar_one_or_none()
 
 
 # The files changed between two commits never change: the fork page shows them from memory
