@@ -50,7 +50,11 @@ class Stack:
         self.data_dir = data_dir
         self.web_workers, self.threads = web_workers, threads
         self.env = {**os.environ, "CATALOG_DATA_DIR": str(data_dir), "CATALOG_ALLOW_LOCAL_REPOS": "1",
-                    "CATALOG_SECRET_KEY": "load-test-secret", "CATALOG_ENV": "development"}
+                    "CATALOG_SECRET_KEY": "load-test-secret", "CATALOG_ENV": "development",
+                    # Every virtual user connects from 127.0.0.1 (git has no option to bind a source
+                    # address), so the per-address cap on git processes would count fifty regions
+                    # as one client and answer 429; in production each region has its own address.
+                    "CATALOG_GIT_MAX_PER_CLIENT": "64"}
         for key in ("CATALOG_DATABASE_URL", "CATALOG_REDIS_URL", "CATALOG_JOBS_IMMEDIATE"):
             self.env.pop(key, None)
         if database_url:
