@@ -78,8 +78,41 @@ class _TextDates(SafeConstructor):
     """Keeps dates as the text written: YAML 1.2's core schema has no timestamps, and the
     validator then reports a bad date such as 2024-02-30 against its key."""
 
+    def construct_written_int(self, node: Any) -> Any:
+        return WrittenInt(self.construct_yaml_int(node), node.value)
+
+    def construct_written_float(self, node: Any) -> Any:
+        return WrittenFloat(self.construct_yaml_float(node), node.value)
+
+
+class WrittenInt(int):
+    """A number that reads back as it was written where text was expected: an unquoted phone
+    number keeps its leading 0 or +, a name of 36 digits stays 36 characters long."""
+
+    def __new__(cls, value: int, source: str) -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
+
+    def __str__(self) -> str:
+        return self.source
+
+
+class WrittenFloat(float):
+    """As WrittenInt, for a version written 1.10 (not 1.1)."""
+
+    def __new__(cls, value: float, source: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
+
+    def __str__(self) -> str:
+        return self.source
+
 
 _TextDates.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+_TextDates.add_constructor("tag:yaml.org,2002:int", _TextDates.construct_written_int)
+_TextDates.add_constructor("tag:yaml.org,2002:float", _TextDates.construct_written_float)
 
 
 def _where(mark: Any) -> str:

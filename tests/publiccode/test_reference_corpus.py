@@ -30,7 +30,8 @@ def _png(width: int) -> bytes:
 
 # The reference's binary assets next to its valid files, by the paths those files use.
 ASSETS = {"assets/img/logo.png": _png(1000), "assets/AUTHORS": b"Medusa authors\n",
-          **{f"assets/img/sshot{i}.png": _png(1280) for i in (1, 2, 3)}}
+          **{f"assets/img/sshot{i}.png": _png(1280) for i in (1, 2, 3)},
+          "assets/img/not-an-image.png": b"not an image\n"}  # the reference's is not a PNG either
 
 
 # file -> (error keys, warning keys): the reference's own verdict (its parser_test.go), plus
@@ -93,7 +94,82 @@ VALID: dict[str, tuple[set[str], set[str]]] = {
         "intendedAudience.unsupportedCountries[0]", "legal.repoOwner"} | LEGACY_LANGUAGES),
 }
 
-EXPECTED = {**VALID}
+ENG = {"description.eng", "localisation.availableLanguages[0]"}  # ISO 639-2 `eng` (older copies)
+# file -> (error keys, warning keys). The errors are the reference's keys, except where
+# DIFFERENCES says otherwise; warnings the reference gives are there, extras as above.
+INVALID: dict[str, tuple[set[str], set[str]]] = {
+    "invalid/dependsOn_open_version_wrong_type.yml": ({"dependsOn.open[0].version"}, set()),
+    "invalid/description_en_genericName_too_long.yml":
+        ({"description.en.genericName"}, {"description.en.genericName"}),  # too long, deprecated
+    "invalid/description_en_longDescription_too_short_grapheme_clusters.yml":
+        ({"description.en.longDescription"}, set()),
+    "invalid/description_en_screenshots_missing_file.yml": ({"description.en.screenshots[0]"}, set()),
+    "invalid/description_en_videos_invalid_oembed.yml": ({"description.en.videos[0]"}, set()),
+    "invalid/description_invalid_language.yml":
+        ({"description.xxx"}, {V, "localisation.availableLanguages[0]"}),  # 0.3 is not the latest
+    "invalid/file_encoding.yml": ({""}, set()),
+    "invalid/fundedBy_uri_missing.yml": ({"fundedBy[0].uri"}, set()),
+    "invalid/intendedAudience_countries_invalid_iso_3166_1_alpha_2.yml": ({"intendedAudience.countries[2]"}, set()),
+    "invalid/invalid_yaml.yml": ({""}, set()),
+    "invalid/isBasedOn_bad_url_array.yml": ({"isBasedOn[1]"}, set()),
+    "invalid/it_IT_duplicated.yml": ({"it"}, {"it", "IT"}),
+    "invalid/it_riuso_codiceIPA_invalid.yml": (set(), IT_0_7),
+    "invalid/it_wrong_case.yml": ({"It"}, LEGACY_LANGUAGES),
+    "invalid/landingURL_wrong_type.yml": ({"landingURL"}, {"IT"} | LEGACY_LANGUAGES),
+    "invalid/legal_authorsFile_missing_file.yml": ({"legal.authorsFile"}, {"legal.authorsFile"}),
+    "invalid/legal_license_invalid.yml": ({"legal.license"}, set()),
+    "invalid/localisation_availableLanguages_invalid.yml": ({"localisation.availableLanguages[0]"}, set()),
+    "invalid/logo_absolute_path.yml": ({"logo"}, set()),
+    "invalid/logo_file_scheme.yml": ({"logo"}, set()),
+    "invalid/logo_unsupported_extension.yml": ({"logo"}, set()),
+    "invalid/maintenance_contacts_email_invalid.yml": ({"maintenance.contacts[0].email"}, set()),
+    "invalid/maintenance_contractors_until_invalid.yml": ({"maintenance.contractors[0].until"}, {V} | ENG),
+    "invalid/maintenance_contractors_when_type_is_community.yml": ({"maintenance.contractors"}, set()),
+    "invalid/mostly_empty.yml": ({
+        "name", "url", "platforms", "developmentStatus", "softwareType", "description.en-US.shortDescription",
+        "description.en-US.longDescription", "description.en-US.features", "legal.license", "maintenance.type",
+        "localisation.localisationReady", "localisation.availableLanguages"}, set()),
+    "invalid/name_wrong_type.yml": ({"name"}, ENG),
+    "invalid/no-network/localisation_localisationReady_yaml11_yes.yml": ({"localisation.localisationReady"}, set()),
+    "invalid/no-network/logo_invalid_png.yml": ({"logo"}, set()),
+    "invalid/no-network/logo_missing_file.yml": ({"logo"}, ENG),
+    "invalid/no-network/supports_unknown_alias.yml": ({"supports[0].id"}, set()),
+    "invalid/organisation_uri_missing.yml": ({"organisation.uri"}, set()),
+    "invalid/organisation_uri_wrong_italian_pa2.yml": (set(), set()),
+    "invalid/organisation_wrong_type.yml": ({"organisation"}, set()),
+    "invalid/publiccodeYmlVersion_invalid.yml":
+        ({V, "description.en_GB"}, {"localisation.availableLanguages[0]"}),
+    "invalid/publiccodeYmlVersion_wrong_type.yml": ({V}, set()),
+    "invalid/releaseDate_datetime.yml": ({"releaseDate"}, set()),
+    "invalid/releaseDate_empty.yml": ({"releaseDate"}, set()),
+    "invalid/unknown_field.yml": (set(), {"foobar"}),
+    "invalid/url_wrong_type.yml": ({"url"}, set()),
+}
+
+# Where the catalog's error keys are not the reference's: file -> (the reference's keys, why).
+DIFFERENCES: dict[str, tuple[set[str], str]] = {
+    "invalid/unknown_field.yml": ({"foobar"}, "unknown keys warn and are ignored (README)"),
+    "invalid/it_riuso_codiceIPA_invalid.yml":
+        ({"IT.riuso.codiceIPA"}, "iPA codes are checked for their form only; the registry is not shipped"),
+    "invalid/organisation_uri_wrong_italian_pa2.yml":
+        ({"organisation.uri"}, "iPA codes are checked for their form only; the registry is not shipped"),
+    "invalid/publiccodeYmlVersion_invalid.yml":
+        ({V}, "the reference stops at an unknown version; the catalog goes on with the latest rules "
+              "and reports every problem at once (`en_GB` is not BCP 47)"),
+    # the same problem, named at another level of the document
+    "invalid/description_invalid_language.yml": ({"description"}, "the catalog names the bad language key"),
+    "invalid/organisation_wrong_type.yml":
+        ({"organisation.name", "organisation.uri"}, "the catalog names the key with the wrong type"),
+    "invalid/dependsOn_open_version_wrong_type.yml":
+        ({"dependsOn.open.version"}, "the reference drops the index of a value of the wrong type"),
+    "invalid/mostly_empty.yml": ({
+        "name", "url", "platforms", "developmentStatus", "softwareType", "description[en-US].shortDescription",
+        "description[en-US].longDescription", "description[en-US].features", "legal.license", "maintenance.type",
+        "localisation.localisationReady", "localisation.availableLanguages"},
+        "the reference writes description[en-US] where the catalog writes description.en-US"),
+}
+
+EXPECTED = {**VALID, **INVALID}
 
 
 def verdict(relpath: str) -> tuple[set[str], set[str]]:
@@ -127,6 +203,15 @@ def test_the_catalog_reads_the_reference_corpus_key_by_key(relpath):
     assert verdict(relpath) == EXPECTED[relpath]
 
 
+def test_every_invalid_file_is_refused_on_the_references_keys():
+    """Summary of the table: refused on the same keys unless DIFFERENCES says why not."""
+    for relpath, (errors, _warnings) in INVALID.items():
+        reference = DIFFERENCES.get(relpath, (errors, ""))[0]
+        assert errors == reference or relpath in DIFFERENCES, relpath
+    refused = [r for r, (errors, _) in INVALID.items() if errors]
+    assert len(refused) == len(INVALID) - 3  # unknown_field and the two iPA registry lookups
+
+
 @pytest.mark.parametrize("relpath", sorted(VALID))
 def test_every_valid_file_imports_through_the_api(relpath, client, make_user, token_for):
     text = (REF / relpath).read_text(encoding="utf-8")
@@ -141,4 +226,27 @@ def test_the_copies_match_the_manifest():
     assert {row[0] for row in rows} == set(EXPECTED)
     for rel, source, _commit, chars in rows:
         assert source == f"testdata/v0/{rel}"
-        assert len((REF / rel).read_text(encoding="utf-8")) == int(chars), rel
+        raw = (REF / rel).read_bytes()
+        encoding = "latin-1" if rel == "invalid/file_encoding.yml" else "utf-8"  # not UTF-8 on purpose
+        assert len(raw.decode(encoding)) == int(chars), rel
+
+
+# Pasted text is already decoded: a file that is not UTF-8 cannot be pasted as such.
+# Pasted text has no folder either: the files it names are checked when it is read from a
+# repository (tests/interop/test_import_files.py), so these four are accepted when pasted.
+ONLY_IN_A_TREE = ("invalid/description_en_screenshots_missing_file.yml", "invalid/legal_authorsFile_missing_file.yml",
+                  "invalid/no-network/logo_missing_file.yml", "invalid/no-network/logo_invalid_png.yml")
+PASTED_INVALID = sorted(set(INVALID) - {"invalid/file_encoding.yml"})
+
+
+@pytest.mark.parametrize("relpath", PASTED_INVALID)
+def test_every_invalid_file_gets_the_same_verdict_through_the_api(relpath, client, make_user, token_for):
+    errors, _ = INVALID[relpath]
+    text = (REF / relpath).read_text(encoding="utf-8")
+    r = client.post("/api/v1/apps/import", json={"publiccode_yml": text},
+                    headers=token_for(make_user("publisher", "21")))
+    if not errors or relpath in ONLY_IN_A_TREE:
+        assert r.status_code == 201, r.json
+        return
+    assert r.status_code == 422, r.json
+    assert set(r.json["fields"]) == {("publiccode_yml" if key == "" else key) for key in errors}
