@@ -43,7 +43,7 @@ def safe_next(target: str | None, default: str | None = None) -> str:
 
 
 LANDING = {"adopter": "ui.my_region", "publisher": "ui.my_apps", "admin": "ui.review_list",
-           "auditor": "ui.report_dashboard"}
+           "auditor": "ui.report_dashboard", "org_admin": "ui.people_list"}
 
 
 def landing_page(user) -> str:

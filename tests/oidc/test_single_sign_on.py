@@ -63,6 +63,15 @@ def test_code_flow_with_pkce_signs_in_the_account_with_that_verified_email(sso, 
     assert user.last_login_at is not None
 
 
+def test_invited_account_signs_in_without_ever_setting_a_password(sso, client, make_user):
+    from catalog.services.accounts import people
+    org_admin = make_user("org_admin", "21.01")
+    invited = people.invite(org_admin, email="budi@bintankab.go.id", name="Budi", org_code="21.01", role="adopter")
+    assert invited.invitation_pending
+    response = client.get(sign_in_at_idp(start(client), "budi"))
+    assert response.status_code == 302 and signed_in(client)
+
+
 def test_next_page_survives_the_trip_to_the_provider(sso, client, make_user):
     make_user("adopter", "21.01", email="budi@bintankab.go.id")
     response = client.get(sign_in_at_idp(start(client, next="/deployments"), "budi"))

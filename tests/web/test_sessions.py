@@ -113,3 +113,13 @@ def test_last_seen_is_written_at_most_once_per_interval(app, make_user):
         sess[SEEN_AT] -= app.config["SESSION_SEEN_INTERVAL"]
     assert works(client)
     assert rows(user)[0].last_seen_at > older
+
+
+def test_rows_of_long_expired_sessions_are_removed_at_the_next_sign_in(app, make_user):
+    user = make_user("adopter", "21.72")
+    sign_in(app, user)
+    old = rows(user)[0]
+    old.created_at, old_id = old.created_at - timedelta(seconds=3 * app.config["SESSION_MAX_AGE"]), old.id
+    db.session.commit()
+    sign_in(app, user, PHONE)
+    assert [r.id for r in rows(user)] != [old_id] and len(rows(user)) == 1

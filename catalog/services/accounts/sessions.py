@@ -49,6 +49,10 @@ def start_session(user: User, session_id: str, *, method: str, user_agent: str, 
                           method=method, device=device_name(user_agent), user_agent=(user_agent or "")[:300],
                           address=(address or "")[:64])
         db.session.add(row)
+        # rows of sessions that expired long ago go: nothing lists them any more
+        stale = utcnow() - 2 * timedelta(seconds=current_app.config["SESSION_MAX_AGE"])
+        db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id,
+                                                        UserSession.created_at < stale))
     return row
 
 
@@ -87,7 +91,8 @@ def end_session(session_row_id: int, *, actor: User) -> UserSession:
     """End one listed session: its cookie no longer works. Raises NotFound (also for others')."""
     with write():
         row = db.session.get(UserSession, session_row_id)
-        owner = db.session.get(User, row.user_id) if row is not None else None
+        # the account row locked: two sessions ended at once must both land in ended_sessions
+        owner = db.session.get(User, row.user_id, with_for_update={"of": User}) if row is not None else None
         if row is None or not can_manage_sessions(actor, owner):
             raise NotFound(_("Sesi tidak ditemukan."))
         if row.ended_at is None:
@@ -100,7 +105,7 @@ def end_session(session_row_id: int, *, actor: User) -> UserSession:
 def end_this_session(user: User, session_id: str) -> None:
     """"Keluar" on this device: the cookie stops working and its row shows as ended."""
     with write():
-        owner = db.session.get(User, user.id)
+        owner = db.session.get(User, user.id, with_for_update={"of": User})
         db.session.execute(db.update(UserSession).where(UserSession.sid_digest == digest(session_id),
                                                         UserSession.ended_at.is_(None)).values(ended_at=utcnow()))
         _forget(owner, digest(session_id))

@@ -130,7 +130,7 @@ def _totp_step(secret: str, code: str) -> int | None:
 def _refuse(user_id: int, message: str):
     """Count a wrong code in its own transaction (it must stay counted), then refuse."""
     with write():
-        row = db.session.get(TwoFactor, user_id)
+        row = db.session.get(TwoFactor, user_id, with_for_update=True)  # parallel wrong codes all count
         now = utcnow()
         if row.window_start is None or now - row.window_start >= WINDOW:
             row.window_start, row.failures = now, 0
