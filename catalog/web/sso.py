@@ -53,6 +53,8 @@ def sso_start():
     if not single_sign_on.sso_enabled():
         return _refused(_("Single sign-on tidak diaktifkan di Katalog ini."), 404)
     session[SSO_NEXT] = request.args.get("next", "")
+    for key in [k for k in session if k.startswith("_state_idp_")]:  # Authlib's earlier, unfinished tries:
+        session.pop(key)  # only the latest counts, and the cookie stays small
     try:
         return _client().authorize_redirect(url_for("auth.sso_callback", _external=True))
     except (requests.RequestException, ValueError) as exc:

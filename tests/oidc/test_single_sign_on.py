@@ -230,3 +230,14 @@ def test_platform_admin_turns_password_sign_in_off_from_the_command_line(app, ru
     assert org.password_login is False
     assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "organization.password_login")).first()
     assert runner.invoke(args=["catalog", "password-login", "99.99", "off"]).exit_code != 0
+
+
+def test_only_the_latest_attempt_of_a_browser_counts(sso, client, make_user):
+    """Each click on the button starts afresh: the cookie keeps one pending attempt, not a pile."""
+    make_user("adopter", "21.01", email="budi@bintankab.go.id")
+    earlier = start(client)
+    latest = start(client)
+    with client.session_transaction() as sess:
+        assert len([k for k in sess if k.startswith("_state_")]) == 1
+    assert client.get(sign_in_at_idp(earlier, "budi")).status_code == 400
+    assert client.get(sign_in_at_idp(latest, "budi")).status_code == 302
