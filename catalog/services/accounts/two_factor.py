@@ -93,8 +93,8 @@ def start_enrolment(user: User, *, actor: User) -> Enrolment:
         if row is None:
             row = TwoFactor(user_id=user.id)
             db.session.add(row)
-        row.secret, row.created_at, row.last_step, row.failures = _fernet().encrypt(secret.encode()).decode(), \
-            utcnow(), 0, 0
+        row.secret = _fernet().encrypt(secret.encode()).decode()
+        row.created_at, row.last_step, row.failures, row.window_start = utcnow(), 0, 0, None
     return _enrolment(user, secret)
 
 
