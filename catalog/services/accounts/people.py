@@ -14,7 +14,7 @@ from ...models.types import MAX_DB_ID, utcnow
 from ...paging import Page
 from .. import audit
 from ..errors import Conflict, NotFound, ValidationFailed, require
-from ..permissions import can_grant_role, can_manage_account, can_manage_people, is_admin
+from ..permissions import can_grant_role, can_manage_account, can_manage_people, is_admin, role_fits_organization
 from ..tx import write
 from . import links, organizations, users
 
@@ -88,7 +88,9 @@ def _check_role(actor: User, role: str, org: Organization) -> None:
     if role not in users.ROLES:
         raise ValidationFailed(_("Peran tidak dikenal."),
                                {"role": _("Pilih salah satu: %(v)s.", v=", ".join(users.ROLES))})
-    users.check_role_fits(role, org)
+    if not role_fits_organization(role, org):
+        raise ValidationFailed(_("Peran tidak cocok dengan organisasi."), {
+            "role": _("Auditor hanya untuk provinsi (Inspektorat) atau instansi pusat, bukan kabupaten/kota.")})
     require(can_grant_role(actor, role, org), _("Pengelola akun organisasi tidak dapat memberi peran admin platform."))
 
 

@@ -15,7 +15,7 @@ from ...models import Role, User
 from ...models.types import utcnow
 from .. import audit
 from ..errors import Conflict, PermissionDenied, ValidationFailed
-from ..permissions import is_admin, role_fits_organization
+from ..permissions import is_admin
 from ..tx import write
 from . import organizations, password_policy
 
@@ -64,7 +64,6 @@ def create_user(*, email: str, name: str, org_code: str, role: str, password: st
         if errors:
             raise ValidationFailed(_("Data akun belum benar."), errors)
         org = organizations.get_by_code(org_code)
-        check_role_fits(role, org)
         if db.session.execute(db.select(User.id).where(User.email == email)).first():
             raise Conflict(_("E-mail sudah terdaftar."), {"email": _("E-mail sudah terdaftar.")})
         user = User(email=email, name=name.strip(), organization_id=org.id, role=role,
@@ -74,13 +73,6 @@ def create_user(*, email: str, name: str, org_code: str, role: str, password: st
         db.session.flush()
         audit.record(actor, "user.create", "user", user.id, {"role": role, "org": org.code})
     return user
-
-
-def check_role_fits(role: str, org) -> None:
-    """Raises ValidationFailed when the role cannot exist in that organization."""
-    if not role_fits_organization(role, org):
-        raise ValidationFailed(_("Peran tidak cocok dengan organisasi."), {
-            "role": _("Auditor hanya untuk provinsi (Inspektorat) atau instansi pusat, bukan kabupaten/kota.")})
 
 
 def verify_password(user: User | None, password: str) -> bool:
