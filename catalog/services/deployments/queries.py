@@ -118,6 +118,15 @@ def organization_deployments(org_id: int) -> list[Deployment]:
     return list(db.session.execute(stmt).scalars())
 
 
+def organization_app_deployments(org_id: int, app_id: int) -> list:
+    """An organization's deployments of one app as light rows (id, environment, status, version):
+    what the adoption guide lists as the region's own."""
+    stmt = (db.select(Deployment.id, Deployment.environment, Deployment.status, Deployment.version)
+            .where(Deployment.organization_id == org_id, Deployment.app_id == app_id)
+            .order_by(Deployment.environment, Deployment.id))
+    return list(db.session.execute(stmt))
+
+
 def organization_forks(org_id: int) -> list[Fork]:
     stmt = (db.select(Fork).join(App, App.id == Fork.app_id).where(Fork.organization_id == org_id)
             .order_by(func.lower(App.name)))
@@ -140,18 +149,29 @@ def _attention(deployments: list[Deployment], forks: list[Fork], now: datetime) 
     return items
 
 
+def region_of(actor: User | None, org_code: str | None = None) -> Organization:
+    """The organization whose "Aplikasi di daerah saya" the actor may open: their own, or any
+    for an admin who names one. Raises PermissionDenied, NotFound (unknown organization)."""
+    if actor is None:
+        raise NotFound(_("Organisasi tidak ditemukan."))
+    org = organizations.get_by_code(org_code) if org_code and is_admin(actor) else actor.organization
+    require(can_view_evidence(actor, org), _("Anda hanya dapat melihat aplikasi organisasi Anda sendiri."))
+    return org
+
+
+def overview_of(org: Organization, now: datetime | None = None) -> RegionOverview:
+    """Deployments, forks and what needs attention, for an organization `region_of` allowed."""
+    deployments, forks = organization_deployments(org.id), organization_forks(org.id)
+    return RegionOverview(org, deployments, forks, _attention(deployments, forks, now or utcnow()))
+
+
 def region_overview(actor: User | None, org_code: str | None = None,
                     now: datetime | None = None) -> RegionOverview:
     """"Aplikasi di daerah saya": deployments, forks and what needs attention.
 
     Raises PermissionDenied, NotFound (unknown organization).
     """
-    if actor is None:
-        raise NotFound(_("Organisasi tidak ditemukan."))
-    org = organizations.get_by_code(org_code) if org_code and is_admin(actor) else actor.organization
-    require(can_view_evidence(actor, org), _("Anda hanya dapat melihat aplikasi organisasi Anda sendiri."))
-    deployments, forks = organization_deployments(org.id), organization_forks(org.id)
-    return RegionOverview(org, deployments, forks, _attention(deployments, forks, now or utcnow()))
+    return overview_of(region_of(actor, org_code), now)
 
 
 def app_choices() -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.orm import lazyload
 
 from ...extensions import db
 from ...models import Fork, Organization
@@ -56,6 +57,7 @@ def fork_of_organization(app_id: int, org_id: int | None) -> Fork | None:
     if org_id is None:
         return None
     stmt = (db.select(Fork).where(Fork.app_id == app_id, Fork.organization_id == org_id)
+            .options(lazyload(Fork.app))  # the caller holds the app already
             .order_by(Fork.created_at, Fork.id).limit(1))
     return db.session.execute(stmt).scalars().first()
 

@@ -2,6 +2,8 @@
 runs, and the mirror's progress as JSON for the page script (the page refreshes without script)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
@@ -32,24 +34,38 @@ def adoption_guide(slug: str):
     actor = current_actor()
     app = apps.get_app(slug, actor)
     mirror = mirrors.get_mirror(app)
-    used = deployment_queries.list_deployments(app=app.slug, per_page=50,
-                                               count_limit=deployment_queries.LIST_COUNT_LIMIT)
     org = actor.organization if actor is not None else None
-    counts: dict[str, int] = {}
-    for dep in used.items:
-        counts[dep.status] = counts.get(dep.status, 0) + 1
     kind = licence_kind(app.license)
+    own_deployments = deployment_queries.organization_app_deployments(org.id, app.id) if org is not None else []
+    # Who uses it and the install notes are loaded only when their shared fragments are rendered.
     return render_template(
         "adoption/guide.html", app=app, mirror=mirror, releases=mirrors.releases(app.id, limit=5),
-        used=used, status_counts=[(s, counts[s]) for s in deployment_vocab.STATUSES if s in counts],
-        depends=dependencies(app.publiccode_extras),
+        load_usage=lambda: _usage(app), depends=dependencies(app.publiccode_extras),
         software_type=SOFTWARE_TYPES.get(app.software_type, app.software_type), licence=LICENCE_KINDS[kind],
-        licence_kind=kind, install_docs=install_section(mirror.readme if mirror else ""),
+        licence_kind=kind, load_install_docs=lambda: install_section(mirror.readme if mirror else ""),
         own_fork=fork_listing.fork_of_organization(app.id, org.id if org is not None else None),
         may_fork=actor is not None and org is not None and can_fork(actor, org),
         may_record=actor is not None and org is not None and can_record_deployment(actor, org),
-        own_deployments=[d for d in used.items if org is not None and d.organization_id == org.id],
-        region_count=len(fork_listing.forking_organization_ids(app.id) | {d.organization_id for d in used.items}))
+        own_deployments=own_deployments)
+
+
+@dataclass(frozen=True)
+class Usage:
+    used: deployment_queries.DeploymentPage
+    status_counts: list[tuple[str, int]]
+    region_count: int
+
+
+def _usage(app) -> Usage:
+    """Step 2, the same for everyone: deployments of the app, counted by status, and how many
+    organizations copied or run it."""
+    used = deployment_queries.list_deployments(app=app.slug, per_page=50,
+                                               count_limit=deployment_queries.LIST_COUNT_LIMIT)
+    counts: dict[str, int] = {}
+    for dep in used.items:
+        counts[dep.status] = counts.get(dep.status, 0) + 1
+    regions = fork_listing.forking_organization_ids(app.id) | {d.organization_id for d in used.items}
+    return Usage(used, [(s, counts[s]) for s in deployment_vocab.STATUSES if s in counts], len(regions))
 
 
 @bp.get("/apps/<slug>/mirror.json")

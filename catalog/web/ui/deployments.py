@@ -172,5 +172,10 @@ def deployment_edit(deployment_id: int):
 @bp.get("/my/region")
 @login_required
 def my_region():
-    overview = deployment_queries.region_overview(current_user, request.args.get("org") or None)
-    return render_template("deployments/mine.html", overview=overview)
+    org = deployment_queries.region_of(current_user, request.args.get("org") or None)
+
+    def render() -> tuple[str, int]:  # the same for everyone of the organization
+        return render_template("deployments/_mine_body.html", overview=deployment_queries.overview_of(org)), 200
+
+    body, _status = fragments.cached(("my-region", org.id, str(get_locale()), viewer_zone()), render)
+    return render_template("deployments/mine.html", org=org, body=body)
