@@ -110,3 +110,19 @@ def test_a_csrf_token_inside_a_shared_fragment_is_refused(app):
         template = app.jinja_env.from_string('{% call shared("x") %}{{ csrf_token() }}{% endcall %}')
         with pytest.raises(RuntimeError, match="shared fragment"):
             template.render()
+
+
+def test_a_regions_overview_is_shared_by_its_staff_and_never_shown_to_another_region(app, make_user, monkeypatch):
+    from catalog.services.deployments import queries
+
+    renders: list[int] = []
+    real = queries.overview_of
+    monkeypatch.setattr(queries, "overview_of", lambda org, *a, **k: renders.append(org.id) or real(org, *a, **k))
+    pages = {}
+    for name, org in (("first", "21.72"), ("colleague", "21.72"), ("elsewhere", "63.09")):
+        browser = app.test_client()
+        browser.post("/login", data={"email": make_user("adopter", org).email, "password": "kata-sandi-uji-123"})
+        pages[name] = browser.get("/my/region").get_data(as_text=True)
+    assert len(renders) == 2  # once for Kota Tanjung Pinang's two staff, once for Tabalong
+    assert "Kota Tanjung Pinang" in pages["colleague"] and "Kota Tanjung Pinang" not in pages["elsewhere"]
+    assert "Tabalong" in pages["elsewhere"]
