@@ -9,7 +9,7 @@ import time
 import pyotp
 import pytest
 
-from tests.browser.conftest import PASSWORDS, login, shot
+from tests.browser.conftest import PASSWORDS, login, run_axe, shot
 from tests.oidc.loopback_idp import running_idp
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -66,3 +66,32 @@ def test_admin_enrols_two_factor_and_signs_in_with_a_code(page, server):
     finally:  # the other journeys sign the demo admin in with the password alone
         with server["app"].app_context():
             two_factor.reset(users.get_by_email("admin@katalog.go.id"), actor=None)
+
+
+def test_sign_in_security_pages_pass_axe(audit_page, server):
+    """The enrolment page (QR code and key), the code step and the sessions list: WCAG 2.1 AA."""
+    from catalog.services.accounts import two_factor, users
+
+    page = audit_page
+    login(page, "adopsi@bintankab.go.id")
+    try:
+        page.goto("/account/sessions")
+        assert run_axe(page) == []
+        page.goto("/account/two-factor")
+        page.click("main form button[type=submit]")
+        assert page.is_visible("img.qr") and run_axe(page) == []
+        totp = pyotp.TOTP(page.inner_text("#totp-secret").strip())
+        page.fill("#code", totp.now())
+        page.click("main form button[type=submit]")
+        page.wait_for_url(re.compile(r"/account/two-factor$"))
+        assert run_axe(page) == []
+        page.click("header button:has-text('Keluar')")
+        page.goto("/login")
+        page.fill("#email", "adopsi@bintankab.go.id")
+        page.fill("#password", PASSWORDS["adopsi"])
+        page.click("main button[type=submit]")
+        page.wait_for_url(re.compile(r"/login/kode$"))
+        assert run_axe(page) == []
+    finally:
+        with server["app"].app_context():
+            two_factor.reset(users.get_by_email("adopsi@bintankab.go.id"), actor=None)
