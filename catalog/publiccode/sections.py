@@ -15,9 +15,8 @@ _COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
 
 def legal(value: Any, r: Report) -> None:
     section = checks.mapping(value, "legal", r)
-    if value is None:
+    if section is None:  # absent or of the wrong type: the licence is missing too, as the reference says
         r.error("legal.license", checks.missing())
-    if section is None:
         return
     checks.licence(section.get("license"), "legal.license", r)
     for key in ("mainCopyrightOwner", "repoOwner", "authorsFile"):

@@ -89,7 +89,7 @@ def _top(doc: dict, version: vocab.Version, r: Report) -> None:
             if not standard.MIME_RE.match(mime.strip()):
                 r.error(path, _("'%(value)s' bukan tipe MIME, misalnya application/pdf.",
                                 value=mime))
-    checks.texts(doc.get("platforms"), "platforms", r, required=True, scalar_ok=True)
+    checks.texts(doc.get("platforms"), "platforms", r, required=True)  # a list, as the reference
     _categories(doc.get("categories"), version, r)
     checks.texts(doc.get("usedBy"), "usedBy", r)
     checks.choice(doc.get("developmentStatus"), catalog_vocab.DEVELOPMENT_STATUSES,
