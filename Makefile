@@ -27,7 +27,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements.txt requirements-dev.txt
 install-dev: $(VENV)/.installed-dev
 
 # The real OpenID Connect provider (npm's oidc-provider) that the single sign-on tests start on
-# loopback (tests/oidc/), installed from its lock file; without npm, `make test` stops here.
+# loopback (tests/oidc/, marked slow), installed from its lock file; without npm, `make test` stops here.
 tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json
 	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -65,7 +65,7 @@ test: install-dev oidc-provider
 # two workers, 82 s with three, same machine, same minute); the full suite keeps two, since its
 # browser journeys and load smoke run against servers that need the CPU.
 FAST_WORKERS ?= 3
-test-fast: install-dev oidc-provider
+test-fast: install-dev
 	$(PY) -m pytest -n $(FAST_WORKERS) --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 lint: install-dev

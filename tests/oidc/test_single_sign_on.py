@@ -14,6 +14,8 @@ import requests
 from catalog.services.accounts import single_sign_on, two_factor
 from tests.oidc.loopback_idp import CLIENT_ID, running_idp, sign_in_at_idp
 
+# A Node.js process (the provider) per module: `make test` runs these, `make test-fast` does not.
+pytestmark = pytest.mark.slow
 CALLBACK = "http://localhost/login/sso/callback"
 ACCOUNTS = {
     "budi": {"email": "budi@bintankab.go.id", "email_verified": True, "name": "Budi", "org_code": "21.01"},
