@@ -61,10 +61,6 @@ class User(db.Model):
         return f"{self.id}:{self.session_version}"
 
     @property
-    def has_password(self) -> bool:
-        return bool(self.password_hash)
-
-    @property
     def invitation_pending(self) -> bool:
         """Invited, and has neither set a password nor signed in another way yet."""
         return not self.password_hash and self.last_login_at is None
