@@ -119,6 +119,13 @@ def summary(report: dict) -> str:
                   f"largest user count with page p95 <= {curve['page_p95_limit_ms']:,.0f} ms: "
                   f"{named['largest_users_page_p95_ok']} (anonymous pages), "
                   f"{named['largest_users_signed_in_p95_ok']} (signed-in pages)"]
+    if "cpu" in report:
+        lines += ["", "CPU during the load (seconds: own + reaped children; share of all cores):"]
+        lines += [f"  {kind:14s} {c['own_s']:8.1f} + {c['children_s']:7.1f}  {c['share']:6.1%}"
+                  for kind, c in report["cpu"].items()]
+        lines += ["web workers' Python CPU by view (py-spy, middle third of the load):"]
+        views = report.get("web_cpu_by_view", [])
+        lines += [f"  {share:6.1%}  {view}" for view, share in views] or ["  (py-spy not installed)"]
     lines.append("")
     lines += [f"{name}: acknowledged {w['acknowledged']}, found {w['found']}"
               + (f", missing {w['missing']}" if w["missing"] else "") for name, w in writes.items()]

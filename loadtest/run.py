@@ -21,6 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import cpu
 from . import report as figures
 from .browsers import AUDITORS, Account, AuditorBrowser, StaffBrowser
 from .stack import PG_ADMIN_URL, Stack, create_pg_database, drop_pg_database
@@ -71,6 +72,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=None, help="keep data, logs and report here")
     p.add_argument("--keep", action="store_true", help="keep the database and data dir afterwards")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--profile", action="store_true",
+                   help="CPU per process kind, and py-spy on the web workers for the middle third (loadtest/cpu.py)")
     p.add_argument("--seed", type=int, default=20261122)
     return p.parse_args(argv)
 
@@ -186,6 +189,8 @@ def run(args: argparse.Namespace) -> dict:
         work.mkdir(exist_ok=True)
         people = population(args, stack, adopters, record, work, biggest)
         report["steps"], load_seconds = [], 0.0
+        profile = (cpu.Profile(stack.procs["web"].pid, seconds * len(steps), root / "py-spy.txt")
+                   if args.profile else None)
         for step, users in enumerate(steps):
             elapsed, running = drive(people[:users], seconds, step)
             load_seconds += elapsed
@@ -199,6 +204,8 @@ def run(args: argparse.Namespace) -> dict:
                                     "still_running": running})
             if running:  # a user stuck for 10 minutes: do not drive it from two threads
                 break
+        if profile is not None:
+            report["cpu"], report["web_cpu_by_view"] = profile.finish()
         report["drained"] = report["steps"][-1]["drained"]
         served, server_5xx = stack.access_counts()
         report["load"] = {

@@ -34,7 +34,7 @@ def test_short_load_loses_nothing_and_serves_no_5xx(tmp_path):
     out = tmp_path / "load"
     done = subprocess.run([sys.executable, "-m", "loadtest.run", "--users", "5", "--orgs", "1", "--duration", "6",
                            "--signed-in-share", "0.4", "--web-workers", "2", "--threads", "4", "--out", str(out),
-                           "--json", *_database_args()], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--json", "--profile", *_database_args()], cwd=ROOT, capture_output=True, text=True, timeout=300)
     report = json.loads((out / "report.json").read_text())
     assert done.returncode == 0 and report["ok"], done.stdout[-3000:] + done.stderr[-3000:]
     load = report["load"]
@@ -60,3 +60,8 @@ def test_short_load_loses_nothing_and_serves_no_5xx(tmp_path):
         assert writes["acknowledged"] == writes["found"], (kind, writes["missing"])
     assert report["writes"]["forks"]["acknowledged"] > 0
     assert report["audit_verify"]["exit"] == 0 and report["fsck"]["exit"] == 0
+    # --profile: CPU per process kind, and the web workers' Python CPU by view (py-spy, requirements-dev)
+    assert report["cpu"]["web"]["own_s"] > 0 and report["cpu"]["load clients"]["own_s"] > 0
+    views = dict(report["web_cpu_by_view"])
+    assert views and any("catalog/web/" in view for view in views), views
+    assert 0.99 <= sum(views.values()) <= 1.01 or len(views) == 25
