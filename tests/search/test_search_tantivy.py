@@ -38,7 +38,7 @@ def slugs(backend: SearchBackend, query: str, **kwargs: object) -> list[str]:
 def test_open_backend_picks_the_engine(tmp_path: Path) -> None:
     assert isinstance(open_backend(tmp_path / "a", kind="tantivy"), TantivyBackend)
     assert isinstance(open_backend(tmp_path / "c", kind="whoosh"), WhooshBackend)
-    assert isinstance(open_backend(tmp_path / "b"), WhooshBackend)  # the default
+    assert isinstance(open_backend(tmp_path / "b"), TantivyBackend)  # the default
     assert isinstance(open_backend(tmp_path / "e", kind="auto"), TantivyBackend)  # installed, so used
     with pytest.raises(ValueError):
         open_backend(tmp_path / "d", kind="lucene")
