@@ -139,3 +139,26 @@ def test_reset_is_an_audit_event(client, make_user, inbox):
     client.post(link_path(inbox.last_to(user.email)), data={"password": NEW, "password_confirm": NEW})
     actions = [e.action for e in db.session.execute(db.select(AuditEvent).order_by(AuditEvent.seq)).scalars()]
     assert actions[-2:] == ["user.reset_link", "user.password_reset"]
+
+
+def test_the_request_does_the_same_work_for_known_and_unknown_addresses(app, make_user):
+    """The request only counts and queues; the worker looks the address up. Same SQL either way."""
+    from sqlalchemy import event
+
+    from catalog.jobs.queue import queue
+    from catalog.services.accounts import passwords
+
+    user = make_user("adopter", "21.01", email="lupa@bintankab.go.id")
+    app.config["JOBS_IMMEDIATE"] = False  # a real queue in the data dir: the jobs wait for a worker
+    statements: list[str] = []
+    record = lambda _conn, _cursor, statement, *_rest: statements.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        passwords.request_reset(user.email, address="192.0.2.1")
+        known = list(statements)
+        statements.clear()
+        passwords.request_reset("tidak.ada@bintankab.go.id", address="192.0.2.2")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert known == statements and not any("user_account" in s for s in known)
+    assert queue(app).pending_count() == 2
