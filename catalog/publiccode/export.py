@@ -77,6 +77,7 @@ class ExportEntry:
     contractor_name: str = ""
     contract_end: date | None = None
     publisher_name: str = ""
+    publisher_uri: str = ""
     release_name: str = ""
     release_date: date | None = None
     url: str = ""
@@ -121,8 +122,9 @@ def _document(e: ExportEntry) -> dict[str, Any]:
         doc["softwareVersion"] = e.release_name
     if e.release_date:
         doc["releaseDate"] = e.release_date.isoformat()
-    if e.publisher_name:
-        doc["organisation"] = {"name": e.publisher_name}
+    if e.publisher_uri:  # without a URI (mandatory from 0.7) the name stays in mainCopyrightOwner
+        doc["organisation"] = {"name": e.publisher_name, "uri": e.publisher_uri} if e.publisher_name \
+            else {"uri": e.publisher_uri}
     doc["platforms"] = list(e.platforms)
     # only keys of the standard's list: the catalog's own extra categories stay out of the file
     categories = [c for c in dict.fromkeys((e.category, *e.categories))

@@ -12,8 +12,9 @@ SUPPORTED = ((0, 2), (0, 3), (0, 4), (0, 5), (0, 6), (0, 7))
 LATEST: Version = (0, 7)
 # Versions the reference still reads but warns about: "not the latest version".
 NOT_LATEST_WARNED = ((0, 2), (0, 3))
-# Export writes 0.5: the first version with `organisation`, read by every current tool.
-EXPORT_VERSION = "0.5"
+# Export writes "0", the latest 0.x (0.7 rules), as the standard's examples and the reference's
+# "use '0'" advice do; the publisher is an `organisation` with its `uri` (mandatory from 0.7).
+EXPORT_VERSION = "0"
 
 SCOPES = (
     "agriculture", "culture", "defence", "education", "emergency-services", "employment",

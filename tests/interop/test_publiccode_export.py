@@ -30,7 +30,9 @@ def test_published_app_round_trips_through_the_api(client, published_app, make_u
     text = r.get_data(as_text=True)
     doc = parse(text).doc
     assert validate(doc) == ([], [])
-    assert doc["softwareVersion"] == "v1.1.0" and doc["organisation"] == {"name": "Provinsi Kepulauan Riau"}
+    assert doc["softwareVersion"] == "v1.1.0"
+    # the publisher is named with its page in the catalog: 0.7's mandatory organisation.uri
+    assert doc["organisation"] == {"name": "Provinsi Kepulauan Riau", "uri": f"{BASE}/organizations/21"}
     # the repository was registered as a server path: the export points at the catalog's mirror
     assert doc["url"] == f"{BASE}/git/upstream/simanja.git"
     loaded = load(text)
@@ -83,7 +85,7 @@ def test_fork_exports_as_a_variant_of_its_upstream(client, published_app, fork, 
     assert validate(doc) == ([], [])
     assert doc["url"] == f"{BASE}/git/kota-tanjung-pinang/simanja.git"
     assert doc["isBasedOn"] == f"{BASE}/git/upstream/simanja.git"
-    assert doc["organisation"] == {"name": "Kota Tanjung Pinang"}
+    assert doc["organisation"] == {"name": "Kota Tanjung Pinang", "uri": f"{BASE}/organizations/21.72"}
     assert doc["maintenance"] == {"type": "internal", "contacts": [{"name": "Kota Tanjung Pinang"}]}
     assert "mainCopyrightOwner" not in doc["legal"] and "softwareVersion" not in doc
     assert doc["description"]["id"]["features"][-1] == \

@@ -12,6 +12,8 @@ LONG = ("JDIH menyimpan peraturan daerah, peraturan kepala daerah dan keputusan 
         "berlakunya.\n\nData dikirim ke JDIH Nasional sehingga warga menemukan produk hukum "
         "terbaru di satu tempat.")
 
+ORG_URI = "https://katalog.example/organizations/14.71"  # the publisher's page in the catalog
+
 
 def fields(**changes) -> dict:
     """Editable fields as clean_app_fields returns them."""
@@ -49,23 +51,29 @@ ROUND_TRIP_CASES = {
 @pytest.mark.parametrize("case", sorted(ROUND_TRIP_CASES))
 def test_round_trip(case):
     original = ROUND_TRIP_CASES[case]
-    entry = ExportEntry.from_fields(original, publisher_name="Pemerintah Kota Pekanbaru",
+    entry = ExportEntry.from_fields(original, publisher_name="Pemerintah Kota Pekanbaru", publisher_uri=ORG_URI,
                                     release_name="2.3", release_date=date(2026, 2, 1))
     loaded = load(to_publiccode(entry))
     assert (loaded.errors, loaded.warnings) == ([], [])
     assert loaded.fields == original
     assert loaded.extras["releaseDate"] == "2026-02-01"
-    assert loaded.extras["organisation"] == {"name": "Pemerintah Kota Pekanbaru", "uri": ""}
+    assert loaded.extras["organisation"] == {"name": "Pemerintah Kota Pekanbaru", "uri": ORG_URI}
 
 
 def test_export_is_valid_yaml_1_2_of_the_export_version():
-    text = to_publiccode(ExportEntry.from_fields(fields(), publisher_name="Pemkot Pekanbaru"))
+    text = to_publiccode(ExportEntry.from_fields(fields(), publisher_name="Pemkot Pekanbaru", publisher_uri=ORG_URI))
     doc = parse(text).doc
-    assert doc["publiccodeYmlVersion"] == EXPORT_VERSION
+    assert doc["publiccodeYmlVersion"] == EXPORT_VERSION == "0"  # the latest 0.x: 0.7 rules
     assert validate(doc) == ([], [])
-    assert doc["organisation"] == {"name": "Pemkot Pekanbaru"}
+    assert doc["organisation"] == {"name": "Pemkot Pekanbaru", "uri": ORG_URI}
     assert doc["legal"] == {"license": "GPL-3.0-or-later", "mainCopyrightOwner": "Pemkot Pekanbaru"}
     assert "isBasedOn" not in doc
+
+
+def test_without_a_uri_the_publisher_is_the_copyright_owner_only():
+    """0.7 makes organisation.uri mandatory: an entry built without one leaves organisation out."""
+    doc = parse(to_publiccode(ExportEntry.from_fields(fields(), publisher_name="Pemkot Pekanbaru"))).doc
+    assert "organisation" not in doc and doc["legal"]["mainCopyrightOwner"] == "Pemkot Pekanbaru"
 
 
 def test_words_yaml_1_1_reads_as_booleans_are_quoted():
@@ -82,7 +90,7 @@ def test_extra_categories_and_tags():
 
 
 def fork_entry(**changes) -> ExportEntry:
-    values = dict(publisher_name="Pemerintah Kabupaten Solok",
+    values = dict(publisher_name="Pemerintah Kabupaten Solok", publisher_uri="https://katalog.example/organizations/13.02",
                   url="https://katalog.example/git/kab-solok/jdih",
                   upstream_url="https://git.pekanbaru.example/bagian-hukum/jdih",
                   fork_note="Menambah  jenis produk\nhukum nagari.", copyright_owner="")
@@ -95,7 +103,8 @@ def test_fork_exports_as_variant():
     assert validate(doc) == ([], [])
     assert doc["url"] == "https://katalog.example/git/kab-solok/jdih"
     assert doc["isBasedOn"] == "https://git.pekanbaru.example/bagian-hukum/jdih"
-    assert doc["organisation"] == {"name": "Pemerintah Kabupaten Solok"}
+    assert doc["organisation"] == {"name": "Pemerintah Kabupaten Solok",
+                                   "uri": "https://katalog.example/organizations/13.02"}
     assert "mainCopyrightOwner" not in doc["legal"]  # the variant does not own upstream's code
     note = "Modifikasi daerah: Menambah jenis produk hukum nagari."
     assert doc["description"]["id"]["features"][-1] == note

@@ -42,6 +42,11 @@ def clone_url(base_url: str, relpath: str) -> str:
     return base_url.rstrip("/") + "/git/" + relpath
 
 
+def organization_uri(base_url: str, code: str) -> str:
+    """The publisher's page in this catalog: the `organisation.uri` other catalogs can follow."""
+    return base_url.rstrip("/") + "/organizations/" + code
+
+
 def public_url(app: App, base_url: str) -> str:
     """Where others can clone the code: the repository URL, or the catalog's mirror of a
     repository an admin registered as a local path (a server path means nothing elsewhere)."""
@@ -74,7 +79,8 @@ def entry_for_app(app: App, base_url: str) -> ExportEntry:
     name, when = _release(app, extras)
     return ExportEntry.from_fields(
         {**apps.app_fields(app), "slug": app.slug}, url=public_url(app, base_url),
-        publisher_name=app.publisher.name, release_name=name, release_date=when,
+        publisher_name=app.publisher.name, publisher_uri=organization_uri(base_url, app.publisher.code),
+        release_name=name, release_date=when,
         categories=tuple(str(c) for c in extras.get("categories") or ()),
         landing_url=str(extras.get("landingURL") or ""), **_localisation(extras))
 
@@ -89,6 +95,7 @@ def entry_for_fork(fork: Fork, base_url: str) -> ExportEntry:
     return ExportEntry.from_fields(
         values, url=clone_url(base_url, fork.relpath), upstream_url=public_url(app, base_url),
         publisher_name=fork.organization.name, fork_note=fork.note, copyright_owner="",
+        publisher_uri=organization_uri(base_url, fork.organization.code),
         categories=tuple(str(c) for c in extras.get("categories") or ()), **_localisation(extras))
 
 
