@@ -112,3 +112,17 @@ def test_absurd_ids_are_404_not_500(client, adopter):
     assert client.patch(f"/api/v1/deployments/{huge}", json={"note": "x"}, headers=adopter).status_code == 404
     r = client.post("/api/v1/deployments", json=_body(fork_id=str(huge)), headers=adopter)
     assert r.status_code == 422 and "fork_id" in r.json["fields"]
+
+
+def test_a_long_history_answers_with_its_latest_changes_only(client, adopter, monkeypatch):
+    from catalog.services.deployments import lifecycle
+
+    monkeypatch.setattr(lifecycle, "HISTORY_SHOWN", 3)
+    dep = client.post("/api/v1/deployments", json=_body(), headers=adopter).json
+    assert dep["events_complete"] is True and [e["kind"] for e in dep["events"]] == ["created"]
+    for status in ("suspended", "production", "suspended"):
+        r = client.post(f"/api/v1/deployments/{dep['id']}/status", json={"status": status}, headers=adopter)
+    assert r.status_code == 200 and r.json["events_complete"] is False
+    assert [e["to"] for e in r.json["events"]] == ["suspended", "production", "suspended"]  # oldest of the three first
+    page = client.get(f"/deployments/{dep['id']}").get_data(as_text=True)
+    assert "Menampilkan 3 perubahan terakhir" in page and page.count("Ditangguhkan") >= 2

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -248,9 +249,28 @@ def confirm_deployment(deployment_id: int, *, actor: User | None, note: Any = ""
 
 
 def deployment_events(dep: Deployment) -> list[DeploymentEvent]:
+    """The whole history, oldest first (services and tests; pages and the API show `history`)."""
     stmt = (db.select(DeploymentEvent).where(DeploymentEvent.deployment_id == dep.id)
             .order_by(DeploymentEvent.at, DeploymentEvent.id))
     return list(db.session.execute(stmt).scalars())
+
+
+HISTORY_SHOWN = 100  # a deployment moved every day for years must not make each answer longer
+
+
+@dataclass(frozen=True)
+class History:
+    events: list[DeploymentEvent]  # oldest first: the newest HISTORY_SHOWN changes
+    complete: bool                 # False: older changes exist beyond these
+
+
+def history(dep: Deployment, limit: int | None = None) -> History:
+    """The deployment's latest changes (HISTORY_SHOWN), for its page and the API's answers."""
+    limit = HISTORY_SHOWN if limit is None else limit
+    stmt = (db.select(DeploymentEvent).where(DeploymentEvent.deployment_id == dep.id)
+            .order_by(DeploymentEvent.at.desc(), DeploymentEvent.id.desc()).limit(limit + 1))
+    newest = list(db.session.execute(stmt).scalars())
+    return History(newest[:limit][::-1], len(newest) <= limit)
 
 
 def refresh_lag(deployment_id: int) -> Deployment:

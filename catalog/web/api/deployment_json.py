@@ -6,6 +6,7 @@ from typing import Any
 from flask import url_for
 
 from ...models import Deployment, DeploymentEvent, User
+from ...services.deployments.lifecycle import History
 from ...services.permissions import can_view_deployment_details
 from ...vocab import deployments as dv
 from .serializers import organization_json
@@ -28,10 +29,10 @@ def event_json(event: DeploymentEvent, *, private: bool) -> dict[str, Any]:
     return data
 
 
-def deployment_json(dep: Deployment, actor: User | None, *,
-                    events: list[DeploymentEvent] | None = None) -> dict[str, Any]:
+def deployment_json(dep: Deployment, actor: User | None, *, history: History | None = None) -> dict[str, Any]:
     """The contract's deployment; `url` and `note` appear only for the organization, the app's
-    publisher, auditors in scope and admins."""
+    publisher, auditors in scope and admins. With `history`: its latest `events`, oldest first,
+    and `events_complete` false when older ones were left out."""
     private = can_view_deployment_details(actor, dep)
     confirmer = dep.confirmed_by
     data: dict[str, Any] = {
@@ -52,6 +53,7 @@ def deployment_json(dep: Deployment, actor: User | None, *,
     if private:
         data["url"] = dep.url or None
         data["note"] = dep.note or None
-    if events is not None:
-        data["events"] = [event_json(e, private=private) for e in events]
+    if history is not None:
+        data["events"] = [event_json(e, private=private) for e in history.events]
+        data["events_complete"] = history.complete
     return data

@@ -24,7 +24,7 @@ def api_deployment_list():
 def api_deployment_detail(deployment_id: int):
     actor = api_actor()
     dep = deployments.get_deployment(deployment_id, actor)
-    return deployment_json(dep, actor, events=deployments.deployment_events(dep))
+    return deployment_json(dep, actor, history=deployments.history(dep))
 
 
 @bp.post("/deployments")
@@ -33,14 +33,14 @@ def api_deployment_create():
     data = json_body()
     org, app = data.pop("org", None), data.pop("app", None)
     dep = deployments.create_deployment(data, actor=actor, app_slug=app, org_code=org)
-    return deployment_json(dep, actor, events=deployments.deployment_events(dep)), 201
+    return deployment_json(dep, actor, history=deployments.history(dep)), 201
 
 
 @bp.patch("/deployments/<int:deployment_id>")
 def api_deployment_update(deployment_id: int):
     actor = require_actor()
     dep = deployments.update_deployment(deployment_id, json_body(), actor=actor)
-    return deployment_json(dep, actor, events=deployments.deployment_events(dep))
+    return deployment_json(dep, actor, history=deployments.history(dep))
 
 
 @bp.post("/deployments/<int:deployment_id>/status")
@@ -48,7 +48,7 @@ def api_deployment_status(deployment_id: int):
     actor = require_actor()
     body = json_body()
     dep = deployments.change_status(deployment_id, body.get("status"), actor=actor, note=body.get("note", ""))
-    return deployment_json(dep, actor, events=deployments.deployment_events(dep))
+    return deployment_json(dep, actor, history=deployments.history(dep))
 
 
 @bp.post("/deployments/<int:deployment_id>/confirm")
@@ -57,4 +57,4 @@ def api_deployment_confirm(deployment_id: int):
     body = request.get_json(silent=True) or {}
     note = body.get("note", "") if isinstance(body, dict) else ""
     dep = deployments.confirm_deployment(deployment_id, actor=actor, note=note)
-    return deployment_json(dep, actor, events=deployments.deployment_events(dep))
+    return deployment_json(dep, actor, history=deployments.history(dep))

@@ -82,6 +82,7 @@ DEPLOYMENT = obj({
     "events": {"type": "array", "items": obj({"at": NSTR, "kind": STR, "field": NSTR, "from": NSTR, "to": NSTR,
                                               "actor": obj({"org": NSTR, "name": NSTR}), "note": NSTR},
                                              required=("at", "kind", "field", "from", "to", "actor"))},
+    "events_complete": BOOL,  # false: only the latest changes are in `events` (the audit trail has all)
 }, required=("id", "org", "app", "fork_id", "environment", "status", "version", "hosting", "confirmed", "lag"))
 DEPLOYMENT_BODY = obj({
     "org": STR, "app": STR, "fork_id": NINT, "environment": {"enum": list(dv.ENVIRONMENTS)},

@@ -107,7 +107,7 @@ def deployment_create():
 
 
 def _render_detail(dep, *, status_values=None, status_errors=None, code: int = 200):
-    return render_template("deployments/detail.html", dep=dep, events=deployments.deployment_events(dep),
+    return render_template("deployments/detail.html", dep=dep, history=deployments.history(dep),
                            actor=current_actor(), status_values=status_values or {},
                            status_errors=status_errors or {}), code
 
