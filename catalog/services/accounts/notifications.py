@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from ... import vcs
@@ -121,9 +121,9 @@ def notify_proposal(app: App, proposal_id: int, fields: list[str], errors: int) 
     def body() -> str:
         parts = []
         if fields:
-            parts.append(_("%(n)s usulan perubahan isian", n=len(fields)))
+            parts.append(ngettext("%(num)s usulan perubahan isian", "%(num)s usulan perubahan isian", len(fields)))
         if errors:
-            parts.append(_("%(n)s masalah pada berkas", n=errors))
+            parts.append(ngettext("%(num)s masalah pada berkas", "%(num)s masalah pada berkas", errors))
         return _("Repositori %(app)s memperbarui publiccode.yml: %(parts)s. Tinjau lalu terima atau tolak; "
                  "entri tidak berubah sebelum Anda memutuskan.", app=app.name, parts=", ".join(parts))
 

@@ -7,7 +7,7 @@ exactly like a known one, so the answer still says nothing about which exist.
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ...extensions import db
 from ...models import LoginThrottle
@@ -28,7 +28,8 @@ def count_request(email: str, address: str) -> None:
             row = db.session.get(LoginThrottle, key)
             if _live(row, now) and row.failures >= limit:
                 minutes = int((row.window_start + WINDOW - now).total_seconds() // 60) + 1
-                raise TooManyAttempts(_("Terlalu banyak permintaan atur ulang kata sandi. Coba lagi dalam "
-                                        "%(minutes)s menit.", minutes=minutes))
+                raise TooManyAttempts(ngettext(
+                    "Terlalu banyak permintaan atur ulang kata sandi. Coba lagi dalam %(num)s menit.",
+                    "Terlalu banyak permintaan atur ulang kata sandi. Coba lagi dalam %(num)s menit.", minutes))
         for key in keys:
             _bump(key, now)

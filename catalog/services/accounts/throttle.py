@@ -20,6 +20,7 @@ import math
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, literal
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -63,8 +64,9 @@ def check(email: str, address: str) -> None:
     pair = db.session.get(LoginThrottle, _pair_key(email, address))
     if _live(pair, now) and pair.failures >= PAIR_LIMIT:
         minutes = int((pair.window_start + WINDOW - now).total_seconds() // 60) + 1
-        raise TooManyAttempts(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)s menit.",
-                                minutes=minutes))
+        raise TooManyAttempts(ngettext("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(num)s menit.",
+                                       "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(num)s menit.",
+                                       minutes))
     addr = db.session.get(LoginThrottle, _address_key(address))
     if _live(addr, now) and addr.failures >= ADDRESS_LIMIT and addr.last_failure_at is not None:
         wait = (addr.last_failure_at + ADDRESS_DELAY - now).total_seconds()

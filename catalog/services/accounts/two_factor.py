@@ -14,6 +14,7 @@ import segno
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ...extensions import db
 from ...models import RecoveryCode, TwoFactor, User
@@ -141,7 +142,8 @@ def _refuse(user_id: int, message: str):
 def _check_window(row: TwoFactor) -> None:
     if row.window_start is not None and row.failures >= MAX_FAILURES and utcnow() - row.window_start < WINDOW:
         minutes = int((row.window_start + WINDOW - utcnow()).total_seconds() // 60) + 1
-        raise TooManyCodes(_("Terlalu banyak kode yang salah. Coba lagi dalam %(minutes)s menit.", minutes=minutes))
+        raise TooManyCodes(ngettext("Terlalu banyak kode yang salah. Coba lagi dalam %(num)s menit.",
+                                    "Terlalu banyak kode yang salah. Coba lagi dalam %(num)s menit.", minutes))
 
 
 def _take_step(user_id: int, step: int) -> bool:
