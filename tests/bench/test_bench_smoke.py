@@ -29,3 +29,13 @@ def test_all_benchmarks_run_at_tiny_size(tmp_path: Path) -> None:
         assert figure["name"] in run.stdout
     table = (tmp_path / "results-tiny.md").read_text()
     assert "| search |" in table and "| pages |" in table and "| git |" in table and "| signed_in |" in table
+
+
+def test_request_cpu_bench_answers_every_kind_of_the_working_day() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CATALOG_")}
+    run = subprocess.run([sys.executable, "-m", "bench.bench_request_cpu", "--repeat", "2"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    rows = [line.split() for line in run.stdout.splitlines()[1:] if line.strip()]
+    assert len(rows) >= 15 and rows[0][0] == "hello"
+    assert all(row[-1] == "200" for row in rows), run.stdout  # each kind measured a real answer, not a redirect

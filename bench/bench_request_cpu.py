@@ -1,0 +1,142 @@
+"""CPU per request kind of the working day's mix, in-process, on the demo catalog.
+
+`python -m bench.bench_request_cpu [--repeat 60] [--only KIND] [--profile KIND]`
+
+Process CPU time (not wall time, so a busy machine distorts it far less than latency) of each
+request kind the load test sends — visitors' pages, signed-in pages, searches, API reads, a
+deployment write — through the Flask test client on a fresh data dir seeded with
+`catalog seed --demo`, against the reference measured in the same run: the bare Flask app of
+`bench/hello_app.py` through the same test client. `--profile KIND` prints pyinstrument's tree
+for one kind instead. What the load test adds on top (gunicorn, compression, git, PostgreSQL, the
+clients) is `python -m loadtest.run --profile`.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .common import ROOT
+
+ADOPTER = ("adopsi@tanjungpinangkota.go.id", "adopsi-demo-2026")   # seed/demo.py
+AUDITOR = ("auditor@menpan.go.id", "auditor-demo-2026")
+
+
+def _seed(data: Path) -> None:
+    env = {**os.environ, "CATALOG_DATA_DIR": str(data), "CATALOG_ALLOW_LOCAL_REPOS": "1"}
+    env.pop("CATALOG_DATABASE_URL", None)
+    for step in (("db", "upgrade"), ("catalog", "seed", "--demo")):
+        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *step], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+
+
+def _signed_in(app, email: str, password: str):
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    answer = client.post("/login", data={"email": email, "password": password,
+                                         "csrf_token": token.group(1) if token else ""})
+    if answer.status_code != 302:
+        raise SystemExit(f"sign-in of {email} answered {answer.status_code}")
+    return client
+
+
+def kinds(app) -> dict[str, Callable[[], object]]:
+    """The request kinds, each a call that makes one request (and answers it)."""
+    from catalog.extensions import db
+    from catalog.models import Deployment, Fork, Organization, User
+    from catalog.services.accounts import tokens
+
+    visitor, adopter, auditor = app.test_client(), _signed_in(app, *ADOPTER), _signed_in(app, *AUDITOR)
+    with app.app_context():
+        owner = db.session.execute(db.select(User).where(User.email == ADOPTER[0])).scalar_one()
+        bearer = {"Authorization": "Bearer " + tokens.create_token(owner, label="bench", actor=owner)[1]}
+        fork_id = db.session.execute(db.select(Fork.id).order_by(Fork.id)).scalars().first()
+        dep_id = db.session.execute(
+            db.select(Deployment.id).join(Organization, Organization.id == Deployment.organization_id)
+            .where(Organization.code == "21.72", Deployment.status == "production")).scalars().first()
+    flip = itertools.cycle(("suspended", "production"))
+    return {
+        "hello (reference)": None,
+        "visitor /": lambda: visitor.get("/"),
+        "visitor /apps?q=pegawai": lambda: visitor.get("/apps?q=pegawai"),
+        "visitor /apps/simanja": lambda: visitor.get("/apps/simanja"),
+        "signed-in /": lambda: adopter.get("/"),
+        "signed-in /apps?q=pegawai": lambda: adopter.get("/apps?q=pegawai"),
+        "signed-in /apps/simanja": lambda: adopter.get("/apps/simanja"),
+        "signed-in adoption guide": lambda: adopter.get("/apps/simanja/adopsi"),
+        "signed-in fork page": lambda: adopter.get(f"/forks/{fork_id}"),
+        "signed-in /my/region": lambda: adopter.get("/my/region"),
+        "signed-in /deployments": lambda: adopter.get("/deployments"),
+        "signed-in /notifications": lambda: adopter.get("/notifications"),
+        "auditor /reports": lambda: auditor.get("/reports"),
+        "API /apps?q=pegawai": lambda: visitor.get("/api/v1/apps?q=pegawai", headers=bearer),
+        "API /apps/simanja": lambda: visitor.get("/api/v1/apps/simanja", headers=bearer),
+        "API /deployments?org=21.72": lambda: visitor.get("/api/v1/deployments?org=21.72", headers=bearer),
+        "API deployment status write": lambda: visitor.post(f"/api/v1/deployments/{dep_id}/status",
+                                                            json={"status": next(flip)}, headers=bearer),
+    }
+
+
+def cpu_ms(call: Callable[[], object], repeat: int) -> tuple[float, int]:
+    """Median CPU milliseconds of `repeat` calls after three warm ones, and the last status."""
+    for _ in range(3):
+        answer = call()
+    samples = []
+    for _ in range(repeat):
+        began = time.process_time()
+        answer = call()
+        samples.append((time.process_time() - began) * 1000)
+    return statistics.median(samples), getattr(answer, "status_code", 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_request_cpu", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--only", default="", help="kinds whose name contains this")
+    parser.add_argument("--profile", default="", help="pyinstrument tree of the first kind whose name contains this")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-request-cpu-") as tmp:
+        data = Path(tmp)
+        _seed(data)
+        os.environ.update(CATALOG_DATA_DIR=str(data), CATALOG_ALLOW_LOCAL_REPOS="1")
+        os.environ.pop("CATALOG_DATABASE_URL", None)
+        from catalog import create_app
+
+        from .hello_app import app as hello
+
+        app = create_app()
+        hello_client = hello.test_client()
+        calls = kinds(app)
+        calls["hello (reference)"] = lambda: hello_client.get("/")
+        if args.profile:
+            from pyinstrument import Profiler
+
+            name = next(k for k in calls if args.profile in k)
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            for _ in range(args.repeat):
+                calls[name]()
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False))
+            return 0
+        reference, _status = cpu_ms(calls["hello (reference)"], args.repeat)
+        print(f"{'kind':34s} {'CPU ms':>8s} {'x hello':>8s}  status")
+        for name, call in calls.items():
+            if args.only and args.only not in name:
+                continue
+            ms, status = cpu_ms(call, args.repeat)
+            print(f"{name:34s} {ms:8.2f} {ms / reference:8.1f}  {status}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
