@@ -156,6 +156,14 @@ INVALID: dict[str, tuple[set[str], set[str]]] = {
     "invalid/description_en_features_missing.yml": ({"description.en.features"}, set()),
     "invalid/legal_wrong_type.yml": ({"legal", "legal.license"}, set()),
     "invalid/platforms_wrong_type.yml": ({"platforms"}, set()),
+    "invalid/categories_invalid.yml": ({"categories[0]"}, set()),
+    "invalid/description_en_features_empty.yml": ({"description.en.features"}, set()),
+    "invalid/fundedBy_wrong_type.yml": ({"fundedBy"}, set()),
+    "invalid/inputTypes_invalid.yml": ({"inputTypes[1]"}, {"inputTypes"}),
+    "invalid/maintenance_contacts_missing_with_type_internal.yml": ({"maintenance.contacts"}, ENG),
+    "invalid/maintenance_contractors_website_invalid.yml": ({"maintenance.contractors[0].website"}, {V} | ENG),
+    "invalid/releaseDate_wrong_type.yml": ({"releaseDate"}, {V} | ENG),
+    "invalid/softwareVersion_wrong_type.yml": ({"softwareVersion"}, set()),
 }
 
 # Where the catalog's error keys are not the reference's: file -> (the reference's keys, why).
@@ -181,6 +189,8 @@ DIFFERENCES: dict[str, tuple[set[str], str]] = {
         ({"inputTypes.foobar"}, "the reference names the key inside a mapping written where a list belongs"),
     "invalid/isBasedOn_wrong_type.yml":
         ({"isBasedOn.foobar"}, "the reference names the key inside a mapping written where a list belongs"),
+    "invalid/fundedBy_wrong_type.yml":
+        ({"fundedBy.name"}, "the reference names the key inside a mapping written where a list belongs"),
     "invalid/mostly_empty.yml": ({
         "name", "url", "platforms", "developmentStatus", "softwareType", "description[en-US].shortDescription",
         "description[en-US].longDescription", "description[en-US].features", "legal.license", "maintenance.type",
