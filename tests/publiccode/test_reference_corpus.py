@@ -164,6 +164,14 @@ INVALID: dict[str, tuple[set[str], set[str]]] = {
     "invalid/maintenance_contractors_website_invalid.yml": ({"maintenance.contractors[0].website"}, {V} | ENG),
     "invalid/releaseDate_wrong_type.yml": ({"releaseDate"}, {V} | ENG),
     "invalid/softwareVersion_wrong_type.yml": ({"softwareVersion"}, set()),
+    "invalid/applicationSuite_wrong_type.yml": ({"applicationSuite"}, set()),
+    "invalid/dependsOn_open_optional_wrong_type.yml": ({"dependsOn.open[0].optional"}, set()),
+    "invalid/developmentStatus_invalid.yml": ({"developmentStatus"}, set()),
+    "invalid/localisation_availableLanguages_empty.yml": ({"localisation.availableLanguages"}, set()),
+    "invalid/name_missing.yml": ({"name"}, set()),
+    "invalid/roadmap_wrong_type.yml": ({"roadmap"}, ENG),
+    "invalid/softwareType_wrong_type.yml": ({"softwareType"}, ENG),
+    "invalid/url_invalid.yml": ({"url"}, set()),
 }
 
 # Where the catalog's error keys are not the reference's: file -> (the reference's keys, why).
@@ -182,6 +190,8 @@ DIFFERENCES: dict[str, tuple[set[str], str]] = {
         ({"organisation.name", "organisation.uri"}, "the catalog names the key with the wrong type"),
     "invalid/dependsOn_open_version_wrong_type.yml":
         ({"dependsOn.open.version"}, "the reference drops the index of a value of the wrong type"),
+    "invalid/dependsOn_open_optional_wrong_type.yml":
+        ({"dependsOn.open.optional"}, "the reference drops the index of a value of the wrong type"),
     "invalid/logo_missing_url.yml":
         ({"logo"}, "an address is not fetched: the reference refuses it only with the network on, "
                    "and accepts it in its no-network mode"),
