@@ -12,8 +12,9 @@ Freshness follows the data version (models.data_version):
   working day some deployment or fork changes every second or so, and a cache that dropped
   everything at each change would never be hit; list and search pages already lag the search
   index's own refresh by about as much;
-- like the page cache, nothing is kept until a version has been seen for PAGE_CACHE_SETTLE
-  seconds, so a search index that other processes reload just after a commit is not kept stale.
+- like the page cache, nothing is kept as current until a version has been seen for
+  PAGE_CACHE_SETTLE seconds, so a search index that other processes reload just after a commit
+  is not kept stale; what is rendered before then serves only within the FRAGMENT_STALE window.
 
 Not `versioned_cache.VersionedCache`: that one drops every value when a newer version appears,
 which is exactly what the staleness window must not do.
@@ -40,7 +41,7 @@ EXTENSION = "catalog_fragments"
 
 @dataclass(frozen=True)
 class Fragment:
-    version: tuple
+    version: tuple | None  # None: rendered before the version settled, never current
     rendered_at: float  # monotonic seconds
     html: Markup
     status: int
@@ -80,8 +81,11 @@ class FragmentCache:
         if fragment is not None and self._usable(fragment, version, now):
             return fragment.html, fragment.status
         html, status = render()
-        fragment = Fragment(version, now, Markup(html), status)
-        if status == 200 and keepable and len(fragment.html) <= self._store.maxsize // 8:
+        # Rendered while the version had not settled (a search index may not have caught up): kept
+        # under no version, so it serves only within the staleness window. Under a steady trickle
+        # of writes the version never settles, and without this nothing would ever be kept.
+        fragment = Fragment(version if keepable else None, now, Markup(html), status)
+        if status == 200 and len(fragment.html) <= self._store.maxsize // 8:
             with self._lock:
                 self._store[key] = fragment
         return fragment.html, status

@@ -126,3 +126,21 @@ def test_a_regions_overview_is_shared_by_its_staff_and_never_shown_to_another_re
     assert len(renders) == 2  # once for Kota Tanjung Pinang's two staff, once for Tabalong
     assert "Kota Tanjung Pinang" in pages["colleague"] and "Kota Tanjung Pinang" not in pages["elsewhere"]
     assert "Tabalong" in pages["elsewhere"]
+
+
+def test_under_a_steady_trickle_of_writes_a_fragment_still_serves_within_the_staleness_window(
+        app, client, make_user, login, monkeypatch, searches):
+    """Deployments and pushes change the data version every second or so on a working day: the
+    version never settles, and the fragments rendered meanwhile must still be reused for a while."""
+    _publish(make_user)
+    cache = app.extensions[fragments.EXTENSION]
+    monkeypatch.setattr(cache, "stale", 30.0)
+    monkeypatch.setattr(cache, "settle", 3600.0)  # never settles
+    login(make_user("adopter", "21.72"))
+    for _ in range(3):
+        assert "Srikandi" in client.get("/apps?q=kearsipan").get_data(as_text=True)
+    assert searches == ["kearsipan"]
+    later = fragments.monotonic() + 31
+    monkeypatch.setattr(fragments, "monotonic", lambda: later)
+    client.get("/apps?q=kearsipan")
+    assert searches == ["kearsipan", "kearsipan"]  # past the window it is rendered again
