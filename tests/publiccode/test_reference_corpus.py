@@ -172,6 +172,14 @@ INVALID: dict[str, tuple[set[str], set[str]]] = {
     "invalid/roadmap_wrong_type.yml": ({"roadmap"}, ENG),
     "invalid/softwareType_wrong_type.yml": ({"softwareType"}, ENG),
     "invalid/url_invalid.yml": ({"url"}, set()),
+    "invalid/description_en_longDescription_too_short.yml": ({"description.en.longDescription"}, set()),
+    "invalid/description_en_shortDescription_missing.yml": ({"description.en.shortDescription"}, set()),
+    "invalid/intendedAudience_wrong_type.yml": ({"intendedAudience"}, set()),
+    "invalid/legal_missing.yml": ({"legal.license"}, set()),
+    "invalid/localisation_localisationReady_missing.yml": ({"localisation.localisationReady"}, ENG),
+    "invalid/maintenance_contacts_name_missing.yml": ({"maintenance.contacts[0].name"}, set()),
+    "invalid/maintenance_type_invalid.yml": ({"maintenance.type"}, set()),
+    "invalid/organisation_wrong_uri.yml": ({"organisation.uri"}, set()),
 }
 
 # Where the catalog's error keys are not the reference's: file -> (the reference's keys, why).
