@@ -138,6 +138,16 @@ def _wait_for_head(base: str, fork_id: int, head: str, worker_log: Path) -> None
         time.sleep(0.3)
 
 
+def _wait_for_empty_queue(base: str, worker_log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        queued = re.search(r"^catalog_jobs_queued (\S+)$", _get(f"{base}/metrics")[1], re.M)
+        if queued and float(queued.group(1)) == 0:
+            return
+        assert time.monotonic() < deadline, f"jobs still queued: {queued}\n{worker_log.read_text()[-3000:]}"
+        time.sleep(0.3)
+
+
 def _get(url: str, token: str | None = None) -> tuple[int, str]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
@@ -240,7 +250,8 @@ def test_upgrade_from_the_first_release_keeps_pages_pushes_and_search(tmp_path):
             refused = git("push", url, ":main", cwd=fresh, check=False)  # this release's pre-receive
             assert refused.returncode != 0 and "tidak boleh dihapus" in refused.stderr, refused.stderr
             assert git("ls-remote", url, "refs/heads/main", cwd=fresh).stdout.split()[0] == new_push
-            _wait_for_head(base, fork["id"], new_push, worker_log)  # the worker drains the old release's queue too
+            _wait_for_head(base, fork["id"], new_push, worker_log)
+            _wait_for_empty_queue(base, worker_log)  # the old release's jobs, renamed by fsck, ran too
 
             # search finds every app the old release published, by its name
             assert _published(base) == apps_before
