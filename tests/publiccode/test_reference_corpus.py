@@ -180,6 +180,15 @@ INVALID: dict[str, tuple[set[str], set[str]]] = {
     "invalid/maintenance_contacts_name_missing.yml": ({"maintenance.contacts[0].name"}, set()),
     "invalid/maintenance_type_invalid.yml": ({"maintenance.type"}, set()),
     "invalid/organisation_wrong_uri.yml": ({"organisation.uri"}, set()),
+    "invalid/description_en_videos_invalid.yml": ({"description.en.videos[0]"}, set()),
+    "invalid/intendedAudience_unsupportedCountries_invalid_country.yml":
+        ({"intendedAudience.unsupportedCountries[0]"}, set()),
+    "invalid/maintenance_contractors_missing_with_type_contract.yml": ({"maintenance.contractors"}, set()),
+    "invalid/maintenance_contractors_when_type_is_none.yml": ({"maintenance.contractors"}, set()),
+    "invalid/no-network/landingURL_invalid.yml": ({"landingURL"}, {"IT"} | LEGACY_LANGUAGES),
+    "invalid/no-network/localisation_localisationReady_yaml11_off.yml": ({"localisation.localisationReady"}, set()),
+    "invalid/platforms_missing.yml": ({"platforms"}, set()),
+    "invalid/publiccodeYmlVersion_missing.yml": ({V}, ENG),
 }
 
 # Where the catalog's error keys are not the reference's: file -> (the reference's keys, why).
