@@ -28,7 +28,7 @@ from time import monotonic
 from typing import Any
 
 from cachetools import LRUCache
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -100,6 +100,16 @@ def cached(key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup
         html, status = render()
         return Markup(html), status
     return cache.get_or_render(key, render)
+
+
+def shared_json(key: tuple, build: Callable[[], Any]) -> Response:
+    """An API answer that is the same for every caller (published data only), kept like a
+    fragment: `key` names everything `build()` depends on."""
+    def render() -> tuple[str, int]:
+        return current_app.json.dumps(build()), 200
+
+    body, status = cached(("json", request.host_url, *key), render)  # answers carry absolute links
+    return current_app.response_class(str(body), status=status, mimetype="application/json")
 
 
 def shared(*key_parts: Hashable, caller: Callable[[], str]) -> Markup:

@@ -144,3 +144,15 @@ def test_under_a_steady_trickle_of_writes_a_fragment_still_serves_within_the_sta
     monkeypatch.setattr(fragments, "monotonic", lambda: later)
     client.get("/apps?q=kearsipan")
     assert searches == ["kearsipan", "kearsipan"]  # past the window it is rendered again
+
+
+def test_api_reads_of_published_data_are_computed_once_for_every_caller(app, client, make_user, token_for, searches):
+    publisher, _admin = _publish(make_user)
+    first, second = token_for(make_user("adopter", "21.72")), token_for(make_user("adopter", "63.09"))
+    answers = [client.get("/api/v1/apps?q=kearsipan", headers=h).json for h in (first, second, {})]
+    assert searches == ["kearsipan"] and answers[0] == answers[1] == answers[2]
+    assert answers[0]["items"][0]["slug"] == "srikandi"
+    draft = app_payload(name="Rahasia", short_description_id="Draf penerbit.")
+    apps.create_app(draft, actor=publisher)
+    assert client.get("/api/v1/apps/rahasia", headers=token_for(publisher)).status_code == 200
+    assert client.get("/api/v1/apps/rahasia", headers=first).status_code == 404  # a draft is never shared

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from flask import request
 
+from ...models import AppState
 from ...services.catalog import apps, browse
+from ...services.repos import mirrors
+from .. import fragments
 from .blueprint import bp
 from .common import api_actor, json_body, listing, page_args, require_actor
 from .serializers import app_json
@@ -12,14 +15,23 @@ from .serializers import app_json
 @bp.get("/apps")
 def api_app_list():
     page, per_page = page_args()
-    filters = {k: request.args.get(k, "") for k in browse.FILTER_KEYS}
-    result = browse.browse(request.args.get("q", ""), filters, page=page, per_page=per_page, with_facets=False)
-    return listing([app_json(a, full=False) for a in result.apps], result.total, page, per_page)
+    q, filters = request.args.get("q", ""), {k: request.args.get(k, "") for k in browse.FILTER_KEYS}
+
+    def build() -> dict:  # published apps only: the same for every caller
+        result = browse.browse(q, filters, page=page, per_page=per_page, with_facets=False)
+        return listing([app_json(a, full=False) for a in result.apps], result.total, page, per_page)
+
+    return fragments.shared_json(("apps", q, tuple(sorted(filters.items())), page, per_page), build)
 
 
 @bp.get("/apps/<slug>")
 def api_app_detail(slug: str):
-    return app_json(apps.get_app(slug, api_actor()))
+    app = apps.get_app(slug, api_actor())
+    if app.state != AppState.PUBLISHED.value:  # drafts answer only their publisher: never shared
+        return app_json(app)
+    mirror = mirrors.get_mirror(app)  # its progress moves without a change of the data version
+    progress = (mirror.state, mirror.progress, mirror.fetched_at, mirror.head) if mirror else None
+    return fragments.shared_json(("app", app.id, app.updated_at, progress), lambda: app_json(app))
 
 
 @bp.post("/apps")

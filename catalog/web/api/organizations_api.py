@@ -7,6 +7,7 @@ from flask import request, url_for
 
 from ...services.accounts import organizations
 from ...services.oversight import organization_profile as profiles
+from .. import fragments
 from .blueprint import bp
 from .common import int_arg, listing, page_args
 from .serializers import organization_json
@@ -15,10 +16,13 @@ from .serializers import organization_json
 @bp.get("/organizations")
 def organization_list():
     page, per_page = page_args()
-    rows, total = organizations.list_organizations(
-        kind=request.args.get("kind") or None, parent=request.args.get("parent") or None,
-        q=request.args.get("q") or None, page=page, per_page=per_page)
-    return listing([organization_json(o) for o in rows], total, page, per_page)
+    kind, parent, q = (request.args.get(k) or None for k in ("kind", "parent", "q"))
+
+    def build() -> dict:  # the same for every caller
+        rows, total = organizations.list_organizations(kind=kind, parent=parent, q=q, page=page, per_page=per_page)
+        return listing([organization_json(o) for o in rows], total, page, per_page)
+
+    return fragments.shared_json(("organizations", kind, parent, q, page, per_page), build)
 
 
 def _iso(value) -> str | None:
