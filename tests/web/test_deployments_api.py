@@ -126,3 +126,14 @@ def test_a_long_history_answers_with_its_latest_changes_only(client, adopter, mo
     assert [e["to"] for e in r.json["events"]] == ["suspended", "production", "suspended"]  # oldest of the three first
     page = client.get(f"/deployments/{dep['id']}").get_data(as_text=True)
     assert "Menampilkan 3 perubahan terakhir" in page and page.count("Ditangguhkan") >= 2
+
+
+def test_the_list_is_shared_only_by_callers_who_may_read_the_same_fields(client, world, token_for, adopter):
+    client.post("/api/v1/deployments", json=_body(), headers=adopter)
+    colleague = token_for(world.user("adopter", "21.72"))
+    stranger = token_for(world.user("adopter", "63.09"))
+    answers = {name: client.get("/api/v1/deployments?org=21.72", headers=h).json["items"][0]
+               for name, h in (("adopter", adopter), ("colleague", colleague), ("stranger", stranger), ("visitor", {}))}
+    assert answers["adopter"]["note"] == answers["colleague"]["note"] == "Rahasia: server di ruang 2"
+    assert "note" not in answers["stranger"] and "url" not in answers["stranger"]
+    assert "note" not in answers["visitor"]

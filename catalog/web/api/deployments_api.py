@@ -5,6 +5,7 @@ from flask import request
 
 from ...services.deployments import lifecycle as deployments
 from ...services.deployments import queries as deployment_queries
+from .. import fragments
 from .blueprint import bp
 from .common import api_actor, json_body, listing, page_args, require_actor
 from .deployment_json import deployment_json
@@ -13,11 +14,17 @@ from .deployment_json import deployment_json
 @bp.get("/deployments")
 def api_deployment_list():
     page, per_page = page_args()
-    result = deployment_queries.list_deployments(
-        org=request.args.get("org", ""), app=request.args.get("app", ""), status=request.args.get("status", ""),
-        province=request.args.get("province", ""), page=page, per_page=per_page)
+    filters = {k: request.args.get(k, "") for k in ("org", "app", "status", "province")}
     actor = api_actor()
-    return listing([deployment_json(d, actor) for d in result.items], result.total, page, per_page)
+
+    def build() -> dict:
+        result = deployment_queries.list_deployments(page=page, per_page=per_page, **filters)
+        return listing([deployment_json(d, actor) for d in result.items], result.total, page, per_page)
+
+    # Who may read a deployment's private fields follows from role and organization alone
+    # (permissions.can_view_deployment_details): callers alike in both share one answer.
+    viewer = (actor.role, actor.organization_id) if actor is not None and actor.is_active else None
+    return fragments.shared_json(("deployments", viewer, tuple(sorted(filters.items())), page, per_page), build)
 
 
 @bp.get("/deployments/<int:deployment_id>")
