@@ -98,7 +98,7 @@ def texts(value: Any, path: str, r: Report, **kw: Any) -> list[tuple[str, str]]:
     if items is None:
         return []
     if kw.get("scalar_ok") and isinstance(value, str):
-        return [(path, value)]
+        return [(item(path, 0), value)]  # a lone string is the list's first item, as the reference says
     out = []
     for i, v in enumerate(items):
         if text(v, item(path, i), r, required=True) is not None:

@@ -189,6 +189,14 @@ INVALID: dict[str, tuple[set[str], set[str]]] = {
     "invalid/no-network/localisation_localisationReady_yaml11_off.yml": ({"localisation.localisationReady"}, set()),
     "invalid/platforms_missing.yml": ({"platforms"}, set()),
     "invalid/publiccodeYmlVersion_missing.yml": ({V}, ENG),
+    "invalid/description_en_apiDocumentation_invalid.yml": ({"description.en.apiDocumentation"}, set()),
+    "invalid/fundedBy_wrong_uri.yml": ({"fundedBy[0].uri"}, set()),
+    "invalid/isBasedOn_bad_url_string.yml": ({"isBasedOn[0]"}, set()),  # a lone string is item 0
+    "invalid/logo_wrong_type.yml": ({"logo"}, ENG),
+    "invalid/maintenance_contractors_email_invalid.yml": ({"maintenance.contractors[0].email"}, set()),
+    "invalid/name_nil.yml": ({"name"}, set()),
+    "invalid/releaseDate_invalid.yml": ({"releaseDate"}, set()),
+    "invalid/softwareType_invalid.yml": ({"softwareType"}, set()),
 }
 
 # Where the catalog's error keys are not the reference's: file -> (the reference's keys, why).
