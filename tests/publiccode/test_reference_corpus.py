@@ -197,6 +197,10 @@ INVALID: dict[str, tuple[set[str], set[str]]] = {
     "invalid/name_nil.yml": ({"name"}, set()),
     "invalid/releaseDate_invalid.yml": ({"releaseDate"}, set()),
     "invalid/softwareType_invalid.yml": ({"softwareType"}, set()),
+    "invalid/dependsOn_open_name_wrong_type.yml": ({"dependsOn.open[0].name"}, ENG),
+    "invalid/description_en_localisedName_wrong_type.yml": ({"description.en.localisedName"}, set()),
+    "invalid/no-network/monochromeLogo_invalid_png.yml": ({"monochromeLogo"}, {"monochromeLogo"}),
+    "invalid/organisation_uri_wrong_italian_pa.yml": ({"organisation.uri"}, set()),
 }
 
 # Where the catalog's error keys are not the reference's: file -> (the reference's keys, why).
@@ -215,6 +219,9 @@ DIFFERENCES: dict[str, tuple[set[str], str]] = {
         ({"organisation.name", "organisation.uri"}, "the catalog names the key with the wrong type"),
     "invalid/dependsOn_open_version_wrong_type.yml":
         ({"dependsOn.open.version"}, "the reference drops the index of a value of the wrong type"),
+    "invalid/dependsOn_open_name_wrong_type.yml":
+        ({"dependsOn.open.name", "dependsOn.open[0].name"},
+         "the reference reports the wrong type without the index and the missing name with it"),
     "invalid/dependsOn_open_optional_wrong_type.yml":
         ({"dependsOn.open.optional"}, "the reference drops the index of a value of the wrong type"),
     "invalid/logo_missing_url.yml":
@@ -298,9 +305,10 @@ def test_the_copies_match_the_manifest():
 
 # Pasted text is already decoded: a file that is not UTF-8 cannot be pasted as such.
 # Pasted text has no folder either: the files it names are checked when it is read from a
-# repository (tests/interop/test_import_files.py), so these four are accepted when pasted.
+# repository (tests/interop/test_import_files.py), so these are accepted when pasted.
 ONLY_IN_A_TREE = ("invalid/description_en_screenshots_missing_file.yml", "invalid/legal_authorsFile_missing_file.yml",
-                  "invalid/no-network/logo_missing_file.yml", "invalid/no-network/logo_invalid_png.yml")
+                  "invalid/no-network/logo_missing_file.yml", "invalid/no-network/logo_invalid_png.yml",
+                  "invalid/no-network/monochromeLogo_invalid_png.yml")
 PASTED_INVALID = sorted(set(INVALID) - {"invalid/file_encoding.yml"})
 
 
