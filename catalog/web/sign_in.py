@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..models import User
-from ..services.accounts import sessions, single_sign_on, two_factor
+from ..services.accounts import sessions, single_sign_on, two_factor, users
 
 bp = Blueprint("auth", __name__)
 # When this session signed in (Unix seconds), kept in the signed session cookie: the sign-in ends
@@ -67,6 +67,7 @@ def finish_sign_in(user: User, *, method: str, next_url: str | None):
     session[SESSION_ID] = secrets.token_urlsafe(24)  # "Keluar" ends this one only
     sessions.start_session(user, session[SESSION_ID], method=method, user_agent=request.user_agent.string,
                            address=request.remote_addr or "")
+    users.record_sign_in(user)  # complete now: both factors, and the organization's rules, passed
     flash(_("Selamat datang, %(name)s.", name=user.name), "success")
     return redirect(safe_next(next_url, landing_page(user)))
 

@@ -212,3 +212,15 @@ def test_operator_resets_two_factor_from_the_command_line(app, runner, make_user
     result = runner.invoke(args=["catalog", "two-factor-reset", "--email", user.email])
     assert result.exit_code == 0, result.output
     assert not two_factor.is_enabled(user) and two_factor.recovery_codes_left(user) == 0
+
+
+def test_the_sign_in_is_recorded_only_once_the_code_is_given(client, make_user):
+    user = make_user("adopter", "21.72")
+    totp = enrol(user)
+    password_step(client, user)
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).last_login_at is None  # the password alone is not a sign-in
+    client.post("/login/kode", data={"code": next_code(totp)})
+    assert signed_in(client)
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).last_login_at is not None

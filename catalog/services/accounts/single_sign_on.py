@@ -63,7 +63,7 @@ def account_for_claims(claims: Mapping) -> User:
             raise SignInRefused(_("Penyedia identitas menyebut organisasi lain (%(given)s) daripada akun Katalog "
                                   "Anda (%(org)s). Hubungi admin organisasi Anda.",
                                   given=org_code or "-", org=user.organization.code))
-    return users.record_sign_in(user)
+    return user
 
 
 def set_password_login(org_code: str, enabled: bool, *, actor: User | None) -> Organization:

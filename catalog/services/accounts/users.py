@@ -89,7 +89,7 @@ def verify_password(user: User | None, password: str) -> bool:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same cost whether or not the e-mail
-    exists). A success is recorded as a sign-in (record_sign_in)."""
+    exists). Only a first factor: the sign-in is recorded once it is complete (record_sign_in)."""
     email = (email or "").strip().lower()
     user = db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
     if not verify_password(user, password) or not user.active:
@@ -98,11 +98,12 @@ def authenticate(email: str, password: str) -> User | None:
     if hasher.check_needs_rehash(user.password_hash):
         with write():
             db.session.get(User, user.id).password_hash = hasher.hash(password)
-    return record_sign_in(user)
+    return user
 
 
 def record_sign_in(user: User) -> User:
-    """Note a successful sign-in (password or single sign-on): `last_login_at`, shown and
+    """Note a completed sign-in (password or single sign-on, and the code where two-factor is
+    on; web/sign_in.finish_sign_in calls it): `last_login_at`, shown and
     filtered on in the people list. No audit event: a sign-in changes no one's data."""
     with write():
         row = db.session.get(User, user.id)
