@@ -34,7 +34,8 @@ def test_short_load_loses_nothing_and_serves_no_5xx(tmp_path):
     out = tmp_path / "load"
     done = subprocess.run([sys.executable, "-m", "loadtest.run", "--users", "5", "--orgs", "1", "--duration", "6",
                            "--signed-in-share", "0.4", "--web-workers", "2", "--threads", "4", "--out", str(out),
-                           "--json", "--profile", *_database_args()], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--json", "--profile", *_database_args()],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     report = json.loads((out / "report.json").read_text())
     assert done.returncode == 0 and report["ok"], done.stdout[-3000:] + done.stderr[-3000:]
     load = report["load"]
