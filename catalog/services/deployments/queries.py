@@ -32,11 +32,12 @@ Region = aliased(Organization)
 HIDDEN_APP_STATES = (AppState.DRAFT.value, AppState.SUBMITTED.value, AppState.RETURNED.value)
 
 
-# Lists name each deployment's app (and the API its publisher); the app's description, JSON
-# columns and platforms are left to load on access (no list reads them) instead of being
-# fetched and decoded for every page of deployments.
-LISTED_APP = selectinload(Deployment.app).options(
-    load_only(App.id, App.slug, App.name, App.state, App.publisher_id), lazyload(App.platform_rows))
+# Lists name each deployment's or fork's app (and the API its publisher); the app's description,
+# JSON columns and platforms are left to load on access (no list reads them) instead of being
+# fetched and decoded for every page.
+_APP_NAMING = (load_only(App.id, App.slug, App.name, App.state, App.publisher_id), lazyload(App.platform_rows))
+LISTED_APP = selectinload(Deployment.app).options(*_APP_NAMING)
+FORK_APP = selectinload(Fork.app).options(*_APP_NAMING)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def organization_app_deployments(org_id: int, app_id: int) -> list:
 
 def organization_forks(org_id: int) -> list[Fork]:
     stmt = (db.select(Fork).join(App, App.id == Fork.app_id).where(Fork.organization_id == org_id)
-            .order_by(func.lower(App.name)))
+            .options(FORK_APP).order_by(func.lower(App.name)))
     return list(db.session.execute(stmt).scalars())
 
 
