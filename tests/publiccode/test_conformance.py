@@ -95,6 +95,11 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "invalid_video_not_oembed.yml": ({"description.id.videos[0]"}, set()),
     # the Italian extension (deprecated from 0.7, so every use warns)
     "valid_it_extension.yml": (set(), {"IT", "IT.riuso.codiceIPA"}),
+    "valid_it_lowercase_warns.yml": (set(), {"it", "it.riuso.codiceIPA"}),
+    # wrong types the reference refuses even in short forms
+    "invalid_platforms_string.yml": ({"platforms"}, set()),
+    "invalid_legal_wrong_type.yml": ({"legal", "legal.license"}, set()),
+    "invalid_isBasedOn_string_not_url.yml": ({"isBasedOn[0]"}, set()),
     "invalid_it_codiceIPA.yml": ({"IT.riuso.codiceIPA"}, {"IT", "IT.riuso.codiceIPA"}),
     "invalid_it_countryExtensionVersion.yml": ({"IT.countryExtensionVersion"}, {"IT"}),
     "invalid_it_and_IT.yml": ({"it"}, {"it", "IT", "it.riuso.codiceIPA", "IT.riuso.codiceIPA"}),
