@@ -165,3 +165,12 @@ def test_the_list_is_rendered_once_for_everyone_and_each_keeps_their_own_form(ap
     for _ in range(2):  # a refused filter still says so, and is never kept
         assert client.get("/deployments?status=entah").status_code == 400
     assert len(calls) == 3
+
+
+def test_a_confirmation_reads_as_a_sentence_in_both_languages(client, world):
+    dep = world.deploy("21.72", "simanja", status="production")
+    deployments.confirm_deployment(dep.id, actor=world.user("publisher", "21"))
+    indonesian = client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    english = client.get(f"/deployments/{dep.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Dikonfirmasi penerbit" in indonesian
+    assert "Confirmed by the publisher" in english and "Confirmed publisher" not in english
