@@ -24,7 +24,7 @@ def test_adopter_records_deployment_from_upstream(world):
     assert dep.organization.code == "21.72" and dep.status == "production" and dep.fork_id is None
     assert len(dep.version_commit) == 40 and dep.opd_units == ["BKPSDM", "Inspektorat"]
     assert dep.go_live_on is not None  # production without a date: today
-    assert [e.kind for e in deployments.deployment_events(dep)] == ["created"]
+    assert [e.kind for e in deployments.history(dep).events] == ["created"]
     assert audit.list_events()[-1].action == "deployment.create" and audit.verify().ok
 
 
@@ -87,7 +87,7 @@ def test_lifecycle_allowed_path(world):
     for status in ("installing", "pilot", "production", "suspended", "production", "suspended", "retired"):
         dep = deployments.change_status(dep.id, status, actor=adopter, note=f"ke {status}")
         assert dep.status == status
-    events = deployments.deployment_events(dep)
+    events = deployments.history(dep).events
     assert [(e.from_value, e.to_value) for e in events if e.kind == "status"][-1] == ("suspended", "retired")
     assert len(events) == 8
 
@@ -126,7 +126,7 @@ def test_publisher_confirms_and_a_version_change_lapses_it(world):
     assert dep.confirmed and dep.confirmed_role == "publisher"
     dep = deployments.update_deployment(dep.id, {"version": "v1.2.0"}, actor=world.user("adopter", "21.72"))
     assert not dep.confirmed and dep.lag_releases == 0
-    kinds = [e.kind for e in deployments.deployment_events(dep)]
+    kinds = [e.kind for e in deployments.history(dep).events]
     assert kinds == ["created", "confirmed", "version", "confirmation_lapsed"]
 
 
@@ -149,7 +149,7 @@ def test_detail_changes_become_events_and_private_text_stays_out_of_audit(world)
     dep = deployments.update_deployment(dep.id, {"hosting": "pdn", "note": "Pindah ke PDN",
                                                  "url": "https://simanja.tanjungpinangkota.go.id"},
                                         actor=world.user("adopter", "21.72"))
-    changed = {e.field: (e.from_value, e.to_value) for e in deployments.deployment_events(dep) if e.kind == "changed"}
+    changed = {e.field: (e.from_value, e.to_value) for e in deployments.history(dep).events if e.kind == "changed"}
     assert changed["hosting"] == ("pusat_data_daerah", "pdn") and changed["note"] == ("", "")
     trail = json.dumps([json.loads(e.data) for e in audit.list_events()])
     assert "lantai 2" not in trail and "Pindah ke PDN" not in trail and "tanjungpinangkota" not in trail

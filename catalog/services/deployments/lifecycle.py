@@ -248,13 +248,6 @@ def confirm_deployment(deployment_id: int, *, actor: User | None, note: Any = ""
     return dep
 
 
-def deployment_events(dep: Deployment) -> list[DeploymentEvent]:
-    """The whole history, oldest first (services and tests; pages and the API show `history`)."""
-    stmt = (db.select(DeploymentEvent).where(DeploymentEvent.deployment_id == dep.id)
-            .order_by(DeploymentEvent.at, DeploymentEvent.id))
-    return list(db.session.execute(stmt).scalars())
-
-
 HISTORY_SHOWN = 100  # a deployment moved every day for years must not make each answer longer
 
 
