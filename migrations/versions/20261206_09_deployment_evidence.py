@@ -1,10 +1,10 @@
-"""deployments: heartbeats, evidence strengths, vitality
+"""deployments: heartbeats and evidence strengths
 
 Revision ID: 20261206_09
 Revises: 20261206_08
 Create Date: 2026-12-06 18:30:00
 
-Issue 19 (placeholder until the tables land).
+Issue 19, items 1-5 (placeholder until the tables land).
 
 """
 import sqlalchemy as sa  # noqa: F401
