@@ -59,6 +59,16 @@ def _hint(app_id: int) -> str:
     return _(" Rilis yang tercatat: %(v)s.", v=', '.join(names)) if names else ""
 
 
+def _fork_hint(path: Path) -> str:
+    """The fork's newest tags (its own and those it copied from upstream): shown only when a
+    version is refused, so git runs on an error and never for a page view."""
+    try:
+        names = [r.name for r in vcs.list_releases(path, limit=5)]
+    except VcsError:
+        return ""
+    return _(" Tag di salinan ini: %(v)s.", v=', '.join(names)) if names else ""
+
+
 def _resolve(path: Path, version: str) -> str | None:
     try:
         return vcs.resolve(path, version)
@@ -78,8 +88,8 @@ def resolve_version(app: App, fork: Fork | None, version: str) -> VersionTarget:
                                    {"fork_id": _("Repositori salinan tidak ditemukan di server; hubungi admin.")})
         sha = _resolve(path, version)
         if sha is None:
-            message = _("'%(version)s' bukan tag atau commit di repositori salinan %(name)s.",
-                        version=version, name=fork.name)
+            message = _("'%(version)s' bukan tag atau commit di repositori salinan %(name)s.%(v)s",
+                        version=version, name=fork.name, v=_fork_hint(path))
             raise ValidationFailed(_("Versi tidak ditemukan."), {"version": message})
         return VersionTarget(version, sha, path)
     mirror = _mirror(app.id)

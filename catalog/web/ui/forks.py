@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ...services.errors import Conflict, ValidationFailed
 from ...services.repos import forks, mirrors
 from .blueprint import bp
+from .diff_lines import diff_lines
 
 
 @bp.post("/apps/<slug>/forks")
@@ -35,7 +36,8 @@ def fork_detail(fork_id: int):
 def fork_diff(fork_id: int):
     fork = forks.get_fork(fork_id)
     path = request.args.get("path", "")
-    return render_template("forks/diff.html", fork=fork, path=path, diff=forks.fork_file_diff(fork, path))
+    return render_template("forks/diff.html", fork=fork, path=path, diff=forks.fork_file_diff(fork, path),
+                           diff_lines=diff_lines)
 
 
 @bp.post("/forks/<int:fork_id>/sync")
