@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from catalog.vcs.runner import run_git
@@ -43,12 +43,22 @@ def _files_for(spec: dict, step: int) -> dict[str, str]:
     return files
 
 
+def _release_time(spec: dict, step: int, sub: int) -> int:
+    """Seconds since the epoch of a release's commits: the work commit (sub 0) two weeks before the
+    release commit (sub 1), on the dates of spec["released_on"] when it has them."""
+    dates = spec.get("released_on")
+    if not dates:
+        return BASE_TIME + (step * 2 + sub) * 86400 * 30
+    day = datetime.combine(date.fromisoformat(dates[step]), datetime.min.time(), tzinfo=UTC)
+    return int((day + timedelta(hours=3) - timedelta(days=14 * (1 - sub))).timestamp())
+
+
 def _fast_import_stream(spec: dict) -> bytes:
     out, mark = [], 0
     for step, tag in enumerate(spec["releases"]):
         for sub in range(2):
             mark += 1
-            when = BASE_TIME + (step * 2 + sub) * 86400 * 30
+            when = _release_time(spec, step, sub)
             message = f"Rilis {tag}" if sub else f"Tambah modul untuk {tag}"
             body = ["commit refs/heads/main", f"mark :{mark}", f"committer {AUTHOR} {when} +0700",
                     f"data {len(message.encode())}", message]
@@ -76,9 +86,32 @@ def create_demo_repo(path: Path, spec: dict) -> Path:
     return path
 
 
-def add_commits(repo: Path, branch: str, changes: list[tuple[str, str, str]], *, author: str) -> None:
-    """Commit (path, content, message) changes on top of `branch`, one commit each, no worktree."""
-    when = int(datetime(2025, 3, 3, 9, 0, tzinfo=UTC).timestamp())
+def add_release(repo: Path, spec: dict, tag: str, released: datetime) -> None:
+    """A later upstream release: the work commit a week before, the release commit and its tag
+    on `released`; README and publiccode.yml name the new version, as a real release would."""
+    later = {**spec, "releases": [*spec["releases"], tag]}
+    step = len(later["releases"]) - 1
+    parent = run_git(["rev-parse", "--verify", "refs/heads/main"], git_dir=repo).text.strip()
+    out = []
+    for sub, message in enumerate((f"Tambah modul untuk {tag}", f"Rilis {tag}")):
+        when = int((released - timedelta(days=7 * (1 - sub))).timestamp())
+        body = ["commit refs/heads/main", f"committer {AUTHOR} {when} +0700",
+                f"data {len(message.encode())}", message]
+        if sub == 0:
+            body.append(f"from {parent}")
+        body.append("deleteall")
+        for path, content in _files_for(later, step).items():
+            body += [f"M 100644 inline {path}", f"data {len(content.encode())}", content]
+        out.append("\n".join(body) + "\n")
+    out.append(f"reset refs/tags/{tag}\nfrom refs/heads/main\n")
+    run_git(["fast-import", "--quiet"], git_dir=repo, input="\n".join(out).encode())
+
+
+def add_commits(repo: Path, branch: str, changes: list[tuple[str, str, str]], *, author: str,
+                when: datetime | None = None) -> None:
+    """Commit (path, content, message) changes on top of `branch`, one commit each, no worktree;
+    a day apart from `when` (the demo's story) or from 3 March 2025."""
+    when = int((when or datetime(2025, 3, 3, 9, 0, tzinfo=UTC)).timestamp())
     parent = run_git(["rev-parse", "--verify", f"refs/heads/{branch}"], git_dir=repo).text.strip()
     out = []
     for n, (path, content, message) in enumerate(changes):
