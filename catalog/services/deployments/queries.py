@@ -46,15 +46,62 @@ class DeploymentPage(Page[Deployment]):
     total_is_lower_bound: bool = False  # counting stopped at `count_limit`: "more than total"
 
 
-def _org_filter(code: str, key: str, *, province: bool = False) -> Organization:
+MAX_NAME_MATCHES = 5  # a part of a name that fits more organizations lists this many to choose from
+
+
+def _org_filter(value: str, key: str, *, province: bool = False) -> Organization:
+    """An organization by its code or its name as people type it ("Kota Tanjung Pinang", or
+    "tanjung pinang" when only one name holds it). Raises ValidationFailed naming the choices."""
     try:
-        org = organizations.get_by_code(code)
+        org = organizations.get_by_code(value)
     except NotFound:
-        raise ValidationFailed(_("Organisasi tidak dikenal."),
-                               {key: _("Kode '%(v)s' tidak ditemukan.", v=code[:32])}) from None
+        org = None
+    if org is None:
+        kinds = (OrgKind.PROVINCE.value,) if province else tuple(k.value for k in OrgKind)
+        named = db.select(Organization).where(Organization.kind.in_(kinds))
+        exact = db.session.execute(named.where(func.lower(Organization.name) == value.lower())
+                                   .limit(1)).scalars().first()
+        part = value.lower().replace("\\", "").replace("%", "").replace("_", "")
+        matches = [exact] if exact is not None else []
+        if exact is None and len(part) >= 3:
+            matches = list(db.session.execute(
+                named.where(func.lower(Organization.name).like(f"%{part}%")).order_by(Organization.name)
+                .limit(MAX_NAME_MATCHES)).scalars())
+        if len(matches) != 1:
+            if matches:
+                hint = _("Maksudnya salah satu ini? %(v)s", v=", ".join(o.name for o in matches))
+            elif province:
+                hint = _("Pilih provinsi dari saran, misalnya Kepulauan Riau.")
+            else:
+                hint = _("Ketik nama (misalnya Kota Tanjung Pinang) atau kode, lalu pilih dari saran.")
+            raise ValidationFailed(_("Provinsi tidak dikenal.") if province else _("Organisasi tidak dikenal."),
+                                   {key: _("'%(v)s' tidak ditemukan.", v=value[:32]) + " " + hint})
+        org = matches[0]
     if province and org.kind != OrgKind.PROVINCE.value:
-        raise ValidationFailed(_("Bukan provinsi."), {key: _("Isi kode provinsi, misalnya 21.")})
+        raise ValidationFailed(_("Bukan provinsi."), {key: _("Pilih provinsi dari saran, misalnya Kepulauan Riau.")})
     return org
+
+
+def _app_ids(value: str) -> list[int]:
+    """Apps by slug or by name, in any case: the filter takes what the list shows."""
+    by_slug = db.session.execute(db.select(App.id).where(App.slug == value)).scalars().first()
+    if by_slug is not None:
+        return [by_slug]
+    return list(db.session.execute(db.select(App.id).where(func.lower(App.name) == value.lower())
+                                   .limit(MAX_NAME_MATCHES)).scalars())
+
+
+def filter_suggestions() -> dict[str, list[str]]:
+    """Names to suggest in the /deployments filters: the organizations and apps that have a
+    deployment, and every province. Bounded by the regions of the country and the catalog's apps."""
+    used_orgs = db.select(Deployment.organization_id).distinct()
+    used_apps = db.select(Deployment.app_id).distinct()
+    orgs = db.session.execute(db.select(Organization.name).where(Organization.id.in_(used_orgs))
+                              .order_by(Organization.name)).scalars()
+    app_names = db.session.execute(db.select(App.name).where(App.id.in_(used_apps),
+                                                             App.state.not_in(HIDDEN_APP_STATES))
+                                   .order_by(func.lower(App.name))).scalars()
+    return {"org": list(orgs), "province": [p.name for p in organizations.provinces()], "app": list(app_names)}
 
 
 def list_deployments(*, org: str = "", app: str = "", status: str = "", province: str = "",
@@ -80,7 +127,7 @@ def list_deployments(*, org: str = "", app: str = "", status: str = "", province
         prov = _org_filter(filters["province"], "province", province=True)
         stmt = stmt.where(or_(Region.id == prov.id, Region.parent_id == prov.id))
     if "app" in filters:
-        stmt = stmt.where(App.slug == filters["app"])
+        stmt = stmt.where(App.id.in_(_app_ids(filters["app"]) or [-1]))
     if count_limit is not None:
         page = min(page, page_count(count_limit, per_page))
     counted = stmt if count_limit is None else stmt.limit(count_limit + 1)

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from ...models.types import utcnow
 from ...services.accounts import tokens, two_factor
 from ...services.catalog import apps
-from ...services.errors import ValidationFailed
+from ...services.errors import NotFound, ValidationFailed
+from ...services.repos import forks
 from .blueprint import bp
 
 
@@ -21,11 +22,22 @@ def my_apps():
 NEW_TOKEN_KEY = "new_token"  # the secret between the POST and the page after it, shown once
 
 
-def _token_page(*, errors: dict, values: dict, new_token: str | None = None):
+def _came_from_fork(raw: str | None):
+    """The fork whose page sent the person here for a push token (?fork=<id>), to link back to
+    and show its clone command; nothing for a bad or unknown id."""
+    if not raw or not raw.isdigit() or len(raw) > 12:
+        return None
+    try:
+        return forks.get_fork(int(raw))
+    except NotFound:
+        return None
+
+
+def _token_page(*, errors: dict, values: dict, new_token: str | None = None, fork=None):
     return render_template("account/tokens.html", tokens=tokens.list_tokens(current_user, actor=current_user),
                            new_token=new_token, errors=errors, values=values, scopes=tokens.SCOPES,
                            lifetimes=tokens.LIFETIME_CHOICES, now=utcnow(),
-                           needs_code=two_factor.is_enabled(current_user))
+                           needs_code=two_factor.is_enabled(current_user), fork=fork)
 
 
 @bp.get("/account/tokens")
@@ -34,7 +46,8 @@ def token_list():
     new_token = session.pop(NEW_TOKEN_KEY, None)
     response = make_response(_token_page(errors={}, values={
         "label": "", "scopes": ["git"],  # what most come here for: a password for git push
-        "lifetime_days": tokens.DEFAULT_LIFETIME_DAYS}, new_token=new_token))
+        "lifetime_days": tokens.DEFAULT_LIFETIME_DAYS}, new_token=new_token,
+        fork=_came_from_fork(request.args.get("fork"))))
     response.headers["Cache-Control"] = "no-store"  # the page may hold a secret
     return response
 
@@ -57,10 +70,12 @@ def token_create():
         _row, plain = two_factor.create_token(current_user, code=request.form.get("code", ""), label=values["label"],
                                               actor=current_user, scopes=values["scopes"], lifetime_days=lifetime)
     except (ValidationFailed, two_factor.TooManyCodes) as exc:
-        return _token_page(errors=exc.fields or {"code": exc.message}, values=values), \
+        return _token_page(errors=exc.fields or {"code": exc.message}, values=values,
+                           fork=_came_from_fork(request.form.get("fork"))), \
             429 if isinstance(exc, two_factor.TooManyCodes) else 400
     session[NEW_TOKEN_KEY] = plain
-    return redirect(url_for("ui.token_list"), code=303)
+    fork = _came_from_fork(request.form.get("fork"))
+    return redirect(url_for("ui.token_list", fork=fork.id if fork else None), code=303)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

@@ -70,12 +70,21 @@ def _list_body(filters: dict, page: int) -> tuple[str, int]:
     return fragments.cached(key, render)
 
 
+def _suggestions() -> str:
+    """The filters' datalists: names only, public, one rendering for everyone (a shared fragment)."""
+    def render() -> tuple[str, int]:
+        return render_template("deployments/_suggestions.html",
+                               suggestions=deployment_queries.filter_suggestions()), 200
+
+    return fragments.cached(("deployment-suggestions",), render)[0]
+
+
 def _render_list(values: dict, errors: dict, status: int = 200):
     actor = current_actor()
     filters = {k: request.args.get(k, "") for k in FILTERS}
     body, body_status = _list_body(filters, _page_arg())
     can_record = actor is not None and can_record_deployment(actor, actor.organization)
-    page = render_template("deployments/list.html", body=body, filters=filters,
+    page = render_template("deployments/list.html", body=body, filters=filters, suggestions=_suggestions(),
                            can_record=can_record, values=values, errors=errors,
                            app_choices=deployment_queries.app_choices() if can_record else [],
                            forks=_own_forks(actor, values), actor=actor)
