@@ -141,6 +141,34 @@ def list_deployments(*, org: str = "", app: str = "", status: str = "", province
                           page, per_page, filters, capped)
 
 
+APP_PAGE_ROWS = 20  # the app page lists this many deployments, the full list is one link away
+
+
+@dataclass(frozen=True)
+class AppDeployments:
+    """Where one app runs: how many deployments in each status, and the first rows by region."""
+
+    by_status: list[tuple[str, int]]
+    rows: list[Deployment]
+    total: int
+
+
+def app_deployments(app_id: int, limit: int = APP_PAGE_ROWS) -> AppDeployments:
+    """For the app page: counts per status (in the lifecycle's order) and up to `limit`
+    deployments ordered by province then organization, so that a region's rows sit together."""
+    counts = dict(db.session.execute(db.select(Deployment.status, func.count())
+                                     .where(Deployment.app_id == app_id).group_by(Deployment.status)).all())
+    by_status = [(s, counts[s]) for s in dv.STATUSES if counts.get(s)]
+    province = aliased(Organization)
+    stmt = (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
+            .outerjoin(province, province.id == Region.parent_id)
+            .where(Deployment.app_id == app_id)
+            .options(selectinload(Deployment.organization))
+            .order_by(func.coalesce(province.name, Region.name), Region.name, Deployment.environment)
+            .limit(limit))
+    return AppDeployments(by_status, list(db.session.execute(stmt).scalars()), sum(counts.values()))
+
+
 @dataclass(frozen=True)
 class Attention:
     """Something an adopter should act on; the template phrases it from kind and numbers."""

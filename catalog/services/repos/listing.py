@@ -25,6 +25,8 @@ class ForkRow:
     ahead: int
     behind: int
     files_changed: int
+    organization_code: str = ""  # for the link to the organization's page
+    name: str = ""  # the fork's own name (its repository)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def fork_page(app_id: int, page: int = 1, per_page: int = PER_PAGE) -> ForkPage:
     total = fork_count(app_id)
     page = max(1, min(page, page_count(total, per_page)))
     stmt = (db.select(Fork.id, Fork.organization_id, Organization.name, Fork.ahead, Fork.behind,
-                      Fork.files_changed)
+                      Fork.files_changed, Organization.code, Fork.name)
             .join(Organization, Organization.id == Fork.organization_id)
             .where(Fork.app_id == app_id).order_by(Fork.created_at, Fork.id)
             .limit(per_page).offset((page - 1) * per_page))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...services.catalog import apps, browse
+from ...services.deployments import queries as deployment_queries
 from ...services.errors import ValidationFailed
 from ...services.repos import downloads, forks, mirrors, purge
 from ...services.repos import listing as fork_listing
@@ -25,7 +26,7 @@ def _int_arg(name: str, default: int) -> int:
 def _home_body() -> tuple[str, int]:
     result = browse.browse("", {}, page=1, per_page=6, with_facets=True)
     return render_template("catalog/_home_body.html", counts=browse.counts(), latest=result.apps,
-                           categories=result.facets.get("category", [])[:8]), 200
+                           categories=result.facets.get("category", [])), 200  # every category with an app
 
 
 @bp.get("/")
@@ -64,7 +65,8 @@ def app_detail(slug: str):
     # Releases and forks are loaded inside their shared fragments, only when those are rendered.
     return render_template("catalog/detail.html", app=app, mirror=mirror, own_fork=own_fork,
                            load_releases=lambda: mirrors.releases(app.id),
-                           load_fork_page=lambda: fork_listing.fork_page(app.id))
+                           load_fork_page=lambda: fork_listing.fork_page(app.id),
+                           load_deployments=lambda: deployment_queries.app_deployments(app.id))
 
 
 @bp.get("/apps/<slug>/salinan")
