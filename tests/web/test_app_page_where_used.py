@@ -32,7 +32,8 @@ def test_app_page_lists_deployments_by_region_and_status(client, world):
     assert "3 pemakaian tercatat" in text and "Produksi 2" in text and "Uji coba (pilot) 1" in text, text
     rows = re.findall(r"<tr><td>(.*?)</tr>", where, flags=re.S)
     provinces = [unescape(re.sub(r"<[^>]+>", "", r.split("</td>")[0])).strip() for r in rows]
-    assert provinces == ["Provinsi Kepulauan Riau", "Provinsi Kepulauan Riau", "Provinsi Riau"]  # a region's rows together
+    # a region's rows sit together
+    assert provinces == ["Provinsi Kepulauan Riau", "Provinsi Kepulauan Riau", "Provinsi Riau"]
     assert 'href="/organizations/21.72"' in where and 'href="/organizations/21"' in where
     assert re.search(r'href="/deployments/\d+"', where)
 
