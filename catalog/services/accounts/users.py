@@ -17,7 +17,7 @@ from .. import audit
 from ..errors import Conflict, PermissionDenied, ValidationFailed
 from ..permissions import is_admin
 from ..tx import write
-from . import organizations, password_policy
+from . import notifications, organizations, password_policy
 
 ROLES = tuple(r.value for r in Role)
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,}$")
@@ -117,10 +117,12 @@ def load_session_user(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except (ValueError, AttributeError):
         return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or user.session_version != version:
+    row = db.session.execute(db.select(User, notifications.unread_count_column(user_id))
+                             .where(User.id == user_id)).first()
+    if row is None or not row[0].active or row[0].session_version != version:
         return None
-    return user
+    notifications.remember_unread(row[0], row[1])  # the nav's badge: no second round trip per page
+    return row[0]
 
 
 def end_sessions(user: User) -> None:
