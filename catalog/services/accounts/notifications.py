@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.orm import Session
 
 from ... import vcs
@@ -240,7 +240,7 @@ def list_for(user: User, *, unread_only: bool = False, page: int = 1, per_page: 
 _UNREAD = "catalog_unread_notifications"  # session.info: (user id, count) read with the user, until a commit
 
 
-def unread_count_column(user_id: int):
+def unread_count_column(user_id):
     """The COUNT on (user_id, read_at) as a column, so the sign-in loader reads it with the user."""
     return (db.select(db.func.count(Notification.id))
             .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
@@ -248,6 +248,9 @@ def unread_count_column(user_id: int):
 
 def remember_unread(user: User, count: int) -> None:
     db.session.info[_UNREAD] = (user.id, count)
+
+
+_UNREAD_COUNT = db.select(unread_count_column(bindparam("user_id")))
 
 
 @event.listens_for(Session, "after_commit")
@@ -261,7 +264,7 @@ def unread_count(user: User) -> int:
     remembered = db.session.info.get(_UNREAD)
     if remembered is not None and remembered[0] == user.id:
         return remembered[1]
-    return db.session.execute(db.select(unread_count_column(user.id))).scalar_one()
+    return db.session.execute(_UNREAD_COUNT, {"user_id": user.id}).scalar_one()
 
 
 def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
