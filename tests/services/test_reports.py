@@ -28,7 +28,8 @@ def _by_app(scope):
 
 def test_national_reuse_per_app(world, scenario):
     rows = _by_app(reports.report_scope(world.user("auditor", "kemenpanrb")))
-    assert set(rows) == {"simanja", "siap", "srikandi"}  # SIMPEG is published but unused
+    assert set(rows) == {"simanja", "siap", "srikandi", "simpeg"}  # SIMPEG is published but unused: listed too
+    assert list(rows)[-1] == "simpeg" and sum(rows["simpeg"].by_status.values()) == rows["simpeg"].forks == 0
     simanja = rows["simanja"]
     assert (simanja.by_status["production"], simanja.confirmed, simanja.self_declared) == (2, 1, 1)
     assert (simanja.forks, simanja.organizations) == (1, 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -94,8 +95,10 @@ def test_dashboard_renders_every_table_and_an_svg_chart(client, world, login):
     assert r.status_code == 200 and "Kepulauan Riau" in html and "<svg" in html
     tables = _screen(html)
     assert set(tables) == set(report_tables.TABLES)
-    assert {row[0] for row in tables["regions"][1:]} == {
-        "21", "21.01", "21.02", "21.03", "21.04", "21.05", "21.71", "21.72"}
+    # organizations by name, not code (issue 15), each kab/kota of the province listed
+    names = {row[0] for row in tables["regions"][1:]}
+    assert len(names) == 8 and {"Provinsi Kepulauan Riau", "Kota Tanjung Pinang", "Kabupaten Bintan"} <= names
+    assert not any(re.fullmatch(r"[\d.]+", cell) for row in tables["regions"] for cell in row[:1])
     assert "<script" not in html and "style=" not in html
 
 
@@ -106,7 +109,7 @@ def test_csv_matches_the_screen(client, world, login):
         r = client.get(f"/reports/tables/{key}.csv")
         assert r.status_code == 200 and r.mimetype == "text/csv"
         assert _csv(r.data) == screen[key], key
-    assert len(screen["regions"]) == 1 + 10 and len(screen["apps"]) == 1 + 3
+    assert len(screen["regions"]) == 1 + 10 and len(screen["apps"]) == 1 + 4  # SIMPEG, unused, is listed too
 
 
 def test_dashboard_is_for_auditors_and_admins(client, world, login):

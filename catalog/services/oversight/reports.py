@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import distinct, func, or_
+from sqlalchemy import and_, distinct, func, or_
 from sqlalchemy.orm import aliased, lazyload, load_only
 
 from ...extensions import db
@@ -68,8 +68,9 @@ class AppReuse:
 
 
 def reuse_by_app(scope: Scope, limit: int | None = None) -> list[AppReuse]:
-    """Apps with at least one fork or deployment in scope, most used first (four GROUP BY
-    queries); with `limit`, only the first rows load their app."""
+    """Every published app, and archived ones still forked or deployed in scope, most used first:
+    an app nobody in scope uses is a finding too, listed last with zeros (four GROUP BY queries);
+    with `limit`, only the first rows load their app."""
     in_scope = scope.where()
     by_status: dict[int, dict[str, int]] = {}
     confirmed: dict[int, int] = {}
@@ -86,8 +87,7 @@ def reuse_by_app(scope: Scope, limit: int | None = None) -> list[AppReuse]:
         db.select(Fork.app_id, func.count()).join(Region, Region.id == Fork.organization_id)
         .where(in_scope).group_by(Fork.app_id)).all())
     names = dict(db.session.execute(db.select(App.id, func.lower(App.name)).where(
-        App.id.in_(set(by_status) | set(forks)),
-        App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value)))).all())
+        _listed_apps(set(by_status) | set(forks)))).all())
     ranked = sorted(names, key=lambda i: (-sum(by_status.get(i, {}).values()), -forks.get(i, 0), names[i]))
     ranked = ranked if limit is None else ranked[:limit]
     # The columns a report shows: a national CSV loads 27,000 apps, and their descriptions,
@@ -99,13 +99,17 @@ def reuse_by_app(scope: Scope, limit: int | None = None) -> list[AppReuse]:
                      confirmed.get(i, 0), orgs.get(i, 0)) for i in ranked]
 
 
+def _listed_apps(used):
+    """The apps of the per-app table: published ones, and archived ones that are in `used` (ids or a select)."""
+    return or_(App.state == AppState.PUBLISHED.value, and_(App.state == AppState.ARCHIVED.value, App.id.in_(used)))
+
+
 def count_used_apps(scope: Scope) -> int:
     """How many rows `reuse_by_app(scope)` has."""
     deployed = db.select(Deployment.app_id).join(Region, Region.id == Deployment.organization_id).where(scope.where())
     forked = db.select(Fork.app_id).join(Region, Region.id == Fork.organization_id).where(scope.where())
     return db.session.execute(db.select(func.count()).select_from(App).where(
-        App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value)),
-        or_(App.id.in_(deployed), App.id.in_(forked)))).scalar_one()
+        _listed_apps(deployed.union(forked)))).scalar_one()
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ class ReportTable:
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
     total: int = -1  # rows of the whole table; -1: `rows` is the whole table
+    organizations: tuple[tuple[str, str], ...] = ()  # (code, name) of the rows' organizations, for links
 
     def __post_init__(self) -> None:
         if self.total < 0:
@@ -77,17 +78,24 @@ def _apps(scope: Scope, limit: int | None = None) -> ReportTable:
 
 
 def _regions(scope: Scope, limit: int | None = None) -> ReportTable:
-    columns = ("org_code", "org", "app", "environment", "status", "version", "confirmation", "forks")
-    rows = []
+    """One row per deployment, named by organization; an organization's fork count is given once,
+    on its first row (repeated on every row it read as that many forks per app)."""
+    columns = ("org", "app", "environment", "status", "version", "confirmation", "forks")
+    rows, orgs = [], []
     for usage in reuse_by_region(scope, org_limit=limit):
+        orgs.append((usage.org.code, usage.org.name))
         if not usage.deployments:
-            rows.append((usage.org.code, usage.org.name, "", "", "", "", "", usage.forks))
-        for dep in usage.deployments:
-            rows.append((usage.org.code, usage.org.name, dep.app.name, dv.environment_label(dep.environment),
-                         dv.status_label(dep.status), dep.version, confirmation_text(dep), usage.forks))
+            rows.append((usage.org.name, "", "", "", "", "", usage.forks))
+        for n, dep in enumerate(usage.deployments):
+            rows.append((usage.org.name, dep.app.name, dv.environment_label(dep.environment),
+                         dv.status_label(dep.status), dep.version, confirmation_text(dep),
+                         usage.forks if n == 0 else ""))
     if limit is None:
-        return ReportTable("regions", columns, rows)
-    return ReportTable("regions", columns, rows[:limit], count_region_rows(scope))
+        return ReportTable("regions", columns, rows, organizations=tuple(orgs))
+    shown = rows[:limit]
+    named = {r[0] for r in shown}
+    return ReportTable("regions", columns, shown, count_region_rows(scope),
+                       organizations=tuple(o for o in orgs if o[1] in named))
 
 
 def _adoption(scope: Scope, limit: int | None = None) -> ReportTable:  # at most 36 months: no limit
