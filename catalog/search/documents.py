@@ -42,6 +42,7 @@ class SearchResult:
     total_is_exact: bool
     page: int
     per_page: int
+    partial: bool = False  # nothing held every word: these hold some of them, most matching first
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class FacetCounts:
 
     total: int
     counts: Mapping[str, Mapping[str, int]]
+    partial: bool = False  # counted over entries holding some words, none holding all
 
 
 class QueryError(ValueError):
@@ -78,7 +80,12 @@ class SearchBackend(Protocol):
         filters: Mapping[str, str] | None = None,
         page: int = 1,
         per_page: int = 20,
-    ) -> SearchResult: ...
+        any_words: bool = False,
+    ) -> SearchResult:
+        """Every word must match; when none does, any may (``partial`` says so). ``any_words``
+        asks for the entries holding some words straight away (``partial`` when the query has
+        several)."""
+        ...
 
     def matching_ids(
         self, query: str, *, filters: Mapping[str, str] | None = None, limit: int = 5000

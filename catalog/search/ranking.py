@@ -22,6 +22,7 @@ class Hits(NamedTuple):
     total: int
     exact: bool
     complete: bool
+    partial: bool = False  # found by the relaxed plan (some words), not the strict one (every word)
 
 
 def best(scores: Mapping[int, float], limit: int) -> list[int]:
@@ -69,10 +70,10 @@ def ranked(
     Past the scorer's deadline, an empty page with an upper-bound estimate (never cached).
     """
     try:
-        for plan in plans:
+        for n, plan in enumerate(plans):
             hits, matched = tiered(scorer, plan, limit, allow)
             if matched:
-                return hits, matched
+                return hits._replace(partial=n > 0), matched
     except TimeLimit:
         estimate = plans[-1].full.estimate_size(scorer.reader) if plans else 0
         if allow is not None:

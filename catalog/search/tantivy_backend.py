@@ -201,9 +201,10 @@ class TantivyBackend(SearchBackend):
 
     # ---- queries ---------------------------------------------------------------------------
 
-    def _ranked(self, query: str, filters: Mapping[str, str] | None, first: int, limit: int
-                ) -> tuple[list[int], int]:
-        """App ids of ranks [first, limit) and the exact total."""
+    def _ranked(self, query: str, filters: Mapping[str, str] | None, first: int, limit: int,
+                any_words: bool = False) -> tuple[list[int], int, bool]:
+        """App ids of ranks [first, limit), the exact total, and whether they hold only some of
+        the words (the relaxed plan: no entry held them all, or `any_words` asked for it)."""
         clauses = self._queries.parse(query)
         gate = self._tq.gate(filters)
         searcher, stamp = self._current()
@@ -213,14 +214,16 @@ class TantivyBackend(SearchBackend):
                 q = gate if gate is not None else Query.all_query()
                 found = searcher.search(q, limit=max(1, limit - first), count=True, offset=first,
                                         order_by_field="name_sort", order=Order.Asc)
-                return self._ids(searcher, found.hits), found.count
-            return ordered[first:limit], len(ordered)
-        for head, full in self._tq.plans(searcher, clauses):
+                return self._ids(searcher, found.hits), found.count, False
+            return ordered[first:limit], len(ordered), False
+        plans = self._tq.plans(searcher, clauses)
+        relaxed_only = any_words and len(plans) > 1
+        for n, (head, full) in enumerate(plans[1:] if relaxed_only else plans):
             head, full = gated(head, gate), gated(full, gate)
             ids, total = self._tiered(searcher, head, full, first, limit)
             if total:
-                return ids, total
-        return [], 0
+                return ids, total, relaxed_only or n > 0
+        return [], 0, False
 
     def _tiered(self, searcher: Any, head: Query, full: Query, first: int, limit: int
                 ) -> tuple[list[int], int]:
@@ -297,10 +300,11 @@ class TantivyBackend(SearchBackend):
     # ---- the protocol ------------------------------------------------------------------------
 
     def search(self, query: str, *, filters: Mapping[str, str] | None = None, page: int = 1,
-               per_page: int = 20) -> SearchResult:
+               per_page: int = 20, any_words: bool = False) -> SearchResult:
         page, per_page = _check_paging(page, per_page)
-        ids, total = self._ranked(query, filters, (page - 1) * per_page, page * per_page)
-        return SearchResult(ids=ids, total=total, total_is_exact=True, page=page, per_page=per_page)
+        ids, total, partial = self._ranked(query, filters, (page - 1) * per_page, page * per_page, any_words)
+        return SearchResult(ids=ids, total=total, total_is_exact=True, page=page, per_page=per_page,
+                            partial=partial)
 
     def matching_ids(self, query: str, *, filters: Mapping[str, str] | None = None,
                      limit: int = 5000) -> list[int]:
@@ -317,16 +321,17 @@ class TantivyBackend(SearchBackend):
         cached = self._facet_cache.get(cache_key)
         if cached is not None:
             return cached
+        partial = False
         if not clauses:
             matched = gate if gate is not None else Query.all_query()
             total = searcher.search(matched, limit=1, count=True).count
         else:
             matched, total = Query.empty_query(), 0
-            for _head, full in self._tq.plans(searcher, clauses):
+            for n, (_head, full) in enumerate(self._tq.plans(searcher, clauses)):
                 candidate = gated(full, gate)
                 total = searcher.search(candidate, limit=1, count=True).count
                 if total:
-                    matched = candidate
+                    matched, partial = candidate, n > 0
                     break
         counts: dict[str, dict[str, int]] = {}
         if fields and total:
@@ -338,7 +343,7 @@ class TantivyBackend(SearchBackend):
                 counts[f] = dict(pairs)
         else:
             counts = {f: {} for f in fields}
-        out = FacetCounts(total=total, counts=counts)
+        out = FacetCounts(total=total, counts=counts, partial=partial)
         if len(self._facet_cache) > 512:
             self._facet_cache = {}
         self._facet_cache[cache_key] = out

@@ -179,12 +179,14 @@ class WhooshBackend(SearchBackend):
         filters: Mapping[str, str] | None = None,
         page: int = 1,
         per_page: int = 20,
+        any_words: bool = False,
     ) -> SearchResult:
         page, per_page = _check_paging(page, per_page)
         limit = page * per_page
-        hits, ids = self._ranked_ids(query, filters, limit, first=limit - per_page)
+        hits, ids = self._ranked_ids(query, filters, limit, first=limit - per_page, any_words=any_words)
         return SearchResult(
-            ids=ids, total=hits.total, total_is_exact=hits.exact, page=page, per_page=per_page
+            ids=ids, total=hits.total, total_is_exact=hits.exact, page=page, per_page=per_page,
+            partial=hits.partial,
         )
 
     def matching_ids(
@@ -196,7 +198,8 @@ class WhooshBackend(SearchBackend):
         return self._ranked_ids(query, filters, limit)[1] if limit > 0 else []
 
     def _ranked_ids(
-        self, query: str, filters: Mapping[str, str] | None, limit: int, first: int = 0
+        self, query: str, filters: Mapping[str, str] | None, limit: int, first: int = 0,
+        any_words: bool = False,
     ) -> tuple[ranking.Hits, list[int]]:
         """Hits for the top ``limit`` and the app ids of ranks ``first`` to ``limit``.
 
@@ -207,11 +210,11 @@ class WhooshBackend(SearchBackend):
         constraint = filter_query(filters)
         with self._pool.view() as view:
             generation = facets.generation_of(view.searcher.reader())
-            key = ("hits", clauses, repr(constraint))
+            key = ("hits", clauses, repr(constraint), any_words)
             hits = self._shared.peek(generation, key)
             if hits is None or len(hits.docnums) < min(limit, hits.total):
                 deadline = monotonic() + self.time_limit
-                hits = self._evaluate(view, clauses, constraint, generation, limit, deadline)[0]
+                hits = self._evaluate(view, clauses, constraint, generation, limit, deadline, any_words)[0]
             return hits, ranking.app_ids(view, hits.docnums[first:limit])
 
     def facet_counts(
@@ -233,9 +236,9 @@ class WhooshBackend(SearchBackend):
             key = ("facets", clauses, repr(constraint), fields)
 
             def compute() -> FacetCounts:
-                matched = self._evaluate(view, clauses, constraint, generation, RANKED_PREFIX)[1]
+                hits, matched = self._evaluate(view, clauses, constraint, generation, RANKED_PREFIX)
                 counts = {f: facets.count(matched, f, reader, self._shared, generation) for f in fields}
-                return FacetCounts(total=len(matched), counts=counts)
+                return FacetCounts(total=len(matched), counts=counts, partial=hits.partial)
 
             return self._shared.get(generation, key, compute)
 
@@ -247,6 +250,7 @@ class WhooshBackend(SearchBackend):
         generation: Any,
         limit: int,
         deadline: float = float("inf"),
+        any_words: bool = False,
     ) -> tuple[ranking.Hits, Collection[int]]:
         """The ranking (at least ``RANKED_PREFIX`` deep, remembered when complete) and the
         match set of a query."""
@@ -265,9 +269,12 @@ class WhooshBackend(SearchBackend):
         else:
             plans = self._shared.get(generation, ("plans", clauses),
                                      lambda: self._plans(view, clauses, generation))
-            hits, matched = ranking.ranked(scorer, plans, limit, allow)
+            relaxed_only = any_words and len(plans) > 1
+            hits, matched = ranking.ranked(scorer, plans[1:] if relaxed_only else plans, limit, allow)
+            if relaxed_only:
+                hits = hits._replace(partial=bool(matched))
         if hits.complete:
-            key = ("hits", clauses, repr(constraint))
+            key = ("hits", clauses, repr(constraint), any_words)
             self._shared.put(generation, key, hits, weight=len(hits.docnums) + 1)
         return hits, matched
 

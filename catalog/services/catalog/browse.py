@@ -21,6 +21,8 @@ from . import indexing, name_order
 FILTER_KEYS = ("category", "publisher", "province", "license", "status", "platform")
 MAX_PER_PAGE = 100
 MAX_INDEX_WINDOW = 10_000  # the backend pages this deep; past it, name order comes from SQL
+FEW_HITS = 3  # fewer entries than this hold every word: offer the closest ones too
+CLOSEST = 5  # how many closest entries a first page offers
 # Result rows feed cards and the API's summaries: skip the long text and JSON columns and the
 # platform rows (a second query) that neither shows; they still load on access.
 CARD_LOAD = (defer(App.description), defer(App.features), defer(App.maintenance_contacts),
@@ -40,6 +42,8 @@ class BrowseResult(Page[App]):
     filters: dict[str, str]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     total_is_exact: bool = True  # False: `total` is the index's upper-bound estimate (no facets asked)
+    partial: bool = False  # no entry held every word: these hold most of them
+    closest: list[App] = field(default_factory=list)  # few held every word: the nearest others, on page 1
 
     @property
     def apps(self) -> list[App]:
@@ -149,15 +153,24 @@ def browse(q: str = "", filters: Mapping[str, str] | None = None, *, page: int =
         else:
             found = index.search(q, filters=filters, page=page, per_page=per_page)
             page_ids, total, exact = found.ids, found.total, found.total_is_exact
+        partial = bool(q) and (counted.partial if counted is not None else found.partial)
+        closest_ids: list[int] = []
+        if q and not partial and page == 1 and 0 < total < FEW_HITS:
+            # One more search, only on a first page with almost nothing: bounded like the first.
+            nearby = index.search(q, filters=filters, page=1, per_page=total + CLOSEST, any_words=True)
+            if nearby.partial:
+                closest_ids = [i for i in nearby.ids if i not in set(page_ids)][:CLOSEST]
     except QueryError as exc:
         raise ValidationFailed(exc.message, {"q": exc.message}) from exc
     if counted is not None:
         total, exact = counted.total, True
-    stmt = db.select(App).where(App.id.in_(page_ids), App.state == AppState.PUBLISHED.value).options(*CARD_LOAD)
-    rows = {a.id: a for a in db.session.execute(stmt).scalars()} if page_ids else {}
+    wanted = [*page_ids, *closest_ids]
+    stmt = db.select(App).where(App.id.in_(wanted), App.state == AppState.PUBLISHED.value).options(*CARD_LOAD)
+    rows = {a.id: a for a in db.session.execute(stmt).scalars()} if wanted else {}
     apps = [rows[i] for i in page_ids if i in rows]  # an app unpublished since the index saw it drops out
     facets = _labelled(counted.counts) if counted is not None else {}
-    return BrowseResult(apps, total, page, per_page, q, filters, facets, total_is_exact=exact)
+    return BrowseResult(apps, total, page, per_page, q, filters, facets, total_is_exact=exact, partial=partial,
+                        closest=[rows[i] for i in closest_ids if i in rows])
 
 
 def counts() -> dict[str, int]:

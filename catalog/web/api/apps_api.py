@@ -19,7 +19,11 @@ def api_app_list():
 
     def build() -> dict:  # published apps only: the same for every caller
         result = browse.browse(q, filters, page=page, per_page=per_page, with_facets=False)
-        return listing([app_json(a, full=False) for a in result.apps], result.total, page, per_page)
+        body = listing([app_json(a, full=False) for a in result.apps], result.total, page, per_page)
+        if q:  # "partial": no app holds every word, these hold most of them (as the page marks them)
+            body["partial"] = result.partial
+            body["closest"] = [app_json(a, full=False) for a in result.closest]
+        return body
 
     return fragments.shared_json(("apps", q, tuple(sorted(filters.items())), page, per_page), build)
 

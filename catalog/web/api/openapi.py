@@ -59,6 +59,11 @@ def listing(name: str) -> dict[str, Any]:
 
 
 TEXT = {"type": "string"}
+# With q: "partial" is true when no app holds every word (the items hold most of them); when only
+# a few hold every word, "closest" adds on page 1 the nearest ones holding some.
+SEARCH_LISTING = {**listing("AppSummary"), "properties": {
+    **listing("AppSummary")["properties"], "partial": {"type": "boolean"},
+    "closest": {"type": "array", "items": ref("AppSummary")}}}
 NOTE = body({"type": "object", "properties": {"note": STR}}, required=False)
 APP_WRITE = (401, 403, 404, 409, 422)
 
@@ -75,7 +80,7 @@ def paths() -> dict[str, Any]:
                      "schema": {"type": "string", "maxLength": 32}},
                     q("forks_page", {"type": "integer", "minimum": 1, "maximum": 1000000})])},
         "/apps": {
-            "get": op("Katalog: cari dan saring aplikasi terbit", 200, listing("AppSummary"), 422,
+            "get": op("Katalog: cari dan saring aplikasi terbit", 200, SEARCH_LISTING, 422,
                       params=[q("q"), *[q(k) for k in browse.FILTER_KEYS if k != "status"],
                               q("status", {"enum": list(vocab.DEVELOPMENT_STATUSES)}), *PAGE], tag="apps"),
             "post": op("Daftarkan aplikasi (draf)", 201, ref("App"), *APP_WRITE, auth=True,
