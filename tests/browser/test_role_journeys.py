@@ -2,7 +2,8 @@
 (issue 15, "done when"), against the demo server and its seeded story (tests/browser/conftest.py):
 
 - adopter: search, the app page, the adoption guide, a copy for the region, an access token, clone
-  and push with real git, the copy's drift, a deployment through its lifecycle;
+  and push with real git, the copy's drift, a deployment through its lifecycle; then the demo's
+  later releases: a deployment "tertinggal", copies that merge or fast-forward, one real conflict;
 - publisher: register and submit an entry; the admin returns it with a note and later publishes it;
   the publisher reads both in their notifications;
 - admin and org_admin: the review queue, the people page (an invitation, a role change);
@@ -243,3 +244,53 @@ def test_auditor_reads_the_report_the_audit_trail_and_prints_the_evidence(open_a
     assert "Kota Tanjung Pinang" in first and "21.72" in first
     shot(auditor, f"peran-auditor-{lang}")
     assert auditor.js_errors == []
+
+
+def _fork_id(server, org: str, slug: str) -> int:
+    return _fork_row(server, org, slug)[0]
+
+
+def _fork_row(server, org: str, slug: str) -> tuple[int, int]:
+    """(id, commits behind upstream) as stored now."""
+    from catalog.extensions import db
+    from catalog.models import App, Fork, Organization
+
+    with server["app"].app_context():
+        row = db.session.execute(db.select(Fork.id, Fork.behind).join(App, App.id == Fork.app_id).join(
+            Organization, Organization.id == Fork.organization_id).where(
+            App.slug == slug, Organization.code == org)).one()
+        db.session.remove()
+    return tuple(row)
+
+
+def _sync(page, fork_id: int) -> str:
+    page.goto(f"/forks/{fork_id}")
+    page.click(f"form[action$='/forks/{fork_id}/sync'] button")
+    page.wait_for_selector(".flash-success, .flash-error")
+    return page.inner_text(".flash-success, .flash-error")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_adopter_sees_the_demo_lag_and_brings_copies_up_to_date(open_as, server, lang):
+    """The demo's later releases, through the UI: a deployment "tertinggal", a copy that merges
+    cleanly or fast-forwards, and Tanjung Pinang's Simanja whose README.md conflicts (nothing written)."""
+    if lang == "id":
+        page = open_as(lang, "adopsi@tanjungpinangkota.go.id")
+        page.goto("/my/region")
+        assert "tertinggal 1 rilis" in page.inner_text("main")
+        conflicting = _fork_id(server, "21.72", "simanja")
+        message = _sync(page, conflicting)
+        assert "bentrok" in message and "README.md" in message
+        assert page.is_visible("text=Induk punya 2 commit baru")  # still behind: nothing was written
+        assert _fork_row(server, "21.72", "simanja")[1] == 2
+        assert "digabungkan" in _sync(page, _fork_id(server, "21.72", "slims"))
+        synced = ("21.72", "slims")
+    else:
+        page = open_as(lang, "adopsi@solokkab.go.id")
+        page.goto("/my/region")
+        assert "behind" in page.inner_text("main")
+        assert "fast-forward" in _sync(page, _fork_id(server, "13.02", "si-cegah-stunting"))
+        synced = ("13.02", "si-cegah-stunting")
+    assert _fork_row(server, *synced)[1] == 0  # up to date with upstream now
+    _in(page, lang)
+    assert page.js_errors == []
