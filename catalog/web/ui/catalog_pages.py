@@ -6,7 +6,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...services.catalog import apps, browse
+from ...services import permissions
+from ...services.catalog import apps, browse, similar
 from ...services.deployments import queries as deployment_queries
 from ...services.errors import ValidationFailed
 from ...services.repos import downloads, forks, mirrors, purge
@@ -62,8 +63,13 @@ def app_detail(slug: str):
     own_fork = None  # the signed-in adopter's region already has a copy: link it, offer no second one
     if current_user.is_authenticated and current_user.role in ("adopter", "admin"):
         own_fork = fork_listing.fork_of_organization(app.id, current_user.organization_id)
+    # An entry not yet published: its editors see what it may duplicate (a per-person block).
+    actor = current_actor()
+    similar_items = (similar.similar_apps(app) if app.state in ("draft", "submitted", "returned") and actor
+                     is not None and permissions.can_edit_app(actor, app) else [])
     # Releases and forks are loaded inside their shared fragments, only when those are rendered.
     return render_template("catalog/detail.html", app=app, mirror=mirror, own_fork=own_fork,
+                           similar_items=similar_items,
                            load_releases=lambda: mirrors.releases(app.id),
                            load_fork_page=lambda: fork_listing.fork_page(app.id),
                            load_deployments=lambda: deployment_queries.app_deployments(app.id))

@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...services.catalog import apps
+from ...services.catalog import apps, similar
 from ...services.errors import ValidationFailed
 from .blueprint import bp
 
@@ -15,7 +15,7 @@ from .blueprint import bp
 def review_list():
     page = request.args.get("page", "1")
     queue = apps.review_queue(actor=current_user, page=int(page) if page.isdigit() else 1)
-    return render_template("admin/review.html", queue=queue)
+    return render_template("admin/review.html", queue=queue, similar=similar.similar_apps)
 
 
 @bp.post("/admin/review/<slug>/publish")

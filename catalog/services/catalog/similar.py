@@ -1,0 +1,59 @@
+"""Apps already in the catalog that a new entry may duplicate: similar words in the name and
+short description (the search index, any of the words), then apps in the same or a related
+category. Shown to the publisher of an entry before it is published and to the reviewer.
+
+Bounded: one index search of at most MAX_WORDS words and one SQL query of at most `limit` rows."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from ...extensions import db
+from ...models import App, AppState
+from ...search import QueryError
+from ...vocab.related_categories import related
+from . import indexing
+
+MAX_WORDS = 8
+# Words nearly every entry has: they would make every app look like every other.
+COMMON = frozenset("""aplikasi sistem informasi manajemen pengelolaan layanan data daerah elektronik online
+terpadu terintegrasi untuk dan yang dengan atau dari pada oleh bagi secara serta the and for of
+system management information application web""".split())
+
+
+@dataclass(frozen=True)
+class Similar:
+    app: App
+    by_text: bool  # similar words in name or short description
+    by_category: bool  # same or related category
+
+
+def _words(app: App) -> str:
+    seen: list[str] = []
+    for word in re.findall(r"\w+", f"{app.name} {app.short_description_id or ''}".lower()):
+        if len(word) >= 3 and word not in COMMON and not word.isdigit() and word not in seen:
+            seen.append(word)
+    return " ".join(seen[:MAX_WORDS])
+
+
+def similar_apps(app: App, limit: int = 5) -> list[Similar]:
+    """Published apps other than `app`, most likely duplicates first."""
+    by_text: list[int] = []
+    words = _words(app)
+    if words:
+        try:
+            found = indexing.backend().search(words, page=1, per_page=limit + 1, any_words=True)
+            by_text = [i for i in found.ids if i != app.id][:limit]
+        except QueryError:
+            by_text = []
+    categories = related(app.category)
+    by_category = list(db.session.execute(
+        db.select(App.id).where(App.state == AppState.PUBLISHED.value, App.id != app.id,
+                                App.category.in_(categories))
+        .order_by(func.lower(App.name)).limit(limit)).scalars()) if categories else []
+    ids = list(dict.fromkeys([*by_text, *by_category]))[:limit]
+    rows = {a.id: a for a in db.session.execute(
+        db.select(App).where(App.id.in_(ids), App.state == AppState.PUBLISHED.value)).scalars()} if ids else {}
+    return [Similar(rows[i], i in by_text, rows[i].category in categories) for i in ids if i in rows]
