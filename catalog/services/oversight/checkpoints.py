@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -12,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from ...extensions import db
 from ...models import AuditEvent, Organization, User
 from ...models.types import utcnow
+from ...vocab import audit as audit_vocab
 from .. import audit, tx
-from ..errors import Conflict, require
+from ..errors import Conflict, ValidationFailed, require
 from ..permissions import auditor_province_id, can_view_reports, is_auditor
 from .audit_names import object_names
 
@@ -114,13 +116,39 @@ class EventRow:
 class AuditPage:
     rows: list[EventRow]
     chain: audit.ChainReport | None  # only when a check was asked for: the incremental one, bounded
+    organizations: list[Organization] = field(default_factory=list)  # whose people the viewer may filter by
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What an auditor narrows the trail to: an action, the actor's organization (a code or a
+    name), a time window [since, until) in UTC. Empty fields filter nothing."""
+
+    action: str = ""
+    org: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _filter_org(value: str, province_id: int | None) -> Organization:
+    """The organization by code or exact name (any case), within the auditor's province."""
+    stmt = db.select(Organization).where((Organization.code == value)
+                                         | (db.func.lower(Organization.name) == value.lower()))
+    if province_id is not None:
+        stmt = stmt.where((Organization.id == province_id) | (Organization.parent_id == province_id))
+    org = db.session.execute(stmt.order_by(Organization.code).limit(1)).scalars().first()
+    if org is None:
+        raise ValidationFailed(_("Organisasi tidak dikenal."), {"org": _(
+            "'%(v)s' tidak ditemukan di cakupan Anda; pilih dari saran.", v=value[:40])})
+    return org
 
 
 def audit_page(*, actor: User | None, before: int | None = None, limit: int = 50,
-               verify: bool = False) -> AuditPage:
+               verify: bool = False, only: AuditFilter | None = None) -> AuditPage:
     """Newest events first with the acting user's name. A province auditor sees only events done
     by people of that province (the province itself and its kabupaten/kota); national auditors and
-    admins see all. Raises PermissionDenied."""
+    admins see all. `only` narrows further (action, organization, dates). Raises PermissionDenied,
+    and ValidationFailed for an unknown action or organization."""
     require(can_view_reports(actor), AUDITORS_ONLY)
     chain = verify_recent() if verify else None  # first: moving the marker commits, expiring loaded rows
     stmt = (db.select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
@@ -131,7 +159,28 @@ def audit_page(*, actor: User | None, before: int | None = None, limit: int = 50
                 .where((Organization.id == province_id) | (Organization.parent_id == province_id)))
     if before:
         stmt = stmt.where(AuditEvent.seq < before)
+    only = only or AuditFilter()
+    if only.action:
+        if only.action not in audit_vocab.ACTION_LABELS:
+            raise ValidationFailed(_("Tindakan tidak dikenal."), {"action": _("Pilih tindakan dari daftar.")})
+        stmt = stmt.where(AuditEvent.action == only.action)
+    if only.org:
+        stmt = stmt.where(User.organization_id == _filter_org(only.org, province_id).id)
+    if only.since is not None:
+        stmt = stmt.where(AuditEvent.at >= only.since)
+    if only.until is not None:
+        stmt = stmt.where(AuditEvent.at < only.until)
     found = db.session.execute(stmt).all()
     names = object_names([ev for ev, _name in found])
     rows = [EventRow(ev, name, names.get((ev.object_type, ev.object_id))) for ev, name in found]
-    return AuditPage(rows, chain)
+    return AuditPage(rows, chain, audit_organizations(actor))
+
+
+def audit_organizations(actor: User | None) -> list[Organization]:
+    """Suggestions for the organization filter: those with accounts, in the auditor's scope."""
+    require(can_view_reports(actor), AUDITORS_ONLY)
+    province_id = auditor_province_id(actor) if is_auditor(actor) else None
+    stmt = db.select(Organization).where(Organization.id.in_(db.select(User.organization_id).distinct()))
+    if province_id is not None:
+        stmt = stmt.where((Organization.id == province_id) | (Organization.parent_id == province_id))
+    return list(db.session.execute(stmt.order_by(Organization.name).limit(1000)).scalars())

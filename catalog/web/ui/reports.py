@@ -2,20 +2,24 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ...services.errors import ValidationFailed
 from ...services.oversight import checkpoints as audit_checkpoint
 from ...services.oversight import csv_export
 from ...services.oversight import findings as report_findings
 from ...services.oversight import tables as report_tables
+from ...vocab import audit as audit_vocab
 from ...vocab import deployments as dv
 from .. import fragments
-from ..filters import report_cell
+from ..filters import collation_key, report_cell
 from ..i18n import viewer_zone
 from .blueprint import bp
 
@@ -96,13 +100,42 @@ def report_evidence_csv(org_code: str):
     return _csv(report_tables.evidence_table(evidence), f"bukti-spbe-{evidence.org.code}")
 
 
+AUDIT_FILTERS = ("action", "org", "since", "until")
+
+
+def _day_start(text: str, key: str, errors: dict, *, next_day: bool = False) -> datetime | None:
+    """A YYYY-MM-DD day as the UTC instant its midnight is in the viewer's zone (the zone the
+    trail's times are shown in); `next_day` gives the end of that day."""
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        errors[key] = _("Tanggal harus berformat TTTT-BB-HH.")
+        return None
+    start = datetime.combine(day + timedelta(days=1) if next_day else day, time(0), ZoneInfo(viewer_zone()))
+    return start.astimezone(UTC)
+
+
 @bp.get("/reports/audit")
 @login_required
 def report_audit():
     before = request.args.get("before", "")
-    page = audit_checkpoint.audit_page(actor=current_user, before=int(before) if before.isdigit() else None,
-                                       verify=bool(request.args.get("verify")))
-    return render_template("reports/audit.html", page=page)
+    chosen = {k: request.args.get(k, "").strip()[:80] for k in AUDIT_FILTERS}
+    errors: dict[str, str] = {}
+    only = audit_checkpoint.AuditFilter(action=chosen["action"], org=chosen["org"],
+                                        since=_day_start(chosen["since"], "since", errors),
+                                        until=_day_start(chosen["until"], "until", errors, next_day=True))
+    try:
+        page = audit_checkpoint.audit_page(actor=current_user, before=int(before) if before.isdigit() else None,
+                                           verify=bool(request.args.get("verify")), only=only)
+    except ValidationFailed as exc:
+        errors.update(exc.fields or {"form": exc.message})
+        page = audit_checkpoint.AuditPage([], None, audit_checkpoint.audit_organizations(current_user))
+    status = 400 if errors else 200
+    actions = sorted(audit_vocab.ACTION_LABELS, key=lambda a: collation_key(_(audit_vocab.ACTION_LABELS[a])))
+    return render_template("reports/audit.html", page=page, chosen=chosen, errors=errors, actions=actions,
+                           filtering=any(chosen.values())), status
 
 
 @bp.get("/reports/audit/checkpoint.json")
