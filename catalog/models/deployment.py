@@ -57,6 +57,9 @@ class Deployment(db.Model):
     observed_version: Mapped[str | None] = mapped_column(String(200))
     observed_url: Mapped[str | None] = mapped_column(String(500))
     observed_info: Mapped[str | None] = mapped_column(Text)  # JSON text of the instance facts
+    # Release lag of the reported version, computed by a job when the reported version changes.
+    observed_lag_releases: Mapped[int | None] = mapped_column()
+    observed_lag_commits: Mapped[int | None] = mapped_column()
     # The deployment's one heartbeat token: SHA-256 of the plain token (shown once), looked up
     # by a unique index so that each heartbeat costs one indexed read and one row update.
     heartbeat_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -18,7 +18,8 @@ branch_labels = None
 depends_on = None
 
 
-COLUMNS = ('last_seen_at', 'observed_version', 'observed_url', 'observed_info', 'heartbeat_token_hash',
+COLUMNS = ('last_seen_at', 'observed_version', 'observed_url', 'observed_info', 'observed_lag_releases',
+           'observed_lag_commits', 'heartbeat_token_hash',
            'heartbeat_token_prefix', 'heartbeat_token_issued_at', 'heartbeat_beats', 'heartbeat_beats_since')
 
 
@@ -28,6 +29,8 @@ def upgrade():
         batch_op.add_column(sa.Column('observed_version', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('observed_url', sa.String(length=500), nullable=True))
         batch_op.add_column(sa.Column('observed_info', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('observed_lag_releases', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('observed_lag_commits', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('heartbeat_token_hash', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('heartbeat_token_prefix', sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column('heartbeat_token_issued_at', sa.DateTime(timezone=True), nullable=True))

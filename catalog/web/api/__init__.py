@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (views register their routes)
                deployments_api,
                export_api,
                forks_api,
+               heartbeat_api,
                import_api,
                inbox_api,
                openapi,

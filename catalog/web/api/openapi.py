@@ -9,7 +9,7 @@ from ...services.catalog import browse
 from ...services.oversight import tables as report_tables
 from ...vocab import apps as vocab
 from ...vocab import deployments as dv
-from . import openapi_accounts
+from . import openapi_accounts, openapi_heartbeat
 from .blueprint import bp
 from .openapi_schemas import INT, SCHEMAS, STR, STRS, ref
 
@@ -181,6 +181,7 @@ def paths() -> dict[str, Any]:
                                                        tag="publiccode", request_body=NOTE)},
         "/openapi.json": {"get": op("Dokumen ini", 200, {"type": "object"}, tag="meta")},
         **openapi_accounts.paths(op, q, body, listing, PAGE, ID),
+        **openapi_heartbeat.paths(op, body, DEPLOYMENT_ID),
     }
 
 

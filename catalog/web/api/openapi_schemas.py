@@ -83,7 +83,16 @@ DEPLOYMENT = obj({
                                               "actor": obj({"org": NSTR, "name": NSTR}), "note": NSTR},
                                              required=("at", "kind", "field", "from", "to", "actor"))},
     "events_complete": BOOL,  # false: only the latest changes are in `events` (the audit trail has all)
-}, required=("id", "org", "app", "fork_id", "environment", "status", "version", "hosting", "confirmed", "lag"))
+    # Issue 19: evidence strengths (observed = a heartbeat within 30 days) and what the system reported.
+    "evidence": obj({"declared": BOOL, "confirmed": BOOL, "observed": BOOL},
+                    required=("declared", "confirmed", "observed")),
+    "strengths": {"type": "array", "items": {"enum": ["declared", "confirmed", "observed"]}},
+    "last_seen_at": NSTR, "observed_version": NSTR, "observed_lag": obj({"releases": NINT, "commits": NINT}),
+    "flags": {"type": "array", "items": {"enum": ["stale", "version_mismatch"]}},
+    "observed_url": NSTR, "observed_info": {"type": ["object", "null"]},
+    "heartbeat_token": nullable(obj({"prefix": NSTR, "issued_at": NSTR})),
+}, required=("id", "org", "app", "fork_id", "environment", "status", "version", "hosting", "confirmed", "lag",
+             "evidence", "last_seen_at", "observed_version", "flags"))
 DEPLOYMENT_BODY = obj({
     "org": STR, "app": STR, "fork_id": NINT, "environment": {"enum": list(dv.ENVIRONMENTS)},
     "status": {"enum": list(dv.STATUSES)}, "version": STR, "url": STR, "hosting": {"enum": list(dv.HOSTINGS)},
