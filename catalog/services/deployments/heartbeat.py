@@ -98,6 +98,41 @@ def strengths(dep: Deployment, now: datetime | None = None) -> list[str]:
     return held or ["declared"]
 
 
+STRENGTH_FILTERS = ("observed", "confirmed", "declared")
+
+
+def observed_clause(now: datetime | None = None):
+    return Deployment.last_seen_at >= observed_since(now)
+
+
+def strength_clause(strength: str | None, now: datetime | None = None):
+    """A filter on Deployment for auditors: `observed` and `confirmed` each as held (a record can
+    be both); `declared` the records backed by nothing else (neither confirmed nor observed)."""
+    if strength == "observed":
+        return observed_clause(now)
+    if strength == "confirmed":
+        return Deployment.confirmed_at.is_not(None)
+    if strength == "declared":
+        return and_(Deployment.confirmed_at.is_(None),
+                    or_(Deployment.last_seen_at.is_(None), Deployment.last_seen_at < observed_since(now)))
+    return db.true()
+
+
+def matches_strength(dep: Deployment, strength: str | None, now: datetime | None = None) -> bool:
+    if strength in ("observed", "confirmed"):
+        return evidence(dep, now)[strength]
+    if strength == "declared":
+        return strengths(dep, now) == ["declared"]
+    return True
+
+
+def evidence_text(dep: Deployment, now: datetime | None = None) -> str:
+    """The strengths as one report cell (Indonesian, like the confirmation text): "Terpantau +
+    Dikonfirmasi", "Dikonfirmasi", "Terpantau" or "Dinyatakan"."""
+    names = {"observed": "Terpantau", "confirmed": "Dikonfirmasi", "declared": "Dinyatakan"}
+    return " + ".join(names[s] for s in strengths(dep, now))
+
+
 def is_stale(dep: Deployment, now: datetime | None = None) -> bool:
     """"Tidak terpantau": it reported before (or has a token) but nothing for stale_days()."""
     if dep.status == "retired":
@@ -386,7 +421,7 @@ def summarize_day(now: datetime | None = None) -> int:
         for row in quiet:
             audit.record(None, "deployment.unobserved", "deployment", row.id,
                          {"last_seen_at": _iso(row.last_seen_at), "stale_days": stale_days()})
-        audit.record(None, "deployment.heartbeat_day", "catalog", "heartbeats",
+        audit.record(None, "deployment.heartbeat_day", "deployment", "all",
                      {"summaries": len(beaten), "unobserved": len(quiet), "at": now.isoformat()})
     return len(beaten)
 

@@ -61,6 +61,8 @@ def listing(name: str) -> dict[str, Any]:
 TEXT = {"type": "string"}
 NOTE = body({"type": "object", "properties": {"note": STR}}, required=False)
 APP_WRITE = (401, 403, 404, 409, 422)
+STRENGTH = q("strength", {"enum": ["observed", "confirmed", "declared"]},
+             "Hanya pemakaian dengan kekuatan bukti ini (declared: tidak dikonfirmasi dan tidak terpantau)")
 
 
 def paths() -> dict[str, Any]:
@@ -115,7 +117,8 @@ def paths() -> dict[str, Any]:
                                                       tag="publiccode")},
         "/deployments": {
             "get": op("Pemakaian aplikasi", 200, listing("Deployment"), 401, 404, 422,
-                      params=[q("org"), q("app"), q("status", {"enum": list(dv.STATUSES)}), q("province"), *PAGE],
+                      params=[q("org"), q("app"), q("status", {"enum": list(dv.STATUSES)}), q("province"), STRENGTH,
+                              *PAGE],
                       tag="deployments"),
             "post": op("Catat pemakaian", 201, ref("Deployment"), *APP_WRITE, auth=True,
                        request_body=body(ref("DeploymentCreate")), tag="deployments")},
@@ -134,13 +137,14 @@ def paths() -> dict[str, Any]:
         "/reports/reuse": {"get": op("Laporan pemakaian ulang (auditor, admin)", 200, {
             "type": "object", "required": ["scope", "statuses", "apps", "regions"], "properties": {
                 "scope": {"type": "object"}, "statuses": {"type": "array"}, "apps": {"type": "array"},
-                "regions": {"type": "array"}}}, 401, 403, 422, params=[q("province")], auth=True, tag="reports")},
+                "regions": {"type": "array"}}}, 401, 403, 422, params=[q("province"), STRENGTH], auth=True,
+            tag="reports")},
         "/reports/tables/{key}": {"get": op("Satu tabel laporan", 200, {
             "type": "object", "required": ["key", "columns", "rows"], "properties": {
                 "key": STR, "columns": {"type": "array", "items": STR},
                 "rows": {"type": "array", "items": {"type": "array", "items": STR}}}}, 401, 403, 404, 422,
             params=[{"name": "key", "in": "path", "required": True, "example": "apps",
-                     "schema": {"type": "string", "enum": list(report_tables.TABLES)}}, q("province")],
+                     "schema": {"type": "string", "enum": list(report_tables.TABLES)}}, q("province"), STRENGTH],
             auth=True, tag="reports")},
         "/audit/events": {"get": op("Peristiwa audit berantai hash", 200, {
             "type": "object", "required": ["items", "next_after"], "properties": {

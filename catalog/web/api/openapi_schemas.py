@@ -118,6 +118,7 @@ ORG_PROFILE = obj({
         "forks_count": INT, "deployments_count": INT, "contacts": {"type": "array", "items": CONTACT}, "url": STR})},
     "uses": {"type": "array", "items": obj({
         "id": INT, "status": {"enum": list(dv.STATUSES)}, "environment": STR, "version": STR, "fork_id": NINT,
+        "evidence": obj({"declared": BOOL, "confirmed": BOOL, "observed": BOOL}), "last_seen_at": NSTR,
         "lag": nullable(obj({"releases": NINT, "commits": NINT, "latest_release": NSTR, "computed_at": NSTR})),
         "app": obj({"slug": STR, "name": STR, "publisher": obj({"code": STR, "name": STR}), "url": STR}),
         "url": STR}, description="A deployment; `lag` is null once it is retired.")},
@@ -128,7 +129,8 @@ ORG_PROFILE = obj({
     "contacts": {"type": "array", "items": obj({"name": STR, "role": {"enum": ["publisher", "adopter"]}}),
                  "description": "People of the organization by name and role; no e-mail addresses."},
     "regions": {"type": "array", "items": obj({
-        "code": STR, "name": STR, "kind": STR, "publishes": INT, "deployments": INT, "forks": INT, "url": STR,
+        "code": STR, "name": STR, "kind": STR, "publishes": INT, "deployments": INT, "observed": INT, "forks": INT,
+        "url": STR,
         "api_url": STR}), "description": "A province's kab/kota with their counts; empty for others."},
     "totals": obj({"publishes": INT, "uses": INT, "forks": INT, "contacts": INT}),
     "per_page": INT, "forks_page": INT,

@@ -19,7 +19,7 @@ from ..i18n import viewer_zone
 from . import heartbeat_pages
 from .blueprint import bp
 
-FILTERS = ("org", "app", "status", "province")
+FILTERS = ("org", "app", "status", "province", "strength")
 
 
 @bp.record_once
