@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "mirror.fetch": N_("Kode induk diambil"),
     "mirror.fail": N_("Pengambilan kode induk gagal"),
     "mirror.bundle": N_("Kode induk diunggah sebagai bundle"),
+    "app.vitality": N_("Indeks vitalitas berubah"),
     "harvest.propose": N_("Perubahan publiccode.yml diusulkan"),
     "harvest.accept": N_("Usulan publiccode.yml diterima"),
     "harvest.reject": N_("Usulan publiccode.yml ditolak"),

@@ -8,6 +8,7 @@ from ..services.interop import harvest  # noqa: F401  (listens for upstream publ
 from ..services.repos import mirrors, purge
 from ..services.repos import refresh as fork_refresh
 from . import account_mail, heartbeat_tasks, mail  # noqa: F401  (register the e-mail and heartbeat jobs)
+from .vitality_tasks import compute_vitality, sweep_vitality  # noqa: F401  (docs/vitality.md)
 
 
 @job("index.apply")

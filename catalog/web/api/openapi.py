@@ -79,7 +79,10 @@ def paths() -> dict[str, Any]:
         "/apps": {
             "get": op("Katalog: cari dan saring aplikasi terbit", 200, listing("AppSummary"), 422,
                       params=[q("q"), *[q(k) for k in browse.FILTER_KEYS if k != "status"],
-                              q("status", {"enum": list(vocab.DEVELOPMENT_STATUSES)}), *PAGE], tag="apps"),
+                              q("status", {"enum": list(vocab.DEVELOPMENT_STATUSES)}),
+                              q("sort", {"enum": ["vitality"]}, "vitality: paling hidup dulu (docs/vitality.md)"),
+                              q("min_vitality", {"type": "integer", "minimum": 0, "maximum": 100},
+                                "Hanya aplikasi dengan indeks vitalitas setidaknya ini"), *PAGE], tag="apps"),
             "post": op("Daftarkan aplikasi (draf)", 201, ref("App"), *APP_WRITE, auth=True,
                        request_body=body(ref("AppCreate")), tag="apps")},
         "/apps/import": {"post": op("Daftarkan aplikasi dari publiccode.yml", 201, ref("ImportedApp"), *APP_WRITE,

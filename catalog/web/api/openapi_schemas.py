@@ -54,6 +54,8 @@ APP_SUMMARY_PROPS: dict[str, Any] = {
     "publisher": ref("Organization"),
     "development_status": STR, "state": {"enum": ["draft", "submitted", "returned", "published", "archived"]},
     "url": STR, "updated_at": NSTR, "published_at": NSTR,
+    "vitality": {"anyOf": [ref("Vitality"), {"type": "null"}],
+                 "description": "Vitality index (docs/vitality.md); null until the worker first computed it."},
 }
 APP = obj({
     **APP_SUMMARY_PROPS, "description": STR, "features": STRS, "software_type": STR, "platforms": STRS,
@@ -62,6 +64,21 @@ APP = obj({
     "review_note": NSTR, "created_at": NSTR, "mirror": nullable(ref("Mirror")),
     "latest_release": nullable(ref("Release")), "forks_count": INT, "deployments_count": INT,
 })
+_COUNTS = ("commits_60", "commits_180", "authors_60", "authors_180", "releases_60", "releases_180", "age_days",
+           "active_forks_60", "active_forks_180", "deployments_declared", "deployments_confirmed",
+           "deployments_observed")
+VITALITY = obj({
+    "score": {"type": "integer", "minimum": 0, "maximum": 100},
+    "components": obj({
+        "facts": obj(dict.fromkeys(_COUNTS, INT)),
+        "points": obj(dict.fromkeys(("activity", "community", "releases", "longevity", "forks", "deployments"),
+                                    {"type": "number"})),
+        "capped": {**BOOL, "description": "true when only the latest 20,000 commits were read"},
+        "errors": {"type": "array", "items": {"enum": ["mirror", "fork"]},
+                   "description": "histories that could not be read (their counts are missing)"}}),
+    "series": {"type": "array", "items": obj({"month": {**STR, "pattern": "^[0-9]{4}-[0-9]{2}$"}, "commits": INT}),
+               "description": "Upstream commits per calendar month, six months, oldest first."},
+    "computed_at": STR})
 DIVERGENCE = obj({
     "ahead": INT, "behind": INT, "merge_base": NSTR, "files_changed": INT, "insertions": INT, "deletions": INT,
     "files_differing_from_upstream": INT, "upstream_head": NSTR, "fork_head": NSTR, "computed_at": NSTR,
@@ -139,7 +156,7 @@ ORG_PROFILE = obj({
 
 SCHEMAS: dict[str, Any] = {
     "Error": ERROR, "Organization": ORG, "OrganizationProfile": ORG_PROFILE, "Mirror": MIRROR, "Release": RELEASE,
-    "AppSummary": obj(APP_SUMMARY_PROPS), "App": APP,
+    "AppSummary": obj(APP_SUMMARY_PROPS), "App": APP, "Vitality": VITALITY,
     "ImportedApp": {"allOf": [ref("App"), obj({"warnings": {"type": "object", "additionalProperties": STR}})]},
     "AppCreate": obj({**APP_FIELDS, "org": STR}, required=("name", "category", "license", "repo_url",
                                                            "development_status"),
