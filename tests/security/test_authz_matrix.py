@@ -166,6 +166,8 @@ RULES = {
     "api.api_app_list": [R("GET", "/api/v1/apps?q=kinerja", EVERYONE)],
     "api.api_app_detail": [R("GET", "/api/v1/apps/simanja", EVERYONE), R("GET", "/api/v1/apps/draf", PUBLISHER_OWN)],
     "api.api_app_publiccode": [R("GET", "/api/v1/apps/simanja/publiccode.yml", EVERYONE)],
+    "api.api_app_used_by": [R("GET", "/api/v1/apps/simanja/used-by", EVERYONE),
+                            R("GET", "/api/v1/apps/draf/used-by", PUBLISHER_OWN)],
     "api.api_fork_list": [R("GET", "/api/v1/apps/simanja/forks", EVERYONE)],
     "api.api_fork_detail": [R("GET", "/api/v1/forks/{fork}", EVERYONE)],
     "api.api_fork_publiccode": [R("GET", "/api/v1/forks/{fork}/publiccode.yml", EVERYONE)],

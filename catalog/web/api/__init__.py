@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (views register their routes)
                openapi,
                organizations_api,
                reports_api,
+               used_by_api,
                users_api,
 )
 from .blueprint import bp  # noqa: F401  (what register_web mounts)

@@ -188,7 +188,7 @@ def paths() -> dict[str, Any]:
                                                        tag="publiccode", request_body=NOTE)},
         "/openapi.json": {"get": op("Dokumen ini", 200, {"type": "object"}, tag="meta")},
         **openapi_accounts.paths(op, q, body, listing, PAGE, ID),
-        **openapi_heartbeat.paths(op, body, DEPLOYMENT_ID),
+        **openapi_heartbeat.paths(op, body, DEPLOYMENT_ID, SLUG),
     }
 
 

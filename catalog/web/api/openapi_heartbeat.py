@@ -13,10 +13,16 @@ BEAT_BODY = obj({
 BEAT = obj({"deployment_id": INT, "observed_version": STR, "last_seen_at": STR,
             "flags": {"type": "array", "items": {"enum": ["stale", "version_mismatch"]}},
             "change": {"enum": ["first", "version", "back", None]}})
+EVIDENCE = obj({"declared": {"type": "boolean"}, "confirmed": {"type": "boolean"}, "observed": {"type": "boolean"}})
+NSTR = {"type": ["string", "null"]}
+USED_BY = obj({"app": STR, "total": INT, "rule": STR, "items": {"type": "array", "items": obj({
+    "name": STR, "org": obj({"code": STR, "name": STR}), "deployment_id": INT, "deployment_url": STR,
+    "evidence": EVIDENCE, "confirmation": {"anyOf": [obj({"role": NSTR, "at": NSTR}), {"type": "null"}]},
+    "last_seen_at": NSTR, "observed_version": NSTR})}})
 TOKEN = obj({"token": STR, "prefix": STR, "deployment_id": INT, "issued_at": STR})
 
 
-def paths(op, body, deployment_id: dict[str, Any]) -> dict[str, Any]:
+def paths(op, body, deployment_id: dict[str, Any], slug: dict[str, Any]) -> dict[str, Any]:
     beat = op("Heartbeat pemakaian: `Authorization: Bearer <token heartbeat>` (bukan token akses pribadi); "
               "paling banyak sekali per menit per token (429 dengan Retry-After), isi maksimal 4 KiB (413)",
               200, BEAT, 401, 404, 413, 422, auth=True, params=[deployment_id], request_body=body(BEAT_BODY),
@@ -25,6 +31,9 @@ def paths(op, body, deployment_id: dict[str, Any]) -> dict[str, Any]:
                                 "headers": {"Retry-After": {"schema": INT}},
                                 "content": {"application/json": {"schema": ref("Error")}}}
     return {
+        "/apps/{slug}/used-by": {"get": op(
+            "Bukti di balik setiap nama usedBy publiccode.yml: pemakaian produksi yang dikonfirmasi atau terpantau",
+            200, USED_BY, 401, 404, params=[slug], tag="publiccode")},
         "/deployments/{deployment_id}/heartbeat": {"post": beat},
         "/deployments/{deployment_id}/heartbeat-token": {
             "post": op("Buat atau ganti token heartbeat (ditampilkan sekali; adopter organisasi pemakai)", 201,
