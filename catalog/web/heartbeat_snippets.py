@@ -28,9 +28,9 @@ def build(url: str, token: str | None, app_dir: str) -> Snippets:
     curl = (f'curl -fsS -m 20 -X POST -H "Authorization: Bearer {token}" -H "Content-Type: application/json" '
             f'-d "{{\\"version\\": \\"{_version_shell(app_dir)}\\"}}" {url}')
     cron = f"*/5 * * * * {curl} >/dev/null"
-    service = ("[Unit]\nDescription=Heartbeat ke Katalog Bagi-Pakai\n\n[Service]\nType=oneshot\n"
+    service = ("[Unit]\nDescription=kbp-heartbeat\n\n[Service]\nType=oneshot\n"
                f"ExecStart=/bin/sh -c '{curl}'\n")
-    timer = ("[Unit]\nDescription=Heartbeat ke Katalog Bagi-Pakai tiap 5 menit\n\n[Timer]\nOnBootSec=1min\n"
+    timer = ("[Unit]\nDescription=kbp-heartbeat, every 5 minutes\n\n[Timer]\nOnBootSec=1min\n"
              "OnUnitActiveSec=5min\nRandomizedDelaySec=30\n\n[Install]\nWantedBy=timers.target\n")
     php = f"""<?php
 // heartbeat.php: php {app_dir}/heartbeat.php (cron tiap 5 menit)
