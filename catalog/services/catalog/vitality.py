@@ -127,8 +127,8 @@ def measure(inputs: _Inputs, now: datetime) -> tuple[Facts, list[dict], dict]:
 def compute(app_id: int, *, now: datetime | None = None) -> AppVitality | None:
     """Worker job: measure the app, score it and store the row (one write); None if no app.
 
-    Also queues the app for the search index, which moves the data version: cached list,
-    search and app pages then show the new score."""
+    When what pages show changed, a system audit event records it; that moves the data version,
+    so cached lists, searches and app pages show the new score."""
     now = now or utcnow()
     inputs = _load(app_id)
     db.session.rollback()  # no read transaction held while git runs
@@ -138,12 +138,14 @@ def compute(app_id: int, *, now: datetime | None = None) -> AppVitality | None:
     total, components = score(facts)
     components.update(notes)
     with write():
+        app = db.session.get(App, app_id)
+        if app is None:  # deleted while git ran: nothing to store
+            return None
         row = db.session.get(AppVitality, app_id) or AppVitality(app_id=app_id)
         before = _visible(row.score, row.components, row.series) if row.computed_at else None
         row.score, row.components, row.series, row.computed_at = total, components, series, now
         row.error = ", ".join(notes["errors"])
         db.session.add(row)
-        app = db.session.get(App, app_id)
         if before != _visible(total, components, series):
             # A system event, like the mirror fetch: the figure an auditor may quote has a history,
             # and the data version moves, so cached lists and pages show the new score.
