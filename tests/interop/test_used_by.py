@@ -71,3 +71,14 @@ def test_observed_pilot_and_suspended_deployments_do_not_count(client, world, to
 
 def test_used_by_of_a_draft_stays_hidden(client):
     assert client.get("/api/v1/apps/tidak-ada/used-by").status_code == 404
+
+
+def test_a_fork_variant_lists_the_users_of_that_fork(client, world, token_for, scenario, exportable):
+    tp = _simanja_of("21.72")
+    deployments.update_deployment(tp.id, {"fork_id": scenario["fork"]}, actor=world.user("adopter", "21.72"))
+    assert parse(client.get(f"/api/v1/forks/{scenario['fork']}/publiccode.yml").get_data(as_text=True)).doc \
+        .get("usedBy") is None  # moving to the fork made the confirmation lapse: nothing verified yet
+    _beat(client, world, token_for, tp.id, "21.72")
+    doc = parse(client.get(f"/api/v1/forks/{scenario['fork']}/publiccode.yml").get_data(as_text=True)).doc
+    assert doc["usedBy"] == ["Kota Tanjung Pinang"] and validate(doc)[0] == []
+    assert _used_by(client) == ["Kota Tanjung Pinang"]

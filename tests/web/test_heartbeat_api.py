@@ -176,3 +176,30 @@ def test_routine_beats_are_not_audited_but_summarized_daily(client, adopter, dep
         AuditEvent.action == "deployment.heartbeat_summary")).scalar_one()
     assert summary.object_id == str(dep.id) and '"beats":4' in summary.data
     assert heartbeat.summarize_day() == 0  # counted once
+
+
+def test_daily_job_records_who_went_quiet_and_a_day_marker(client, adopter, dep):
+    token = _token(client, dep.id, adopter)
+    _beat(client, dep.id, token)
+    heartbeat.summarize_day()
+    _age(dep.id, days=7, hours=12)
+    seq = db.session.execute(db.select(db.func.max(AuditEvent.seq))).scalar()
+    assert heartbeat.summarize_day() == 0
+    new = list(db.session.execute(db.select(AuditEvent.action, AuditEvent.object_id)
+                                  .where(AuditEvent.seq > seq).order_by(AuditEvent.seq)).all())
+    assert new == [("deployment.unobserved", str(dep.id)), ("deployment.heartbeat_day", "all")]
+    assert client.get(f"/api/v1/deployments/{dep.id}").json["flags"] == ["stale"]
+
+
+def test_one_byte_over_the_limit_and_wrong_scheme_never_500(app, client, adopter, dep):
+    token = _token(client, dep.id, adopter)
+    url = f"/api/v1/deployments/{dep.id}/heartbeat"
+    body = '{"version": "v1.1.0", "url": "https://a.example/' + "x" * 4096 + '"}'
+    body = body[:app.config["HEARTBEAT_MAX_BYTES"] - 2] + '"}'
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    assert client.post(url, data=body, headers=headers).status_code == 422  # at the limit: judged (URL too long)
+    r = client.post(url, data=body + " ", headers=headers)
+    assert r.status_code == 413 and r.is_json
+    assert client.post(url, json={"version": "v1"}, headers={"Authorization": f"Basic {token}"}).status_code == 401
+    assert client.post(f"/api/v1/deployments/{2**40}/heartbeat", json={"version": "v1"},
+                       headers={"Authorization": f"Bearer {token}"}).status_code == 401
