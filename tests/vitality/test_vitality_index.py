@@ -248,6 +248,8 @@ def test_a_new_score_shows_in_the_next_list(three, client):
     _store(three["catatku"], 95)
     assert _slugs(client.get("/api/v1/apps?sort=vitality").json["items"])[0] == "catatku"
     assert "Vitalitas 95/100" in client.get("/apps?sort=vitality").get_data(as_text=True)
+    _store(three["arsipku"], 95)  # a tie: the older entry first
+    assert _slugs(client.get("/api/v1/apps?sort=vitality").json["items"]) == ["arsipku", "catatku", "berkasku"]
 
 
 def test_catalog_page_sorts_and_filters_by_vitality(three, client):
@@ -260,3 +262,13 @@ def test_catalog_page_sorts_and_filters_by_vitality(three, client):
     assert 'name="min_vitality" type="number"' in html and 'value="50"' in html
     r = client.get("/apps?min_vitality=seratus")
     assert r.status_code == 400 and "Vitalitas minimal harus bilangan bulat 0–100." in r.get_data(as_text=True)
+
+
+def test_the_sweep_runs_once_a_day(app):
+    from catalog.jobs.queue import queue
+
+    def due(hour: int, minute: int) -> list[str]:
+        return [t.name for t in queue(app).read_periodic(datetime(2026, 12, 7, hour, minute))]
+
+    assert "vitality.sweep" in due(2, 30)
+    assert not any("vitality.sweep" in due(h, m) for h in range(24) for m in (0, 15, 29, 31, 45) if (h, m) != (2, 30))
