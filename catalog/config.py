@@ -71,6 +71,11 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "ARCHIVE_MAX_ENTRIES": 100_000,     # paths in one download
         "GIT_DIFF_TIMEOUT": 60,             # seconds per diff command (divergence, changed files)
         "GIT_DIFF_MAX_MEMORY": 512 * 1024**2,  # heap of one diff command
+        # Deployment heartbeats (issue 19): "tidak terpantau" after this many days without one,
+        # at most one accepted beat per token per interval, a small body.
+        "HEARTBEAT_STALE_DAYS": int(os.environ.get(ENV_PREFIX + "HEARTBEAT_STALE_DAYS") or 7),
+        "HEARTBEAT_MIN_INTERVAL_SECONDS": int(os.environ.get(ENV_PREFIX + "HEARTBEAT_MIN_INTERVAL_SECONDS") or 60),
+        "HEARTBEAT_MAX_BYTES": 4096,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

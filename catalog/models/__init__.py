@@ -13,11 +13,12 @@ from .throttle import LoginThrottle
 from .two_factor import RecoveryCode, TwoFactor
 from .user import AccessToken, Role, User
 from .user_session import UserSession
+from .vitality import AppVitality
 
 __all__ = [
     "LoginThrottle", "AccountLink", "LinkKind", "RecoveryCode", "TwoFactor", "UserSession",
     "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "AuditVerified", "IndexOutbox",
     "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
     "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",
-    "EmailState", "Notification", "Proposal", "ProposalStatus",
+    "EmailState", "Notification", "Proposal", "ProposalStatus", "AppVitality",
 ]

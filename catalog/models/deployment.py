@@ -51,6 +51,23 @@ class Deployment(db.Model):
     lag_commits: Mapped[int | None] = mapped_column()
     lag_latest_release: Mapped[str | None] = mapped_column(String(200))
     lag_computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the running system reported about itself (issue 19): the last accepted heartbeat's
+    # time and version. "Observed" evidence means last_seen_at within the last 30 days.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    observed_version: Mapped[str | None] = mapped_column(String(200))
+    observed_url: Mapped[str | None] = mapped_column(String(500))
+    observed_info: Mapped[str | None] = mapped_column(Text)  # JSON text of the instance facts
+    # Release lag of the reported version, computed by a job when the reported version changes.
+    observed_lag_releases: Mapped[int | None] = mapped_column()
+    observed_lag_commits: Mapped[int | None] = mapped_column()
+    # The deployment's one heartbeat token: SHA-256 of the plain token (shown once), looked up
+    # by a unique index so that each heartbeat costs one indexed read and one row update.
+    heartbeat_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    heartbeat_token_prefix: Mapped[str | None] = mapped_column(String(16))
+    heartbeat_token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Beats since the last daily audit summary, and when the first of them arrived.
+    heartbeat_beats: Mapped[int] = mapped_column(default=0, server_default="0")
+    heartbeat_beats_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # selectin, not joined: a page of deployments names a few apps and confirmers many times
     # over; a join repeats (and decodes) every app's JSON columns per row, 29 ms for 50 rows.

@@ -62,7 +62,16 @@ EVENT_LABELS = {
     "created": N_("Dicatat"), "status": N_("Status diubah"), "version": N_("Versi diubah"),
     "changed": N_("Data diubah"),
     "confirmed": N_("Dikonfirmasi"), "confirmation_lapsed": N_("Konfirmasi gugur"),
+    "observed": N_("Dilaporkan sistem yang berjalan"),
 }
+# Evidence strengths (issue 19): every record is declared; confirmed by the publisher or an
+# auditor; observed when the running system sent a heartbeat in the last 30 days.
+STRENGTHS = ("declared", "confirmed", "observed")
+STRENGTH_LABELS = {"declared": N_("Dinyatakan"), "confirmed": N_("Dikonfirmasi"), "observed": N_("Terpantau")}
+STRENGTH_FILTER_LABELS = {"observed": N_("Terpantau (heartbeat dalam 30 hari)"),
+                          "confirmed": N_("Dikonfirmasi penerbit atau auditor"),
+                          "declared": N_("Hanya dinyatakan (belum dikonfirmasi, tidak terpantau)")}
+FLAG_LABELS = {"stale": N_("Tidak terpantau"), "version_mismatch": N_("Versi berjalan berbeda")}
 FIELD_LABELS = {
     "environment": N_("Lingkungan"), "version": N_("Versi"), "url": N_("Alamat (URL)"), "hosting": N_("Hosting"),
     "opd_units": N_("OPD pengguna"), "go_live_on": N_("Tanggal mulai beroperasi"), "note": N_("Catatan"),

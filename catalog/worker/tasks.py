@@ -7,7 +7,8 @@ from ..services.deployments import lifecycle as deployments
 from ..services.interop import harvest  # noqa: F401  (listens for upstream publiccode.yml changes)
 from ..services.repos import mirrors, purge
 from ..services.repos import refresh as fork_refresh
-from . import account_mail, mail  # noqa: F401  (register the e-mail jobs)
+from . import account_mail, heartbeat_tasks, mail  # noqa: F401  (register the e-mail and heartbeat jobs)
+from .vitality_tasks import compute_vitality, sweep_vitality  # noqa: F401  (docs/vitality.md)
 
 
 @job("index.apply")
@@ -29,6 +30,7 @@ def import_bundle(app_id: int, bundle_path: str) -> str:
 def refresh_deployment_lag(app_id: int) -> None:
     """After an upstream fetch moved the head: how far each deployment of the app lags."""
     deployments.refresh_app_lag(app_id)
+    heartbeat_tasks.refresh_app_observed_lag(app_id)  # and of the versions the deployments report
 
 
 @job("fork.refresh")

@@ -76,12 +76,13 @@ def test_province_rolls_up_its_kab_kota(client, riau):
     assert 'href="/apps/simanja">Simanja</a>' in _row(html, "publishes", "Simanja")
     tp = _row(html, "regions", "Kota Tanjung Pinang")
     assert 'href="/organizations/21.72"' in tp
-    # published, active deployments (production, production, pilot), forks
-    assert re.search(r"<td>1</td>\s*<td><a href=\"/deployments\?org=21.72\">3</a></td>\s*<td>1</td>", tp)
+    # published, active deployments (production, production, pilot), observed by a heartbeat (none), forks
+    assert re.search(r"<td>1</td>\s*<td><a href=\"/deployments\?org=21.72\">3</a></td>\s*<td>0</td>\s*<td>1</td>", tp)
     bintan = _row(html, "regions", "Kabupaten Bintan")
     assert 'href="/organizations/21.01"' in bintan
     # SIAP planned and Simanja in production count; retired Srikandi does not
-    assert re.search(r"<td>0</td>\s*<td><a href=\"/deployments\?org=21.01\">2</a></td>\s*<td>1</td>", bintan)
+    assert re.search(r"<td>0</td>\s*<td><a href=\"/deployments\?org=21.01\">2</a></td>\s*<td>0</td>\s*<td>1</td>",
+                     bintan)
     regions = {r["code"]: r for r in client.get("/api/v1/organizations/21").json["regions"]}
     assert (regions["21.72"]["publishes"], regions["21.72"]["deployments"], regions["21.72"]["forks"]) == (1, 3, 1)
     assert (regions["21.01"]["deployments"], regions["21.01"]["forks"]) == (2, 1)

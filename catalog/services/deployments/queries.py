@@ -16,6 +16,7 @@ from ...vocab import deployments as dv
 from ..accounts import organizations
 from ..errors import NotFound, ValidationFailed, require
 from ..permissions import can_view_evidence, is_admin
+from . import heartbeat
 
 MAX_PER_PAGE = 100
 STALLED_PILOT_DAYS = 90
@@ -104,13 +105,15 @@ def filter_suggestions() -> dict[str, list[str]]:
     return {"org": list(orgs), "province": [p.name for p in organizations.provinces()], "app": list(app_names)}
 
 
-def list_deployments(*, org: str = "", app: str = "", status: str = "", province: str = "",
+def list_deployments(*, org: str = "", app: str = "", status: str = "", province: str = "", strength: str = "",
                      page: int = 1, per_page: int = 20, count_limit: int | None = None) -> DeploymentPage:
     """Deployments of public apps, newest change first. With `count_limit`, counting stops
     there and the page number stays within it, so a page costs the same at any size of the data.
+    `strength`: observed, confirmed or declared (heartbeat.strength_clause).
     Raises ValidationFailed for a bad filter."""
     filters = {k: str(v).strip()[:64] for k, v in
-               (("org", org), ("app", app), ("status", status), ("province", province)) if v}
+               (("org", org), ("app", app), ("status", status), ("province", province), ("strength", strength))
+               if v}
     page, per_page = max(1, int(page)), max(1, min(int(per_page), MAX_PER_PAGE))
     stmt = (db.select(Deployment.id).join(App, App.id == Deployment.app_id)
             .join(Region, Region.id == Deployment.organization_id)
@@ -128,6 +131,11 @@ def list_deployments(*, org: str = "", app: str = "", status: str = "", province
         stmt = stmt.where(or_(Region.id == prov.id, Region.parent_id == prov.id))
     if "app" in filters:
         stmt = stmt.where(App.id.in_(_app_ids(filters["app"]) or [-1]))
+    if "strength" in filters:
+        if filters["strength"] not in heartbeat.STRENGTH_FILTERS:
+            raise ValidationFailed(_("Kekuatan bukti tidak dikenal."),
+                                   {"strength": _("Pilih observed, confirmed atau declared.")})
+        stmt = stmt.where(heartbeat.strength_clause(filters["strength"]))
     if count_limit is not None:
         page = min(page, page_count(count_limit, per_page))
     counted = stmt if count_limit is None else stmt.limit(count_limit + 1)

@@ -14,6 +14,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ...models import App, Fork, User
 from ...publiccode import ExportEntry, ExportError, parse, to_publiccode, validate
 from ..catalog import apps
+from ..deployments import used_by
 from ..errors import ValidationFailed
 from ..repos import forks, mirrors
 from . import imports
@@ -28,14 +29,15 @@ def app_publiccode(slug: str, *, actor: User | None, base_url: str) -> str:
     """The entry as publiccode.yml. Raises NotFound, ValidationFailed (fields that keep the
     entry from being a valid file, by catalog field; `extra.issues` by key path)."""
     app = apps.get_app(slug, actor)
-    return _render(entry_for_app(app, base_url), _extras(app, variant=False))
+    return _render(entry_for_app(app, base_url), _extras(app, variant=False, used_by=used_by.names(app.id)))
 
 
 def fork_publiccode(fork_id: int, *, base_url: str) -> str:
     """A fork as a variant: its own URL, `isBasedOn` upstream, its organization. Raises NotFound,
     ValidationFailed."""
     fork = forks.get_fork(fork_id)
-    return _render(entry_for_fork(fork, base_url), _extras(fork.app, variant=True))
+    return _render(entry_for_fork(fork, base_url),
+                   _extras(fork.app, variant=True, used_by=used_by.names(fork.app_id, fork_id=fork.id)))
 
 
 def clone_url(base_url: str, relpath: str) -> str:
@@ -99,11 +101,14 @@ def entry_for_fork(fork: Fork, base_url: str) -> ExportEntry:
         categories=tuple(str(c) for c in extras.get("categories") or ()), **_localisation(extras))
 
 
-def _extras(app: App, *, variant: bool) -> dict[str, Any]:
-    """Imported keys ExportEntry has no field for; a variant's isBasedOn is its upstream only."""
+def _extras(app: App, *, variant: bool, used_by: list[str]) -> dict[str, Any]:
+    """Imported keys ExportEntry has no field for; a variant's isBasedOn is its upstream only.
+    `usedBy` is never the imported claim: only the organizations whose production deployment is
+    confirmed or observed (deployments.used_by), so that each name can be checked."""
     extras = dict(app.publiccode_extras or {})
     if variant:
         extras.pop("isBasedOn", None)
+    extras["usedBy"] = list(used_by)
     return extras
 
 

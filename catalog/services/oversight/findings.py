@@ -12,10 +12,11 @@ from ...extensions import db
 from ...models import App, AppState, Deployment, DeploymentEvent, Fork, Organization, User
 from ...models.types import utcnow
 from ..accounts import organizations
+from ..deployments import heartbeat
 from ..deployments.queries import organization_deployments, organization_forks
 from ..errors import require
 from ..permissions import can_view_evidence
-from .reports import Region, Scope
+from .reports import Region, Scope, clean_strength
 
 Publisher = aliased(Organization)
 
@@ -38,7 +39,7 @@ def fork_drift(scope: Scope, limit: int | None = None) -> list[Fork]:
 def lagging_query(scope: Scope):
     """Deployments still in use whose stored lag says upstream has newer releases or commits."""
     return (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
-            .where(scope.where(), Deployment.status != "retired",
+            .where(scope.where(), scope.deployments(), Deployment.status != "retired",
                    or_(Deployment.lag_releases > 0, Deployment.lag_commits > 0))
             .order_by(func.coalesce(Deployment.lag_releases, 0).desc(),
                       func.coalesce(Deployment.lag_commits, 0).desc(), Region.code))
@@ -85,10 +86,19 @@ class Evidence:
     deployments: list[Deployment]
     forks: list[Fork]
     events: dict[int, list[DeploymentEvent]]
+    strength: str | None = None  # the lines shown are only those of this evidence strength
 
     @property
     def confirmed(self) -> int:
         return sum(1 for d in self.deployments if d.confirmed)
+
+    @property
+    def observed(self) -> int:
+        return sum(1 for d in self.deployments if heartbeat.is_observed(d, self.generated_at))
+
+    @property
+    def declared_only(self) -> int:
+        return sum(1 for d in self.deployments if heartbeat.strengths(d, self.generated_at) == ["declared"])
 
 
 def evidence_org(org_code: str, *, actor: User | None) -> Organization:
@@ -100,14 +110,17 @@ def evidence_org(org_code: str, *, actor: User | None) -> Organization:
     return org
 
 
-def org_evidence(org_code: str, *, actor: User | None) -> Evidence:
-    """Raises NotFound (unknown organization), PermissionDenied (outside the actor's scope)."""
+def org_evidence(org_code: str, *, actor: User | None, strength: str | None = None) -> Evidence:
+    """Raises NotFound (unknown organization), PermissionDenied (outside the actor's scope),
+    ValidationFailed (unknown strength)."""
     org = evidence_org(org_code, actor=actor)
-    deployments = organization_deployments(org.id)
+    strength = clean_strength(strength)
+    now = utcnow()
+    deployments = [d for d in organization_deployments(org.id) if heartbeat.matches_strength(d, strength, now)]
     events: dict[int, list[DeploymentEvent]] = {}
     if deployments:
         stmt = (db.select(DeploymentEvent).where(DeploymentEvent.deployment_id.in_([d.id for d in deployments]))
                 .order_by(DeploymentEvent.at, DeploymentEvent.id))
         for event in db.session.execute(stmt).scalars():
             events.setdefault(event.deployment_id, []).append(event)
-    return Evidence(org, utcnow(), deployments, organization_forks(org.id), events)
+    return Evidence(org, now, deployments, organization_forks(org.id), events, strength)

@@ -24,6 +24,7 @@ from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, Ro
 from ...paging import page_count
 from ...vocab import deployments as dv
 from ..accounts import organizations
+from ..deployments import heartbeat
 from ..deployments.queries import HIDDEN_APP_STATES
 
 SECTION_LIMIT = 50
@@ -80,10 +81,19 @@ class UsedApp:
     lag_commits: int | None
     lag_latest_release: str | None
     lag_computed_at: datetime | None
+    # Evidence (issue 19): confirmed by the publisher or an auditor; observed = heartbeat in 30 days.
+    confirmed: bool = False
+    observed: bool = False
+    last_seen_at: datetime | None = None
 
     @property
     def retired(self) -> bool:
         return self.status == dv.DeploymentStatus.RETIRED.value
+
+    @property
+    def strengths(self) -> list[str]:
+        held = [s for s in ("observed", "confirmed") if getattr(self, s)]
+        return held or ["declared"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,7 @@ class RegionRollup:
     publishes: int
     deployments: int  # not retired
     forks: int
+    observed: int = 0  # of those, a heartbeat within 30 days
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,7 @@ class OrganizationProfile:
         if not self.regions:
             return None
         return RegionRollup("", "", "", *(sum(getattr(r, k) for r in self.regions)
-                                          for k in ("publishes", "deployments", "forks")))
+                                          for k in ("publishes", "deployments", "forks", "observed")))
 
 
 def _count(stmt) -> int:
@@ -171,16 +182,19 @@ def _deployments(org_id: int) -> Section[UsedApp]:
     retired = Deployment.status == dv.DeploymentStatus.RETIRED.value
     stmt = (db.select(Deployment.id, App.slug, App.name, Publisher.code, Publisher.name, Deployment.status,
                       Deployment.environment, Deployment.version, Deployment.fork_id, Deployment.lag_releases,
-                      Deployment.lag_commits, Deployment.lag_latest_release, Deployment.lag_computed_at)
+                      Deployment.lag_commits, Deployment.lag_latest_release, Deployment.lag_computed_at,
+                      Deployment.confirmed_at, Deployment.last_seen_at)
             .join(App, App.id == Deployment.app_id).join(Publisher, Publisher.id == App.publisher_id)
             .where(*where).order_by(retired, func.lower(App.name), Deployment.environment, Deployment.id)
             .limit(SECTION_LIMIT))
     items = []
+    since = heartbeat.observed_since()
     for row in (db.session.execute(stmt).all() if total else []):
-        used = UsedApp(*row)
-        if used.retired:  # what no longer runs lags behind nothing
-            used = UsedApp(*row[:9], None, None, None, None)
-        items.append(used)
+        *fields, confirmed_at, last_seen_at = row
+        evidence = (confirmed_at is not None, last_seen_at is not None and last_seen_at >= since, last_seen_at)
+        if fields[5] == dv.DeploymentStatus.RETIRED.value:  # what no longer runs lags behind nothing
+            fields = [*fields[:9], None, None, None, None]
+        items.append(UsedApp(*fields, *evidence))
     return Section(items, total, 1, SECTION_LIMIT)
 
 
@@ -216,10 +230,13 @@ def _rollup(province_id: int) -> list[RegionRollup]:
     deployments = _grouped(Deployment.organization_id, db.select(Deployment.id).join(App, App.id == Deployment.app_id)
                            .where(Deployment.organization_id.in_(ids), Deployment.status.in_(dv.ACTIVE_STATUSES),
                                   App.state.not_in(HIDDEN_APP_STATES)))
+    observed = _grouped(Deployment.organization_id, db.select(Deployment.id).join(App, App.id == Deployment.app_id)
+                        .where(Deployment.organization_id.in_(ids), Deployment.status.in_(dv.ACTIVE_STATUSES),
+                               App.state.not_in(HIDDEN_APP_STATES), heartbeat.observed_clause()))
     forks = _grouped(Fork.organization_id, db.select(Fork.id).join(App, App.id == Fork.app_id)
                      .where(Fork.organization_id.in_(ids), App.state.not_in(HIDDEN_APP_STATES)))
     return [RegionRollup(c.code, c.name, c.kind, publishes.get(c.id, 0), deployments.get(c.id, 0),
-                         forks.get(c.id, 0)) for c in children]
+                         forks.get(c.id, 0), observed.get(c.id, 0)) for c in children]
 
 
 def organization_profile(code: str, *, forks_page: int = 1) -> OrganizationProfile:

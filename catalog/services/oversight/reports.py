@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, distinct, func, or_
+from sqlalchemy import and_, case, distinct, func, or_
 from sqlalchemy.orm import aliased, lazyload, load_only
 
 from ...extensions import db
@@ -13,6 +13,7 @@ from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, Us
 from ...models.types import utcnow
 from ...vocab import deployments as dv
 from ..accounts import organizations
+from ..deployments import heartbeat
 from ..errors import NotFound, PermissionDenied, ValidationFailed, require
 from ..permissions import auditor_province_id, can_view_reports, is_admin
 
@@ -22,9 +23,15 @@ MAX_MONTHS = 36
 
 @dataclass(frozen=True)
 class Scope:
-    """What an auditor may see: one province (with its kab/kota) or, when None, the whole country."""
+    """What an auditor may see: one province (with its kab/kota) or, when None, the whole country;
+    with `strength`, only deployments backed by that evidence (heartbeat.strength_clause)."""
 
     province: Organization | None
+    strength: str | None = None
+
+    def deployments(self):
+        """A clause on Deployment: the evidence strength asked for, true when none."""
+        return heartbeat.strength_clause(self.strength)
 
     def where(self, org_entity=Region):
         """A clause on the deploying/forking organization; true everywhere for national scope."""
@@ -33,9 +40,19 @@ class Scope:
         return or_(org_entity.id == self.province.id, org_entity.parent_id == self.province.id)
 
 
-def report_scope(actor: User | None, province_code: str | None = None) -> Scope:
+def clean_strength(strength: str | None) -> str | None:
+    """None, or one of heartbeat.STRENGTH_FILTERS. Raises ValidationFailed."""
+    strength = (strength or "").strip() or None
+    if strength is not None and strength not in heartbeat.STRENGTH_FILTERS:
+        raise ValidationFailed(_("Kekuatan bukti tidak dikenal."),
+                               {"strength": _("Pilih observed, confirmed atau declared.")})
+    return strength
+
+
+def report_scope(actor: User | None, province_code: str | None = None, strength: str | None = None) -> Scope:
     """Raises PermissionDenied (not an auditor/admin, or another province), ValidationFailed."""
     require(can_view_reports(actor), _("Laporan pemakaian hanya untuk auditor dan admin."))
+    strength = clean_strength(strength)
     own = None if is_admin(actor) else auditor_province_id(actor)
     if province_code:
         try:
@@ -46,8 +63,8 @@ def report_scope(actor: User | None, province_code: str | None = None) -> Scope:
             raise ValidationFailed(_("Provinsi tidak dikenal."), {"province": _("Isi kode provinsi, misalnya 21.")})
         if own is not None and prov.id != own:
             raise PermissionDenied(_("Anda hanya dapat melihat laporan provinsi Anda sendiri."))
-        return Scope(prov)
-    return Scope(db.session.get(Organization, own) if own else None)
+        return Scope(prov, strength)
+    return Scope(db.session.get(Organization, own) if own else None, strength)
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,8 @@ class AppReuse:
     by_status: dict[str, int]
     confirmed: int
     organizations: int
+    observed: int = 0  # a heartbeat within 30 days (can also be confirmed)
+    declared_only: int = 0  # neither confirmed nor observed
 
     @property
     def deployments(self) -> int:
@@ -74,15 +93,25 @@ def reuse_by_app(scope: Scope, limit: int | None = None) -> list[AppReuse]:
     in_scope = scope.where()
     by_status: dict[int, dict[str, int]] = {}
     confirmed: dict[int, int] = {}
-    stmt = (db.select(Deployment.app_id, Deployment.status, func.count(), func.count(Deployment.confirmed_at))
-            .join(Region, Region.id == Deployment.organization_id).where(in_scope)
+    observed: dict[int, int] = {}
+    declared_only: dict[int, int] = {}
+    seen = heartbeat.observed_clause()
+    n_observed = func.sum(case((seen, 1), else_=0))
+    n_declared = func.sum(case((and_(Deployment.confirmed_at.is_(None), or_(Deployment.last_seen_at.is_(None),
+                                                                              ~seen)), 1), else_=0))
+    stmt = (db.select(Deployment.app_id, Deployment.status, func.count(), func.count(Deployment.confirmed_at),
+                      n_observed, n_declared)
+            .join(Region, Region.id == Deployment.organization_id).where(in_scope, scope.deployments())
             .group_by(Deployment.app_id, Deployment.status))
-    for app_id, status, n, n_confirmed in db.session.execute(stmt):
+    for app_id, status, n, n_confirmed, n_seen, n_decl in db.session.execute(stmt):
         by_status.setdefault(app_id, {})[status] = n
         confirmed[app_id] = confirmed.get(app_id, 0) + n_confirmed
+        observed[app_id] = observed.get(app_id, 0) + int(n_seen or 0)
+        declared_only[app_id] = declared_only.get(app_id, 0) + int(n_decl or 0)
     orgs = dict(db.session.execute(
         db.select(Deployment.app_id, func.count(distinct(Deployment.organization_id)))
-        .join(Region, Region.id == Deployment.organization_id).where(in_scope).group_by(Deployment.app_id)).all())
+        .join(Region, Region.id == Deployment.organization_id).where(in_scope, scope.deployments())
+        .group_by(Deployment.app_id)).all())
     forks = dict(db.session.execute(
         db.select(Fork.app_id, func.count()).join(Region, Region.id == Fork.organization_id)
         .where(in_scope).group_by(Fork.app_id)).all())
@@ -96,7 +125,8 @@ def reuse_by_app(scope: Scope, limit: int | None = None) -> list[AppReuse]:
              lazyload(App.platform_rows))
     apps = {a.id: a for a in db.session.execute(db.select(App).options(*light).where(App.id.in_(ranked))).scalars()}
     return [AppReuse(apps[i], forks.get(i, 0), {s: by_status.get(i, {}).get(s, 0) for s in dv.STATUSES},
-                     confirmed.get(i, 0), orgs.get(i, 0)) for i in ranked]
+                     confirmed.get(i, 0), orgs.get(i, 0), observed.get(i, 0), declared_only.get(i, 0))
+            for i in ranked]
 
 
 def _listed_apps(used):
@@ -106,7 +136,8 @@ def _listed_apps(used):
 
 def count_used_apps(scope: Scope) -> int:
     """How many rows `reuse_by_app(scope)` has."""
-    deployed = db.select(Deployment.app_id).join(Region, Region.id == Deployment.organization_id).where(scope.where())
+    deployed = (db.select(Deployment.app_id).join(Region, Region.id == Deployment.organization_id)
+                .where(scope.where(), scope.deployments()))
     forked = db.select(Fork.app_id).join(Region, Region.id == Fork.organization_id).where(scope.where())
     return db.session.execute(db.select(func.count()).select_from(App).where(
         _listed_apps(deployed.union(forked)))).scalar_one()
@@ -130,7 +161,7 @@ def reuse_by_region(scope: Scope, org_limit: int | None = None) -> list[RegionUs
     scope only those with a deployment or fork (there are 514). With `org_limit`, the first
     organizations by code and at most that many deployments: a page's worth, not the country's."""
     deploying = (db.select(Deployment.organization_id).join(Region, Region.id == Deployment.organization_id)
-                 .where(scope.where()))
+                 .where(scope.where(), scope.deployments()))
     forks = dict(db.session.execute(
         db.select(Fork.organization_id, func.count()).join(Region, Region.id == Fork.organization_id)
         .where(scope.where()).group_by(Fork.organization_id)).all())
@@ -144,7 +175,8 @@ def reuse_by_region(scope: Scope, org_limit: int | None = None) -> list[RegionUs
     # At most org_limit deployments, in the table's order: an organization past the cut would
     # only show after as many rows, which the caller cuts off too.
     stmt = (db.select(Deployment).join(Region, Region.id == Deployment.organization_id)
-            .join(App, App.id == Deployment.app_id).where(Deployment.organization_id.in_([o.id for o in orgs]))
+            .join(App, App.id == Deployment.app_id)
+            .where(Deployment.organization_id.in_([o.id for o in orgs]), scope.deployments())
             .order_by(Region.code, func.lower(App.name), Deployment.environment).limit(org_limit))
     by_org: dict[int, list[Deployment]] = {}
     for dep in db.session.execute(stmt).scalars():
@@ -156,7 +188,7 @@ def count_region_rows(scope: Scope) -> int:
     """Rows of the full per-region table: one per deployment, one per listed organization
     that deploys nothing."""
     in_scope = (db.select(Deployment.organization_id).join(Region, Region.id == Deployment.organization_id)
-                .where(scope.where()))
+                .where(scope.where(), scope.deployments()))
     deployments = db.session.execute(db.select(func.count()).select_from(in_scope.subquery())).scalar_one()
     if scope.province is not None:
         listed = Organization.id.in_(db.select(Organization.id).where(scope.where(Organization)))
@@ -195,7 +227,7 @@ def adoption_over_time(scope: Scope, today: date | None = None) -> list[Adoption
     live_month, fork_month = _month(Deployment.go_live_on), _month(Fork.created_at)
     live = dict(db.session.execute(
         db.select(live_month, func.count()).join(Region, Region.id == Deployment.organization_id)
-        .where(scope.where(), Deployment.go_live_on.is_not(None)).group_by(live_month)).all())
+        .where(scope.where(), scope.deployments(), Deployment.go_live_on.is_not(None)).group_by(live_month)).all())
     forks = dict(db.session.execute(
         db.select(fork_month, func.count()).join(Region, Region.id == Fork.organization_id)
         .where(scope.where()).group_by(fork_month)).all())

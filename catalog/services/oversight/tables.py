@@ -15,6 +15,7 @@ from ...models.types import utcnow
 from ...vocab import apps as vocab
 from ...vocab import deployments as dv
 from ..accounts import organizations
+from ..deployments.heartbeat import evidence_text
 from ..errors import NotFound
 from ..permissions import auditor_province_id, is_admin
 from .findings import (
@@ -70,9 +71,11 @@ def confirmation_text(dep: Deployment) -> str:
 
 
 def _apps(scope: Scope, limit: int | None = None) -> ReportTable:
-    columns = ("app", "publisher", "category", "forks", *dv.STATUSES, "confirmed", "self_declared", "organizations")
+    columns = ("app", "publisher", "category", "forks", *dv.STATUSES, "confirmed", "self_declared", "organizations",
+               "observed", "declared_only")
     rows = [(r.app.name, r.app.publisher.name, vocab.category_label(r.app.category), r.forks,
-             *(r.by_status[s] for s in dv.STATUSES), r.confirmed, r.self_declared, r.organizations)
+             *(r.by_status[s] for s in dv.STATUSES), r.confirmed, r.self_declared, r.organizations,
+             r.observed, r.declared_only)
             for r in reuse_by_app(scope, limit)]
     return ReportTable("apps", columns, rows, -1 if limit is None else count_used_apps(scope))
 
@@ -80,16 +83,17 @@ def _apps(scope: Scope, limit: int | None = None) -> ReportTable:
 def _regions(scope: Scope, limit: int | None = None) -> ReportTable:
     """One row per deployment, named by organization; an organization's fork count is given once,
     on its first row (repeated on every row it read as that many forks per app)."""
-    columns = ("org", "app", "environment", "status", "version", "confirmation", "forks")
+    columns = ("org", "app", "environment", "status", "version", "confirmation", "forks",
+               "evidence", "last_seen_at", "observed_version")
     rows, orgs = [], []
     for usage in reuse_by_region(scope, org_limit=limit):
         orgs.append((usage.org.code, usage.org.name))
         if not usage.deployments:
-            rows.append((usage.org.name, "", "", "", "", "", usage.forks))
+            rows.append((usage.org.name, "", "", "", "", "", usage.forks, "", None, None))
         for n, dep in enumerate(usage.deployments):
             rows.append((usage.org.name, dep.app.name, dv.environment_label(dep.environment),
                          dv.status_label(dep.status), dep.version, confirmation_text(dep),
-                         usage.forks if n == 0 else ""))
+                         usage.forks if n == 0 else "", evidence_text(dep), dep.last_seen_at, dep.observed_version))
     if limit is None:
         return ReportTable("regions", columns, rows, organizations=tuple(orgs))
     shown = rows[:limit]
@@ -113,9 +117,10 @@ def _forks(scope: Scope, limit: int | None = None) -> ReportTable:
 
 def _lagging(scope: Scope, limit: int | None = None) -> ReportTable:
     columns = ("org", "app", "status", "version", "latest_release", "lag_releases", "lag_commits",
-               "confirmation", "computed_at")
+               "confirmation", "computed_at", "evidence", "observed_version", "observed_lag_releases")
     rows = [(d.organization.name, d.app.name, dv.status_label(d.status), d.version, d.lag_latest_release,
-             d.lag_releases, d.lag_commits, confirmation_text(d), d.lag_computed_at)
+             d.lag_releases, d.lag_commits, confirmation_text(d), d.lag_computed_at, evidence_text(d),
+             d.observed_version, d.observed_lag_releases)
             for d in lagging_deployments(scope, limit)]
     return ReportTable("lagging", columns, rows, -1 if limit is None else count_rows(lagging_query(scope)))
 
@@ -140,12 +145,15 @@ def build_table(key: str, scope: Scope, limit: int | None = None) -> ReportTable
 
 
 def evidence_table(evidence: Evidence) -> ReportTable:
+    """Every line states its evidence strength, when the running system last reported, and what."""
     columns = ("app", "publisher", "source", "environment", "status", "status_since", "version", "go_live_on",
-               "hosting", "opd_units", "confirmation", "lag_releases", "lag_commits")
+               "hosting", "opd_units", "confirmation", "lag_releases", "lag_commits", "evidence", "last_seen_at",
+               "observed_version")
     rows = [(d.app.name, d.app.publisher.name, f"salinan {d.fork.name}" if d.fork else "induk",
              dv.environment_label(d.environment), dv.status_label(d.status), d.status_changed_at, d.version,
              d.go_live_on, dv.hosting_label(d.hosting), ", ".join(d.opd_units), confirmation_text(d),
-             d.lag_releases, d.lag_commits) for d in evidence.deployments]
+             d.lag_releases, d.lag_commits, evidence_text(d), d.last_seen_at, d.observed_version)
+            for d in evidence.deployments]
     return ReportTable("evidence", columns, rows)
 
 
@@ -165,7 +173,7 @@ def _screen_tables(scope: Scope) -> tuple[datetime, dict[str, ReportTable]]:
     change would rarely hit. Auditors read figures that are at most a minute old, and the page
     says as of when. The rows hold plain values only, never rows of a session."""
     max_age = current_app.config.get("REPORT_MAX_AGE", 0)
-    key = scope.province.id if scope.province else None
+    key = (scope.province.id if scope.province else None, scope.strength)
     cache = current_app.extensions.get("catalog_reports")
     if max_age > 0 and cache is None:
         cache = current_app.extensions["catalog_reports"] = TTLCache(maxsize=64, ttl=max_age)
@@ -177,17 +185,19 @@ def _screen_tables(scope: Scope) -> tuple[datetime, dict[str, ReportTable]]:
     return hit
 
 
-def dashboard(actor: User | None, province_code: str | None = None) -> Dashboard:
-    """Every table of the auditor dashboard in the actor's scope. Raises PermissionDenied, ValidationFailed."""
-    scope = report_scope(actor, province_code)
+def dashboard(actor: User | None, province_code: str | None = None, strength: str | None = None) -> Dashboard:
+    """Every table of the auditor dashboard in the actor's scope, optionally only deployments of one
+    evidence strength. Raises PermissionDenied, ValidationFailed."""
+    scope = report_scope(actor, province_code, strength)
     national = is_admin(actor) or auditor_province_id(actor) is None
     computed_at, tables = _screen_tables(scope)
     return Dashboard(scope, tables, organizations.provinces() if national else [], computed_at)
 
 
-def table_for(actor: User | None, key: str, province_code: str | None = None) -> tuple[Scope, ReportTable]:
+def table_for(actor: User | None, key: str, province_code: str | None = None,
+              strength: str | None = None) -> tuple[Scope, ReportTable]:
     """One table (for CSV). Raises NotFound for an unknown table, PermissionDenied, ValidationFailed."""
-    scope = report_scope(actor, province_code)
+    scope = report_scope(actor, province_code, strength)
     if key not in BUILDERS:
         raise NotFound(_("Tabel laporan tidak dikenal. Pilihan: %(v)s.", v=', '.join(TABLES)))
     return scope, BUILDERS[key](scope, None)

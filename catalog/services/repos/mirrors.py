@@ -161,6 +161,7 @@ def _record_success(mirror_id: int, path: Path, info) -> None:
         has_forks = db.session.execute(
             db.select(Fork.id).where(Fork.app_id == mirror.app_id).limit(1)).first() is not None
         app_id = mirror.app_id
+    enqueue("vitality.compute", app_id=app_id)  # new history, or a day older: docs/vitality.md
     if previous_head != info.head:
         enqueue("deployment.refresh_lag", app_id=app_id)  # "tertinggal N rilis", once per fetch
         if has_forks:

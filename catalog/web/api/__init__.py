@@ -5,11 +5,13 @@ from . import (  # noqa: F401  (views register their routes)
                deployments_api,
                export_api,
                forks_api,
+               heartbeat_api,
                import_api,
                inbox_api,
                openapi,
                organizations_api,
                reports_api,
+               used_by_api,
                users_api,
 )
 from .blueprint import bp  # noqa: F401  (what register_web mounts)

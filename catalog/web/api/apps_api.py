@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request
 
 from ...models import AppState
-from ...services.catalog import apps, browse
+from ...services.catalog import apps, browse, vitality
 from ...services.repos import mirrors
 from .. import fragments
 from .blueprint import bp
@@ -16,16 +16,19 @@ from .serializers import app_json
 def api_app_list():
     page, per_page = page_args()
     q, filters = request.args.get("q", ""), {k: request.args.get(k, "") for k in browse.FILTER_KEYS}
+    sort, min_vitality = browse.parse_vitality_args(request.args.get("sort"), request.args.get("min_vitality"))
 
     def build() -> dict:  # published apps only: the same for every caller
-        result = browse.browse(q, filters, page=page, per_page=per_page, with_facets=False)
+        result = browse.browse(q, filters, page=page, per_page=per_page, with_facets=False,
+                               sort=sort, min_vitality=min_vitality)
         body = listing([app_json(a, full=False) for a in result.apps], result.total, page, per_page)
         if q:  # "partial": no app holds every word, these hold most of them (as the page marks them)
             body["partial"] = result.partial
             body["closest"] = [app_json(a, full=False) for a in result.closest]
         return body
 
-    return fragments.shared_json(("apps", q, tuple(sorted(filters.items())), page, per_page), build)
+    key = ("apps", q, tuple(sorted(filters.items())), page, per_page, sort, min_vitality)
+    return fragments.shared_json(key, build)
 
 
 @bp.get("/apps/<slug>")
@@ -35,7 +38,9 @@ def api_app_detail(slug: str):
         return app_json(app)
     mirror = mirrors.get_mirror(app)  # its progress moves without a change of the data version
     progress = (mirror.state, mirror.progress, mirror.fetched_at, mirror.head) if mirror else None
-    return fragments.shared_json(("app", app.id, app.updated_at, progress), lambda: app_json(app))
+    scored = vitality.for_app(app.id)  # recomputed by the worker without an edit of the app
+    key = ("app", app.id, app.updated_at, progress, scored.computed_at if scored else None)
+    return fragments.shared_json(key, lambda: app_json(app))
 
 
 @bp.post("/apps")

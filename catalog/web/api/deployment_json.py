@@ -6,6 +6,7 @@ from typing import Any
 from flask import url_for
 
 from ...models import Deployment, DeploymentEvent, User
+from ...services.deployments import heartbeat
 from ...services.deployments.lifecycle import History
 from ...services.permissions import can_view_deployment_details
 from ...vocab import deployments as dv
@@ -49,10 +50,20 @@ def deployment_json(dep: Deployment, actor: User | None, *, history: History | N
         "lag": {"releases": dep.lag_releases, "commits": dep.lag_commits,
                 "latest_release": dep.lag_latest_release, "computed_at": _iso(dep.lag_computed_at)},
         "html_url": url_for("ui.deployment_detail", deployment_id=dep.id, _external=True),
+        # Issue 19: how strong the evidence is, and what the running system itself reported.
+        "evidence": heartbeat.evidence(dep), "strengths": heartbeat.strengths(dep),
+        "last_seen_at": _iso(dep.last_seen_at), "observed_version": dep.observed_version,
+        "observed_lag": {"releases": dep.observed_lag_releases, "commits": dep.observed_lag_commits},
+        "flags": heartbeat.flags(dep),
     }
     if private:
         data["url"] = dep.url or None
         data["note"] = dep.note or None
+        data["observed_url"] = dep.observed_url
+        data["observed_info"] = heartbeat.observed_info(dep) or None
+        data["heartbeat_token"] = {"prefix": dep.heartbeat_token_prefix,
+                                   "issued_at": _iso(dep.heartbeat_token_issued_at)} \
+            if dep.heartbeat_token_hash else None
     if history is not None:
         data["events"] = [event_json(e, private=private) for e in history.events]
         data["events_complete"] = history.complete

@@ -14,7 +14,7 @@ from .deployment_json import deployment_json
 @bp.get("/deployments")
 def api_deployment_list():
     page, per_page = page_args()
-    filters = {k: request.args.get(k, "") for k in ("org", "app", "status", "province")}
+    filters = {k: request.args.get(k, "") for k in ("org", "app", "status", "province", "strength")}
     actor = api_actor()
 
     def build() -> dict:

@@ -9,7 +9,7 @@ from ...services.catalog import browse
 from ...services.oversight import tables as report_tables
 from ...vocab import apps as vocab
 from ...vocab import deployments as dv
-from . import openapi_accounts
+from . import openapi_accounts, openapi_heartbeat
 from .blueprint import bp
 from .openapi_schemas import INT, SCHEMAS, STR, STRS, ref
 
@@ -66,6 +66,8 @@ SEARCH_LISTING = {**listing("AppSummary"), "properties": {
     "closest": {"type": "array", "items": ref("AppSummary")}}}
 NOTE = body({"type": "object", "properties": {"note": STR}}, required=False)
 APP_WRITE = (401, 403, 404, 409, 422)
+STRENGTH = q("strength", {"enum": ["observed", "confirmed", "declared"]},
+             "Hanya pemakaian dengan kekuatan bukti ini (declared: tidak dikonfirmasi dan tidak terpantau)")
 
 
 def paths() -> dict[str, Any]:
@@ -82,7 +84,10 @@ def paths() -> dict[str, Any]:
         "/apps": {
             "get": op("Katalog: cari dan saring aplikasi terbit", 200, SEARCH_LISTING, 422,
                       params=[q("q"), *[q(k) for k in browse.FILTER_KEYS if k != "status"],
-                              q("status", {"enum": list(vocab.DEVELOPMENT_STATUSES)}), *PAGE], tag="apps"),
+                              q("status", {"enum": list(vocab.DEVELOPMENT_STATUSES)}),
+                              q("sort", {"enum": ["vitality"]}, "vitality: paling hidup dulu (docs/vitality.md)"),
+                              q("min_vitality", {"type": "integer", "minimum": 0, "maximum": 100},
+                                "Hanya aplikasi dengan indeks vitalitas setidaknya ini"), *PAGE], tag="apps"),
             "post": op("Daftarkan aplikasi (draf)", 201, ref("App"), *APP_WRITE, auth=True,
                        request_body=body(ref("AppCreate")), tag="apps")},
         "/apps/import": {"post": op("Daftarkan aplikasi dari publiccode.yml", 201, ref("ImportedApp"), *APP_WRITE,
@@ -120,7 +125,8 @@ def paths() -> dict[str, Any]:
                                                       tag="publiccode")},
         "/deployments": {
             "get": op("Pemakaian aplikasi", 200, listing("Deployment"), 401, 404, 422,
-                      params=[q("org"), q("app"), q("status", {"enum": list(dv.STATUSES)}), q("province"), *PAGE],
+                      params=[q("org"), q("app"), q("status", {"enum": list(dv.STATUSES)}), q("province"), STRENGTH,
+                              *PAGE],
                       tag="deployments"),
             "post": op("Catat pemakaian", 201, ref("Deployment"), *APP_WRITE, auth=True,
                        request_body=body(ref("DeploymentCreate")), tag="deployments")},
@@ -139,13 +145,14 @@ def paths() -> dict[str, Any]:
         "/reports/reuse": {"get": op("Laporan pemakaian ulang (auditor, admin)", 200, {
             "type": "object", "required": ["scope", "statuses", "apps", "regions"], "properties": {
                 "scope": {"type": "object"}, "statuses": {"type": "array"}, "apps": {"type": "array"},
-                "regions": {"type": "array"}}}, 401, 403, 422, params=[q("province")], auth=True, tag="reports")},
+                "regions": {"type": "array"}}}, 401, 403, 422, params=[q("province"), STRENGTH], auth=True,
+            tag="reports")},
         "/reports/tables/{key}": {"get": op("Satu tabel laporan", 200, {
             "type": "object", "required": ["key", "columns", "rows"], "properties": {
                 "key": STR, "columns": {"type": "array", "items": STR},
                 "rows": {"type": "array", "items": {"type": "array", "items": STR}}}}, 401, 403, 404, 422,
             params=[{"name": "key", "in": "path", "required": True, "example": "apps",
-                     "schema": {"type": "string", "enum": list(report_tables.TABLES)}}, q("province")],
+                     "schema": {"type": "string", "enum": list(report_tables.TABLES)}}, q("province"), STRENGTH],
             auth=True, tag="reports")},
         "/audit/events": {"get": op("Peristiwa audit berantai hash", 200, {
             "type": "object", "required": ["items", "next_after"], "properties": {
@@ -186,6 +193,7 @@ def paths() -> dict[str, Any]:
                                                        tag="publiccode", request_body=NOTE)},
         "/openapi.json": {"get": op("Dokumen ini", 200, {"type": "object"}, tag="meta")},
         **openapi_accounts.paths(op, q, body, listing, PAGE, ID),
+        **openapi_heartbeat.paths(op, body, DEPLOYMENT_ID, SLUG),
     }
 
 

@@ -54,6 +54,8 @@ APP_SUMMARY_PROPS: dict[str, Any] = {
     "publisher": ref("Organization"),
     "development_status": STR, "state": {"enum": ["draft", "submitted", "returned", "published", "archived"]},
     "url": STR, "updated_at": NSTR, "published_at": NSTR,
+    "vitality": {"anyOf": [ref("Vitality"), {"type": "null"}],
+                 "description": "Vitality index (docs/vitality.md); null until the worker first computed it."},
 }
 APP = obj({
     **APP_SUMMARY_PROPS, "description": STR, "features": STRS, "software_type": STR, "platforms": STRS,
@@ -62,6 +64,21 @@ APP = obj({
     "review_note": NSTR, "created_at": NSTR, "mirror": nullable(ref("Mirror")),
     "latest_release": nullable(ref("Release")), "forks_count": INT, "deployments_count": INT,
 })
+_COUNTS = ("commits_60", "commits_180", "authors_60", "authors_180", "releases_60", "releases_180", "age_days",
+           "active_forks_60", "active_forks_180", "deployments_declared", "deployments_confirmed",
+           "deployments_observed")
+VITALITY = obj({
+    "score": {"type": "integer", "minimum": 0, "maximum": 100},
+    "components": obj({
+        "facts": obj(dict.fromkeys(_COUNTS, INT)),
+        "points": obj(dict.fromkeys(("activity", "community", "releases", "longevity", "forks", "deployments"),
+                                    {"type": "number"})),
+        "capped": {**BOOL, "description": "true when only the latest 20,000 commits were read"},
+        "errors": {"type": "array", "items": {"enum": ["mirror", "fork"]},
+                   "description": "histories that could not be read (their counts are missing)"}}),
+    "series": {"type": "array", "items": obj({"month": {**STR, "pattern": "^[0-9]{4}-[0-9]{2}$"}, "commits": INT}),
+               "description": "Upstream commits per calendar month, six months, oldest first."},
+    "computed_at": STR})
 DIVERGENCE = obj({
     "ahead": INT, "behind": INT, "merge_base": NSTR, "files_changed": INT, "insertions": INT, "deletions": INT,
     "files_differing_from_upstream": INT, "upstream_head": NSTR, "fork_head": NSTR, "computed_at": NSTR,
@@ -83,7 +100,16 @@ DEPLOYMENT = obj({
                                               "actor": obj({"org": NSTR, "name": NSTR}), "note": NSTR},
                                              required=("at", "kind", "field", "from", "to", "actor"))},
     "events_complete": BOOL,  # false: only the latest changes are in `events` (the audit trail has all)
-}, required=("id", "org", "app", "fork_id", "environment", "status", "version", "hosting", "confirmed", "lag"))
+    # Issue 19: evidence strengths (observed = a heartbeat within 30 days) and what the system reported.
+    "evidence": obj({"declared": BOOL, "confirmed": BOOL, "observed": BOOL},
+                    required=("declared", "confirmed", "observed")),
+    "strengths": {"type": "array", "items": {"enum": ["declared", "confirmed", "observed"]}},
+    "last_seen_at": NSTR, "observed_version": NSTR, "observed_lag": obj({"releases": NINT, "commits": NINT}),
+    "flags": {"type": "array", "items": {"enum": ["stale", "version_mismatch"]}},
+    "observed_url": NSTR, "observed_info": {"type": ["object", "null"]},
+    "heartbeat_token": nullable(obj({"prefix": NSTR, "issued_at": NSTR})),
+}, required=("id", "org", "app", "fork_id", "environment", "status", "version", "hosting", "confirmed", "lag",
+             "evidence", "last_seen_at", "observed_version", "flags"))
 DEPLOYMENT_BODY = obj({
     "org": STR, "app": STR, "fork_id": NINT, "environment": {"enum": list(dv.ENVIRONMENTS)},
     "status": {"enum": list(dv.STATUSES)}, "version": STR, "url": STR, "hosting": {"enum": list(dv.HOSTINGS)},
@@ -109,6 +135,7 @@ ORG_PROFILE = obj({
         "forks_count": INT, "deployments_count": INT, "contacts": {"type": "array", "items": CONTACT}, "url": STR})},
     "uses": {"type": "array", "items": obj({
         "id": INT, "status": {"enum": list(dv.STATUSES)}, "environment": STR, "version": STR, "fork_id": NINT,
+        "evidence": obj({"declared": BOOL, "confirmed": BOOL, "observed": BOOL}), "last_seen_at": NSTR,
         "lag": nullable(obj({"releases": NINT, "commits": NINT, "latest_release": NSTR, "computed_at": NSTR})),
         "app": obj({"slug": STR, "name": STR, "publisher": obj({"code": STR, "name": STR}), "url": STR}),
         "url": STR}, description="A deployment; `lag` is null once it is retired.")},
@@ -119,7 +146,8 @@ ORG_PROFILE = obj({
     "contacts": {"type": "array", "items": obj({"name": STR, "role": {"enum": ["publisher", "adopter"]}}),
                  "description": "People of the organization by name and role; no e-mail addresses."},
     "regions": {"type": "array", "items": obj({
-        "code": STR, "name": STR, "kind": STR, "publishes": INT, "deployments": INT, "forks": INT, "url": STR,
+        "code": STR, "name": STR, "kind": STR, "publishes": INT, "deployments": INT, "observed": INT, "forks": INT,
+        "url": STR,
         "api_url": STR}), "description": "A province's kab/kota with their counts; empty for others."},
     "totals": obj({"publishes": INT, "uses": INT, "forks": INT, "contacts": INT}),
     "per_page": INT, "forks_page": INT,
@@ -128,7 +156,7 @@ ORG_PROFILE = obj({
 
 SCHEMAS: dict[str, Any] = {
     "Error": ERROR, "Organization": ORG, "OrganizationProfile": ORG_PROFILE, "Mirror": MIRROR, "Release": RELEASE,
-    "AppSummary": obj(APP_SUMMARY_PROPS), "App": APP,
+    "AppSummary": obj(APP_SUMMARY_PROPS), "App": APP, "Vitality": VITALITY,
     "ImportedApp": {"allOf": [ref("App"), obj({"warnings": {"type": "object", "additionalProperties": STR}})]},
     "AppCreate": obj({**APP_FIELDS, "org": STR}, required=("name", "category", "license", "repo_url",
                                                            "development_status"),

@@ -43,6 +43,8 @@ def _used(d: profiles.UsedApp) -> dict[str, Any]:
                                   "latest_release": d.lag_latest_release, "computed_at": _iso(d.lag_computed_at)}
     return {"id": d.id, "status": d.status, "environment": d.environment, "version": d.version,
             "fork_id": d.fork_id, "lag": lag,
+            "evidence": {"declared": True, "confirmed": d.confirmed, "observed": d.observed},
+            "last_seen_at": _iso(d.last_seen_at),
             "app": {"slug": d.app_slug, "name": d.app_name,
                     "publisher": {"code": d.publisher_code, "name": d.publisher_name},
                     "url": url_for("ui.app_detail", slug=d.app_slug, _external=True)},
@@ -61,7 +63,7 @@ def _fork(f: profiles.ForkDrift) -> dict[str, Any]:
 
 def _region(r: profiles.RegionRollup) -> dict[str, Any]:
     return {"code": r.code, "name": r.name, "kind": r.kind, "publishes": r.publishes,
-            "deployments": r.deployments, "forks": r.forks,
+            "deployments": r.deployments, "observed": r.observed, "forks": r.forks,
             "url": url_for("ui.organization_detail", code=r.code, _external=True),
             "api_url": url_for("api.api_organization_detail", code=r.code, _external=True)}
 

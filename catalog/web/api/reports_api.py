@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
+from ...services.deployments import heartbeat
 from ...services.errors import NotFound
 from ...services.oversight import checkpoints as audit_checkpoint
 from ...services.oversight import reports
@@ -15,8 +16,13 @@ from .common import require_actor
 from .serializers import organization_json
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _scope():
-    return reports.report_scope(require_actor(), request.args.get("province") or None)
+    return reports.report_scope(require_actor(), request.args.get("province") or None,
+                                request.args.get("strength") or None)
 
 
 @bp.get("/reports/reuse")
@@ -26,12 +32,16 @@ def api_report_reuse():
     apps = [{"slug": r.app.slug, "name": r.app.name, "publisher": organization_json(r.app.publisher),
              "category": r.app.category, "forks": r.forks, "deployments": r.deployments,
              "deployments_by_status": r.by_status, "confirmed": r.confirmed, "self_declared": r.self_declared,
+             "observed": r.observed, "declared_only": r.declared_only,
              "organizations": r.organizations} for r in reports.reuse_by_app(scope)]
     regions = [{"org": organization_json(u.org), "forks": u.forks,
                 "apps": [{"app": d.app.slug, "name": d.app.name, "deployment_id": d.id, "status": d.status,
-                          "environment": d.environment, "version": d.version, "confirmed": d.confirmed}
+                          "environment": d.environment, "version": d.version, "confirmed": d.confirmed,
+                          "evidence": heartbeat.evidence(d), "last_seen_at": _iso(d.last_seen_at),
+                          "observed_version": d.observed_version}
                          for d in u.deployments]} for u in reports.reuse_by_region(scope)]
-    return {"scope": {"province": organization_json(scope.province) if scope.province else None},
+    return {"scope": {"province": organization_json(scope.province) if scope.province else None,
+                      "strength": scope.strength},
             "statuses": list(dv.STATUSES), "apps": apps, "regions": regions}
 
 

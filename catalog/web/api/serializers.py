@@ -27,6 +27,7 @@ def app_json(app: App, *, full: bool = True) -> dict[str, Any]:
         "development_status": app.development_status, "state": app.state,
         "url": url_for("ui.app_detail", slug=app.slug, _external=True),
         "updated_at": _iso(app.updated_at), "published_at": _iso(app.published_at),
+        "vitality": vitality_json(app),
     }
     if full:
         data.update({
@@ -39,6 +40,15 @@ def app_json(app: App, *, full: bool = True) -> dict[str, Any]:
             **repository_summary(app),
         })
     return data
+
+
+def vitality_json(app: App) -> dict[str, Any] | None:
+    """The stored vitality index (docs/vitality.md); None until the worker first computed it."""
+    row = app.vitality
+    if row is None:
+        return None
+    return {"score": row.score, "components": row.components, "series": list(row.series),
+            "computed_at": _iso(row.computed_at)}
 
 
 def mirror_json(mirror: Mirror | None) -> dict[str, Any] | None:

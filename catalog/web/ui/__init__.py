@@ -6,6 +6,7 @@ from . import (  # noqa: F401  (views register their routes)
                catalog_pages,
                deployments,
                forks,
+               heartbeat_pages,
                imports,
                language,
                notifications,

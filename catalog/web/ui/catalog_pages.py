@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...services import permissions
-from ...services.catalog import apps, browse, similar
+from ...services.catalog import apps, browse, similar, vitality
 from ...services.deployments import queries as deployment_queries
 from ...services.errors import ValidationFailed
 from ...services.repos import downloads, forks, mirrors, purge
@@ -41,15 +41,19 @@ def app_list():
     q = request.args.get("q", "")
     filters = {k: request.args.get(k, "") for k in browse.FILTER_KEYS}
     page = _int_arg("page", 1)
+    sort, min_vitality = request.args.get("sort", "")[:20], request.args.get("min_vitality", "")[:10]
 
     def render() -> tuple[str, int]:
         try:
-            result, error = browse.browse(q, filters, page=page, per_page=20), None
+            vitality_args = browse.parse_vitality_args(sort, min_vitality)
+            result = browse.browse(q, filters, page=page, per_page=20, sort=vitality_args[0],
+                                   min_vitality=vitality_args[1])
+            error = None
         except ValidationFailed as exc:
             result, error = browse.BrowseResult([], 0, 1, 20, q, {}), exc.message
         return render_template("catalog/_list_body.html", result=result, error=error, q=q), 400 if error else 200
 
-    key = ("apps", str(get_locale()), q, tuple(sorted(filters.items())), page)
+    key = ("apps", str(get_locale()), q, tuple(sorted(filters.items())), page, sort, min_vitality)
     body, status = fragments.cached(key, render)
     return render_template("catalog/list.html", body=body), status
 
@@ -70,6 +74,7 @@ def app_detail(slug: str):
     # Releases and forks are loaded inside their shared fragments, only when those are rendered.
     return render_template("catalog/detail.html", app=app, mirror=mirror, own_fork=own_fork,
                            similar_items=similar_items,
+                           vitality=vitality.for_app(app.id),
                            load_releases=lambda: mirrors.releases(app.id),
                            load_fork_page=lambda: fork_listing.fork_page(app.id),
                            load_deployments=lambda: deployment_queries.app_deployments(app.id))

@@ -16,9 +16,10 @@ from ...vocab import deployments as deployment_vocab
 from .. import fragments
 from ..auth import current_actor
 from ..i18n import viewer_zone
+from . import heartbeat_pages
 from .blueprint import bp
 
-FILTERS = ("org", "app", "status", "province")
+FILTERS = ("org", "app", "status", "province", "strength")
 
 
 @bp.record_once
@@ -118,7 +119,8 @@ def deployment_create():
 def _render_detail(dep, *, status_values=None, status_errors=None, code: int = 200):
     return render_template("deployments/detail.html", dep=dep, history=deployments.history(dep),
                            actor=current_actor(), status_values=status_values or {},
-                           status_errors=status_errors or {}), code
+                           status_errors=status_errors or {}, heartbeat_token=None,
+                           snippets=heartbeat_pages.snippets_for(dep, None)), code
 
 
 @bp.get("/deployments/<int:deployment_id>")

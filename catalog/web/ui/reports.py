@@ -44,6 +44,9 @@ COLUMNS = {
     "lag_commits": _l("Tertinggal (commit)"), "active_deployments": _l("Pemakaian aktif"),
     "source": _l("Sumber kode"), "status_since": _l("Status sejak"), "go_live_on": _l("Mulai beroperasi"),
     "hosting": _l("Hosting"), "opd_units": _l("OPD pengguna"),
+    "observed": _l("Terpantau"), "declared_only": _l("Hanya dinyatakan"), "evidence": _l("Kekuatan bukti"),
+    "last_seen_at": _l("Terakhir melapor"), "observed_version": _l("Versi yang dilaporkan"),
+    "observed_lag_releases": _l("Versi dilaporkan tertinggal (rilis)"),
 }
 
 
@@ -65,7 +68,8 @@ def _csv(table: report_tables.ReportTable, name: str) -> Response:
 @bp.get("/reports")
 @login_required
 def report_dashboard():
-    board = report_tables.dashboard(current_user, request.args.get("province") or None)
+    board = report_tables.dashboard(current_user, request.args.get("province") or None,
+                                    request.args.get("strength") or None)
     return render_template("reports/dashboard.html", board=board, titles=TITLES, headers=headers,
                            cell=_cell)
 
@@ -73,8 +77,9 @@ def report_dashboard():
 @bp.get("/reports/tables/<key>.csv")
 @login_required
 def report_csv(key: str):
-    scope, table = report_tables.table_for(current_user, key, request.args.get("province") or None)
-    suffix = f"-{scope.province.code}" if scope.province else ""
+    scope, table = report_tables.table_for(current_user, key, request.args.get("province") or None,
+                                           request.args.get("strength") or None)
+    suffix = (f"-{scope.province.code}" if scope.province else "") + (f"-{scope.strength}" if scope.strength else "")
     return _csv(table, f"laporan-{key}{suffix}")
 
 
@@ -82,22 +87,24 @@ def report_csv(key: str):
 @login_required
 def report_evidence(org_code: str):
     org = report_findings.evidence_org(org_code, actor=current_user)
+    strength = report_findings.clean_strength(request.args.get("strength"))
 
     def render() -> tuple[str, int]:  # the same for everyone allowed to see it
-        evidence = report_findings.org_evidence(org.code, actor=current_user)
+        evidence = report_findings.org_evidence(org.code, actor=current_user, strength=strength)
         table = report_tables.evidence_table(evidence)
         return render_template("reports/_evidence_body.html", evidence=evidence, table=table,
                                headers=headers(table), cell=_cell), 200
 
-    body, _status = fragments.cached(("evidence", org.code, str(get_locale()), viewer_zone()), render)
+    body, _status = fragments.cached(("evidence", org.code, strength, str(get_locale()), viewer_zone()), render)
     return render_template("reports/evidence.html", org=org, body=body)
 
 
 @bp.get("/reports/evidence/<org_code>.csv")
 @login_required
 def report_evidence_csv(org_code: str):
-    evidence = report_findings.org_evidence(org_code, actor=current_user)
-    return _csv(report_tables.evidence_table(evidence), f"bukti-spbe-{evidence.org.code}")
+    evidence = report_findings.org_evidence(org_code, actor=current_user, strength=request.args.get("strength"))
+    suffix = f"-{evidence.strength}" if evidence.strength else ""
+    return _csv(report_tables.evidence_table(evidence), f"bukti-spbe-{evidence.org.code}{suffix}")
 
 
 AUDIT_FILTERS = ("action", "org", "since", "until")

@@ -1,0 +1,117 @@
+"""Evidence strengths (issue 19) wherever deployments are counted: reports, their CSVs, the SPBE
+evidence page, organization pages, the API; auditors filter by strength. Deployments become
+observed through real heartbeats."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from catalog.extensions import db
+from catalog.models import Deployment
+from catalog.models.types import utcnow
+from catalog.services.deployments import heartbeat
+from catalog.services.oversight import reports
+from tests.deployment_world import scenario, scenario_app, scenario_template, source_repos, world  # noqa: F401
+from tests.web.test_reports_api import _csv, _screen
+
+
+@pytest.fixture
+def app(scenario_app):
+    return scenario_app
+
+
+@pytest.fixture
+def observed(client, world, scenario, token_for):
+    """Tanjung Pinang's Simanja (confirmed) and Pekanbaru's Simanja (only declared) beat once;
+    Tanjung Pinang's SIAP beat 40 days ago (no longer observed)."""
+    pekanbaru = db.session.execute(db.select(Deployment).join(Deployment.organization).where(
+        Deployment.app.has(slug="simanja"), Deployment.organization.has(code="14.71"))).scalar_one()
+    siap = db.session.execute(db.select(Deployment).where(
+        Deployment.app.has(slug="siap"), Deployment.organization.has(code="21.72"))).scalar_one()
+    ids = {"tp_simanja": scenario["tp_simanja"], "pekanbaru": pekanbaru.id, "tp_siap": siap.id}
+    for key, org in (("tp_simanja", "21.72"), ("pekanbaru", "14.71"), ("tp_siap", "21.72")):
+        headers = token_for(world.user("adopter", org))
+        token = client.post(f"/api/v1/deployments/{ids[key]}/heartbeat-token", headers=headers).json["token"]
+        beat = client.post(f"/api/v1/deployments/{ids[key]}/heartbeat", json={"version": "v1.2.0"},
+                           headers={"Authorization": f"Bearer {token}"})
+        assert beat.status_code == 200, beat.json
+    row = db.session.get(Deployment, ids["tp_siap"])
+    row.last_seen_at = utcnow() - timedelta(days=40)
+    db.session.commit()
+    return ids
+
+
+def test_reuse_counts_each_strength(app, world, observed):
+    scope = reports.report_scope(world.admin)
+    simanja = next(r for r in reports.reuse_by_app(scope) if r.app.slug == "simanja")
+    # two production deployments: one confirmed and observed, one observed only
+    assert (simanja.deployments, simanja.confirmed, simanja.observed, simanja.declared_only) == (2, 1, 2, 0)
+    siap = next(r for r in reports.reuse_by_app(scope) if r.app.slug == "siap")
+    assert (siap.observed, siap.declared_only) == (0, 2)  # a beat 40 days ago is no longer evidence
+    only_observed = reports.report_scope(world.admin, strength="observed")
+    assert {r.app.slug for r in reports.reuse_by_app(only_observed)} >= {"simanja"}
+    assert "siap" not in {r.app.slug for r in reports.reuse_by_app(only_observed) if r.deployments}
+
+
+def test_regions_csv_states_the_strength_of_every_line_and_filters(client, world, login, observed):
+    login(world.user("auditor", "21"))
+    rows = _csv(client.get("/reports/tables/regions.csv").data)
+    head = rows[0]
+    evidence_at = head.index("Kekuatan bukti")
+    by_app = {(r[1], r[2]): r[evidence_at] for r in rows[1:] if r[2]}
+    assert by_app[("Kota Tanjung Pinang", "Simanja")] == "Terpantau + Dikonfirmasi"
+    assert by_app[("Kota Tanjung Pinang", "SIAP")] == "Dinyatakan"
+    assert by_app[("Kota Tanjung Pinang", "Srikandi")] == "Dinyatakan"
+    observed_rows = _csv(client.get("/reports/tables/regions.csv?strength=observed").data)
+    assert [(r[1], r[2]) for r in observed_rows[1:] if r[2]] == [("Kota Tanjung Pinang", "Simanja")]
+    declared = _csv(client.get("/reports/tables/regions.csv?strength=declared").data)
+    assert {r[2] for r in declared[1:] if r[2]} == {"SIAP", "Srikandi"}
+    assert client.get("/reports/tables/regions.csv?strength=rumor").status_code == 422
+
+
+def test_apps_csv_counts_observed_and_declared_only(client, world, login, observed):
+    login(world.admin)
+    rows = _csv(client.get("/reports/tables/apps.csv").data)
+    head, simanja = rows[0], next(r for r in rows if r[0] == "Simanja")
+    assert simanja[head.index("Terpantau")] == "2" and simanja[head.index("Hanya dinyatakan")] == "0"
+    assert simanja[head.index("Terkonfirmasi")] == "1"
+
+
+def test_evidence_page_states_every_line_and_filters(client, world, login, observed):
+    login(world.user("auditor", "21"))
+    html = client.get("/reports/evidence/21.72").get_data(as_text=True)
+    table = _screen(html)["evidence"]
+    evidence_at = table[0].index("Kekuatan bukti")
+    assert sorted(r[evidence_at] for r in table[1:]) == ["Dinyatakan", "Dinyatakan", "Terpantau + Dikonfirmasi"]
+    assert "1 terpantau (heartbeat dalam 30 hari), 1 dikonfirmasi, 2 hanya dinyatakan." in html
+    assert _csv(client.get("/reports/evidence/21.72.csv").data) == table
+    confirmed = _screen(client.get("/reports/evidence/21.72?strength=confirmed").get_data(as_text=True))
+    assert [r[0] for r in confirmed["evidence"][1:]] == ["Simanja"]
+    declared = _csv(client.get("/reports/evidence/21.72.csv?strength=declared").data)
+    assert sorted(r[0] for r in declared[1:]) == ["SIAP", "Srikandi"]
+
+
+def test_api_reports_and_lists_carry_the_evidence(client, world, token_for, observed):
+    auditor = token_for(world.user("auditor", "21"))
+    body = client.get("/api/v1/reports/reuse?strength=observed", headers=auditor).json
+    assert body["scope"]["strength"] == "observed"
+    lines = [a for region in body["regions"] for a in region["apps"]]
+    assert [(a["app"], a["evidence"]) for a in lines] == [
+        ("simanja", {"declared": True, "confirmed": True, "observed": True})]
+    listed = client.get("/api/v1/deployments?strength=observed").json
+    assert {d["id"] for d in listed["items"]} == {observed["tp_simanja"], observed["pekanbaru"]}
+    assert client.get("/api/v1/deployments?strength=x").status_code == 422
+    org = client.get("/api/v1/organizations/21.72").json
+    simanja = next(u for u in org["uses"] if u["app"]["slug"] == "simanja")
+    assert simanja["evidence"] == {"declared": True, "confirmed": True, "observed": True}
+    province = client.get("/api/v1/organizations/21").json
+    assert next(r for r in province["regions"] if r["code"] == "21.72")["observed"] == 1
+
+
+def test_organization_page_and_list_show_strengths(client, observed):
+    html = client.get("/organizations/14.71").get_data(as_text=True)
+    assert 'class="evidence evidence-observed"' in html
+    listed = client.get("/deployments?strength=observed").get_data(as_text=True)
+    assert "Pekanbaru" in listed and "Bintan" not in listed
+    assert heartbeat.STRENGTH_FILTERS == ("observed", "confirmed", "declared")
