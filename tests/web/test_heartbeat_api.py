@@ -230,3 +230,16 @@ def test_a_routine_beat_is_one_read_and_one_update(client, adopter, dep, live_se
         assert statements == ["SELECT"]
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_the_daily_summary_is_scheduled_once_a_day(app):
+    from datetime import datetime
+
+    from catalog.jobs.queue import queue
+
+    def due(hour: int, minute: int) -> list[str]:
+        return [t.name for t in queue(app).read_periodic(datetime(2026, 12, 7, hour, minute))]
+
+    assert "deployment.heartbeat_summary" in due(0, 10)
+    assert not any("deployment.heartbeat_summary" in due(h, m) for h in range(24) for m in (0, 9, 11, 30)
+                   if (h, m) != (0, 10))
