@@ -30,7 +30,7 @@ def dep(world):
 
 
 def _snippet(page: str, name: str) -> str:
-    found = re.search(rf'<pre id="snippet-{name}"><code>(.*?)</code></pre>', page, re.S)
+    found = re.search(rf'<pre id="snippet-{name}"[^>]*><code>(.*?)</code></pre>', page, re.S)
     assert found, name
     return html.unescape(found.group(1))
 
