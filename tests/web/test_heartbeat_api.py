@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import requests
+from sqlalchemy import event
 
 from catalog.extensions import db
 from catalog.models import AuditEvent, Deployment
@@ -203,3 +205,41 @@ def test_one_byte_over_the_limit_and_wrong_scheme_never_500(app, client, adopter
     assert client.post(url, json={"version": "v1"}, headers={"Authorization": f"Basic {token}"}).status_code == 401
     assert client.post(f"/api/v1/deployments/{2**40}/heartbeat", json={"version": "v1"},
                        headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_routine_beat_is_one_read_and_one_update(client, adopter, dep, live_server):
+    """Counted on a real server: the lookup by token hash and the conditional update, nothing else
+    (no audit event, no session, no personal-access-token check); a refused beat is the read alone."""
+    token = _token(client, dep.id, adopter)
+    assert _beat(client, dep.id, token).status_code == 200  # the first observation is audited
+    _age(dep.id, minutes=2)
+    web, headers = requests.Session(), {"Authorization": f"Bearer {token}"}
+    url = f"{live_server}/api/v1/deployments/{dep.id}/heartbeat"
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert web.post(url, json={"version": "v1.1.0"}, headers=headers).json()["change"] is None
+        assert statements == ["SELECT", "UPDATE"]
+        statements.clear()
+        assert web.post(url, json={"version": "v1.1.0"}, headers=headers).status_code == 429
+        assert statements == ["SELECT"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_the_daily_summary_is_scheduled_once_a_day(app):
+    from datetime import datetime
+
+    from catalog.jobs.queue import queue
+
+    def due(hour: int, minute: int) -> list[str]:
+        return [t.name for t in queue(app).read_periodic(datetime(2026, 12, 7, hour, minute))]
+
+    assert "deployment.heartbeat_summary" in due(0, 10)
+    assert not any("deployment.heartbeat_summary" in due(h, m) for h in range(24) for m in (0, 9, 11, 30)
+                   if (h, m) != (0, 10))

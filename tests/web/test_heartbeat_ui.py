@@ -30,7 +30,7 @@ def dep(world):
 
 
 def _snippet(page: str, name: str) -> str:
-    found = re.search(rf'<pre id="snippet-{name}"><code>(.*?)</code></pre>', page, re.S)
+    found = re.search(rf'<pre id="snippet-{name}"[^>]*><code>(.*?)</code></pre>', page, re.S)
     assert found, name
     return html.unescape(found.group(1))
 
@@ -125,3 +125,16 @@ def test_others_see_evidence_but_no_controls(client, login, world, dep):
     assert "Tidak terpantau" in page and "Terpantau" in page
     assert 'id="heartbeat-install"' not in page and 'id="heartbeat-token"' not in page
     assert client.post(f"/deployments/{dep.id}/heartbeat-token").status_code == 403
+
+
+def test_my_region_asks_attention_for_silent_servers_and_other_versions(client, login, world, dep):
+    row = db.session.get(Deployment, dep.id)
+    row.last_seen_at, row.observed_version = utcnow() - timedelta(days=9), "v1.2.0"
+    db.session.commit()
+    login(world.user("adopter", "21.72"))
+    page = client.get("/my/region").get_data(as_text=True)
+    assert "tidak terpantau: server tidak mengirim heartbeat selama 9 hari." in page
+    assert "server melaporkan versi v1.2.0, yang tercatat v1.1.0." in page
+    client.post("/language", data={"lang": "en"})
+    assert "not observed: the server has sent no heartbeat for 9 days." in client.get("/my/region").get_data(
+        as_text=True)

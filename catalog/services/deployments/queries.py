@@ -181,7 +181,7 @@ def app_deployments(app_id: int, limit: int = APP_PAGE_ROWS) -> AppDeployments:
 class Attention:
     """Something an adopter should act on; the template phrases it from kind and numbers."""
 
-    kind: str  # upstream_release | stalled_pilot | fork_behind
+    kind: str  # upstream_release | stalled_pilot | fork_behind | heartbeat_stale | version_mismatch
     app_name: str
     deployment: Deployment | None = None
     fork: Fork | None = None
@@ -227,6 +227,11 @@ def _attention(deployments: list[Deployment], forks: list[Fork], now: datetime) 
         days = (now - dep.status_changed_at).days
         if dep.status == "pilot" and days > STALLED_PILOT_DAYS:
             items.append(Attention("stalled_pilot", dep.app.name, deployment=dep, days=days))
+        if heartbeat.is_stale(dep, now):  # its server stopped reporting (issue 19)
+            items.append(Attention("heartbeat_stale", dep.app.name, deployment=dep,
+                                   days=(now - (dep.last_seen_at or dep.heartbeat_token_issued_at)).days))
+        if heartbeat.version_mismatch(dep):
+            items.append(Attention("version_mismatch", dep.app.name, deployment=dep))
     for fork in forks:
         if fork.behind or fork.releases_since_base:
             items.append(Attention("fork_behind", fork.app.name, fork=fork))
