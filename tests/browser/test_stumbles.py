@@ -85,21 +85,28 @@ def test_deployments_filter_by_typed_names_with_suggestions(page, server):
     assert page.js_errors == []
 
 
-def test_deployments_on_a_phone_shows_the_list_and_the_record_link_near_the_top(browser, server):
+def test_deployments_on_a_phone_shows_the_record_form_and_the_list_near_the_top(browser, server):
     context, page = _new_page(browser, server, viewport={"width": 360, "height": 740}, is_mobile=True)
     try:
         login(page, "adopsi@tanjungpinangkota.go.id")
         page.goto("/deployments")
+        record = page.locator("details#catat > summary").bounding_box()
         filters = page.locator("details.filter-box summary").bounding_box()
         table = page.locator("main table").first.bounding_box()
-        record = page.locator("main a[href='#catat']").bounding_box()
-        assert filters["y"] < 740 and record["y"] < 740, (filters, record)  # on the first screen
+        assert record["y"] < 740 and filters["y"] < 740, (record, filters)  # on the first screen
         assert table["y"] < 1000, table  # the list starts on the first screen or just below
+        assert not page.locator("#f-version").is_visible()  # folded until wanted
         shot(page, "stumbles-deployments-phone", full_page=False)
-        page.click("main a[href='#catat']")
-        assert page.locator("#catat h2").is_visible()
+        page.click("details#catat > summary")
+        assert page.locator("#f-version").is_visible()
+        assert page.locator("#f-version").bounding_box()["y"] < 1900
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360 + 1, width  # nothing pushes the page sideways
+
+        page.goto("/my/region")  # "Catat pemakaian" from the region's page opens the form
+        page.click("main a.button:has-text('Catat pemakaian')")
+        page.wait_for_url(re.compile(r"/deployments\?catat=1#catat$"))
+        assert page.locator("#f-version").is_visible()
     finally:
         context.close()
 
