@@ -46,6 +46,7 @@ run: db
 	@echo "  penerbit  penerbit@kepriprov.go.id          penerbit-demo-2026"
 	@echo "  adopter   adopsi@tanjungpinangkota.go.id    adopsi-demo-2026"
 	@echo "  auditor   auditor@kepriprov.go.id           auditor-demo-2026"
+	@echo "  org_admin pengelola@tanjungpinangkota.go.id pengelola-demo-2026"
 	@echo ""
 	@trap 'kill 0' EXIT INT TERM; \
 	CATALOG_ALLOW_LOCAL_REPOS=1 $(FLASK) catalog worker & \

@@ -15,11 +15,12 @@ from catalog.extensions import db
 from catalog.models import App, Fork, User
 from catalog.services import repo_paths
 from catalog.services.accounts import organizations, users
-from catalog.services.catalog import apps, indexing
+from catalog.services.catalog import apps
 from catalog.services.repos import forks
 
 from .demo_apps import DEMO_APPS
 from .demo_repos import add_commits, create_demo_repo
+from .index_once import index_applied_once
 from .story_clock import at, story_time
 
 ACCOUNTS_OPENED = at("2024-12-02", 8)
@@ -114,11 +115,11 @@ def seed_apps(sources_dir: Path) -> list[App]:
     the rest of those weeks (seed/demo_story.py)."""
     admin = users.get_by_email(DEMO_USERS[0][0])
     created = []
-    for spec in sorted(DEMO_APPS, key=lambda s: s["verified_on"]):
-        if spec.get("recent") or db.session.execute(db.select(App.id).where(App.slug == spec["slug"])).first():
-            continue
-        created.append(register_app(spec, sources_dir, admin=admin))
-    indexing.apply_soon()
+    with index_applied_once():
+        for spec in sorted(DEMO_APPS, key=lambda s: s["verified_on"]):
+            if spec.get("recent") or db.session.execute(db.select(App.id).where(App.slug == spec["slug"])).first():
+                continue
+            created.append(register_app(spec, sources_dir, admin=admin))
     return created
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from catalog.extensions import db
 from catalog.models import App, Release
 from catalog.services.accounts import users
-from catalog.services.catalog import indexing, mirror_requests
+from catalog.services.catalog import mirror_requests
 
 from .demo_apps import DEMO_APPS
 from .demo_repos import add_release
+from .index_once import index_applied_once
 from .story_clock import at, story_time
 
 # (day, app, new upstream tag)
@@ -60,9 +61,9 @@ def _register_late(slug: str) -> None:
 def seed_recent_weeks() -> None:
     steps = [(day, "release", (slug, tag)) for day, slug, tag in LATER_RELEASES]
     steps += [(spec["verified_on"], "register", spec["slug"]) for spec in DEMO_APPS if spec.get("recent")]
-    for day, kind, what in sorted(steps, key=lambda s: s[0]):
-        if kind == "release":
-            _release_upstream(*what, day)
-        else:
-            _register_late(what)
-    indexing.apply_soon()
+    with index_applied_once():
+        for day, kind, what in sorted(steps, key=lambda s: s[0]):
+            if kind == "release":
+                _release_upstream(*what, day)
+            else:
+                _register_late(what)

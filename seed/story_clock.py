@@ -32,11 +32,18 @@ def git_time(moment: datetime) -> str:
     return f"{int(moment.timestamp())} +0700"
 
 
-def _catalog_modules():
-    original = types.utcnow
-    for name, module in list(sys.modules.items()):
-        if name.startswith("catalog") and getattr(module, "utcnow", None) is original:
-            yield module
+_found: tuple[int, list] = (-1, [])
+
+
+def _catalog_modules() -> list:
+    """The catalog modules that imported `utcnow`; looked up again only when modules were added
+    since the last step (a service imports another lazily), not at each of the story's steps."""
+    global _found
+    if _found[0] != len(sys.modules):
+        original = types.utcnow
+        _found = (len(sys.modules), [module for name, module in list(sys.modules.items())
+                                     if name.startswith("catalog") and getattr(module, "utcnow", None) is original])
+    return _found[1]
 
 
 def _stamp_defaults(moment: datetime):
@@ -59,7 +66,7 @@ def _stamp_defaults(moment: datetime):
 @contextmanager
 def story_time(moment: datetime) -> Iterator[datetime]:
     """Run the block as if it were `moment` (UTC) for every catalog service and default."""
-    modules = list(_catalog_modules())
+    modules = _catalog_modules()
     original = types.utcnow
     for module in modules:
         module.utcnow = lambda: moment

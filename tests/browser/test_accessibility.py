@@ -50,6 +50,10 @@ def test_main_pages_pass_axe_and_fit_a_phone(audit_page, ids, lang):
                 page.wait_for_load_state()
             if who:
                 login(page, who)
+                # The account may keep a language stored by another test (the language journey):
+                # this session's own switch (a GET, which stores nothing on the account) governs.
+                page.goto(f"/lang/{lang}?next=/")
+                page.wait_for_selector(f"html[lang={lang}]")
             signed_in = who
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(path)

@@ -142,7 +142,25 @@ def test_publisher_submits_and_admin_publishes(page, browser, server):
     assert "Sistem Arsip Desa" in page.inner_text(".results")
 
 
-def test_language_switch_is_remembered(page):
+@pytest.fixture
+def stored_language_restored(server):
+    """The journey stores a language on the Tanjung Pinang adopter's account; put back what it
+    held before (no choice, in the demo), so that tests after it see the account as seeded."""
+    from catalog.extensions import db
+    from catalog.models import User
+
+    email = "adopsi@tanjungpinangkota.go.id"
+    with server["app"].app_context():
+        before = db.session.execute(db.select(User.locale).where(User.email == email)).scalar_one()
+        db.session.remove()
+    yield
+    with server["app"].app_context():
+        db.session.execute(db.update(User).where(User.email == email).values(locale=before))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_language_switch_is_remembered(page, stored_language_restored):
     page.goto("/apps/simanja")
     page.click(".lang-switch [data-lang=en]")
     page.wait_for_selector("html[lang=en]")

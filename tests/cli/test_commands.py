@@ -1,6 +1,9 @@
 """The command line from the contract: seed, create-user, create-token, reindex, audit-verify."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, text
 
@@ -24,7 +27,7 @@ def test_seed_regions_is_idempotent(runner):
     assert tanjung_pinang.kind == "city" and tanjung_pinang.parent.code == "21"
 
 
-@pytest.mark.slow  # the whole demo seed, twice: git repositories and all (~3 s)
+@pytest.mark.slow  # the whole demo seed, twice: git repositories and all (~9 s of CPU, the second run little)
 def test_seed_demo_twice_changes_nothing(runner):
     first = runner.invoke(args=["catalog", "seed", "--demo"])
     assert first.exit_code == 0, first.output
@@ -56,7 +59,7 @@ def test_create_user_refuses_short_password(runner):
     assert result.exit_code != 0 and "minimal" in result.output
 
 
-@pytest.mark.slow  # the demo seed first (~3 s)
+@pytest.mark.slow  # the demo seed first (~9 s of CPU)
 def test_reindex(runner):
     runner.invoke(args=["catalog", "seed", "--demo"])
     result = runner.invoke(args=["catalog", "reindex"])
@@ -85,3 +88,22 @@ def test_create_token_with_scopes_and_lifetime(runner, client):
     bad = runner.invoke(args=["catalog", "create-token", "--email", "ci@kepriprov.go.id", "--label", "x",
                               "--scope", "admin"])
     assert bad.exit_code != 0 and "admin" in bad.output
+
+
+def test_make_run_prints_a_demo_account_of_each_role_that_signs_in(app):
+    """`make run` lists the demo accounts: each line is a seeded account and its password signs
+    in, and every role of the demo (org_admin too) has one."""
+    from catalog.services.accounts import users
+    from seed.demo import DEMO_USERS, seed_users
+
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    run_target = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    shown = re.findall(r'@echo "\s+\S+\s+(\S+@\S+)\s+(\S+)"', run_target)
+    roles = {role for _email, _name, _org, role, _pw in DEMO_USERS}
+    seed_users()
+    signed_in = set()
+    for email, password in shown:
+        user = users.get_by_email(email)
+        assert user is not None and users.verify_password(user, password), email
+        signed_in.add(user.role)
+    assert signed_in == roles and "pengelola@tanjungpinangkota.go.id" in dict(shown)

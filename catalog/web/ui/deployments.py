@@ -88,7 +88,8 @@ def _render_list(values: dict, errors: dict, status: int = 200):
     page = render_template("deployments/list.html", body=body, filters=filters, suggestions=_suggestions(),
                            can_record=can_record, values=values, errors=errors,
                            app_choices=deployment_queries.app_choices() if can_record else [],
-                           forks=_own_forks(actor, values), actor=actor)
+                           forks=_own_forks(actor, values), actor=actor,
+                           record_open=bool(errors or request.args.get("new_app") or request.args.get("catat")))
     return page, (body_status if status == 200 else status)
 
 
