@@ -1,11 +1,11 @@
 """The jobs the worker runs: mirror fetches, divergence refreshes, index updates, sweeps."""
 from __future__ import annotations
 
-from ..jobs.queue import job, periodic
+from ..jobs.queue import enqueue, job, periodic
 from ..services.catalog import indexing
 from ..services.deployments import lifecycle as deployments
 from ..services.interop import harvest  # noqa: F401  (listens for upstream publiccode.yml changes)
-from ..services.repos import mirrors, purge
+from ..services.repos import contributions, hotspots, mirrors, purge
 from ..services.repos import refresh as fork_refresh
 from . import account_mail, mail  # noqa: F401  (register the e-mail jobs)
 
@@ -39,14 +39,26 @@ def refresh_fork(fork_id: int) -> None:
 
 @job("fork.refresh_app")
 def refresh_forks_of_app(app_id: int) -> int:
-    """After an upstream fetch: every fork of the app in one batch (one transaction)."""
-    return len(fork_refresh.refresh_forks_of_app(app_id).refreshed)
+    """After an upstream fetch: every fork of the app in one batch (one transaction), then the
+    contributions upstream now holds close as merged."""
+    refreshed = len(fork_refresh.refresh_forks_of_app(app_id).refreshed)
+    contributions.recognise_merges(app_id)
+    return refreshed
 
 
 @job("fork.details")
 def refresh_fork_details(fork_ids: list[int]) -> int:
     """Merge base, own commits, missed releases for lists and reports; after the counts."""
-    return fork_refresh.refresh_details(fork_ids)
+    written = fork_refresh.refresh_details(fork_ids)
+    for app_id in fork_refresh.apps_of(fork_ids):
+        enqueue("app.hotspots", app_id=app_id)  # the own commits changed: what forks share may too
+    return written
+
+
+@job("app.hotspots")
+def compute_hotspots(app_id: int) -> int:
+    """Files forks change most and commits several forks made alike, within a time budget."""
+    return hotspots.compute(app_id).forks_scanned
 
 
 @periodic("mirror.sweep", minute="*/15")

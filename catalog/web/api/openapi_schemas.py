@@ -66,6 +66,7 @@ DIVERGENCE = obj({
     "ahead": INT, "behind": INT, "merge_base": NSTR, "files_changed": INT, "insertions": INT, "deletions": INT,
     "files_differing_from_upstream": INT, "upstream_head": NSTR, "fork_head": NSTR, "computed_at": NSTR,
     "error": NSTR, "releases_since_base": {"type": "array", "items": {"type": "object"}},
+    "own_commits": INT, "upstreamed_commits": {"type": "array", "items": {"type": "object"}},
 })
 FORK = obj({"id": INT, "app": STR, "org": ref("Organization"), "name": STR, "clone_url": STR,
             "default_branch": STR, "base_commit": STR, "created_at": NSTR, "note": NSTR, "url": STR,
