@@ -145,3 +145,39 @@ def test_bad_input_is_refused_without_a_row(three_forks, client, token_for):
     assert client.post(f"/api/v1/forks/{f1.id}/contributions", json={"title": 5}, headers=h).status_code == 422
     assert client.get("/api/v1/apps/simanja/contributions").json["total"] == 0
     assert client.get("/api/v1/contributions/999999").status_code == 404
+
+
+def test_pages_offer_review_and_accept(three_forks, make_user, client, login):
+    """The fork page's button, the offer form (CSRF is on in production; the form carries the token),
+    the publisher's review page with the diff and the region's reason, and the decision."""
+    (tanjungpinang, _b, _c), (f1, _f2, _f3), shas = three_forks
+    publisher = make_user("publisher", "21")
+    login(tanjungpinang)
+    assert "Tawarkan perubahan ke induk" in client.get(f"/forks/{f1.id}").get_data(as_text=True)
+    form = client.get(f"/forks/{f1.id}/contributions/new").get_data(as_text=True)
+    assert shas[0] in form and 'name="csrf_token"' in form
+    r = client.post(f"/forks/{f1.id}/contributions", data={"title": "Pembulatan capaian", "commits": [shas[0]],
+                                                          f"note-{shas[0]}": "Permintaan BKPSDM"})
+    assert r.status_code == 302
+    cid = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    empty = client.post(f"/forks/{f1.id}/contributions", data={"title": ""})
+    assert empty.status_code == 422 and "Wajib diisi." in empty.get_data(as_text=True)
+    client.post("/logout")
+    login(publisher)
+    page = client.get(f"/contributions/{cid}").get_data(as_text=True)
+    assert "Permintaan BKPSDM" in page and "+Perbaikan: rumus capaian" in page and "Terima" in page
+    assert "Pembulatan capaian" in client.get("/apps/simanja/contributions?state=open").get_data(as_text=True)
+    r = client.post(f"/contributions/{cid}/accept", data={"note": "Terima kasih"})
+    assert r.status_code == 302
+    assert client.get(f"/api/v1/contributions/{cid}").json["state"] == "accepted"
+    client.post("/logout")
+    login(tanjungpinang)
+    assert client.post(f"/contributions/{cid}/decline", data={}).status_code == 403
+
+
+def test_hotspots_stop_at_the_time_budget(three_forks, app):
+    from catalog.services.repos import hotspots
+
+    _people, (f1, _f2, _f3), _shas = three_forks
+    row = hotspots.compute(f1.app_id, budget=0)
+    assert row.partial and row.forks_scanned == 0 and row.common_changes == []
