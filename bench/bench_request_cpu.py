@@ -129,13 +129,36 @@ def main(argv: list[str] | None = None) -> int:
             print(profiler.output_text(unicode=False, color=False))
             return 0
         reference, _status = cpu_ms(calls["hello (reference)"], args.repeat)
-        print(f"{'kind':34s} {'CPU ms':>8s} {'x hello':>8s}  status")
+        counter = _StatementCounter(app)
+        print(f"{'kind':34s} {'CPU ms':>8s} {'x hello':>8s} {'SQL':>4s}  status")
         for name, call in calls.items():
             if args.only and args.only not in name:
                 continue
             ms, status = cpu_ms(call, args.repeat)
-            print(f"{name:34s} {ms:8.2f} {ms / reference:8.1f}  {status}", flush=True)
+            statements = counter.during(call)
+            print(f"{name:34s} {ms:8.2f} {ms / reference:8.1f} {statements:4d}  {status}", flush=True)
     return 0
+
+
+class _StatementCounter:
+    """SQL statements one request sends (each a round trip to the database server on PostgreSQL)."""
+
+    def __init__(self, app) -> None:
+        from sqlalchemy import event
+
+        from catalog.extensions import db
+
+        self.count = 0
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args) -> None:
+        self.count += 1
+
+    def during(self, call: Callable[[], object]) -> int:
+        before = self.count
+        call()
+        return self.count - before
 
 
 if __name__ == "__main__":

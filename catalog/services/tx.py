@@ -68,13 +68,18 @@ class WriteOp:
 
 
 @contextmanager
-def write() -> Iterator[WriteOp]:
+def write(*, keep_loaded: bool = False) -> Iterator[WriteOp]:
     """One write operation: `begin_write()` on entry, one commit on leaving the block, then the
     after-commit steps; on any exception (the commit's included) a rollback, then the undo steps,
     then the exception again.
 
     A block entered inside another joins it: one transaction, committed or rolled back (with
     every undo step) by the outermost block.
+
+    keep_loaded: the commit does not expire what the block loaded, for a service whose caller
+    answers with the rows it just wrote (they hold what was committed). Expiring them made the
+    answer of a deployment write reload the row and its four relationships, about a third of
+    that request's CPU (bench/bench_request_cpu.py, "API deployment status write").
     """
     session = db.session()
     outer = session.info.get(_ACTIVE)
@@ -85,7 +90,7 @@ def write() -> Iterator[WriteOp]:
     op = session.info[_ACTIVE] = WriteOp()
     try:
         yield op
-        db.session.commit()
+        _commit(session, expire=not keep_loaded)
     except BaseException:
         db.session.rollback()
         op._run_undo()
@@ -93,3 +98,12 @@ def write() -> Iterator[WriteOp]:
     finally:
         session.info.pop(_ACTIVE, None)
     op._run_after_commit()
+
+
+def _commit(session, *, expire: bool) -> None:
+    default = session.expire_on_commit
+    session.expire_on_commit = expire and default
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = default

@@ -32,9 +32,16 @@ def refresh_deployment_lag(app_id: int) -> None:
 
 
 @job("fork.refresh")
-def refresh_fork(fork_id: int) -> None:
-    """After a push: the fork's counts now, its details in a follow-up job."""
-    fork_refresh.refresh_batch([fork_id])
+def refresh_fork(fork_id: int, relpath: str | None = None) -> None:
+    """After a push, everything in one job: the fork's counts first (committed, so the fork page
+    shows the push at once), then its details, then the prune check of `relpath`. One job, not
+    three: each job costs the worker a dispatch, an app context and its own reads, and at 50
+    users the worker's share of the CPU was 14 % with three per push (docs/performance.md)."""
+    refreshed = fork_refresh.refresh_batch([fork_id], details="skip").refreshed
+    if refreshed:
+        fork_refresh.refresh_details(refreshed)
+    if relpath is not None:
+        purge.prune_after_push(relpath)
 
 
 @job("fork.refresh_app")

@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, event
+from sqlalchemy.orm import Session
 
 from ... import vcs
 from ...extensions import db
@@ -235,11 +237,34 @@ def list_for(user: User, *, unread_only: bool = False, page: int = 1, per_page: 
     return NotificationPage(list(items), total, page, per_page, unread=unread_count(user))
 
 
+_UNREAD = "catalog_unread_notifications"  # session.info: (user id, count) read with the user, until a commit
+
+
+def unread_count_column(user_id):
+    """The COUNT on (user_id, read_at) as a column, so the sign-in loader reads it with the user."""
+    return (db.select(db.func.count(Notification.id))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+
+
+def remember_unread(user: User, count: int) -> None:
+    db.session.info[_UNREAD] = (user.id, count)
+
+
+_UNREAD_COUNT = db.select(unread_count_column(bindparam("user_id")))
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_unread(session: Session) -> None:
+    """Any commit may have read or sent notifications: count again after it."""
+    session.info.pop(_UNREAD, None)
+
+
 def unread_count(user: User) -> int:
-    """One COUNT on (user_id, read_at): the nav shows it on every page."""
-    stmt = db.select(db.func.count(Notification.id)).where(Notification.user_id == user.id,
-                                                           Notification.read_at.is_(None))
-    return db.session.execute(stmt).scalar_one()
+    """The nav shows it on every page: as read with the signed-in user, else one COUNT."""
+    remembered = db.session.info.get(_UNREAD)
+    if remembered is not None and remembered[0] == user.id:
+        return remembered[1]
+    return db.session.execute(_UNREAD_COUNT, {"user_id": user.id}).scalar_one()
 
 
 def mark_read(user: User, ids: Iterable[int] | None = None) -> int:

@@ -79,7 +79,8 @@ def _lapse_confirmation(dep: Deployment, actor: User | None, why: str) -> None:
     """A confirmation covers the status and version it saw; a change makes the record self-declared again."""
     if dep.confirmed_at is not None:
         _event(dep, actor, "confirmation_lapsed", old=dep.confirmed_role, note=why)
-        dep.confirmed_by_id = dep.confirmed_role = dep.confirmed_at = None
+        dep.confirmed_by = None  # the relationship, not only its id: a kept-loaded answer shows it gone
+        dep.confirmed_role = dep.confirmed_at = None
 
 
 def create_deployment(data: Mapping[str, Any], *, actor: User | None, app_slug: Any,
@@ -150,7 +151,7 @@ def change_status(deployment_id: int, status: Any, *, actor: User | None, note: 
     a deployment that moved since is not moved again on that basis.
     Raises NotFound, PermissionDenied, ValidationFailed, Conflict (forbidden or stale move)."""
     status, note = str(status or "").strip(), str(note or "").strip()
-    with write() as op:
+    with write(keep_loaded=True) as op:  # the answer shows the row as written, without reloading it
         dep = get_changeable(deployment_id, actor)
         if expected and expected != dep.status:
             raise Conflict(_("Status pemakaian ini sudah berubah menjadi '%(v)s' (di tab atau perangkat lain) "

@@ -167,8 +167,8 @@ def record_push(relpath: str, user_id: int | None) -> int | None:
     audit.record(actor, "fork.push", "fork", fork_id, {"repo": relpath})
     db.session.commit()
     from ...jobs.queue import enqueue
-    enqueue("fork.refresh", fork_id=fork_id)
-    enqueue("repo.prune", relpath=relpath)  # what a force push dropped stops being fetchable (repos/purge.py)
+    # counts, details, and the prune that makes what a force push dropped unfetchable (repos/purge.py)
+    enqueue("fork.refresh", fork_id=fork_id, relpath=relpath)
     return fork_id
 
 

@@ -1,7 +1,7 @@
 """Delete what no branch or tag reaches, so that a secret pushed and then force-pushed away
 stops being fetchable (git's protocol v2 serves any object a repository stores).
 
-- After every accepted push to a fork, the `repo.prune` job (`prune_after_push`) checks whether
+- After every accepted push to a fork, the push job (`fork.refresh`, then `prune_after_push`) checks whether
   the push dropped commits (cheap: the ref tips of the last prune and the reflogs against the
   refs now) and, if so, deletes every unreachable object older than `REPO_PRUNE_GRACE` seconds
   (default 300: a concurrent push writes its objects before it moves its ref). Younger ones are

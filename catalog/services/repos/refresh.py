@@ -91,7 +91,7 @@ def refresh_batch(fork_ids: Iterable[int], *, force: bool = False, details: Deta
     """Recompute the stored counts of forks whose heads moved (all of them with `force`).
 
     details="later" queues the details job for the forks recomputed, "now" computes them in
-    this pass (one fork on request), "skip" leaves them (benchmarks, tests).
+    this pass (one fork on request), "skip" leaves them (benchmarks, tests, the push job that computes them next).
     """
     targets = _load(fork_ids)
     db.session.rollback()  # no read transaction held while git runs
