@@ -1,7 +1,7 @@
 """The jobs the worker runs: mirror fetches, divergence refreshes, index updates, sweeps."""
 from __future__ import annotations
 
-from ..jobs.queue import enqueue, job, periodic
+from ..jobs.queue import job, periodic
 from ..services.catalog import indexing
 from ..services.deployments import lifecycle as deployments
 from ..services.interop import harvest  # noqa: F401  (listens for upstream publiccode.yml changes)
@@ -56,16 +56,14 @@ def refresh_forks_of_app(app_id: int) -> int:
 @job("fork.details")
 def refresh_fork_details(fork_ids: list[int]) -> int:
     """Merge base, own commits, missed releases for lists and reports; after the counts."""
-    written = fork_refresh.refresh_details(fork_ids)
-    for app_id in fork_refresh.apps_of(fork_ids):
-        enqueue("app.hotspots", app_id=app_id)  # the own commits changed: what forks share may too
-    return written
+    return fork_refresh.refresh_details(fork_ids)
 
 
-@job("app.hotspots")
-def compute_hotspots(app_id: int) -> int:
-    """Files forks change most and commits several forks made alike, within a time budget."""
-    return hotspots.compute(app_id).forks_scanned
+@periodic("app.hotspots_sweep", minute="*/10")
+def sweep_hotspots() -> int:
+    """Changes in common, again for the apps whose forks were refreshed since they were last
+    computed (not per push: one app's scan reads all of its forks), within a time budget each."""
+    return hotspots.sweep()
 
 
 @periodic("mirror.sweep", minute="*/15")

@@ -111,7 +111,11 @@ def test_offer_apply_with_git_am_release_and_auto_close(three_forks, published_a
 
 
 def test_common_changes_link_the_two_forks_with_the_same_fix(three_forks, client):
+    from catalog.worker import tasks
+
     _people, (f1, f2, f3), shas = three_forks
+    assert client.get("/api/v1/apps/simanja/hotspots").json["common_changes"] == []  # not computed yet
+    assert tasks.sweep_hotspots() == 1 and tasks.sweep_hotspots() == 0  # the worker's periodic job; then none due
     hot = client.get("/api/v1/apps/simanja/hotspots").json
     assert [c["forks"] for c in hot["common_changes"]] == [[f1.id, f2.id]]
     assert {x["sha"] for x in hot["common_changes"][0]["commits"]} == {shas[0], shas[1]}

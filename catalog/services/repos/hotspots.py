@@ -1,7 +1,7 @@
 """Changes in common: the files an app's forks change most often, and the commits two or more
 forks made identically (same `git patch-id`): a change that probably belongs upstream.
 
-The worker computes it per app after the forks' divergence was refreshed, from each fork's
+The worker computes it per app (a periodic sweep, for apps whose forks were refreshed since), from each fork's
 stored own commits (at most refresh.MAX_OWN_COMMITS), two git commands per fork, within a time
 budget and a cap on forks and paths; pages and the API only read the stored row.
 """
@@ -30,6 +30,7 @@ MAX_FILES = 20  # files listed
 MAX_COMMON = 50  # common changes listed
 PATHS_PER_FORK = 2000
 DEFAULT_BUDGET = 120.0  # seconds of git per app
+MAX_APPS_PER_SWEEP = 20
 
 
 def compute(app_id: int, *, budget: float | None = None) -> AppHotspots:
@@ -81,6 +82,24 @@ def compute(app_id: int, *, budget: float | None = None) -> AppHotspots:
         row.files, row.common_changes, row.forks_scanned = row_files, row_common, scanned
         row.partial, row.computed_at = partial, utcnow()
     return row
+
+
+def due_apps(limit: int = MAX_APPS_PER_SWEEP) -> list[int]:
+    """Apps with a fork refreshed after their changes in common were last computed."""
+    latest = (db.select(Fork.app_id, db.func.max(Fork.computed_at).label("at"))
+              .where(Fork.computed_at.is_not(None)).group_by(Fork.app_id).subquery())
+    stmt = (db.select(latest.c.app_id).outerjoin(AppHotspots, AppHotspots.app_id == latest.c.app_id)
+            .where(db.or_(AppHotspots.computed_at.is_(None), latest.c.at > AppHotspots.computed_at))
+            .order_by(latest.c.app_id).limit(limit))
+    return list(db.session.execute(stmt).scalars())
+
+
+def sweep(limit: int = MAX_APPS_PER_SWEEP) -> int:
+    """The worker's periodic job: recompute the apps that are due; returns how many."""
+    due = due_apps(limit)
+    for app_id in due:
+        compute(app_id)
+    return len(due)
 
 
 def stored(app_id: int) -> AppHotspots | None:

@@ -143,12 +143,6 @@ def refresh_details(fork_ids: Iterable[int]) -> int:
     return len(_write(rows, seen, failed))
 
 
-def apps_of(fork_ids: Iterable[int]) -> list[int]:
-    """The apps the given forks belong to (for jobs that follow a details refresh)."""
-    ids = sorted(set(fork_ids))[:CHUNK]
-    return sorted(db.session.execute(db.select(Fork.app_id).where(Fork.id.in_(ids)).distinct()).scalars())
-
-
 def fork_details(fork: Fork) -> ForkDetails:
     """Merge base, files differing from upstream, own commits and missed releases for the
     fork's stored heads: as stored once the details job ran, else computed now (a few git
