@@ -163,3 +163,8 @@ def can_offer_contribution(user: User | None, org_id: int) -> bool:
 def can_decide_contribution(user: User | None, app: App) -> bool:
     """Accepting or declining a contribution: the app's publishers, and admins."""
     return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == app.publisher_id)
+
+
+def can_push_hosted(user: User | None, publisher_id: int) -> bool:
+    """Pushing to an upstream hosted in the catalog: the app's publishers, and admins."""
+    return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == publisher_id)

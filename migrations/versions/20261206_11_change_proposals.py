@@ -58,9 +58,13 @@ def upgrade():
     )
     with op.batch_alter_table('fork') as batch_op:
         batch_op.add_column(sa.Column('upstreamed_commits', sa.Text(), nullable=False, server_default='[]'))
+    with op.batch_alter_table('app') as batch_op:
+        batch_op.add_column(sa.Column('hosted_upstream', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
+    with op.batch_alter_table('app') as batch_op:
+        batch_op.drop_column('hosted_upstream')
     with op.batch_alter_table('fork') as batch_op:
         batch_op.drop_column('upstreamed_commits')
     op.drop_table('app_hotspots')

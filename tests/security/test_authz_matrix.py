@@ -210,6 +210,9 @@ RULES = {
                                       body={"title": "Matriks"})],
     "api.api_contribution_accept": [R("POST", "/api/v1/contributions/{contribution}/accept", PUBLISHER_OWN,
                                       json=True)],
+    # the world's Simanja is mirrored from elsewhere: the publisher gets 409 (merge is for hosted upstreams)
+    "api.api_contribution_merge": [R("POST", "/api/v1/contributions/{contribution}/merge", PUBLISHER_OWN, json=True)],
+    "ui.contribution_merge": [R("POST", "/contributions/{contribution}/merge", PUBLISHER_OWN)],
     "api.api_contribution_decline": [R("POST", "/api/v1/contributions/{contribution}/decline", PUBLISHER_OWN,
                                        json=True)],
     "api.proposal_list": [R("GET", "/api/v1/apps/simanja/proposals", PUBLISHER_OWN)],

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, request, url_for
 
 from ...models import Contribution
-from ...services.repos import contributions, hotspots
+from ...services.repos import contributions, hosted, hotspots
 from .blueprint import bp
 from .common import json_body, listing, page_args, require_actor
 
@@ -78,6 +78,13 @@ def api_contribution_accept(contribution_id: int):
 @bp.post("/contributions/<int:contribution_id>/decline")
 def api_contribution_decline(contribution_id: int):
     return contribution_json(contributions.decline(contribution_id, actor=require_actor(), note=_note()))
+
+
+@bp.post("/contributions/<int:contribution_id>/merge")
+def api_contribution_merge(contribution_id: int):
+    """Hosted upstreams only: 409 with `conflicts` when files conflict (nothing is written)."""
+    row, outcome = hosted.merge(contribution_id, actor=require_actor())
+    return {**contribution_json(row), "outcome": outcome}
 
 
 @bp.get("/apps/<slug>/hotspots")

@@ -54,6 +54,10 @@ def paths(op, q, body, listing, page, id_schema, slug, fork_id) -> dict[str, Any
         "/contributions/{contribution_id}/decline": {"post": op(
             "Tolak dengan catatan (penerbit aplikasi)", 200, ref("Contribution"), 401, 403, 404, 409, 422,
             auth=True, params=[cid], request_body=note, tag=tag)},
+        "/contributions/{contribution_id}/merge": {"post": op(
+            "Gabungkan usulan yang diterima ke induk yang di-host katalog (409 dengan `conflicts` bila bentrok)",
+            200, {"allOf": [ref("Contribution"), obj({"outcome": STR})]}, 401, 403, 404, 409, auth=True,
+            params=[cid], tag=tag)},
         "/apps/{slug}/hotspots": {"get": op(
             "Perubahan yang sama di banyak salinan: berkas yang paling sering diubah, commit dengan patch-id sama",
             200, ref("Hotspots"), 404, params=[slug], tag=tag)},

@@ -131,9 +131,12 @@ SCHEMAS: dict[str, Any] = {
     "Error": ERROR, "Organization": ORG, "OrganizationProfile": ORG_PROFILE, "Mirror": MIRROR, "Release": RELEASE,
     "AppSummary": obj(APP_SUMMARY_PROPS), "App": APP,
     "ImportedApp": {"allOf": [ref("App"), obj({"warnings": {"type": "object", "additionalProperties": STR}})]},
-    "AppCreate": obj({**APP_FIELDS, "org": STR}, required=("name", "category", "license", "repo_url",
-                                                           "development_status"),
-                     description="`short_description` (or `short_description_id`) is required too."),
+    "AppCreate": obj({**APP_FIELDS, "org": STR, "hosted_upstream": {
+        "type": "boolean", "description": "Repositori induk di katalog: the publishers push to "
+                                          "/git/upstream/<slug>.git; `repo_url` is then not needed."}},
+        required=("name", "category", "license", "development_status"),
+        description="`short_description` (or `short_description_id`) is required too; `repo_url` unless "
+                    "`hosted_upstream`."),
     "AppPatch": obj(APP_FIELDS, required=()),
     "Import": obj({"publiccode_yml": {**STR, "description": "The file's text (YAML 1.2)."},
                    "repo_url": {**STR, "description": "A repository whose HEAD has publiccode.yml."},

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ...services.catalog import apps
 from ...services.errors import Conflict, ValidationFailed
-from ...services.repos import contributions, hotspots
+from ...services.repos import contributions, hosted, hotspots
 from .blueprint import bp
 
 
@@ -66,6 +66,19 @@ def contribution_accept(contribution_id: int):
 @login_required
 def contribution_decline(contribution_id: int):
     return _decide(contribution_id, contributions.decline, _("Usulan ditolak; daerah pengusul diberi tahu."))
+
+
+@bp.post("/contributions/<int:contribution_id>/merge")
+@login_required
+def contribution_merge(contribution_id: int):
+    try:
+        hosted.merge(contribution_id, actor=current_user)
+    except Conflict as exc:
+        conflicts = exc.extra.get("conflicts", [])
+        flash(exc.message + (" " + ", ".join(conflicts[:20]) if conflicts else ""), "error")
+    else:
+        flash(_("Usulan digabungkan ke repositori induk."), "success")
+    return redirect(url_for("ui.contribution_detail", contribution_id=contribution_id))
 
 
 @bp.get("/apps/<slug>/contributions")
