@@ -117,3 +117,17 @@ def test_external_mirror_stays_read_only(published_app, make_user, token_for, li
     refused = git("push", with_token(f"{live_server}/git/upstream/simanja.git", _token(token_for, publisher)),
                   "HEAD:main", cwd=work, check=False)
     assert refused.returncode != 0 and "hanya dapat dibaca" in refused.stderr
+
+
+def test_a_lost_hosted_repository_is_not_recreated_empty(hosted):
+    import shutil
+
+    from catalog.services import repo_paths
+
+    mirror = mirrors.get_mirror_by_slug("simantap")
+    head = mirror.head
+    shutil.rmtree(repo_paths.absolute(mirror.relpath))
+    assert mirrors.run_fetch(mirror.app_id) == "failed"
+    mirror = mirrors.get_mirror_by_slug("simantap")
+    assert mirror.head == head and "cadangan" in mirror.error
+    assert not (repo_paths.absolute(mirror.relpath) / "HEAD").exists()
