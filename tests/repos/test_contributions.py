@@ -158,6 +158,8 @@ def test_pages_offer_review_and_accept(three_forks, make_user, client, login):
     publisher = make_user("publisher", "21")
     login(tanjungpinang)
     assert "Tawarkan perubahan ke induk" in client.get(f"/forks/{f1.id}").get_data(as_text=True)
+    guide = client.get("/apps/simanja/adopsi").get_data(as_text=True)  # the guided flow's last entry
+    assert "bagikan perbaikan Anda" in guide and f"/forks/{f1.id}/contributions/new" in guide
     form = client.get(f"/forks/{f1.id}/contributions/new").get_data(as_text=True)
     assert shas[0] in form and 'name="csrf_token"' in form
     r = client.post(f"/forks/{f1.id}/contributions", data={"title": "Pembulatan capaian", "commits": [shas[0]],
