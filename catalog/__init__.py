@@ -36,8 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    from .web.i18n import select_locale
+    from .web.i18n import install_template_gettext, select_locale
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     register_web(app)
     cli.register(app)
     from .web import compression, fragments, page_cache, static_assets

@@ -53,16 +53,33 @@ def translate(text) -> str:
     text = str(text)
     if not text:
         return text
+    return request_translations().gettext(text)
+
+
+def request_translations():
+    """The catalog of this request's language, looked up once per request. flask_babel walks its
+    domain and locale (and formats the locale's name) on every lookup: that was about half of a
+    national report's render, one lookup per table cell, and 10–15 lookups per page in every
+    template's `_()`. Keyed by locale: force_locale() (e-mails in the recipient's language) may change it."""
     if not has_request_context():
-        return get_translations().gettext(text)
-    # A report table calls this once per cell: look the catalog up once per request (flask_babel
-    # walks its domain and locale each time, about half of a national report's render).
-    # Keyed by locale: force_locale() (e-mails in the recipient's language) may change it.
+        return get_translations()
     locale = get_locale()
     cached = g.get("translations")
     if cached is None or cached[0] is not locale:
         cached = g.translations = (locale, get_translations())
-    return cached[1].gettext(text)
+    return cached[1]
+
+
+def install_template_gettext(app) -> None:
+    """Templates' `_()`, `ngettext()`, … through `request_translations` (flask_babel installs its
+    own, which look the catalog up anew each call); newstyle, as flask_babel's: Jinja escapes
+    and %-formats."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
 
 def viewer_zone() -> str:
