@@ -65,6 +65,9 @@ def test_offer_apply_with_git_am_release_and_auto_close(three_forks, published_a
     c = r.json
     assert c["state"] == "open" and [x["sha"] for x in c["commits"]] == [shas[0]]
     assert c["commits"][0]["note"] == "Dilaporkan OPD BKPSDM" and c["fork"]["id"] == f1.id
+    again = client.post(f"/api/v1/forks/{f1.id}/contributions", json={"title": "Lagi"},
+                        headers=token_for(tanjungpinang))
+    assert again.status_code == 409 and again.json["fields"]["commits"]  # one pending offer per commit
     listed = client.get("/api/v1/apps/simanja/contributions?state=open").json
     assert [x["id"] for x in listed["items"]] == [c["id"]]
     assert db.session.execute(db.select(Notification).where(
@@ -157,6 +160,7 @@ def test_pages_offer_review_and_accept(three_forks, make_user, client, login):
     (tanjungpinang, _b, _c), (f1, _f2, _f3), shas = three_forks
     publisher = make_user("publisher", "21")
     login(tanjungpinang)
+    client.post(f"/forks/{f1.id}/note", data={"note": "Sesuai Perwako No. 8/2022"})
     assert "Tawarkan perubahan ke induk" in client.get(f"/forks/{f1.id}").get_data(as_text=True)
     guide = client.get("/apps/simanja/adopsi").get_data(as_text=True)  # the guided flow's last entry
     assert "bagikan perbaikan Anda" in guide and f"/forks/{f1.id}/contributions/new" in guide
@@ -172,6 +176,7 @@ def test_pages_offer_review_and_accept(three_forks, make_user, client, login):
     login(publisher)
     page = client.get(f"/contributions/{cid}").get_data(as_text=True)
     assert "Permintaan BKPSDM" in page and "+Perbaikan: rumus capaian" in page and "Terima" in page
+    assert "Sesuai Perwako No. 8/2022" in page  # the fork's own reason note
     assert "Pembulatan capaian" in client.get("/apps/simanja/contributions?state=open").get_data(as_text=True)
     r = client.post(f"/contributions/{cid}/accept", data={"note": "Terima kasih"})
     assert r.status_code == 302

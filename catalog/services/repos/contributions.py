@@ -141,6 +141,7 @@ def create_contribution(fork_id: int, *, actor: User, title, description=None,
     path = repo_paths.absolute(fork.relpath)
     with write():
         fork = _fork(fork_id)
+        _refuse_duplicate(fork.id, {c.sha for c in chosen})
         row = Contribution(app_id=fork.app_id, fork_id=fork.id, title=title, description=description,
                            state=ContributionState.OPEN.value, upstream_commit=upstream, created_by_id=actor.id,
                            commits=[{"sha": c.sha, "summary": c.summary, "author": c.author, "date": c.date,
@@ -156,6 +157,17 @@ def create_contribution(fork_id: int, *, actor: User, title, description=None,
                       "upstream": upstream})
         notifications.notify_contribution_offered(row, actor)
     return row
+
+
+def _refuse_duplicate(fork_id: int, shas: set[str]) -> None:
+    """One pending offer per commit (as a forge has one merge request per branch): a commit
+    already in an open or accepted contribution of the fork is not offered again."""
+    pending = db.session.execute(db.select(Contribution).where(
+        Contribution.fork_id == fork_id, Contribution.state.not_in(CLOSED))).scalars()
+    for other in pending:
+        if shas & {c["sha"] for c in other.commits}:
+            raise Conflict(_("Commit ini sudah ditawarkan dalam usulan #%(id)s yang belum selesai.", id=other.id),
+                           {"commits": _("Sudah ditawarkan.")}, extra={"contribution": other.id})
 
 
 def get_contribution(contribution_id: int) -> Contribution:
