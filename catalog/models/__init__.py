@@ -3,6 +3,7 @@ from ..vocab.deployments import DeploymentStatus, Environment, Hosting
 from .account_link import AccountLink, LinkKind
 from .app import App, AppPlatform, AppState
 from .audit import AuditEvent, AuditHead, AuditVerified
+from .contribution import AppHotspots, Contribution, ContributionState
 from .deployment import Deployment, DeploymentEvent
 from .notification import EmailState, Notification
 from .organization import Organization, OrgKind
@@ -20,5 +21,6 @@ __all__ = [
     "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "AuditVerified", "IndexOutbox",
     "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
     "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",
-    "EmailState", "Notification", "Proposal", "ProposalStatus", "AppVitality",
+    "EmailState", "Notification", "Proposal", "ProposalStatus", "AppVitality", "AppHotspots", "Contribution",
+    "ContributionState",
 ]

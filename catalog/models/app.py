@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -37,6 +37,9 @@ class App(db.Model):
     # The exact address an admin saved with CATALOG_ALLOW_LOCAL_REPOS on: only this one may reach a
     # local folder or loopback at fetch time, so a name a publisher saved cannot be rebound to it.
     local_repo_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # "Repositori induk di katalog" (issue 20): the canonical repository lives here; the app's
+    # publishers push to /git/upstream/<slug>.git and the mirror is never fetched from elsewhere.
+    hosted_upstream: Mapped[bool] = mapped_column(default=False, server_default=false())
     license: Mapped[str] = mapped_column(String(100), index=True)
     development_status: Mapped[str] = mapped_column(String(16), index=True)
     software_type: Mapped[str] = mapped_column(String(40), default="standalone/web")

@@ -85,6 +85,9 @@ class Fork(db.Model):
     fork_head: Mapped[str | None] = mapped_column(String(40))
     own_commits: Mapped[list] = mapped_column(JSONList, default=list)
     releases_since_base: Mapped[list] = mapped_column(JSONList, default=list)
+    # Commits of the fork that upstream holds too (same patch-id): no longer the region's own
+    # modifications; each {sha, summary, upstream_sha, release} (release: first tag holding it).
+    upstreamed_commits: Mapped[list] = mapped_column(JSONList, default=list, server_default="[]")
     divergence_error: Mapped[str] = mapped_column(Text, default="")
     # The counts above are newer than merge_base, own commits and releases: the details job is due.
     details_pending: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -153,3 +153,18 @@ def can_manage_account(user: User | None, target: User) -> bool:
 def can_manage_sessions(user: User | None, owner: User) -> bool:
     """See and end the sign-in sessions of `owner`: the person themselves, or a platform admin."""
     return bool(user and user.is_active and (user.id == owner.id or is_admin(user)))
+
+
+def can_offer_contribution(user: User | None, org_id: int) -> bool:
+    """Offering a fork's commits to upstream: the people who may push to the fork."""
+    return can_push(user, org_id)
+
+
+def can_decide_contribution(user: User | None, app: App) -> bool:
+    """Accepting or declining a contribution: the app's publishers, and admins."""
+    return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == app.publisher_id)
+
+
+def can_push_hosted(user: User | None, publisher_id: int) -> bool:
+    """Pushing to an upstream hosted in the catalog: the app's publishers, and admins."""
+    return is_admin(user) or (_is(user, Role.PUBLISHER) and user.organization_id == publisher_id)

@@ -14,7 +14,7 @@ from ..services import repo_paths
 from ..services.accounts import tokens
 from ..services.errors import ServiceError, Unauthenticated
 from ..services.repos import access as git_access
-from ..services.repos import forks
+from ..services.repos import forks, hosted
 from ..vcs.hook_messages import LOCALE_ENV
 from .i18n import LANGUAGES, visitor_locale
 
@@ -47,14 +47,17 @@ def _is_push(rest: str) -> bool:
     return rest == "git-receive-pack" or (rest == "info/refs" and request.args.get("service") == "git-receive-pack")
 
 
-def _push_recorder(relpath: str, user_id: int) -> Callable[[list], None]:
+def _push_recorder(target: git_access.RepoTarget, user_id: int) -> Callable[[list], None]:
     """Runs after git has finished (the request's context is gone by then): the pusher is
     known here already, so the hooks need no database and no secret."""
     app = current_app._get_current_object()
 
     def record(_updates: list) -> None:
         with app.app_context():
-            forks.record_push(relpath, user_id)
+            if target.kind == "hosted":
+                hosted.record_push(target.app_id, user_id)
+            else:
+                forks.record_push(target.relpath, user_id)
 
     return record
 
@@ -96,7 +99,7 @@ def git_http(namespace: str, repo: str, rest: str):
         request.environ, project_root=repo_paths.repos_root(), repo_relpath=target.relpath,
         remote_user=str(user.id) if user else None, extra_env={LOCALE_ENV: _pusher_locale(user)},
         allow_push=push, max_push_bytes=current_app.config["MAX_PUSH_BYTES"],
-        on_push=_push_recorder(target.relpath, user.id) if push else None,
+        on_push=_push_recorder(target, user.id) if push else None,
         timeout=current_app.config["GIT_HTTP_TIMEOUT"],
         max_upload_pack_bytes=current_app.config["GIT_UPLOAD_PACK_MAX_BYTES"],
         negotiation_timeout=current_app.config["GIT_NEGOTIATION_TIMEOUT"],

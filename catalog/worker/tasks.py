@@ -5,7 +5,7 @@ from ..jobs.queue import job, periodic
 from ..services.catalog import indexing
 from ..services.deployments import lifecycle as deployments
 from ..services.interop import harvest  # noqa: F401  (listens for upstream publiccode.yml changes)
-from ..services.repos import mirrors, purge
+from ..services.repos import contributions, hotspots, mirrors, purge
 from ..services.repos import refresh as fork_refresh
 from . import account_mail, heartbeat_tasks, mail  # noqa: F401  (register the e-mail and heartbeat jobs)
 from .vitality_tasks import compute_vitality, sweep_vitality  # noqa: F401  (docs/vitality.md)
@@ -48,14 +48,24 @@ def refresh_fork(fork_id: int, relpath: str | None = None) -> None:
 
 @job("fork.refresh_app")
 def refresh_forks_of_app(app_id: int) -> int:
-    """After an upstream fetch: every fork of the app in one batch (one transaction)."""
-    return len(fork_refresh.refresh_forks_of_app(app_id).refreshed)
+    """After an upstream fetch: every fork of the app in one batch (one transaction), then the
+    contributions upstream now holds close as merged."""
+    refreshed = len(fork_refresh.refresh_forks_of_app(app_id).refreshed)
+    contributions.recognise_merges(app_id)
+    return refreshed
 
 
 @job("fork.details")
 def refresh_fork_details(fork_ids: list[int]) -> int:
     """Merge base, own commits, missed releases for lists and reports; after the counts."""
     return fork_refresh.refresh_details(fork_ids)
+
+
+@periodic("app.hotspots_sweep", minute="*/10")
+def sweep_hotspots() -> int:
+    """Changes in common, again for the apps whose forks were refreshed since they were last
+    computed (not per push: one app's scan reads all of its forks), within a time budget each."""
+    return hotspots.sweep()
 
 
 @periodic("mirror.sweep", minute="*/15")

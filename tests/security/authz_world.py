@@ -16,7 +16,7 @@ from catalog.services.accounts import people as accounts
 from catalog.services.accounts import tokens, users
 from catalog.services.catalog import apps
 from catalog.services.deployments import lifecycle as deployments
-from catalog.services.repos import forks
+from catalog.services.repos import contributions, forks
 from seed.demo_repos import add_commits, create_demo_repo
 from tests.conftest import PASSWORD
 from tests.factories import app_payload
@@ -52,6 +52,7 @@ class Ids:
     tokens: dict
     user: int = 0     # ad_own: an account oa_own manages
     invited: int = 0  # an invitation waiting in Kota Tanjung Pinang
+    contribution: int = 0  # Tanjung Pinang's fork offers its commit to Simanja's upstream
 
 
 def build(data_dir: Path) -> Ids:
@@ -81,7 +82,9 @@ def build(data_dir: Path) -> Ids:
     own_token = tokens.list_tokens(people["ad_own"], actor=people["ad_own"])[0]
     invited = accounts.invite(people["oa_own"], email="diundang@matriks.go.id", name="Diundang", org_code=None,
                             role="adopter")
-    return Ids(fork.id, dep.id, note.id, proposal.id, own_token.id, plain, people["ad_own"].id, invited.id)
+    offer = contributions.create_contribution(fork.id, actor=people["ad_own"], title="Perbaikan daerah")
+    return Ids(fork.id, dep.id, note.id, proposal.id, own_token.id, plain, people["ad_own"].id, invited.id,
+               offer.id)
 
 
 def save(ids: Ids, path: Path) -> None:

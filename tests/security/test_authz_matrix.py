@@ -211,6 +211,27 @@ RULES = {
     "api.notification_list": [R("GET", "/api/v1/notifications", SIGNED_IN)],
     "api.notification_read_all": [R("POST", "/api/v1/notifications/read", SIGNED_IN, json=True)],
     "api.notification_read": [R("POST", "/api/v1/notifications/{notification}/read", ("pub_own",), json=True)],
+    # contributions (issue 20): read by anyone, like the fork; offered by its adopters, decided by the publisher
+    "ui.contribution_list": [R("GET", "/apps/simanja/contributions", EVERYONE)],
+    "ui.contribution_detail": [R("GET", "/contributions/{contribution}", EVERYONE)],
+    "ui.contribution_new": [R("GET", "/forks/{fork}/contributions/new", ADOPTERS_OWN)],
+    "ui.contribution_create": [R("POST", "/forks/{fork}/contributions", ADOPTERS_OWN, body={"title": "Matriks"})],
+    "ui.contribution_accept": [R("POST", "/contributions/{contribution}/accept", PUBLISHER_OWN)],
+    "ui.contribution_decline": [R("POST", "/contributions/{contribution}/decline", PUBLISHER_OWN)],
+    "api.api_contribution_list": [R("GET", "/api/v1/apps/simanja/contributions", EVERYONE)],
+    "api.api_contribution_detail": [R("GET", "/api/v1/contributions/{contribution}", EVERYONE)],
+    "api.api_contribution_patch": [R("GET", "/api/v1/contributions/{contribution}.patch", EVERYONE)],
+    "api.api_contribution_bundle": [R("GET", "/api/v1/contributions/{contribution}.bundle", EVERYONE)],
+    "api.api_app_hotspots": [R("GET", "/api/v1/apps/simanja/hotspots", EVERYONE)],
+    "api.api_contribution_create": [R("POST", "/api/v1/forks/{fork}/contributions", ADOPTERS_OWN, json=True,
+                                      body={"title": "Matriks"})],
+    "api.api_contribution_accept": [R("POST", "/api/v1/contributions/{contribution}/accept", PUBLISHER_OWN,
+                                      json=True)],
+    # the world's Simanja is mirrored from elsewhere: the publisher gets 409 (merge is for hosted upstreams)
+    "api.api_contribution_merge": [R("POST", "/api/v1/contributions/{contribution}/merge", PUBLISHER_OWN, json=True)],
+    "ui.contribution_merge": [R("POST", "/contributions/{contribution}/merge", PUBLISHER_OWN)],
+    "api.api_contribution_decline": [R("POST", "/api/v1/contributions/{contribution}/decline", PUBLISHER_OWN,
+                                       json=True)],
     "api.proposal_list": [R("GET", "/api/v1/apps/simanja/proposals", PUBLISHER_OWN)],
     "api.proposal_detail": [R("GET", "/api/v1/proposals/{proposal}", PUBLISHER_OWN)],
     "api.proposal_accept": [R("POST", "/api/v1/proposals/{proposal}/accept", PUBLISHER_OWN, json=True)],
@@ -299,7 +320,8 @@ class Session:
 def _request(session: Session, rule: Rule, persona: str):
     ids = session.ids
     path = rule.path.format(fork=ids.fork, deployment=ids.deployment, notification=ids.notification,
-                            proposal=ids.proposal, token=ids.token, user=ids.user, invited=ids.invited)
+                            proposal=ids.proposal, token=ids.token, user=ids.user, invited=ids.invited,
+                            contribution=ids.contribution)
     headers = {}
     token = ids.tokens.get(persona)
     if path.startswith("/api/") and token:

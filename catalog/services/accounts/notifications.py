@@ -318,3 +318,28 @@ def finish_emails(sent: list[int], failed: list[int], retry: Iterable[int] = ())
         for ids, state in ((sent, EmailState.SENT), (failed, EmailState.FAILED), (list(retry), EmailState.PENDING)):
             if ids:
                 db.session.execute(db.update(Notification).where(Notification.id.in_(ids)).values(email_state=state.value))
+
+
+def notify_contribution_offered(contribution, actor: User | None) -> int:
+    """To the app's publishers: a region offers changes from its fork. Call inside its transaction."""
+    app, org = contribution.app, contribution.fork.organization
+    n = len(contribution.commits)
+    return _add(_users([app.publisher_id], (Role.PUBLISHER,)), kind="contribution_offered",
+                title=lambda: _("%(org)s menawarkan perubahan untuk %(app)s", org=org.name, app=app.name),
+                body=lambda: ngettext("%(title)s (%(num)s komit)", "%(title)s (%(num)s komit)", n,
+                                      title=contribution.title),
+                link=f"/contributions/{contribution.id}", exclude=actor)
+
+
+def notify_contribution_decided(contribution, actor: User | None) -> int:
+    """To the adopters of the offering fork's organization: accepted, declined or merged upstream."""
+    app, state = contribution.app, contribution.state
+    titles = {"accepted": lambda: _("Usulan perubahan untuk %(app)s diterima", app=app.name),
+              "declined": lambda: _("Usulan perubahan untuk %(app)s ditolak", app=app.name),
+              "merged": lambda: _("Usulan perubahan untuk %(app)s sudah masuk induk", app=app.name)}
+    recipients = _users([contribution.fork.organization_id], (Role.ADOPTER,))
+    if state == "merged":  # the publishers hear of it too: nobody clicked anything
+        recipients += _users([app.publisher_id], (Role.PUBLISHER,))
+    return _add(recipients, kind=f"contribution_{state}", title=titles[state],
+                body=lambda: contribution.decision_note or contribution.title,
+                link=f"/contributions/{contribution.id}", exclude=actor)

@@ -72,7 +72,12 @@ def create_app(data: Mapping[str, Any], *, actor: User, org_code: str | None = N
     Raises PermissionDenied, ValidationFailed, Conflict, NotFound (unknown organization).
     """
     org = require_can_register(actor, org_code)
-    values = clean_app_fields(data, allow_local_repo=_allow_local(actor), resolver=_resolver())
+    hosted = is_hosted_choice(data.get("hosted_upstream"))
+    data = {k: v for k, v in data.items() if k != "hosted_upstream"}
+    if hosted:
+        data["repo_url"] = ""  # the repository is created here; there is no address to fetch
+    values = clean_app_fields(data, allow_local_repo=_allow_local(actor), resolver=_resolver(),
+                              repo_required=not hosted)
     with write():
         slug = values.pop("slug", None) or slugify(values["name"])
         if not slug:
@@ -80,13 +85,20 @@ def create_app(data: Mapping[str, Any], *, actor: User, org_code: str | None = N
         if _slug_taken(slug):
             raise Conflict(_("Slug sudah dipakai aplikasi lain."),
                            {"slug": _("'%(slug)s' sudah dipakai; pilih slug lain.", slug=slug)})
-        app = App(slug=slug, publisher_id=org.id, created_by_id=actor.id, state=AppState.DRAFT.value)
+        app = App(slug=slug, publisher_id=org.id, created_by_id=actor.id, state=AppState.DRAFT.value,
+                  hosted_upstream=hosted)
         _assign(app, values)
         app.local_repo_url = app.repo_url if _allow_local(actor) else ""
         db.session.add(app)
         db.session.flush()
-        audit.record(actor, "app.create", "app", app.slug, {"publisher": org.code, "name": app.name})
+        audit.record(actor, "app.create", "app", app.slug, {"publisher": org.code, "name": app.name,
+                                                             **({"hosted_upstream": True} if hosted else {})})
     return app
+
+
+def is_hosted_choice(value: Any) -> bool:
+    """The registration's "repositori induk di katalog" choice, from JSON (true) or a form ("1", "on")."""
+    return value is True or (isinstance(value, str) and value.lower() in ("1", "on", "true", "yes"))
 
 
 def _assign(app: App, values: Mapping[str, Any]) -> None:
@@ -108,8 +120,10 @@ def update_app(slug: str, changes: Mapping[str, Any], *, actor: User) -> App:
     merged["slug"] = app.slug
     merged.update(changes)
     unchanged = merged["repo_url"] == app.repo_url  # the exact address saved before stays allowed
+    if app.hosted_upstream:
+        merged["repo_url"] = ""
     values = clean_app_fields(merged, allow_local_repo=_allow_local(actor) or unchanged,
-                              resolver=None if unchanged else _resolver())
+                              resolver=None if unchanged else _resolver(), repo_required=not app.hosted_upstream)
     if app.state not in (AppState.DRAFT.value, AppState.RETURNED.value):
         # an entry past the draft keeps what submission asked for
         missing = missing_for_submission(values)

@@ -132,7 +132,7 @@ def _parse_contacts(value: Any) -> list[dict[str, str]]:
 
 
 def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool,
-                     resolver: Callable | None = None) -> dict[str, Any]:
+                     resolver: Callable | None = None, repo_required: bool = True) -> dict[str, Any]:
     """Return normalised values of a whole entry; raises ValidationFailed naming every bad field.
 
     With `resolver` (getaddrinfo's signature) the repository address also goes through
@@ -211,7 +211,8 @@ def clean_app_fields(data: Mapping[str, Any], *, allow_local_repo: bool,
         errors["license"] = _("Isi lisensi dengan kode SPDX, misalnya GPL-3.0-or-later atau MIT.")
     else:
         out["license"] = spdx
-    for key, required in (("repo_url", True), ("documentation_url", False)):
+    # An upstream hosted in the catalog (issue 20) has no address elsewhere.
+    for key, required in (("repo_url", repo_required), ("documentation_url", False)):
         value = str(data.get(key) or "").strip()
         if not value:
             if required:

@@ -9,15 +9,16 @@ from ...extensions import db
 from ...models import App, AppState, Fork, Mirror, User
 from .. import repo_paths
 from ..errors import NotFound, PermissionDenied, Unauthenticated
-from ..permissions import can_push
+from ..permissions import can_push, can_push_hosted
 
 
 @dataclass(frozen=True)
 class RepoTarget:
     relpath: str
-    kind: str  # "upstream" or "fork"
-    org_id: int | None
+    kind: str  # "upstream" (a read-only mirror), "hosted" (an upstream pushed here) or "fork"
+    org_id: int | None  # the fork's organization; a hosted upstream's publisher
     fork_id: int | None
+    app_id: int | None = None  # a hosted upstream's app
 
 
 def resolve_repo(namespace: str, repo: str) -> RepoTarget:
@@ -26,13 +27,16 @@ def resolve_repo(namespace: str, repo: str) -> RepoTarget:
         raise NotFound(_("Repositori tidak ditemukan."))
     relpath = f"{namespace}/{repo}"
     if namespace == repo_paths.UPSTREAM_NAMESPACE:
+        # A hosted upstream (issue 20) is reachable before its first push: the publisher pushes it.
         row = db.session.execute(
-            db.select(Mirror).join(App, App.id == Mirror.app_id)
+            db.select(Mirror.app_id, App.publisher_id, App.hosted_upstream).join(App, App.id == Mirror.app_id)
             .where(Mirror.relpath == relpath, App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value)),
-                   Mirror.head.is_not(None))
-        ).scalar_one_or_none()
+                   db.or_(Mirror.head.is_not(None), App.hosted_upstream.is_(True)))
+        ).one_or_none()
         if row is None:
             raise NotFound(_("Repositori tidak ditemukan."))
+        if row.hosted_upstream:
+            return RepoTarget(relpath, "hosted", row.publisher_id, None, row.app_id)
         return RepoTarget(relpath, "upstream", None, None)
     # Two columns, not the row: the fork's app and organization (eager relations) are not needed here.
     fork = db.session.execute(db.select(Fork.id, Fork.organization_id).where(Fork.relpath == relpath)).one_or_none()
@@ -50,5 +54,9 @@ def authorize(user: User | None, target: RepoTarget, *, push: bool) -> None:
         raise PermissionDenied(_("Repositori induk (mirror) hanya dapat dibaca."))
     if user is None:
         raise Unauthenticated(_("Push memerlukan token akses pribadi sebagai kata sandi."))
+    if target.kind == "hosted":
+        if not can_push_hosted(user, target.org_id):
+            raise PermissionDenied(_("Hanya penerbit aplikasi ini yang dapat push ke repositori induknya."))
+        return
     if not can_push(user, target.org_id):
         raise PermissionDenied(_("Token ini tidak berhak push ke repositori organisasi lain."))

@@ -86,6 +86,8 @@ def run_fetch(app_id: int) -> str:
     if mirror is None:
         return "missing"
     mirror_id, path, url = mirror.id, repo_paths.absolute(mirror.relpath), mirror.app.repo_url
+    if mirror.app.hosted_upstream:  # nothing to fetch: the pushed repository is the upstream (issue 20)
+        return _read_hosted(mirror_id, path, had_head=mirror.head is not None)
     cfg = current_app.config
     # Local folders and loopback only for the exact address an admin registered (issue 13, finding 7).
     allow_local = bool(cfg["ALLOW_LOCAL_REPOS"]) and url == mirror.app.local_repo_url
@@ -98,6 +100,22 @@ def run_fetch(app_id: int) -> str:
                       progress=_progress_writer(mirror_id))
     except VcsError as exc:
         log.warning("mirror of app %s failed: %s", app_id, exc.detail or exc.message)
+        _fail(mirror_id, exc.message)
+        return MirrorState.FAILED.value
+    _record_success(mirror_id, path, info)
+    return MirrorState.READY.value
+
+
+def _read_hosted(mirror_id: int, path: Path, *, had_head: bool) -> str:
+    """A hosted upstream after a push (or on publishing, created empty): record its head,
+    releases and files as a fetch would, so forks, deployments and contributions follow.
+    A repository that held commits and is gone is never silently recreated empty."""
+    if had_head and not (path / "HEAD").exists():
+        _fail(mirror_id, _("Repositori induk di katalog hilang dari disk; pulihkan dari cadangan."))
+        return MirrorState.FAILED.value
+    try:
+        info = vcs.hosted.ensure_hosted_repo(path)
+    except VcsError as exc:
         _fail(mirror_id, exc.message)
         return MirrorState.FAILED.value
     _record_success(mirror_id, path, info)

@@ -27,6 +27,7 @@ from ... import vcs
 from ...extensions import db
 from ...models import Fork, Mirror
 from ...models.types import utcnow
+from ...vcs import contributions as contrib_git
 from ...vcs.errors import N_, RevisionNotFound, VcsError
 from .. import repo_paths
 from ..tx import write
@@ -56,6 +57,7 @@ class ForkDetails:
     files_differing_from_upstream: int
     own_commits: list[dict]
     releases_since_base: list[dict]
+    upstreamed_commits: list[dict] = field(default_factory=list)
     error: str = ""
 
 
@@ -146,7 +148,7 @@ def fork_details(fork: Fork) -> ForkDetails:
     fork's stored heads: as stored once the details job ran, else computed now (a few git
     commands: one fork's page or API entry). The stored values when the last refresh failed."""
     stored = ForkDetails(fork.merge_base, fork.files_differing_from_upstream, list(fork.own_commits or []),
-                         list(fork.releases_since_base or []))
+                         list(fork.releases_since_base or []), list(fork.upstreamed_commits or []))
     counts = _pending_counts(fork)
     if counts is None:
         return stored
@@ -198,8 +200,33 @@ def _details_row(fork_path: Path, mirror_path: Path, counts: vcs.DriftCounts, li
     if key not in releases:
         since = vcs.releases_since(mirror_path, d.merge_base) if d.merge_base else []
         releases[key] = [release_json(r) for r in since]
+    own, upstreamed = _split_upstreamed(fork_path, mirror_path, counts, d.own_commits, limits)
     return {"merge_base": d.merge_base, "files_differing_from_upstream": d.files_differing_from_upstream,
-            "own_commits": [commit_json(c) for c in d.own_commits], "releases_since_base": releases[key]}
+            "own_commits": own, "releases_since_base": releases[key], "upstreamed_commits": upstreamed}
+
+
+def _split_upstreamed(fork_path: Path, mirror_path: Path, counts: vcs.DriftCounts,
+                      own_commits: list[vcs.CommitInfo], limits: dict) -> tuple[list[dict], list[dict]]:
+    """The fork's own commits, less those upstream holds with the same patch-id (a recognised
+    merge: a region's fix taken upstream is no longer its own modification). One extra git
+    command per fork with commits of its own; four more only when some are equivalent."""
+    if not own_commits:
+        return [], []
+    marks = contrib_git.cherry_marks(fork_path, counts.upstream_head, counts.fork_head, **limits)
+    equivalent = [c.sha for c in own_commits if marks.get(c.sha)]
+    if not equivalent:
+        return [commit_json(c) for c in own_commits], []
+    upstream_of = contrib_git.upstream_equivalents(fork_path, counts.upstream_head, counts.fork_head,
+                                                   equivalent, **limits)
+    own, upstreamed = [], []
+    for c in own_commits:
+        if c.sha not in equivalent:
+            own.append(commit_json(c))
+            continue
+        upstream_sha = upstream_of.get(c.sha)
+        release = contrib_git.first_tag_containing(mirror_path, upstream_sha) if upstream_sha else None
+        upstreamed.append({**commit_json(c), "upstream_sha": upstream_sha, "release": release})
+    return own, upstreamed
 
 
 def _record_failure(t: _Target, exc: Exception, rows: dict) -> str:

@@ -2,6 +2,7 @@
 from . import (  # noqa: F401  (views register their routes)
                apps_api,
                audit_api,
+               contributions_api,
                deployments_api,
                export_api,
                forks_api,

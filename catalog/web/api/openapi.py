@@ -9,7 +9,7 @@ from ...services.catalog import browse
 from ...services.oversight import tables as report_tables
 from ...vocab import apps as vocab
 from ...vocab import deployments as dv
-from . import openapi_accounts, openapi_heartbeat
+from . import openapi_accounts, openapi_contributions, openapi_heartbeat
 from .blueprint import bp
 from .openapi_schemas import INT, SCHEMAS, STR, STRS, ref
 
@@ -194,6 +194,7 @@ def paths() -> dict[str, Any]:
         "/openapi.json": {"get": op("Dokumen ini", 200, {"type": "object"}, tag="meta")},
         **openapi_accounts.paths(op, q, body, listing, PAGE, ID),
         **openapi_heartbeat.paths(op, body, DEPLOYMENT_ID, SLUG),
+        **openapi_contributions.paths(op, q, body, listing, PAGE, ID, SLUG, FORK_ID),
     }
 
 
@@ -206,7 +207,8 @@ def document(server_url: str = "/api/v1") -> dict[str, Any]:
                                 "daftar: `{items, total, page, per_page}`."},
         "servers": [{"url": server_url}],
         "paths": paths(),
-        "components": {"schemas": {**SCHEMAS, **openapi_accounts.SCHEMAS}, "securitySchemes": {
+        "components": {"schemas": {**SCHEMAS, **openapi_accounts.SCHEMAS, **openapi_contributions.SCHEMAS},
+                       "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
                            "description": "Token akses pribadi (kbp_...) dari halaman Token akses."}}},
     }

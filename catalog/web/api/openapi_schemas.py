@@ -83,6 +83,7 @@ DIVERGENCE = obj({
     "ahead": INT, "behind": INT, "merge_base": NSTR, "files_changed": INT, "insertions": INT, "deletions": INT,
     "files_differing_from_upstream": INT, "upstream_head": NSTR, "fork_head": NSTR, "computed_at": NSTR,
     "error": NSTR, "releases_since_base": {"type": "array", "items": {"type": "object"}},
+    "own_commits": INT, "upstreamed_commits": {"type": "array", "items": {"type": "object"}},
 })
 FORK = obj({"id": INT, "app": STR, "org": ref("Organization"), "name": STR, "clone_url": STR,
             "default_branch": STR, "base_commit": STR, "created_at": NSTR, "note": NSTR, "url": STR,
@@ -158,9 +159,12 @@ SCHEMAS: dict[str, Any] = {
     "Error": ERROR, "Organization": ORG, "OrganizationProfile": ORG_PROFILE, "Mirror": MIRROR, "Release": RELEASE,
     "AppSummary": obj(APP_SUMMARY_PROPS), "App": APP, "Vitality": VITALITY,
     "ImportedApp": {"allOf": [ref("App"), obj({"warnings": {"type": "object", "additionalProperties": STR}})]},
-    "AppCreate": obj({**APP_FIELDS, "org": STR}, required=("name", "category", "license", "repo_url",
-                                                           "development_status"),
-                     description="`short_description` (or `short_description_id`) is required too."),
+    "AppCreate": obj({**APP_FIELDS, "org": STR, "hosted_upstream": {
+        "type": "boolean", "description": "Repositori induk di katalog: the publishers push to "
+                                          "/git/upstream/<slug>.git; `repo_url` is then not needed."}},
+        required=("name", "category", "license", "development_status"),
+        description="`short_description` (or `short_description_id`) is required too; `repo_url` unless "
+                    "`hosted_upstream`."),
     "AppPatch": obj(APP_FIELDS, required=()),
     "Import": obj({"publiccode_yml": {**STR, "description": "The file's text (YAML 1.2)."},
                    "repo_url": {**STR, "description": "A repository whose HEAD has publiccode.yml."},

@@ -92,5 +92,7 @@ def fork_json(fork: Fork, details=None) -> dict[str, Any]:
             "upstream_head": fork.upstream_head, "fork_head": fork.fork_head,
             "computed_at": _iso(fork.computed_at), "error": fork.divergence_error or None,
             "releases_since_base": list(d.releases_since_base),
+            # own commits less those upstream holds by patch-id (issue 20), and those it holds
+            "own_commits": len(d.own_commits), "upstreamed_commits": list(d.upstreamed_commits or []),
         },
     }

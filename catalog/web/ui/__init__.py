@@ -4,6 +4,7 @@ from . import (  # noqa: F401  (views register their routes)
                adoption,
                app_forms,
                catalog_pages,
+               contributions,
                deployments,
                forks,
                heartbeat_pages,

@@ -68,6 +68,7 @@ def app_new():
         values = {"software_type": "standalone/web", "maintenance_type": "internal", "platforms": ["web"]}
         return render_template("apps/form.html", values=values, errors={}, app=None)
     data = form_data()
+    data["hosted_upstream"] = request.form.get("hosted_upstream", "")
     try:
         app = apps.create_app(data, actor=current_user)
     except (ValidationFailed, Conflict) as exc:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...services.errors import Conflict, ValidationFailed
-from ...services.repos import forks, mirrors
+from ...services.repos import contributions, forks, mirrors
 from .blueprint import bp
 from .diff_lines import diff_lines
 
@@ -29,7 +29,8 @@ def fork_detail(fork_id: int):
     fork = forks.get_fork(fork_id)
     details, changes = forks.fork_overview(fork)
     return render_template("forks/detail.html", fork=fork, details=details, changes=changes,
-                           mirror=mirrors.get_mirror(fork.app))
+                           mirror=mirrors.get_mirror(fork.app),
+                           contributions=contributions.contributions_of_fork(fork.id))
 
 
 @bp.get("/forks/<int:fork_id>/diff")
