@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .divergence import DIFF_GIT, DIFF_MEMORY, DIFF_OPTS, DIFF_TIMEOUT
+from .divergence import DIFF_GIT, DIFF_MEMORY, DIFF_OPTS, DIFF_TIMEOUT, capped_text
 from .refs import is_full_sha
 from .results import DiffText
 from .runner import MiB, run_git
-from .stream import GitStream
 
 MAX_PATCH_BYTES = 16 * MiB  # a patch series or bundle larger than this is refused
 MAX_COMMITS = 100
@@ -115,18 +114,8 @@ def commit_diff(repo: Path, sha: str, *, max_bytes: int = 256 * 1024, timeout: f
     """One commit's patch against its first parent, raw text cut at max_bytes (escape when rendering)."""
     if not is_full_sha(sha):
         return DiffText("", False)
-    buf = bytearray()
-    truncated = False
-    with GitStream(["show", "--first-parent", "--format=", "--patch", "--stat", *DIFF_OPTS, "--end-of-options",
-                    sha], git_dir=repo, timeout=timeout, max_memory=max_memory, opts=DIFF_GIT) as stream:
-        while chunk := stream.read():
-            buf += chunk
-            if len(buf) > max_bytes:
-                truncated = True
-                break
-        if not truncated:
-            stream.finish()
-    return DiffText(bytes(buf[:max_bytes]).decode("utf-8", "replace"), truncated)
+    return capped_text(["show", "--first-parent", "--format=", "--patch", "--stat", *DIFF_OPTS, "--end-of-options",
+                        sha], repo, timeout=timeout, max_memory=max_memory, max_bytes=max_bytes)
 
 
 def changed_paths(repo: Path, shas: Sequence[str], *, limit: int = 2000, timeout: float = DIFF_TIMEOUT,

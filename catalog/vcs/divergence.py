@@ -169,10 +169,15 @@ def file_diff(repo: Path, base: str, head: str, path: str,
     if not clean:
         raise RevisionNotFound(N_("Jalur ini adalah folder; pilih satu berkas."))
     _require_file(repo, base_sha, head_sha, clean)
+    return capped_text(["diff", *DIFF_OPTS, "--end-of-options", base_sha, head_sha, "--", clean], repo,
+                       timeout=timeout, max_memory=max_memory, max_bytes=max_bytes)
+
+
+def capped_text(args: list[str], repo: Path, *, timeout: float, max_memory: int, max_bytes: int) -> DiffText:
+    """A diff-like git output read up to `max_bytes` (git is stopped there, not read to the end)."""
     buf = bytearray()
     truncated = False
-    with GitStream(["diff", *DIFF_OPTS, "--end-of-options", base_sha, head_sha, "--", clean],
-                   git_dir=repo, timeout=timeout, max_memory=max_memory, opts=DIFF_GIT) as stream:
+    with GitStream(args, git_dir=repo, timeout=timeout, max_memory=max_memory, opts=DIFF_GIT) as stream:
         while chunk := stream.read():
             buf += chunk
             if len(buf) > max_bytes:
