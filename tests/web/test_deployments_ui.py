@@ -63,6 +63,19 @@ def test_retiring_asks_once_more_and_says_it_is_final(client, world, login):
     assert r.status_code == 302 and deployments.get_deployment(dep.id).status == "retired"
 
 
+def test_a_retired_deployment_reports_no_lag(client, world, login):
+    """Issue 15: nothing retired still reports a lag, though its row keeps the last one computed."""
+    dep = world.deploy("21.72", "simanja", version="v1.0.0", status="suspended")
+    login(world.user("adopter", "21.72"))
+    assert 'class="lag-behind"' in client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    client.post(f"/deployments/{dep.id}/status",
+                data={"status": "retired", "expected": "suspended", "confirmed": "1"})
+    assert deployments.get_deployment(dep.id).lag_releases  # stored, not shown
+    assert 'class="lag-behind"' not in client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    listing = client.get("/deployments?org=21.72").get_data(as_text=True)
+    assert "Dihentikan" in listing and 'class="lag-behind"' not in listing
+
+
 def test_a_stale_second_tab_moves_nothing(client, world, login):
     """Issue 15, item 6: a form opened before someone else changed the status does not act on it."""
     dep = world.deploy("21.72", "simanja", status="production")
