@@ -145,7 +145,7 @@ def paths() -> dict[str, Any]:
         "/reports/reuse": {"get": op("Laporan pemakaian ulang (auditor, admin)", 200, {
             "type": "object", "required": ["scope", "statuses", "apps", "regions"], "properties": {
                 "scope": {"type": "object"}, "statuses": {"type": "array"}, "apps": {"type": "array"},
-                "regions": {"type": "array"}}}, 401, 403, 422, params=[q("province"), STRENGTH], auth=True,
+                "regions": {"type": "array"}}}, 401, 403, 404, 422, params=[q("province"), STRENGTH], auth=True,
             tag="reports")},
         "/reports/tables/{key}": {"get": op("Satu tabel laporan", 200, {
             "type": "object", "required": ["key", "columns", "rows"], "properties": {
