@@ -43,6 +43,24 @@ def chromium_path() -> str:
     return path
 
 
+def seed_demo_world(data_dir: Path, *, with_regions: bool) -> None:
+    """The demo's users, apps with real repositories, forks and deployments, in the app context;
+    the regions too unless the database was copied from the seeded template."""
+    from catalog.extensions import db
+    from seed.demo import seed_apps, seed_forks, seed_users
+    from seed.demo_deployments import seed_demo_deployments
+    from seed.regions import seed_regions
+
+    if with_regions:
+        db.create_all()
+        seed_regions()
+        db.session.commit()
+    seed_users()
+    seed_apps(data_dir / "sources")
+    seed_forks()
+    seed_demo_deployments()
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, chromium_path, seeded_template):
     """The demo catalog (regions, users, apps with real repositories, forks, deployments) on a
@@ -50,9 +68,6 @@ def server(tmp_path_factory, chromium_path, seeded_template):
     own data dir: the journeys are about people, not databases (the suite runs on PostgreSQL too)."""
     from catalog import create_app
     from catalog.extensions import db
-    from seed.demo import seed_apps, seed_forks, seed_users
-    from seed.demo_deployments import seed_demo_deployments
-    from seed.regions import seed_regions
 
     data_dir = tmp_path_factory.mktemp("browser-data")
     if seeded_template:
@@ -60,14 +75,7 @@ def server(tmp_path_factory, chromium_path, seeded_template):
     app = create_app({**_config(data_dir), "WTF_CSRF_ENABLED": True, "TESTING": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'catalog.sqlite3'}"})
     with app.app_context():
-        if not seeded_template:
-            db.create_all()
-            seed_regions()
-            db.session.commit()
-        seed_users()
-        seed_apps(data_dir / "sources")
-        seed_forks()
-        seed_demo_deployments()
+        seed_demo_world(data_dir, with_regions=not seeded_template)
         db.session.remove()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

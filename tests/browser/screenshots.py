@@ -17,7 +17,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import CHROMIUM_ARGS, PASSWORDS, ROOT, _chromium
+from tests.browser.conftest import CHROMIUM_ARGS, PASSWORDS, ROOT, _chromium, seed_demo_world
 
 MAX_BYTES = 150_000
 DESKTOP = {"width": 1280, "height": 800}
@@ -28,21 +28,12 @@ TP_ADOPTER, AUDITOR = "adopsi@tanjungpinangkota.go.id", "auditor@kepriprov.go.id
 def _serve_demo(data_dir: Path):
     from catalog import create_app
     from catalog.extensions import db
-    from seed.demo import seed_apps, seed_forks, seed_users
-    from seed.demo_deployments import seed_demo_deployments
-    from seed.regions import seed_regions
     from tests.conftest import _config
 
     app = create_app({**_config(data_dir), "WTF_CSRF_ENABLED": True, "TESTING": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'catalog.sqlite3'}"})
     with app.app_context():
-        db.create_all()
-        seed_regions()
-        db.session.commit()
-        seed_users()
-        seed_apps(data_dir / "sources")
-        seed_forks()
-        seed_demo_deployments()
+        seed_demo_world(data_dir, with_regions=True)
         ids = _ids()
         db.session.remove()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
