@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             from pyinstrument import Profiler
 
             name = next(k for k in calls if args.profile in k)
+            for _ in range(3):  # templates compiled and caches filled before the profile starts
+                calls[name]()
             profiler = Profiler(interval=0.0005)
             profiler.start()
             for _ in range(args.repeat):

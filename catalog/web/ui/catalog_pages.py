@@ -71,10 +71,11 @@ def app_detail(slug: str):
     actor = current_actor()
     similar_items = (similar.similar_apps(app) if app.state in ("draft", "submitted", "returned") and actor
                      is not None and permissions.can_edit_app(actor, app) else [])
-    # Releases and forks are loaded inside their shared fragments, only when those are rendered.
+    # Releases, forks, deployments and vitality are loaded inside their shared fragments, only
+    # when those are rendered.
     return render_template("catalog/detail.html", app=app, mirror=mirror, own_fork=own_fork,
                            similar_items=similar_items,
-                           vitality=vitality.for_app(app.id),
+                           load_vitality=lambda: vitality.for_app(app.id),
                            load_releases=lambda: mirrors.releases(app.id),
                            load_fork_page=lambda: fork_listing.fork_page(app.id),
                            load_deployments=lambda: deployment_queries.app_deployments(app.id))
