@@ -68,6 +68,12 @@ def step_figures(samples: list[Sample], users: dict, seconds: float) -> dict:
             "classes": classes}
 
 
+def push_shown(delays: list[float | None]) -> dict:
+    """How soon the fork showed each acknowledged push (issue 12: within 2 s)."""
+    seen = [d for d in delays if d is not None]
+    return {"pushes": len(delays), "not_shown_in_10_s": len(delays) - len(seen), **percentiles(seen)}
+
+
 def knee(steps: list[dict], key: str, limit_ms: float = PAGE_P95_LIMIT_MS) -> int | None:
     """The largest user count of a step whose `key` p95 was within the limit (None: no such step)."""
     ok = [s["users"] for s in steps if s.get(key) is not None and s[key] <= limit_ms]
@@ -112,6 +118,11 @@ def summary(report: dict) -> str:
              "", "per class (latency of answered requests; cached: answered from the visitors' page cache):",
              *class_table(load["classes"]),
              "", "per page:", *class_table(load["pages"], "class/page")]
+    if "push_shown" in load:
+        shown = load["push_shown"]
+        lines += ["", f"fork shows the push (from the push's return): p50 {_ms(shown['p50_ms'])} ms, p95 "
+                  f"{_ms(shown['p95_ms'])} ms, max {_ms(shown['max_ms'])} ms over {shown['pushes']} pushes; "
+                  f"not within 10 s: {shown['not_shown_in_10_s']}"]
     if "curve" in report:
         curve = report["curve"]
         named = {k: "none" if v is None else v for k, v in curve.items()}

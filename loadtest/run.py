@@ -218,6 +218,7 @@ def run(args: argparse.Namespace) -> dict:
             "first_5xx": record.server_errors[:10], "first_no_answer": record.failures[:10],
             "first_git_refusals": record.refusals[:10], "first_sessions_lost": record.sessions_lost[:10],
             "classes": figures.by_class(record.samples), "pages": figures.by_page(record.samples),
+            "push_shown": figures.push_shown(record.push_shown),
         }
         if args.curve:
             report["curve"] = {"page_p95_limit_ms": figures.PAGE_P95_LIMIT_MS,

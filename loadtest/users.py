@@ -61,6 +61,7 @@ class Record:
     forks_by_org: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     pushes: list[tuple[str, str]] = field(default_factory=list)  # acknowledged (relpath, sha)
     push_failures: int = 0
+    push_shown: list[float | None] = field(default_factory=list)  # push returned -> fork shows it (None: not in time)
     deployments: dict[int, str] = field(default_factory=dict)  # id -> last acknowledged status
     deployment_writes: list[tuple[int, str, str, str]] = field(default_factory=list)  # (id, kind, from, to)
     unacked: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))  # sent, no answer
@@ -245,9 +246,30 @@ class User(VirtualUser):
                 self.record.pushes.append((relpath, sha))
             else:
                 self.record.push_failures += 1
+        if pushed.returncode == 0:
+            self._await_shown(fork_id, sha)
         if pushed.returncode != 0:  # start again from what the server has
             self._git("fetch", "-q", "origin", cwd=clone)
             self._git("reset", "-q", "--hard", "origin/main", cwd=clone)
+
+    def _await_shown(self, fork_id: int, sha: str, limit: float = 10.0) -> None:
+        """As the person who pushed would: look at the fork until it shows the pushed commit
+        (the divergence job's counts). Seconds from the push's return, not counted as requests."""
+        returned = time.monotonic()
+        headers = {"Authorization": f"Bearer {self.adopter.token}"}
+        while time.monotonic() - returned < limit:
+            try:
+                r = self.http.get(f"{self.base}/api/v1/forks/{fork_id}", headers=headers, timeout=30)
+                head = ((r.json().get("divergence") or {}).get("fork_head") or "") if r.status_code == 200 else ""
+            except (requests.RequestException, ValueError):
+                head = ""
+            if head == sha:
+                with self.record.lock:
+                    self.record.push_shown.append(time.monotonic() - returned)
+                return
+            time.sleep(0.2)
+        with self.record.lock:
+            self.record.push_shown.append(None)
 
     def deploy(self) -> None:
         if self.deployment is None or self.deployment_status == "retired":
