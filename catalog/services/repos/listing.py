@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlalchemy.orm import lazyload
 
 from ...extensions import db
 from ...models import Fork, Organization
@@ -27,6 +26,15 @@ class ForkRow:
     files_changed: int
     organization_code: str = ""  # for the link to the organization's page
     name: str = ""  # the fork's own name (its repository)
+
+
+@dataclass(frozen=True)
+class OwnCopy:
+    """A region's own copy of an app, as the app page and the adoption guide link it."""
+    id: int
+    name: str
+    relpath: str
+    organization_name: str
 
 
 @dataclass(frozen=True)
@@ -54,14 +62,17 @@ def fork_page(app_id: int, page: int = 1, per_page: int = PER_PAGE) -> ForkPage:
     return ForkPage(rows, total, page, per_page)
 
 
-def fork_of_organization(app_id: int, org_id: int | None) -> Fork | None:
-    """The organization's own copy of the app, if it made one (the oldest, should it have several)."""
+def fork_of_organization(app_id: int, org_id: int | None) -> OwnCopy | None:
+    """The organization's own copy of the app, if it made one (the oldest, should it have several).
+    Four columns, not a `Fork` with its joins: it is read on every signed-in adopter's app page."""
     if org_id is None:
         return None
-    stmt = (db.select(Fork).where(Fork.app_id == app_id, Fork.organization_id == org_id)
-            .options(lazyload(Fork.app))  # the caller holds the app already
+    stmt = (db.select(Fork.id, Fork.name, Fork.relpath, Organization.name)
+            .join(Organization, Organization.id == Fork.organization_id)
+            .where(Fork.app_id == app_id, Fork.organization_id == org_id)
             .order_by(Fork.created_at, Fork.id).limit(1))
-    return db.session.execute(stmt).scalars().first()
+    row = db.session.execute(stmt).first()
+    return OwnCopy(*row) if row is not None else None
 
 
 def forking_organization_ids(app_id: int) -> set[int]:

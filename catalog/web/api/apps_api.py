@@ -33,7 +33,7 @@ def api_app_list():
 
 @bp.get("/apps/<slug>")
 def api_app_detail(slug: str):
-    app = apps.get_app(slug, api_actor())
+    app = apps.get_app(slug, api_actor(), shell_only=True)
     if app.state != AppState.PUBLISHED.value:  # drafts answer only their publisher: never shared
         return app_json(app)
     mirror = mirrors.get_mirror(app)  # its progress moves without a change of the data version

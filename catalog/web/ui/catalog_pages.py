@@ -60,7 +60,7 @@ def app_list():
 
 @bp.get("/apps/<slug>")
 def app_detail(slug: str):
-    app = apps.get_app(slug, current_actor())
+    app = apps.get_app(slug, current_actor(), shell_only=True)
     mirror = mirrors.get_mirror(app)
     if mirror is not None and mirror.state in ("queued", "fetching"):
         page_cache.max_age(0)  # progress changes every second without an audit event
