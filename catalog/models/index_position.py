@@ -24,6 +24,7 @@ class Position:
     # each with the wall-clock time it was first missed; forgotten after a grace time
     gaps: dict[int, float] = field(default_factory=dict)
     written: int = 0  # time.time_ns() of the write: tells one state of the index from the next
+    docs: int = 0  # documents the index held then: an index found empty after holding some was replaced
 
     @property
     def applied(self) -> int:
@@ -40,17 +41,17 @@ def read_position(index_dir: str | os.PathLike[str]) -> Position | None:
     try:
         raw = json.loads(position_path(index_dir).read_text(encoding="utf-8"))
         return Position(high=int(raw["high"]), gaps={int(k): float(v) for k, v in raw.get("gaps", {}).items()},
-                        written=int(raw.get("written", 0)))
+                        written=int(raw.get("written", 0)), docs=int(raw.get("docs", 0)))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
-def write_position(index_dir: str | os.PathLike[str], high: int, gaps: dict[int, float]) -> Position:
-    position = Position(high=high, gaps=dict(gaps), written=time.time_ns())
+def write_position(index_dir: str | os.PathLike[str], high: int, gaps: dict[int, float], docs: int) -> Position:
+    position = Position(high=high, gaps=dict(gaps), written=time.time_ns(), docs=docs)
     directory = Path(index_dir)
     directory.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"high": position.high, "gaps": {str(k): v for k, v in sorted(gaps.items())},
-                       "written": position.written})
+                       "written": position.written, "docs": docs})
     fd, tmp = tempfile.mkstemp(prefix=".position-", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:

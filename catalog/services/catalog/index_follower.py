@@ -38,7 +38,7 @@ from typing import Any
 from flask import current_app
 
 from ...extensions import db
-from ...models import App, AppState, IndexChange, IndexChangePruned, IndexNode
+from ...models import IndexChange, IndexChangePruned, IndexNode
 from ...models.index_position import Position, read_position, write_position
 from ...models.types import utcnow
 from ..tx import write
@@ -130,9 +130,8 @@ def rebuild_reason(position: Position | None) -> str | None:
     index = backend()
     if getattr(index, "needs_rebuild", False) or not Path(getattr(index, "index_dir", _index_dir())).exists():
         return "the index was created empty"
-    if index.doc_count() == 0 and db.session.execute(
-            db.select(App.id).where(App.state == AppState.PUBLISHED.value).limit(1)).first() is not None:
-        return "the index is empty while apps are published"
+    if position.docs and index.doc_count() == 0:
+        return "the index is empty, yet it held documents at this position (it was replaced)"
     if position.applied < pruned_through():
         return "changes this node had not applied were pruned (it was away too long)"
     if position.high > log_head():
@@ -170,7 +169,7 @@ def _apply(position: Position, limit: int) -> FollowResult:
         apply_to_index(app_ids)
     db.session.rollback()
     if rows or expired or gaps != position.gaps:
-        position = write_position(_index_dir(), high, gaps)
+        position = write_position(_index_dir(), high, gaps, backend().doc_count())
     report(position)
     return FollowResult(changes=len(rows), apps=len(app_ids), rebuilt=None, position=position)
 
@@ -191,7 +190,7 @@ def _rebuild(reason: str) -> FollowResult:
     docs = list(published_documents())
     db.session.rollback()
     index.rebuild(docs)
-    position = write_position(_index_dir(), head, gaps)
+    position = write_position(_index_dir(), head, gaps, len(docs))
     report(position, force=True)
     return FollowResult(changes=0, apps=len(docs), rebuilt=reason, position=position)
 
