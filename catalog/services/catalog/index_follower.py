@@ -296,10 +296,30 @@ PRUNE_EVERY = 60.0  # seconds between prunes by a follower loop
 IDLE_AFTER = 60.0  # seconds without changes before the loop looks less often
 
 
-def follow_until(stop: Any, *, interval: float = 0.5, idle_interval: float = 1.0) -> None:
-    """`catalog follow-index`: passes until `stop` (a threading.Event) is set; a pass in
-    progress finishes first. An error is logged and retried after a pause, never fatal: the
-    database restarting must not leave a node's index behind for good."""
+class StopFlag:
+    """Set from a signal handler: a plain flag polled while sleeping. (threading.Event.set in a
+    handler can deadlock: the handler runs in the main thread, which may hold the Event's lock
+    inside Event.wait; seen once as a follower that ignored SIGTERM.)"""
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self._set and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.05))
+
+
+def follow_until(stop: StopFlag, *, interval: float = 0.5, idle_interval: float = 1.0) -> None:
+    """`catalog follow-index`: passes until `stop` is set; a pass in progress finishes first.
+    An error is logged and retried after a pause, never fatal: the database restarting must not
+    leave a node's index behind for good."""
     last_change = last_prune = time.monotonic()
     while not stop.is_set():
         pause = interval
