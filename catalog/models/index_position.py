@@ -55,9 +55,7 @@ def write_position(index_dir: str | os.PathLike[str], high: int, gaps: dict[int,
     fd, tmp = tempfile.mkstemp(prefix=".position-", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
+            out.write(body)  # no fsync: a file lost or torn by a power cut reads as None, and the node rebuilds
         os.replace(tmp, position_path(directory))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
