@@ -129,7 +129,7 @@ def follow_index_command(once: bool, interval: float, idle_interval: float) -> N
     if once:
         result = index_follower.catch_up()
         if result.rebuilt:
-            click.echo(f"node {node}: index rebuilt ({result.rebuilt})")
+            click.echo(f"node {node}: index rebuilt from the database, since {result.rebuilt}")
         click.echo(f"node {node}: {result.changes} changes applied ({result.apps} apps), "
                    f"at change {result.position.high}")
         return

@@ -126,7 +126,7 @@ def _missing(ids: set[int], low: int, high: int, now: float) -> dict[int, float]
 def rebuild_reason(position: Position | None) -> str | None:
     """Why this node's index cannot simply follow on from `position`, or None."""
     if position is None:
-        return "no position file in the index directory (a new node, or the index was deleted)"
+        return "no position file in the index directory: a new node, or the index was deleted"
     index = backend()
     if getattr(index, "needs_rebuild", False) or not Path(getattr(index, "index_dir", _index_dir())).exists():
         return "the index was created empty"
