@@ -97,6 +97,34 @@ def test_an_archived_app_leaves_every_nodes_index(app, nodes, people):
     assert gone not in indexed(b)
 
 
+def test_a_change_committed_while_a_new_node_builds_is_applied_after(app, nodes, people, monkeypatch):
+    """The build reads the log's head first, then the rows: a publish committed after the rows
+    were read has a newer id, which the node applies on its next pass."""
+    a = nodes("a")
+    first = _publish(people, "srikandi")
+    publisher, _admin = people
+    apps.create_app(app_payload(name="SIMPEG", slug="simpeg"), actor=publisher)
+    apps.submit_app("simpeg", actor=publisher)
+    late = db.session.execute(db.select(App.id).where(App.slug == "simpeg")).scalar_one()
+    db.session.rollback()
+    read_rows = index_follower.published_documents
+
+    def rows_then_a_publish_elsewhere():
+        docs = list(read_rows())
+        with a.app_context():
+            with db.engine.begin() as other:  # another node's request, on a connection of its own
+                other.execute(db.update(App).where(App.id == late).values(state="published"))
+                other.execute(db.insert(IndexChange).values(app_id=late, queued_at=utcnow()))
+        return docs
+
+    monkeypatch.setattr(index_follower, "published_documents", rows_then_a_publish_elsewhere)
+    with a.app_context():
+        built = index_follower.follow_once()
+        assert built.rebuilt and set(backend().all_ids()) == {first}
+        db.session.remove()
+    assert follow(a).apps == 1 and indexed(a) == {first, late}
+
+
 def test_a_node_that_was_down_catches_up_without_rebuilding(app, nodes, people):
     a, b = nodes("a"), nodes("b")
     follow(a), follow(b)
