@@ -287,3 +287,15 @@ def test_fsck_reports_each_nodes_lag(app, nodes, people):
         problems = [p for p in fsck.check().problems if p.startswith("search index")]
         db.session.remove()
     assert problems and "changes not applied on this node" in problems[0]
+
+
+def test_a_reader_from_before_the_index_moved_does_not_bring_the_old_version_back():
+    from time import monotonic
+
+    from catalog.models.data_version import STALE_READER_GRACE, is_newer
+
+    current = (5, 12, 2_000)
+    assert is_newer((5, 13, 3_000), current, monotonic())  # this node's index applied a change
+    assert is_newer((6, 12, 2_000), current, monotonic())  # a committed change
+    assert not is_newer((5, 11, 1_000), current, monotonic())  # read just before the follower wrote
+    assert is_newer((5, 11, 1_000), current, monotonic() - STALE_READER_GRACE - 1)  # still seen: adopted
