@@ -179,14 +179,19 @@ def _rebuild(reason: str) -> FollowResult:
     index = backend()
     if not Path(getattr(index, "index_dir", _index_dir())).exists():
         index = reopen_backend()
-    now = time.time()
-    head = log_head()
-    floor = pruned_through()
-    recent = {i for i, in db.session.execute(
-        db.select(IndexChange.id).where(IndexChange.id > max(floor, head - GAP_WINDOW))).all()}
-    gaps = _missing(recent, floor, head, now)
-    # Registered before the rows are read: pruning keeps every change from here on for this node.
-    report(Position(high=head, gaps=gaps), rebuilt=True)
+    while True:
+        now = time.time()
+        head = log_head()
+        floor = pruned_through()
+        recent = {i for i, in db.session.execute(
+            db.select(IndexChange.id).where(IndexChange.id > max(floor, head - GAP_WINDOW))).all()}
+        gaps = _missing(recent, floor, head, now)
+        # Registered before the rows are read: pruning keeps every change from here on for this
+        # node. Unless another node pruned past it before it was registered: then look again.
+        start = Position(high=head, gaps=gaps)
+        report(start, rebuilt=True)
+        if pruned_through() <= start.applied:
+            break
     docs = list(published_documents())
     db.session.rollback()
     index.rebuild(docs)
