@@ -299,3 +299,17 @@ def test_a_reader_from_before_the_index_moved_does_not_bring_the_old_version_bac
     assert is_newer((6, 12, 2_000), current, monotonic())  # a committed change
     assert not is_newer((5, 11, 1_000), current, monotonic())  # read just before the follower wrote
     assert is_newer((5, 11, 1_000), current, monotonic() - STALE_READER_GRACE - 1)  # still seen: adopted
+
+
+def test_one_process_at_a_time_applies_to_an_index(app, nodes, people):
+    """The worker's job and the node's follower loop share an index: the second one waits, then
+    leaves the changes to the one holding it."""
+    a = nodes("a")
+    _publish(people, "srikandi")
+    with a.app_context():
+        with index_follower.index_lock():
+            with pytest.raises(index_follower.FollowerBusy):
+                index_follower.follow_once(wait=0.1)
+            assert read_position(a.config["SEARCH_INDEX_DIR"]) is None  # nothing written meanwhile
+        assert index_follower.follow_once(wait=0.1).rebuilt  # free again
+        db.session.remove()
