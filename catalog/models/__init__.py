@@ -5,6 +5,7 @@ from .app import App, AppPlatform, AppState
 from .audit import AuditEvent, AuditHead, AuditVerified
 from .contribution import AppHotspots, Contribution, ContributionState
 from .deployment import Deployment, DeploymentEvent
+from .nodes import GitClientSlot, PeriodicClaim
 from .notification import EmailState, Notification
 from .organization import Organization, OrgKind
 from .outbox import IndexOutbox
@@ -22,5 +23,5 @@ __all__ = [
     "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
     "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",
     "EmailState", "Notification", "Proposal", "ProposalStatus", "AppVitality", "AppHotspots", "Contribution",
-    "ContributionState",
+    "ContributionState", "GitClientSlot", "PeriodicClaim",
 ]
