@@ -93,7 +93,8 @@ def claim_slot(app: Flask, name: str, queued_at: float) -> bool:
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
     stmt = insert(_CLAIMS).values(name=name, slot=slot, node=node_name(app), claimed_at=datetime.now(UTC))
     with engine.begin() as conn:
-        won = conn.execute(stmt.on_conflict_do_nothing(index_elements=["name", "slot"])).rowcount == 1
+        stmt = stmt.on_conflict_do_nothing(index_elements=["name", "slot"]).returning(_CLAIMS.c.slot)
+        won = conn.execute(stmt).scalar() is not None  # a row back only when this INSERT wrote it
         if won:  # the claims of two days are plenty to show who ran what; older ones go
             conn.execute(_CLAIMS.delete().where(_CLAIMS.c.name == name,
                                                 _CLAIMS.c.slot < slot - CLAIMS_KEPT_MINUTES))
