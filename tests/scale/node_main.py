@@ -205,6 +205,15 @@ def logins(app, args):
             for pw in args["passwords"]]
 
 
+def heartbeat(app, args):
+    """A running deployment beats through this node (at the same moment as another node)."""
+    client = app.test_client()
+    _wait_for(args["go"])
+    r = client.post(f"/api/v1/deployments/{args['deployment']}/heartbeat", json={"version": args["version"]},
+                    headers={"Authorization": f"Bearer {args['token']}"})
+    return r.status_code
+
+
 def git_slots(app, args):
     """Take `count` git slots for `address` on this node; hold them until `release`."""
     from catalog.services.repos import git_slots as slots_service
@@ -221,7 +230,7 @@ def git_slots(app, args):
 
 ACTIONS = {f.__name__: f for f in (hold_repo_lock, hold_fetch_flock, try_repo_lock, fetch, create_fork, serve,
                                     fsck, audit_writer, claim_slots, periodic_worker, drain_jobs, upload_bundle,
-                                    logins, git_slots)}
+                                    logins, heartbeat, git_slots)}
 
 
 def main() -> int:
