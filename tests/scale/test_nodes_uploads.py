@@ -43,3 +43,19 @@ def test_bundle_uploaded_on_node_a_is_imported_by_the_worker_on_node_b(app, node
     mirror = mirrors.get_mirror_by_slug("srikandi")
     assert mirror.state == "ready" and mirror.head
     assert not waiting[0].exists()  # imported, then removed
+
+
+@pytest.mark.parametrize("name", ["../../outside.bundle", ".hidden.bundle", "not-a-bundle.txt", "missing.bundle"])
+def test_an_import_job_naming_no_waiting_upload_fails_with_a_reason_and_touches_nothing(app, make_user, tmp_path,
+                                                                                       name):
+    publisher, admin = make_user("publisher", "21"), make_user("admin", "komdigi")
+    apps.create_app(app_payload(repo_url="https://git.tidak-terjangkau.go.id/srikandi.git"), actor=publisher)
+    apps.submit_app("srikandi", actor=publisher)
+    row = apps.publish_app("srikandi", actor=admin)
+    outside = Path(app.config["REPOS_DIR"]).parent / "outside.bundle"
+    outside.write_bytes(b"not for the job")
+    assert mirrors.run_bundle_import(row.id, bundle_name=name) == "failed"
+    assert mirrors.run_bundle_import(row.id, bundle_path=str(outside)) == "failed"  # a path outside the uploads
+    mirror = mirrors.get_mirror_by_slug("srikandi")
+    assert mirror.error == "Berkas bundel yang diunggah tidak ditemukan; unggah lagi." and mirror.head is None
+    assert outside.read_bytes() == b"not for the job"
