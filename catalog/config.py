@@ -48,7 +48,7 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "READY_TIMEOUT": float(os.environ.get(ENV_PREFIX + "READY_TIMEOUT") or 2.0),
         "ALLOW_LOCAL_REPOS": _env_flag("ALLOW_LOCAL_REPOS"),
         "SEARCH_INDEX_DIR": None,
-        "REPOS_DIR": None,
+        "REPOS_DIR": os.environ.get(ENV_PREFIX + "REPO_DIR") or None,  # shared by the nodes (NFS v4)
         "JOBS_IMMEDIATE": _env_flag("JOBS_IMMEDIATE"),
         "MIRROR_REFRESH_HOURS": 6,
         "MIRROR_MAX_BYTES": 2 * 1024**3,
