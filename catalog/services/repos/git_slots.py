@@ -11,6 +11,7 @@ freed early when it belongs to this node and its process is gone, or at its expi
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from ...models import GitClientSlot
 from ...models.types import utcnow
 
 EXPIRY_MARGIN = timedelta(seconds=60)
+log = logging.getLogger(__name__)
 
 
 def _client_key(address: str) -> str:
@@ -92,14 +94,20 @@ class SharedClientSlots:
 
     def _releaser(self, slot_id: int) -> Callable[[], None]:
         released = threading.Event()
-        engine = self.engine
 
         def release() -> None:  # may run in another thread, after the request has ended
             if released.is_set():
                 return
             released.set()
-            with engine.begin() as conn:
-                conn.execute(db.delete(GitClientSlot).where(GitClientSlot.id == slot_id))
+            try:
+                conn = self._begin()
+                try:
+                    conn.execute(db.delete(GitClientSlot).where(GitClientSlot.id == slot_id))
+                    conn.commit()
+                finally:
+                    conn.close()
+            except Exception:  # the row then holds until it expires; the response is not affected
+                log.exception("git slot %s could not be released", slot_id)
         return release
 
 

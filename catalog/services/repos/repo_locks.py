@@ -46,8 +46,11 @@ def _advisory(relpath: str, name: str, *, wait: bool) -> Iterator[None]:
         try:
             yield
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+            except Exception:  # connection lost: PostgreSQL released the lock with it
+                conn.invalidate()
     finally:
         conn.close()
 
