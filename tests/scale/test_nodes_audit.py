@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from catalog.extensions import db
 from catalog.models import AuditEvent
 from tests.scale.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # nodes are separate processes (a few seconds each to start)
 
 THREADS, EVENTS = 3, 15
 

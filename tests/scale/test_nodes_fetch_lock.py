@@ -11,6 +11,8 @@ from catalog.models import Mirror
 from catalog.services.repos import repo_locks
 from tests.scale.conftest import on_postgresql
 
+pytestmark = pytest.mark.slow  # nodes are separate processes (a few seconds each to start)
+
 BUSY = "Pembaruan mirror ini sedang berjalan."
 
 

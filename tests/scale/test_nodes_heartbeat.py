@@ -9,6 +9,8 @@ import pytest
 from catalog.services.deployments import heartbeat
 from tests.deployment_world import source_repos, world, world_app, world_template  # noqa: F401
 
+pytestmark = pytest.mark.slow  # nodes are separate processes (a few seconds each to start)
+
 
 @pytest.fixture
 def app(world_app):

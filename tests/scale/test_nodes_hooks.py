@@ -6,10 +6,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from catalog.extensions import db
 from catalog.models import AuditEvent, Fork
 from catalog.services.accounts import tokens
 from tests.repos.gitclient import git, with_token
+
+pytestmark = pytest.mark.slow  # nodes are separate processes (a few seconds each to start)
 
 
 def test_fork_made_on_node_a_takes_a_push_through_node_b(app, nodes, published, make_user, tmp_path):

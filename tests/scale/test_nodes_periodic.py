@@ -11,6 +11,8 @@ from catalog.models import PeriodicClaim
 from tests.scale.conftest import REDIS_URL, redis_up
 from tests.scale.node_main import PROBE
 
+pytestmark = pytest.mark.slow  # nodes are separate processes (a few seconds each to start)
+
 
 def test_two_workers_racing_for_forty_slots_claim_each_exactly_once(app, nodes):
     go = nodes.path("go")

@@ -6,9 +6,13 @@ import os
 import signal
 from pathlib import Path
 
+import pytest
+
 from catalog.extensions import db
 from catalog.models import GitClientSlot
 from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.slow  # nodes are separate processes (a few seconds each to start)
 
 WRONG = "salah-salah-1"
 

@@ -13,6 +13,8 @@ from seed.demo_repos import create_demo_repo
 from tests.factories import app_payload
 from tests.scale.conftest import REDIS_URL, SPEC, redis_up
 
+pytestmark = pytest.mark.slow  # nodes are separate processes (a few seconds each to start)
+
 
 @pytest.mark.xdist_group("redis")
 def test_bundle_uploaded_on_node_a_is_imported_by_the_worker_on_node_b(app, nodes, make_user, tmp_path):
