@@ -57,7 +57,7 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "INDEX_NODE_STALE_DAYS": float(os.environ.get(ENV_PREFIX + "INDEX_NODE_STALE_DAYS") or 7),
         "INDEX_GAP_GRACE_SECONDS": float(os.environ.get(ENV_PREFIX + "INDEX_GAP_GRACE_SECONDS") or 600),
         "INDEX_REPORT_SECONDS": 10.0,  # how often a follower tells the registry where it is
-        "REPOS_DIR": None,
+        "REPOS_DIR": os.environ.get(ENV_PREFIX + "REPO_DIR") or None,  # shared by the nodes (NFS v4)
         "JOBS_IMMEDIATE": _env_flag("JOBS_IMMEDIATE"),
         "MIRROR_REFRESH_HOURS": 6,
         "MIRROR_MAX_BYTES": 2 * 1024**3,
@@ -73,7 +73,7 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "GIT_UPLOAD_PACK_MAX_BYTES": 8 * 1024**2,  # a clone/fetch negotiation body, inflated
         "GIT_NEGOTIATION_TIMEOUT": 120,  # seconds until upload-pack's first byte of output
         "GIT_HTTP_TIMEOUT": 3600,        # seconds per git http-backend request, all told
-        "GIT_MAX_PER_CLIENT": int(os.environ.get(ENV_PREFIX + "GIT_MAX_PER_CLIENT") or 4),  # per worker
+        "GIT_MAX_PER_CLIENT": int(os.environ.get(ENV_PREFIX + "GIT_MAX_PER_CLIENT") or 4),  # per address, all nodes
         "SEARCH_BACKEND": os.environ.get(ENV_PREFIX + "SEARCH_BACKEND", "tantivy"),
         # Hostile repositories: downloads and diffs stay bounded whatever the trees expand to.
         "ARCHIVE_MAX_BYTES": 1024**3,       # sum of file sizes in one zip / tar.gz download

@@ -4,20 +4,32 @@ Huey on a SQLite file in the data dir by default (no extra server), on Redis whe
 CATALOG_REDIS_URL is set, and immediate (inline) when JOBS_IMMEDIATE is on, as in tests.
 The queue is built per Flask app, never at import; it imports no service, so services may
 use it. The task registry (`catalog.worker.tasks`) is loaded by the app factory.
+
+Several workers (on one machine or several, sharing Redis) each run Huey's scheduler, and each
+enqueues every periodic job once a minute. So that a job runs once per slot and not once per
+worker, the run first claims (job name, scheduled minute) with an INSERT into `periodic_claim`
+that does nothing on conflict: the worker whose INSERT wrote the row runs the job, the others
+skip it. The database decides, as it already holds every other shared state; a lock in Redis
+would not exist on installs without Redis (several SQLite-queue workers on one machine).
 """
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.signals import SIGNAL_ENQUEUED
-from sqlalchemy import event
+from sqlalchemy import DateTime, Integer, String, column, event, table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -58,6 +70,37 @@ def periodic(name: str, **schedule: str) -> Callable:
     return register
 
 
+# The table is catalog.models.nodes.PeriodicClaim; named here in core terms because this
+# module sits beside the models layer, not above it.
+_CLAIMS = table("periodic_claim", column("name", String), column("slot", Integer),
+                column("node", String), column("claimed_at", DateTime(timezone=True)))
+CLAIMS_KEPT_MINUTES = 2 * 24 * 60
+
+
+def node_name(app: Flask) -> str:
+    """This machine's name among the nodes sharing one database (CATALOG_NODE_ID, else the host)."""
+    return str(app.config.get("NODE_ID") or os.environ.get("CATALOG_NODE_ID") or socket.gethostname())[:100]
+
+
+def claim_slot(app: Flask, name: str, queued_at: float) -> bool:
+    """True for the one worker that claims (name, minute the job was scheduled for).
+
+    The minute comes from when the scheduler enqueued the job (Huey's scheduler reads the
+    crontab once a minute, at an offset of its own per worker), not from when a worker picks
+    it up, so a backlog cannot turn one slot into two."""
+    slot = int(queued_at // 60)
+    engine = db.engine
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(_CLAIMS).values(name=name, slot=slot, node=node_name(app), claimed_at=datetime.now(UTC))
+    with engine.begin() as conn:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["name", "slot"]).returning(_CLAIMS.c.slot)
+        won = conn.execute(stmt).scalar() is not None  # a row back only when this INSERT wrote it
+        if won:  # the claims of two days are plenty to show who ran what; older ones go
+            conn.execute(_CLAIMS.delete().where(_CLAIMS.c.name == name,
+                                                _CLAIMS.c.slot < slot - CLAIMS_KEPT_MINUTES))
+    return won
+
+
 def _build(app: Flask):
     cfg = app.config
     if cfg.get("JOBS_IMMEDIATE"):
@@ -67,13 +110,16 @@ def _build(app: Flask):
     else:
         huey = SqliteHuey("catalog", filename=str(Path(cfg["DATA_DIR"]) / "jobs.sqlite3"))
 
-    def in_app(name: str, fn: Callable) -> Callable:
+    def in_app(name: str, fn: Callable, *, once_per_slot: bool = False) -> Callable:
         def run(**kwargs: Any) -> Any:
             meta = kwargs.pop(META, None) or {}
             token = _job_request_id.set(meta.get("request_id"))
             started, outcome = time.monotonic(), "failed"
             try:
                 with app.app_context():
+                    if once_per_slot and not claim_slot(app, name, meta.get("queued_at") or time.time()):
+                        outcome = "skipped"  # another worker claimed this slot
+                        return None
                     result = fn(**kwargs)
                 outcome = "done"
                 return result
@@ -90,7 +136,7 @@ def _build(app: Flask):
 
     wrapped = {name: huey.task(name=name, retries=2, retry_delay=30)(in_app(name, fn)) for name, fn in _TASKS.items()}
     for name, (fn, schedule) in _PERIODIC.items():
-        huey.periodic_task(crontab(**schedule), name=name)(in_app(name, fn))
+        huey.periodic_task(crontab(**schedule), name=name)(in_app(name, fn, once_per_slot=True))
     return huey, wrapped
 
 

@@ -16,7 +16,7 @@ from ..models import App, AppState, Fork, IndexChange, Mirror, MirrorState
 from ..models.types import utcnow
 from . import repo_paths
 from .catalog import index_follower, indexing, mirror_requests
-from .repos import forks, protected
+from .repos import forks, mirrors, protected
 from .tx import write
 
 STALE_SECONDS = 3600  # a temp dir younger than this may belong to a fetch still running
@@ -210,9 +210,10 @@ def _check_index(report: FsckReport, repair: bool) -> None:
 
 
 def _check_incoming(report: FsckReport, repair: bool, min_age: float) -> None:
-    incoming = Path(current_app.config["DATA_DIR"]) / "incoming"
+    # Uploads wait beside the repositories (shared by the nodes); earlier releases used the data dir.
+    folders = (mirrors.incoming_dir(), Path(current_app.config["DATA_DIR"]) / "incoming")
     cutoff = time.time() - min_age
-    for bundle in incoming.glob("*.bundle") if incoming.exists() else []:
+    for bundle in (b for folder in folders if folder.exists() for b in folder.glob("*.bundle")):
         if bundle.stat().st_mtime < cutoff:
             report.problems.append(f"uploaded bundle {bundle.name} never imported")
             if repair:

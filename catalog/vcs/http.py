@@ -170,10 +170,10 @@ def _inflate(body: IO[bytes] | None, length: int | None, limit: int) -> tuple[IO
 class ClientSlots:
     """At most `limit` running `git http-backend` processes per client address.
 
-    Counted in this worker process only (a lock-protected dict, nothing shared): with several
-    web worker processes one address may hold up to limit × workers. `acquire` returns a
-    release function that is safe to call more than once, or None when the address is at its
-    limit.
+    Counted in this process only (a lock-protected dict, nothing shared), for callers with one
+    process; the catalog counts across processes and nodes in its database with the same
+    interface (services/repos/git_slots.py). `acquire` returns a release function that is safe
+    to call more than once, or None when the address is at its limit.
     """
 
     def __init__(self, limit: int) -> None:

@@ -24,6 +24,7 @@ from .urls import CheckedRemote
 GiB = 1024 ** 3
 REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
 LOCK_FILE = "catalog-fetch.lock"
+FETCH_BUSY = N_("Pembaruan mirror ini sedang berjalan.")
 # A refresh lands in staging refs and a quarantined object dir first; only once it is known to
 # fit under the size cap do the objects move in and the refs change, in one transaction.
 INCOMING = "refs/catalog-incoming/"
@@ -68,11 +69,13 @@ def create_mirror(dest: Path, remote: CheckedRemote, *, timeout: float = 3600,
 
 @contextmanager
 def _exclusive(path: Path) -> Iterator[None]:
+    """The fetch lock of one machine. Several nodes on PostgreSQL also hold it in the
+    database first (services/repos/repo_locks.py), whatever their NFS mount options."""
     with open(Path(path) / LOCK_FILE, "a") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise VcsError(N_("Pembaruan mirror ini sedang berjalan.")) from None
+            raise VcsError(FETCH_BUSY) from None
         try:
             yield
         finally:

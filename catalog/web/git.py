@@ -14,7 +14,7 @@ from ..services import repo_paths
 from ..services.accounts import tokens
 from ..services.errors import ServiceError, Unauthenticated
 from ..services.repos import access as git_access
-from ..services.repos import forks, hosted
+from ..services.repos import forks, git_slots, hosted
 from ..vcs.hook_messages import LOCALE_ENV
 from .i18n import LANGUAGES, visitor_locale
 
@@ -70,15 +70,6 @@ def _pusher_locale(user) -> str:
     return visitor_locale(None, request.headers.get("Accept-Language"))
 
 
-def _client_slots() -> vcs.http.ClientSlots:
-    """Running git processes per client address, counted per worker process (see ClientSlots)."""
-    slots = current_app.extensions.get("git_client_slots")
-    if slots is None:
-        slots = current_app.extensions.setdefault(
-            "git_client_slots", vcs.http.ClientSlots(current_app.config["GIT_MAX_PER_CLIENT"]))
-    return slots
-
-
 def _plain(status: int, message: str, challenge: bool = False) -> Response:
     response = Response(message + "\n", status=status, mimetype="text/plain")
     if challenge:
@@ -103,5 +94,5 @@ def git_http(namespace: str, repo: str, rest: str):
         timeout=current_app.config["GIT_HTTP_TIMEOUT"],
         max_upload_pack_bytes=current_app.config["GIT_UPLOAD_PACK_MAX_BYTES"],
         negotiation_timeout=current_app.config["GIT_NEGOTIATION_TIMEOUT"],
-        slots=_client_slots(), client=request.remote_addr or "")
+        slots=git_slots.client_slots(), client=request.remote_addr or "")
     return Response(body, status=status, headers=headers, direct_passthrough=True)

@@ -23,8 +23,8 @@ def fetch_mirror(app_id: int) -> str:
 
 
 @job("mirror.import_bundle")
-def import_bundle(app_id: int, bundle_path: str) -> str:
-    return mirrors.run_bundle_import(app_id, bundle_path)
+def import_bundle(app_id: int, bundle_name: str | None = None, bundle_path: str | None = None) -> str:
+    return mirrors.run_bundle_import(app_id, bundle_name, bundle_path)  # bundle_path: jobs of earlier releases
 
 
 @job("deployment.refresh_lag")

@@ -88,7 +88,8 @@ def _upload(client, bundle: Path, *, token: str | None = "auto"):
 
 
 def _incoming(app) -> list[str]:
-    root = Path(app.config["DATA_DIR"]) / "incoming"
+    root = Path(app.config["REPOS_DIR"]) / ".incoming"  # beside the repositories, shared by the nodes
+    assert not (Path(app.config["DATA_DIR"]) / "incoming").exists()  # never the node's own data dir
     return sorted(p.name for p in root.iterdir()) if root.exists() else []
 
 

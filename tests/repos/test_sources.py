@@ -64,7 +64,8 @@ def test_bundle_import_builds_mirror(app, make_user, login, client, source_repo,
     assert r.status_code == 302
     mirror = mirrors.get_mirror_by_slug("srikandi")
     assert mirror.state == "ready" and mirror.head and [r.name for r in mirrors.releases(mirror.app_id)][0] == "v1.1.0"
-    assert not any((Path(app.config["DATA_DIR"]) / "incoming").iterdir())  # the upload is removed
+    assert (Path(app.config["REPOS_DIR"]) / ".incoming").is_dir()  # uploads wait on the shared storage
+    assert not any((Path(app.config["REPOS_DIR"]) / ".incoming").iterdir())  # the upload is removed
 
 
 def test_garbage_bundle_fails_cleanly(app, make_user, login, client):

@@ -26,9 +26,11 @@ from ..catalog.mirror_requests import ensure_mirror, queue_fetch
 from ..errors import Conflict, ValidationFailed, require
 from ..permissions import can_archive_app
 from ..tx import write
+from . import repo_locks
 
 log = logging.getLogger(__name__)
 MAX_FILE = 256 * 1024
+INCOMING_DIR = ".incoming"  # under REPOS_DIR: uploads waiting for their import job
 PROGRESS_EVERY = 1.0  # seconds between progress writes
 # Sent inside a fetch's transaction when upstream's publiccode.yml changed (sender: the app id).
 # interop's harvest listens, so that repositories need not import the areas above them.
@@ -85,7 +87,8 @@ def run_fetch(app_id: int) -> str:
     mirror = _start(app_id)
     if mirror is None:
         return "missing"
-    mirror_id, path, url = mirror.id, repo_paths.absolute(mirror.relpath), mirror.app.repo_url
+    mirror_id, relpath, url = mirror.id, mirror.relpath, mirror.app.repo_url
+    path = repo_paths.absolute(relpath)
     if mirror.app.hosted_upstream:  # nothing to fetch: the pushed repository is the upstream (issue 20)
         return _read_hosted(mirror_id, path, had_head=mirror.head is not None)
     cfg = current_app.config
@@ -96,8 +99,9 @@ def run_fetch(app_id: int) -> str:
                                       resolver=cfg.get("DNS_RESOLVER") or socket.getaddrinfo)
         action = vcs.fetch_mirror if (path / "HEAD").exists() else vcs.create_mirror
         path.parent.mkdir(parents=True, exist_ok=True)
-        info = action(path, remote, timeout=cfg["MIRROR_TIMEOUT"], max_bytes=cfg["MIRROR_MAX_BYTES"],
-                      progress=_progress_writer(mirror_id))
+        with repo_locks.held(relpath, repo_locks.FETCH):  # across nodes, beside vcs's file lock
+            info = action(path, remote, timeout=cfg["MIRROR_TIMEOUT"], max_bytes=cfg["MIRROR_MAX_BYTES"],
+                          progress=_progress_writer(mirror_id))
     except VcsError as exc:
         log.warning("mirror of app %s failed: %s", app_id, exc.detail or exc.message)
         _fail(mirror_id, exc.message)
@@ -122,21 +126,27 @@ def _read_hosted(mirror_id: int, path: Path, *, had_head: bool) -> str:
     return MirrorState.READY.value
 
 
-def run_bundle_import(app_id: int, bundle_path: str) -> str:
+def run_bundle_import(app_id: int, bundle_name: str | None = None, bundle_path: str | None = None) -> str:
     """Worker job: build the mirror from an uploaded git bundle (offices with slow links)."""
+    bundle = _staged_bundle(bundle_name, bundle_path)
     mirror = _start(app_id)
-    bundle = Path(bundle_path)
     try:
         if mirror is None:
             return "missing"
-        mirror_id, path = mirror.id, repo_paths.absolute(mirror.relpath)
+        if bundle is None or not bundle.is_file():
+            log.warning("bundle import for app %s: upload %r not found", app_id, bundle_name or bundle_path)
+            _fail(mirror.id, _("Berkas bundel yang diunggah tidak ditemukan; unggah lagi."))
+            return MirrorState.FAILED.value
+        mirror_id, relpath = mirror.id, mirror.relpath
+        path = repo_paths.absolute(relpath)
         if (path / "HEAD").exists():
             _fail(mirror_id, _("Mirror sudah ada; impor bundel hanya untuk mirror baru."))
             return MirrorState.FAILED.value
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            info = vcs.import_bundle(path, bundle, max_bytes=current_app.config["MIRROR_MAX_BYTES"],
-                                            progress=_progress_writer(mirror_id))
+            with repo_locks.held(relpath, repo_locks.FETCH):
+                info = vcs.import_bundle(path, bundle, max_bytes=current_app.config["MIRROR_MAX_BYTES"],
+                                         progress=_progress_writer(mirror_id))
         except VcsError as exc:  # refused by an object check: nothing was moved into place
             log.warning("bundle import for app %s failed: %s", app_id, exc.detail or exc.message)
             _fail(mirror_id, exc.message)
@@ -144,7 +154,8 @@ def run_bundle_import(app_id: int, bundle_path: str) -> str:
         _record_success(mirror_id, path, info)
         return MirrorState.READY.value
     finally:
-        bundle.unlink(missing_ok=True)
+        if bundle is not None:
+            bundle.unlink(missing_ok=True)
 
 
 def _read_text(path: Path, names: tuple[str, ...]) -> str:
@@ -257,14 +268,36 @@ def require_bundle_upload(slug: str, *, actor: User) -> App:
     return app
 
 
+def incoming_dir() -> Path:
+    """Where uploaded bundles wait for the import job: beside the repositories, on the storage
+    every node mounts, so the worker that takes the job (on any machine) can read the file."""
+    return repo_paths.repos_root() / INCOMING_DIR
+
+
 def new_upload_path(slug: str) -> Path:
-    """An empty file under `<data>/incoming` for an upload to be streamed into; `flask catalog
+    """An empty file in `incoming_dir()` for an upload to be streamed into; `flask catalog
     fsck --repair` removes one that was never imported (a crash, a dropped connection)."""
-    incoming = Path(current_app.config["DATA_DIR"]) / "incoming"
+    incoming = incoming_dir()
     incoming.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f"{slug}-{int(time.time() * 1000)}-", suffix=".bundle", dir=incoming)
     os.close(fd)
     return Path(name)
+
+
+def _staged_bundle(bundle_name: str | None, bundle_path: str | None) -> Path | None:
+    """The upload a job names: by file name inside `incoming_dir()` (the mount point may differ
+    between nodes), or by the absolute path jobs queued by earlier releases carry, which must lie
+    in an incoming folder. None for anything else."""
+    if bundle_name:
+        if "/" in bundle_name or bundle_name.startswith(".") or not bundle_name.endswith(".bundle"):
+            return None
+        return incoming_dir() / bundle_name
+    if bundle_path:
+        path = Path(bundle_path)
+        legacy = Path(current_app.config["DATA_DIR"]) / "incoming"
+        if path.suffix == ".bundle" and path.parent in (incoming_dir(), legacy):
+            return path
+    return None
 
 
 def stage_bundle(slug: str, bundle: Path | None, *, actor: User) -> App:
@@ -294,5 +327,5 @@ def stage_bundle(slug: str, bundle: Path | None, *, actor: User) -> App:
         app = get_app(slug, actor)
         ensure_mirror(app)
         audit.record(actor, "mirror.bundle", "app", app.slug, {"bytes": size})
-    enqueue("mirror.import_bundle", app_id=app.id, bundle_path=str(bundle))
+    enqueue("mirror.import_bundle", app_id=app.id, bundle_name=bundle.name)
     return app

@@ -16,6 +16,7 @@ from ...models import Deployment, Fork
 from ...vocab.deployments import DeploymentStatus
 from .. import repo_paths
 from ..tx import WriteOp
+from . import repo_locks
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def write_protected(fork_id: int) -> list[str] | None:
     if path is None or not (path / "HEAD").exists():
         log.warning("fork %s: no repository to write deployed commits into", fork_id)
         return None
-    with vcs.hooks.protected_commits_lock(path):
+    with repo_locks.held(relpath, repo_locks.PROTECTED, wait=True), vcs.hooks.protected_commits_lock(path):
         commits = deployed_commits(fork_id)  # read under the lock: the last writer read last
         vcs.write_protected_commits(path, commits)
     return commits

@@ -30,7 +30,7 @@ from .. import audit, repo_paths
 from ..errors import NotFound, require
 from ..permissions import is_admin
 from ..tx import write
-from . import protected
+from . import protected, repo_locks
 
 log = logging.getLogger(__name__)
 DEFAULT_PRUNE_GRACE = 300
@@ -68,11 +68,13 @@ def _prune(relpath: str, *, grace: int, force: bool) -> vcs_prune.PruneResult | 
         return None
     fork = db.session.execute(db.select(Fork).where(Fork.relpath == relpath)).scalar_one_or_none()
     if fork is not None:
-        return vcs_prune.prune(path, grace=grace, force=force, keep=_fork_keep(fork.id, path))
+        with repo_locks.held(relpath, repo_locks.PRUNE):  # across nodes, beside vcs's file locks
+            return vcs_prune.prune(path, grace=grace, force=force, keep=_fork_keep(fork.id, path))
     mirror = db.session.execute(db.select(Mirror).where(Mirror.relpath == relpath)).scalar_one_or_none()
     if mirror is None:
         return None
-    return vcs_prune.prune(path, grace=grace, force=force, mirror=True, keep=_mirror_keep(mirror, path))
+    with repo_locks.held(relpath, repo_locks.PRUNE, repo_locks.FETCH):
+        return vcs_prune.prune(path, grace=grace, force=force, mirror=True, keep=_mirror_keep(mirror, path))
 
 
 def prune_after_push(relpath: str) -> vcs_prune.PruneResult | None:

@@ -214,7 +214,8 @@ def app_bundle_upload(slug: str):
 
     Bundles may be as large as BUNDLE_MAX_BYTES (2 GiB), far past the 16 MiB every other request
     may send, so this route never parses the form as a whole (the global CSRF check would, and
-    answer 413 at 16 MiB): it streams the body to `<data>/incoming` in chunks.
+    answer 413 at 16 MiB): it streams the body in chunks to the uploads folder beside the
+    repositories (`mirrors.incoming_dir`), which every node and worker can read.
 
     CSRF stays enforced, in this order, before a byte of the file reaches the disk:
     - permission first (403/404/409 without reading the body), then the size from Content-Length
