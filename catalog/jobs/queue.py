@@ -15,7 +15,6 @@ would not exist on installs without Redis (several SQLite-queue workers on one m
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import time
 from collections.abc import Callable
@@ -79,7 +78,7 @@ CLAIMS_KEPT_MINUTES = 2 * 24 * 60
 
 def node_name(app: Flask) -> str:
     """This machine's name among the nodes sharing one database (CATALOG_NODE_ID, else the host)."""
-    return str(app.config.get("NODE_ID") or os.environ.get("CATALOG_NODE_ID") or socket.gethostname())[:100]
+    return str(app.config.get("NODE_ID") or socket.gethostname())[:100]
 
 
 def claim_slot(app: Flask, name: str, queued_at: float) -> bool:
