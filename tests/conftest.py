@@ -17,6 +17,7 @@ from catalog import create_app
 from catalog.extensions import db
 from catalog.services.accounts import tokens, users
 from tests import routing_memo
+from tests.demo_template import build_demo_template
 
 routing_memo.install()
 
@@ -117,6 +118,13 @@ def seeded_template(tmp_path_factory) -> Path | None:
         db.session.commit()
         db.engine.dispose()
     return data_dir / "catalog.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A data dir holding the demo catalog as `make run` seeds it, once per run (on SQLite,
+    whatever the suite's database): tests take their own copy with seed.demo_copy.copy_demo_data."""
+    return build_demo_template(tmp_path_factory)
 
 
 @pytest.fixture
