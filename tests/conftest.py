@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from catalog import create_app
 from catalog.extensions import db
 from catalog.services.accounts import tokens, users
+from seed.demo_copy import copy_demo_data
 from tests import routing_memo
 from tests.demo_template import build_demo_template
 
@@ -125,6 +126,24 @@ def demo_template(tmp_path_factory) -> Path:
     """A data dir holding the demo catalog as `make run` seeds it, once per run (on SQLite,
     whatever the suite's database): tests take their own copy with seed.demo_copy.copy_demo_data."""
     return build_demo_template(tmp_path_factory)
+
+
+@pytest.fixture
+def demo_app(tmp_path, request):
+    """The test app on the demo catalog: a copy of the run's seeded template on SQLite; on
+    PostgreSQL the test database seeded by `catalog seed --demo`."""
+    if TEST_DB_URL:
+        application = request.getfixturevalue("app")
+        seeded = application.test_cli_runner().invoke(args=["catalog", "seed", "--demo"])
+        assert seeded.exit_code == 0, seeded.output
+        yield application
+        return
+    data_dir = copy_demo_data(request.getfixturevalue("demo_template"), tmp_path / "data")
+    application = create_app(_config(data_dir))
+    application.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
+    with application.app_context():
+        yield application
+        close_app(application)
 
 
 @pytest.fixture
