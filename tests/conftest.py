@@ -69,6 +69,13 @@ def _worker_database(url: str | None) -> str | None:
 
 
 TEST_DB_URL = _worker_database(os.environ.get("CATALOG_TEST_DATABASE_URL"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first, in their usual order, then the rest: pytest-xdist hands tests out in
+    this order (after the xdist groups, biggest first), so a long system test never starts last
+    while the other worker, done, waits for it."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 PASSWORD = "kata-sandi-uji-123"
 
 
