@@ -76,6 +76,23 @@ def pytest_collection_modifyitems(config, items):
     this order (after the xdist groups, biggest first), so a long system test never starts last
     while the other worker, done, waits for it."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        _name_xdist_groups(items)
+
+
+def _name_xdist_groups(items) -> None:
+    """Append `@group` to the node id of each test marked xdist_group, which is how the scheduler
+    keeps a group on one worker. pytest-xdist 3.8 writes it to `item._nodeid`, which pytest 9
+    no longer reads (the id comes from `item._id`): every group was split across the workers,
+    each starting its own browser demo server, nginx stack and Redis tests side by side."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        nodeid = item.nodeid
+        if names and hasattr(item, "_id") and nodeid.rfind("@") <= nodeid.rfind("]"):
+            item._id = NodeId.parse(f"{nodeid}@{'_'.join(names)}")
 PASSWORD = "kata-sandi-uji-123"
 
 
