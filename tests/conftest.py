@@ -93,6 +93,8 @@ def _name_xdist_groups(items) -> None:
         nodeid = item.nodeid
         if names and hasattr(item, "_id") and nodeid.rfind("@") <= nodeid.rfind("]"):
             item._id = NodeId.parse(f"{nodeid}@{'_'.join(names)}")
+
+
 PASSWORD = "kata-sandi-uji-123"
 
 
