@@ -103,10 +103,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=60)
     parser.add_argument("--only", default="", help="kinds whose name contains this")
     parser.add_argument("--profile", default="", help="pyinstrument tree of the first kind whose name contains this")
+    parser.add_argument("--seeded-data", type=Path, default=None, metavar="DIR",
+                        help="copy this data dir, already seeded the same way (seed/demo_copy.py), instead of seeding")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-request-cpu-") as tmp:
-        data = Path(tmp)
-        _seed(data)
+        data = Path(tmp) / "data"
+        if args.seeded_data:
+            from seed.demo_copy import copy_demo_data
+
+            copy_demo_data(args.seeded_data, data)
+        else:
+            data.mkdir()
+            _seed(data)
         os.environ.update(CATALOG_DATA_DIR=str(data), CATALOG_ALLOW_LOCAL_REPOS="1")
         os.environ.pop("CATALOG_DATABASE_URL", None)
         from catalog import create_app

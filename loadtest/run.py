@@ -75,7 +75,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--profile", action="store_true",
                    help="CPU per process kind, and py-spy on the web workers for the middle third (loadtest/cpu.py)")
     p.add_argument("--seed", type=int, default=20261122)
-    return p.parse_args(argv)
+    p.add_argument("--seeded-data", type=Path, default=None, metavar="DIR",
+                   help="with --db sqlite: copy this data dir, where `db upgrade` and `catalog seed --demo` ran "
+                        "(seed/demo_copy.py), instead of seeding (the test suite's load smoke)")
+    args = p.parse_args(argv)
+    if args.seeded_data and args.db != "sqlite":
+        p.error("--seeded-data needs --db sqlite")
+    return args
 
 
 def kinds(users: int, share: float) -> list[str]:
@@ -156,14 +162,19 @@ def drive(people: list[VirtualUser], seconds: float, step: int) -> tuple[float, 
 
 def _setup(args: argparse.Namespace, root: Path) -> tuple[Stack, str]:
     data = root / "data"
-    data.mkdir(parents=True, exist_ok=True)
+    if args.seeded_data:
+        from seed.demo_copy import copy_demo_data
+
+        copy_demo_data(args.seeded_data, data)
+    else:
+        data.mkdir(parents=True, exist_ok=True)
     if args.db == "postgres":
         url = create_pg_database(args.db_name, args.pg_admin_url)
     else:
         url = f"sqlite:///{data / 'catalog.sqlite3'}"
     stack = Stack(data, database_url=url if args.db == "postgres" else None, web_workers=args.web_workers,
                   threads=args.threads, redis_url=args.redis_url)
-    for step in (("db", "upgrade"), ("catalog", "seed", "--demo")):
+    for step in () if args.seeded_data else (("db", "upgrade"), ("catalog", "seed", "--demo")):
         done = stack.flask(*step)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(step)} failed:\n{done.stdout}\n{done.stderr}")

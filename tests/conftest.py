@@ -16,7 +16,9 @@ from werkzeug.serving import make_server
 from catalog import create_app
 from catalog.extensions import db
 from catalog.services.accounts import tokens, users
+from seed.demo_copy import copy_demo_data
 from tests import routing_memo
+from tests.demo_template import build_demo_template
 
 routing_memo.install()
 
@@ -67,6 +69,32 @@ def _worker_database(url: str | None) -> str | None:
 
 
 TEST_DB_URL = _worker_database(os.environ.get("CATALOG_TEST_DATABASE_URL"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first, in their usual order, then the rest: pytest-xdist hands tests out in
+    this order (after the xdist groups, biggest first), so a long system test never starts last
+    while the other worker, done, waits for it."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        _name_xdist_groups(items)
+
+
+def _name_xdist_groups(items) -> None:
+    """Append `@group` to the node id of each test marked xdist_group, which is how the scheduler
+    keeps a group on one worker. pytest-xdist 3.8 writes it to `item._nodeid`, which pytest 9
+    no longer reads (the id comes from `item._id`): every group was split across the workers,
+    each starting its own browser demo server, nginx stack and Redis tests side by side."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        nodeid = item.nodeid
+        if names and hasattr(item, "_id") and nodeid.rfind("@") <= nodeid.rfind("]"):
+            item._id = NodeId.parse(f"{nodeid}@{'_'.join(names)}")
+
+
 PASSWORD = "kata-sandi-uji-123"
 
 
@@ -117,6 +145,31 @@ def seeded_template(tmp_path_factory) -> Path | None:
         db.session.commit()
         db.engine.dispose()
     return data_dir / "catalog.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A data dir holding the demo catalog as `make run` seeds it, once per run (on SQLite,
+    whatever the suite's database): tests take their own copy with seed.demo_copy.copy_demo_data."""
+    return build_demo_template(tmp_path_factory)
+
+
+@pytest.fixture
+def demo_app(tmp_path, request):
+    """The test app on the demo catalog: a copy of the run's seeded template on SQLite; on
+    PostgreSQL the test database seeded by `catalog seed --demo`."""
+    if TEST_DB_URL:
+        application = request.getfixturevalue("app")
+        seeded = application.test_cli_runner().invoke(args=["catalog", "seed", "--demo"])
+        assert seeded.exit_code == 0, seeded.output
+        yield application
+        return
+    data_dir = copy_demo_data(request.getfixturevalue("demo_template"), tmp_path / "data")
+    application = create_app(_config(data_dir))
+    application.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
+    with application.app_context():
+        yield application
+        close_app(application)
 
 
 @pytest.fixture

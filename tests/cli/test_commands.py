@@ -59,10 +59,9 @@ def test_create_user_refuses_short_password(runner):
     assert result.exit_code != 0 and "minimal" in result.output
 
 
-@pytest.mark.slow  # the demo seed first (~9 s of CPU)
-def test_reindex(runner):
-    runner.invoke(args=["catalog", "seed", "--demo"])
-    result = runner.invoke(args=["catalog", "reindex"])
+@pytest.mark.slow  # the demo catalog (on SQLite a copy of the run's seed, on PostgreSQL ~9 s of CPU)
+def test_reindex(demo_app):
+    result = demo_app.test_cli_runner().invoke(args=["catalog", "reindex"])
     published = db.session.execute(db.select(func.count()).where(App.state == "published")).scalar_one()
     assert result.exit_code == 0 and f"indexed {published} published apps" in result.output
 

@@ -1,10 +1,10 @@
 """Issue 17, item 1: the catalog behind the shipped nginx site (deploy/nginx/katalog.conf).
 
-One real stack per module, loopback only: the demo catalog (SQLite in a temp data dir, seeded by
-`db upgrade` and `catalog seed --demo`) under gunicorn started with deploy/catalog-web.service's
-own flags, and Debian's nginx (installed by .ci/run, never here) running the site file rendered
-with this test's ports and paths, the same substitution of its four @PLACEHOLDER@s the README
-gives operators. Through nginx:
+One real stack per module, loopback only: the demo catalog (SQLite in a temp data dir, a copy of
+the run's `db upgrade` + `catalog seed --demo`, tests/demo_template.py) under gunicorn started
+with deploy/catalog-web.service's own flags, and Debian's nginx (installed by .ci/run, never
+here) running the site file rendered with this test's ports and paths, the same substitution of
+its four @PLACEHOLDER@s the README gives operators. Through nginx:
 
 - a clone, a push of more than 50 MB of incompressible data, and a clone that brings it back;
 - static files by hashed URL come from nginx itself (gunicorn never sees them), cached for a year;
@@ -40,6 +40,7 @@ from pathlib import Path
 import pytest
 
 from catalog.config import PROJECT_ROOT
+from seed.demo_copy import copy_demo_data
 from tests.repos.gitclient import GIT_ENV, with_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nginx")]
@@ -181,13 +182,12 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack(tmp_path_factory, demo_template):
     nginx = _nginx()
     if nginx is None:
         pytest.skip("nginx is not on PATH (nor in /usr/sbin): .ci/run installs Debian's nginx package")
     tmp = tmp_path_factory.mktemp("nginx")
-    data_dir = tmp / "data"
-    data_dir.mkdir()
+    data_dir = copy_demo_data(demo_template, tmp / "data")  # `db upgrade` + `catalog seed --demo`, once per run
     nginx_port, gunicorn_port = _free_port(), _free_port()
     base = f"http://127.0.0.1:{nginx_port}"
     env = {**os.environ, "CATALOG_DATA_DIR": str(data_dir), "CATALOG_ENV": "development",
@@ -203,8 +203,6 @@ def stack(tmp_path_factory):
         assert done.returncode == 0, f"flask {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
         return done.stdout
 
-    flask("db", "upgrade")
-    flask("catalog", "seed", "--demo")
     token = flask("catalog", "create-token", "--email", ADOPTER, "--label", "nginx test", "--scope", "git") \
         .strip().splitlines()[-1]
 

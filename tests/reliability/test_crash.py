@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from seed.demo_copy import copy_demo_data
+
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 20
 ADOPTER = "adopsi@tanjungpinangkota.go.id"
@@ -184,13 +186,9 @@ def _wait_settled(stack: Stack, slugs: list[str], timeout: float = 60) -> None:
     raise AssertionError(f"mirrors did not settle: {states}")
 
 
-def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
+def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path, demo_template):
+    data = copy_demo_data(demo_template, tmp_path / "data")  # `db upgrade` + `catalog seed --demo`, once per run
     stack = Stack(data)
-    assert stack.flask("db", "upgrade").returncode == 0
-    seeded = stack.flask("catalog", "seed", "--demo")
-    assert seeded.returncode == 0, seeded.stderr
     adopter = stack.flask("catalog", "create-token", "--email", ADOPTER, "--label", "crash").stdout.strip()
     publisher = stack.flask("catalog", "create-token", "--email", PUBLISHER, "--label", "crash").stdout.strip()
     rng = random.Random(20261122)

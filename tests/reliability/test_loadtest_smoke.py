@@ -19,10 +19,11 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(os.environ.get("CATALOG_SKIP_LOAD") == "1", reason="load smoke test disabled")]
 
 
-def _database_args() -> list[str]:
-    """SQLite, or the suite's PostgreSQL server (a database of its own) when the suite runs there."""
+def _database_args(request) -> list[str]:
+    """SQLite (a copy of the run's seeded demo, tests/demo_template.py), or the suite's PostgreSQL
+    server (a database of its own, seeded by the script) when the suite runs there."""
     if not TEST_DB_URL:
-        return ["--db", "sqlite"]
+        return ["--db", "sqlite", "--seeded-data", str(request.getfixturevalue("demo_template"))]
     from sqlalchemy.engine import make_url
 
     url = make_url(TEST_DB_URL)
@@ -30,11 +31,11 @@ def _database_args() -> list[str]:
     return ["--db", "postgres", "--pg-admin-url", admin, "--db-name", "catalog_load_smoke"]
 
 
-def test_short_load_loses_nothing_and_serves_no_5xx(tmp_path):
+def test_short_load_loses_nothing_and_serves_no_5xx(tmp_path, request):
     out = tmp_path / "load"
     done = subprocess.run([sys.executable, "-m", "loadtest.run", "--users", "5", "--orgs", "1", "--duration", "6",
                            "--signed-in-share", "0.4", "--web-workers", "2", "--threads", "4", "--out", str(out),
-                           "--json", "--profile", *_database_args()],
+                           "--json", "--profile", *_database_args(request)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     report = json.loads((out / "report.json").read_text())
     assert done.returncode == 0 and report["ok"], done.stdout[-3000:] + done.stderr[-3000:]
