@@ -81,12 +81,13 @@ class Node(Stack):
                          "XDG_RUNTIME_DIR": str(data_dir)})  # gunicorn's control socket, one per node
 
     def start(self, follower: bool = False) -> None:
-        super().start()
+        """The follower first (a node without an index builds it), then the worker and gunicorn."""
         if follower:
             with open(self.log_path, "ab") as log:
                 self.procs["follower"] = subprocess.Popen(
                     [sys.executable, "-m", "flask", "--app", "wsgi", *FOLLOW_COMMAND], cwd=ROOT, env=self.env,
                     stdout=log, stderr=log, start_new_session=True)
+        super().start()
 
     def kill(self) -> None:
         """The machine dies: SIGKILL to every process of the node, nothing shut down cleanly."""
