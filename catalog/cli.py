@@ -113,6 +113,35 @@ def reindex_command() -> None:
     click.echo(f"indexed {indexing.reindex_all()} published apps")
 
 
+@catalog_cli.command("follow-index")
+@click.option("--once", is_flag=True, help="Apply what the change log holds now, then exit (tests, cron).")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between looks at the change log.")
+@click.option("--idle-interval", default=1.0, show_default=True,
+              help="Seconds between looks after a minute without changes.")
+def follow_index_command(once: bool, interval: float, idle_interval: float) -> None:
+    """Keep this node's search index (CATALOG_INDEX_DIR) following the change log; a new node,
+    or one whose index is gone or too far behind, first rebuilds it from the database."""
+    import signal
+    import threading
+
+    from .services.catalog import index_follower
+
+    node = current_app.config["NODE_ID"]
+    if once:
+        result = index_follower.catch_up()
+        if result.rebuilt:
+            click.echo(f"node {node}: index rebuilt ({result.rebuilt})")
+        click.echo(f"node {node}: {result.changes} changes applied ({result.apps} apps), "
+                   f"at change {result.position.high}")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"node {node}: following the change log into {current_app.config['SEARCH_INDEX_DIR']}")
+    index_follower.follow_until(stop, interval=interval, idle_interval=idle_interval)
+    click.echo(f"node {node}: follower stopped")
+
+
 @catalog_cli.command("audit-verify")
 @click.option("--checkpoint", "checkpoint_file", type=click.File("r"), default=None,
               help="Also check that the chain still holds this exported checkpoint (JSON file).")
@@ -145,6 +174,8 @@ def fsck_command(repair: bool, min_age: float) -> None:
         click.echo(f"problem: {line}")
     for line in report.repaired:
         click.echo(f"repaired: {line}")
+    for line in report.notes:
+        click.echo(f"note: {line}")
     if not report.problems:
         click.echo("fsck: rows, repositories and search index agree")
     sys.exit(0 if report.ok else 1)
@@ -222,6 +253,8 @@ def restore_command(directory: Path) -> None:
     click.echo(f"restored {report.repositories} repositories; search index: {report.indexed} published apps")
     for line in report.repaired:
         click.echo(f"repaired: {line}")
+    for line in report.notes:
+        click.echo(f"note: {line}")
     for line in report.notes:
         click.echo(line)
     for line in report.problems:

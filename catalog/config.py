@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,15 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "LOG_FORMAT": (os.environ.get(ENV_PREFIX + "LOG_FORMAT") or "text").strip().lower(),
         "READY_TIMEOUT": float(os.environ.get(ENV_PREFIX + "READY_TIMEOUT") or 2.0),
         "ALLOW_LOCAL_REPOS": _env_flag("ALLOW_LOCAL_REPOS"),
-        "SEARCH_INDEX_DIR": None,
+        # This node's own search index (several nodes: one each) and its name in the node registry.
+        "SEARCH_INDEX_DIR": os.environ.get(ENV_PREFIX + "INDEX_DIR") or None,
+        "NODE_ID": (os.environ.get(ENV_PREFIX + "NODE_ID") or "").strip() or socket.gethostname(),
+        # The index follower (services/catalog/index_follower.py): a node not seen for this many
+        # days stops holding the change log back (and rebuilds when it returns); an id missing
+        # below the newest one applied is looked for again this long (a transaction still open).
+        "INDEX_NODE_STALE_DAYS": float(os.environ.get(ENV_PREFIX + "INDEX_NODE_STALE_DAYS") or 7),
+        "INDEX_GAP_GRACE_SECONDS": float(os.environ.get(ENV_PREFIX + "INDEX_GAP_GRACE_SECONDS") or 600),
+        "INDEX_REPORT_SECONDS": 10.0,  # how often a follower tells the registry where it is
         "REPOS_DIR": None,
         "JOBS_IMMEDIATE": _env_flag("JOBS_IMMEDIATE"),
         "MIRROR_REFRESH_HOURS": 6,

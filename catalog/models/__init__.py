@@ -5,9 +5,10 @@ from .app import App, AppPlatform, AppState
 from .audit import AuditEvent, AuditHead, AuditVerified
 from .contribution import AppHotspots, Contribution, ContributionState
 from .deployment import Deployment, DeploymentEvent
+from .index_node import IndexNode
 from .notification import EmailState, Notification
 from .organization import Organization, OrgKind
-from .outbox import IndexOutbox
+from .outbox import IndexChange, IndexChangePruned, IndexOutbox
 from .proposal import Proposal, ProposalStatus
 from .repository import Fork, Mirror, MirrorState, Release
 from .throttle import LoginThrottle
@@ -19,6 +20,7 @@ from .vitality import AppVitality
 __all__ = [
     "LoginThrottle", "AccountLink", "LinkKind", "RecoveryCode", "TwoFactor", "UserSession",
     "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "AuditVerified", "IndexOutbox",
+    "IndexChange", "IndexChangePruned", "IndexNode",
     "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
     "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",
     "EmailState", "Notification", "Proposal", "ProposalStatus", "AppVitality", "AppHotspots", "Contribution",

@@ -1,9 +1,13 @@
-"""Search-index changes waiting to be applied, written in the same transaction as the change.
+"""The search index's change log: one row per change of an app, written in the same transaction.
 
-Append-only from the writers' side: a change INSERTs a row and never reads or updates one, since
-the worker may delete any row at any moment (a read-modify-update of a row the worker has just
-deleted failed with StaleDataError on PostgreSQL). An app may appear several times; the worker
-applies it once and deletes exactly the rows it saw.
+Append-only: writers only INSERT (never read and update a row), and no follower deletes what it
+applied, since every node's index follows the same log (`services/catalog/index_follower.py`).
+Rows go only when every live node is past them (pruning), which then records how far it went in
+`IndexChangePruned`, so a node that was away longer can tell that it missed rows and rebuild.
+
+SQLite needs AUTOINCREMENT here: without it a new row may take the id of pruned ones, and a node
+that had applied that id would skip the new change. PostgreSQL's sequence never goes back (but
+may commit out of order, which the follower allows for).
 """
 from __future__ import annotations
 
@@ -16,10 +20,22 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 
-class IndexOutbox(db.Model):
-    __tablename__ = "index_outbox"
-    __table_args__ = (Index("ix_index_outbox_app_id", "app_id"),)
+class IndexChange(db.Model):
+    __tablename__ = "index_change"
+    __table_args__ = (Index("ix_index_change_app_id", "app_id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int]
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class IndexChangePruned(db.Model):
+    """One row: every change with an id at or below `through_id` has been deleted."""
+    __tablename__ = "index_change_pruned"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    through_id: Mapped[int] = mapped_column(default=0)
+    pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+IndexOutbox = IndexChange  # the name the writers and older tests know

@@ -12,10 +12,10 @@ from flask import current_app
 from .. import vcs
 from ..extensions import db
 from ..jobs.queue import queue
-from ..models import App, AppState, Fork, IndexOutbox, Mirror, MirrorState
+from ..models import App, AppState, Fork, IndexChange, Mirror, MirrorState
 from ..models.types import utcnow
 from . import repo_paths
-from .catalog import indexing, mirror_requests
+from .catalog import index_follower, indexing, mirror_requests
 from .repos import forks, protected
 from .tx import write
 
@@ -26,6 +26,7 @@ STALE_SECONDS = 3600  # a temp dir younger than this may belong to a fetch still
 class FsckReport:
     problems: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not wrong (other nodes' lag)
 
     @property
     def ok(self) -> bool:
@@ -188,12 +189,21 @@ def _check_temp_dirs(report: FsckReport, root: Path, repair: bool, min_age: floa
 
 
 def _check_index(report: FsckReport, repair: bool) -> None:
-    pending = db.session.execute(db.select(db.func.count()).select_from(IndexOutbox)).scalar_one()
+    """This node's index against the rows and the change log; every node's lag as a note (a
+    node behind by a few changes is following, one not seen for days rebuilds on return)."""
+    for lag in index_follower.node_lags():
+        state = "live" if lag.live else "away (no longer holds the change log back)"
+        report.notes.append(f"search index of node {lag.node_id}: {lag.behind} changes behind, "
+                            f"last seen {lag.last_seen_at:%Y-%m-%d %H:%M:%S} UTC, {state}")
+    pending = index_follower.pending_here()
+    if pending is None:  # no position file: this node has not built its index yet
+        pending = db.session.execute(db.select(db.func.count()).select_from(IndexChange)).scalar_one()
     published = set(db.session.execute(db.select(App.id).where(App.state == AppState.PUBLISHED.value)).scalars())
     indexed = set(indexing.backend().all_ids())
     missing, extra = published - indexed, indexed - published
     if pending or missing or extra:
-        report.problems.append(f"search index: {len(missing)} missing, {len(extra)} stale, {pending} queued changes")
+        report.problems.append(f"search index: {len(missing)} missing, {len(extra)} stale, "
+                               f"{pending} changes not applied on this node")
         if repair:
             indexing.reindex_all()
             report.repaired.append("search index: rebuilt from the database")

@@ -9,9 +9,10 @@ costs about what a bare Flask "hello" does) keeps rendered HTML per worker proce
   is kept only when Flask says it was rendered for an anonymous user (`mark_response`), it is
   200 text/html, and the final response sets no cookie.
 - Data version (`models.data_version`), read per request with one tiny query: the audit chain
-  head plus the search outbox. Pages are stored under the version read *before* rendering, and
-  only once the version has been seen for `settle` seconds, so a search index that other
-  processes reload within 0.25 s is never cached stale.
+  head, plus this node's position in the search index's change log (a stat of its file).
+  Pages are stored under the version read *before* rendering, and only once the version has
+  been seen for `settle` seconds, so a search index that other processes reload within 0.25 s
+  is never cached stale.
 - Store: a `VersionedCache` per worker process, bounded by PAGE_CACHE_MAX_BYTES of bodies plus
   headers; a page larger than 1/8 of it is never kept.
 - Under a steady trickle of writes (deployments, pushes: several audit events a second on a busy
@@ -141,13 +142,14 @@ class PageCache:
             self.recent.follow(RECENT)
         self.codings = compression.codings(app.config)
         self._engine = None
+        self.index_dir = app.config["SEARCH_INDEX_DIR"]  # this node's index: its position is in the version
 
     def version(self) -> tuple:
         if self._engine is None:  # first request, in the worker: no connection before fork
             with self.app.app_context():
                 self._engine = db.engine
         with self._engine.connect() as conn:
-            return data_version(conn)
+            return data_version(conn, self.index_dir)
 
     def __call__(self, environ: dict, start_response):
         key = cache_key(environ)

@@ -13,6 +13,7 @@ from .vitality_tasks import compute_vitality, sweep_vitality  # noqa: F401  (doc
 
 @job("index.apply")
 def apply_index() -> int:
+    """The worker follows its own node's index (services/catalog/index_follower.py)."""
     return indexing.drain()
 
 
@@ -75,7 +76,8 @@ def sweep_mirrors() -> int:
 
 @periodic("index.sweep", minute="*")
 def sweep_index() -> int:
-    return indexing.drain()
+    """Catch up what a lost job left, and prune the change log once every live node is past it."""
+    return indexing.sweep()
 
 
 @job("repo.prune")

@@ -7,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from catalog import ROOT, create_app
@@ -27,10 +27,12 @@ def empty_app(tmp_path):
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            conn.execute(text("DROP TABLE IF EXISTS index_outbox"))  # before 20261207_01: not in the models
         yield app
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            conn.execute(text("DROP TABLE IF EXISTS index_outbox"))  # before 20261207_01: not in the models
         db.engine.dispose()
 
 
@@ -119,3 +121,30 @@ def test_local_repo_url_migration_keeps_folders_and_drops_loopback(empty_app):
     with db.engine.connect() as conn:
         rows = dict(conn.execute(sa.text("SELECT slug, local_repo_url FROM app")).tuples().all())
     assert rows == {"a1": "/srv/repos/simanja.git", "a2": "file:///srv/repos/siap.git", "a3": "", "a4": ""}
+
+
+def test_index_change_log_migration_keeps_the_queue_and_goes_back(empty_app):
+    """20261207_01: the outbox's rows become the change log with the same ids, and the next id
+    follows them (a PostgreSQL sequence set past the copied ids); the downgrade keeps them too."""
+    import sqlalchemy as sa
+
+    upgrade(directory=str(ROOT / "migrations"), revision="20261206_12")
+    with db.engine.begin() as conn:
+        for n in (3, 7):
+            conn.execute(sa.text("INSERT INTO index_outbox (id, app_id, queued_at) "
+                                 "VALUES (:id, :app, CURRENT_TIMESTAMP)"), {"id": n, "app": n * 10})
+    upgrade(directory=str(ROOT / "migrations"), revision="20261207_01")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO index_change (app_id, queued_at) VALUES (99, CURRENT_TIMESTAMP)"))
+        rows = conn.execute(sa.text("SELECT id, app_id FROM index_change ORDER BY id")).tuples().all()
+        assert rows == [(3, 30), (7, 70), (8, 99)]
+        assert conn.execute(sa.text("SELECT through_id FROM index_change_pruned WHERE id = 1")).scalar() == 0
+        conn.execute(sa.text("DELETE FROM index_change WHERE id = 8"))  # pruned at the top
+        conn.execute(sa.text("INSERT INTO index_change (app_id, queued_at) VALUES (5, CURRENT_TIMESTAMP)"))
+        assert conn.execute(sa.text("SELECT max(id) FROM index_change")).scalar() == 9  # never 8 again
+    downgrade(directory=str(ROOT / "migrations"), revision="20261206_12")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO index_outbox (app_id, queued_at) VALUES (1, CURRENT_TIMESTAMP)"))
+        ids = conn.execute(sa.text("SELECT id FROM index_outbox ORDER BY id")).scalars().all()
+    assert ids == [3, 7, 9, 10]
+    assert not {"index_change", "index_node", "index_change_pruned"} & set(inspect(db.engine).get_table_names())

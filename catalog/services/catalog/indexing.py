@@ -1,92 +1,54 @@
-"""Keep the search index in step with committed rows through an outbox table."""
+"""Keep the search index in step with committed rows through an append-only change log.
+
+Writers add a change log row in the same transaction as the change (`mark_dirty`); each node's
+follower (`index_follower`) applies the log to that node's own index. On one machine the
+worker's `index.apply` job is that follower (so `make run` starts nothing new); with several
+nodes each also runs `flask catalog follow-index`, since Huey hands a job to one worker only.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from flask import current_app
-
 from ...extensions import db
-from ...models import App, AppState, IndexOutbox
+from ...models import App, AppState, IndexChange
 from ...models.types import utcnow
-from ...search import AppDocument, SearchBackend, open_backend
-from ..tx import write
+from . import index_follower
+from .index_documents import backend, published_documents, to_document
 
-
-def backend() -> SearchBackend:
-    """One backend per Flask app, opened on first use (never at import or before forking)."""
-    ext = current_app.extensions
-    if "catalog_search" not in ext:
-        ext["catalog_search"] = open_backend(current_app.config["SEARCH_INDEX_DIR"],
-                                             current_app.config.get("SEARCH_BACKEND"))
-    return ext["catalog_search"]
-
-
-def to_document(app: App) -> AppDocument:
-    province = app.publisher.province
-    return AppDocument(
-        id=app.id, slug=app.slug, name=app.name,
-        short_description_id=app.short_description_id, short_description_en=app.short_description_en or "",
-        description=app.description or "", features=tuple(app.features), tags=tuple(app.tags),
-        category=app.category, publisher_code=app.publisher.code, publisher_name=app.publisher.name,
-        province_code=province.code if province else "", province_name=province.name if province else "",
-        license=app.license, development_status=app.development_status, platforms=tuple(app.platforms),
-    )
+__all__ = ["apply_soon", "backend", "drain", "index_out_of_date", "mark_dirty", "published_documents",
+           "reindex_all", "sweep", "to_document"]
 
 
 def mark_dirty(*app_ids: int) -> None:
-    """Queue index updates inside the caller's transaction (so a crash cannot lose them).
+    """Log index updates inside the caller's transaction (so a crash cannot lose them).
 
-    Only INSERTs: the worker deletes outbox rows concurrently, so a writer must never read one
-    and update it (that raced into StaleDataError with two workers on PostgreSQL)."""
+    Only INSERTs: a writer never reads a log row and updates it (a read-modify-update raced into
+    StaleDataError with two workers on PostgreSQL when rows were deleted as they were applied)."""
     now = utcnow()
     for app_id in dict.fromkeys(app_ids):
-        db.session.add(IndexOutbox(app_id=app_id, queued_at=now))
-
-
-def apply_pending(limit: int = 500) -> int:
-    """Apply queued changes to the index; returns how many apps were processed."""
-    queued = db.session.execute(
-        db.select(IndexOutbox.id, IndexOutbox.app_id).order_by(IndexOutbox.id).limit(limit)).all()
-    if not queued:
-        return 0
-    ids = list(dict.fromkeys(app_id for _, app_id in queued))
-    apps = {a.id: a for a in db.session.execute(db.select(App).where(App.id.in_(ids))).scalars()}
-    live = [to_document(a) for a in apps.values() if a.state == AppState.PUBLISHED.value]
-    gone = [i for i in ids if i not in apps or apps[i].state != AppState.PUBLISHED.value]
-    index = backend()
-    if live:
-        index.upsert(live)
-    if gone:
-        index.remove(gone)
-    with write():
-        # Exactly the rows read: changes queued meanwhile are new rows and stay for the next pass.
-        # Rows another worker deleted first simply match nothing.
-        db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.id.in_([row_id for row_id, _ in queued])))
-    return len(ids)
+        db.session.add(IndexChange(app_id=app_id, queued_at=now))
 
 
 def drain() -> int:
-    """Apply everything queued; the worker is the index's single writer."""
-    total = 0
-    while True:
-        done = apply_pending()
-        if not done:
-            return total
-        total += done
+    """Apply everything logged to this node's index; the number of apps applied. Another
+    process applying to the same index meanwhile (the node's follower): it applies the rest."""
+    try:
+        return index_follower.catch_up().apps
+    except index_follower.FollowerBusy:
+        return 0
+
+
+def sweep() -> int:
+    """The worker's minute: catch up, then prune what every live node has applied."""
+    applied = drain()
+    index_follower.prune()
+    return applied
 
 
 def apply_soon() -> None:
-    """After a commit: ask the worker to apply the outbox (inline in immediate mode).
-    Indexing never breaks the write: the outbox keeps the work for the next sweep."""
+    """After a commit: ask the worker to apply the log (inline in immediate mode).
+    Indexing never breaks the write: the log keeps the work for the next pass."""
     from ...jobs.queue import enqueue
 
     enqueue("index.apply")
-
-
-def published_documents(batch: int = 1000) -> Iterable[AppDocument]:
-    stmt = db.select(App).where(App.state == AppState.PUBLISHED.value).order_by(App.id)
-    for app in db.session.execute(stmt.execution_options(yield_per=batch)).scalars():
-        yield to_document(app)
 
 
 def index_out_of_date() -> bool:
@@ -98,11 +60,6 @@ def index_out_of_date() -> bool:
 
 
 def reindex_all() -> int:
-    """Rebuild the index from the database (the source of truth)."""
-    started = utcnow()
-    docs = list(published_documents())
-    db.session.rollback()
-    backend().rebuild(docs)
-    with write():
-        db.session.execute(db.delete(IndexOutbox).where(IndexOutbox.queued_at <= started))
-    return len(docs)
+    """Rebuild this node's index from the database (the source of truth); it then follows the
+    log from where the rebuild began. The log itself is kept: other nodes may still need it."""
+    return index_follower.rebuild()
