@@ -18,6 +18,7 @@ shipped site and deploy/nginx/katalog-nodes.conf's upstream block. It checks tha
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -40,7 +41,7 @@ from tests.repos.gitclient import GIT_ENV, with_token
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("two-nodes")]
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
-DB_NAME = "catalog_two_nodes"
+DB_NAME = f"catalog_two_nodes_{os.getpid()}"
 PUBLISHER = "penerbit@kepriprov.go.id"   # seed/demo.py: Diskominfo Provinsi Kepulauan Riau
 ADMIN = "admin@katalog.go.id"
 ADOPTER = "adopsi@tanjungpinangkota.go.id"
