@@ -122,7 +122,6 @@ def follow_index_command(once: bool, interval: float, idle_interval: float) -> N
     """Keep this node's search index (CATALOG_INDEX_DIR) following the change log; a new node,
     or one whose index is gone or too far behind, first rebuilds it from the database."""
     import signal
-    import threading
 
     from .services.catalog import index_follower
 
@@ -130,11 +129,11 @@ def follow_index_command(once: bool, interval: float, idle_interval: float) -> N
     if once:
         result = index_follower.catch_up()
         if result.rebuilt:
-            click.echo(f"node {node}: index rebuilt ({result.rebuilt})")
+            click.echo(f"node {node}: index rebuilt from the database, since {result.rebuilt}")
         click.echo(f"node {node}: {result.changes} changes applied ({result.apps} apps), "
                    f"at change {result.position.high}")
         return
-    stop = threading.Event()
+    stop = index_follower.StopFlag()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     click.echo(f"node {node}: following the change log into {current_app.config['SEARCH_INDEX_DIR']}")

@@ -42,10 +42,13 @@ def data_version(executor: Any, index_dir: str | os.PathLike[str] | None = None)
 
 def is_newer(version: tuple, current: Any, since: float) -> bool:
     """Whether a version other than the current one replaces it: a higher audit seq, the same
-    seq with the node's index moved on, or a lower seq still seen `STALE_READER_GRACE` seconds
-    after the current one (a restored database rather than a reader from before a commit)."""
+    seq with the node's index moved on, or a lower seq (or an older index position) still seen
+    `STALE_READER_GRACE` seconds after the current one (a restored database or a rebuilt index
+    rather than a reader from before a commit)."""
     if current is None or version[0] is None or current[0] is None:
         return True
     if version[0] != current[0]:
         return version[0] > current[0] or monotonic() - since > STALE_READER_GRACE
-    return True  # same audit head, the index applied changes (or was rebuilt): adopt
+    older_index = len(version) > 2 and len(current) > 2 and None not in (version[2], current[2]) \
+        and version[2] < current[2]  # a position written before the current one: an earlier reader
+    return not older_index or monotonic() - since > STALE_READER_GRACE

@@ -54,10 +54,9 @@ def write_position(index_dir: str | os.PathLike[str], high: int, gaps: dict[int,
                        "written": position.written, "docs": docs})
     fd, tmp = tempfile.mkstemp(prefix=".position-", dir=directory)
     try:
+        os.fchmod(fd, 0o640)  # the node's web processes read it (mkstemp would leave 0600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
+            out.write(body)  # no fsync: a file lost or torn by a power cut reads as None, and the node rebuilds
         os.replace(tmp, position_path(directory))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -45,6 +45,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_index_change_pruned'))
     )
     op.bulk_insert(pruned, [{'id': 1, 'through_id': 0, 'pruned_at': None}])
+    # The single worker deleted every row below the oldest one left: the log starts there, and a
+    # node's first build does not wait for the ids it deleted as if they were still to commit.
+    op.execute("UPDATE index_change_pruned SET through_id = "
+               "coalesce((SELECT min(id) FROM index_change), 1) - 1 WHERE id = 1")
     op.create_table('index_node',
     sa.Column('node_id', sa.String(length=200), nullable=False),
     sa.Column('applied_id', sa.Integer(), nullable=False),

@@ -97,6 +97,34 @@ def test_an_archived_app_leaves_every_nodes_index(app, nodes, people):
     assert gone not in indexed(b)
 
 
+def test_a_change_committed_while_a_new_node_builds_is_applied_after(app, nodes, people, monkeypatch):
+    """The build reads the log's head first, then the rows: a publish committed after the rows
+    were read has a newer id, which the node applies on its next pass."""
+    a = nodes("a")
+    first = _publish(people, "srikandi")
+    publisher, _admin = people
+    apps.create_app(app_payload(name="SIMPEG", slug="simpeg"), actor=publisher)
+    apps.submit_app("simpeg", actor=publisher)
+    late = db.session.execute(db.select(App.id).where(App.slug == "simpeg")).scalar_one()
+    db.session.rollback()
+    read_rows = index_follower.published_documents
+
+    def rows_then_a_publish_elsewhere():
+        docs = list(read_rows())
+        with a.app_context():
+            with db.engine.begin() as other:  # another node's request, on a connection of its own
+                other.execute(db.update(App).where(App.id == late).values(state="published"))
+                other.execute(db.insert(IndexChange).values(app_id=late, queued_at=utcnow()))
+        return docs
+
+    monkeypatch.setattr(index_follower, "published_documents", rows_then_a_publish_elsewhere)
+    with a.app_context():
+        built = index_follower.follow_once()
+        assert built.rebuilt and set(backend().all_ids()) == {first}
+        db.session.remove()
+    assert follow(a).apps == 1 and indexed(a) == {first, late}
+
+
 def test_a_node_that_was_down_catches_up_without_rebuilding(app, nodes, people):
     a, b = nodes("a"), nodes("b")
     follow(a), follow(b)
@@ -259,3 +287,29 @@ def test_fsck_reports_each_nodes_lag(app, nodes, people):
         problems = [p for p in fsck.check().problems if p.startswith("search index")]
         db.session.remove()
     assert problems and "changes not applied on this node" in problems[0]
+
+
+def test_a_reader_from_before_the_index_moved_does_not_bring_the_old_version_back():
+    from time import monotonic
+
+    from catalog.models.data_version import STALE_READER_GRACE, is_newer
+
+    current = (5, 12, 2_000)
+    assert is_newer((5, 13, 3_000), current, monotonic())  # this node's index applied a change
+    assert is_newer((6, 12, 2_000), current, monotonic())  # a committed change
+    assert not is_newer((5, 11, 1_000), current, monotonic())  # read just before the follower wrote
+    assert is_newer((5, 11, 1_000), current, monotonic() - STALE_READER_GRACE - 1)  # still seen: adopted
+
+
+def test_one_process_at_a_time_applies_to_an_index(app, nodes, people):
+    """The worker's job and the node's follower loop share an index: the second one waits, then
+    leaves the changes to the one holding it."""
+    a = nodes("a")
+    _publish(people, "srikandi")
+    with a.app_context():
+        with index_follower.index_lock():
+            with pytest.raises(index_follower.FollowerBusy):
+                index_follower.follow_once(wait=0.1)
+            assert read_position(a.config["SEARCH_INDEX_DIR"]) is None  # nothing written meanwhile
+        assert index_follower.follow_once(wait=0.1).rebuilt  # free again
+        db.session.remove()

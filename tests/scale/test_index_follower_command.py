@@ -49,7 +49,7 @@ def test_follow_index_once_builds_then_follows(app, make_user, node_env):
     first = subprocess.run(_flask("follow-index", "--once"), cwd=ROOT, env=env, capture_output=True, text=True,
                            timeout=300)
     assert first.returncode == 0, first.stderr
-    assert "node node-c: index rebuilt (no position file" in first.stdout
+    assert "node node-c: index rebuilt from the database, since no position file" in first.stdout
     _publish(make_user, "simpeg")
     second = subprocess.run(_flask("follow-index", "--once"), cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=300)

@@ -126,7 +126,7 @@ def _missing(ids: set[int], low: int, high: int, now: float) -> dict[int, float]
 def rebuild_reason(position: Position | None) -> str | None:
     """Why this node's index cannot simply follow on from `position`, or None."""
     if position is None:
-        return "no position file in the index directory (a new node, or the index was deleted)"
+        return "no position file in the index directory: a new node, or the index was deleted"
     index = backend()
     if getattr(index, "needs_rebuild", False) or not Path(getattr(index, "index_dir", _index_dir())).exists():
         return "the index was created empty"
@@ -179,14 +179,19 @@ def _rebuild(reason: str) -> FollowResult:
     index = backend()
     if not Path(getattr(index, "index_dir", _index_dir())).exists():
         index = reopen_backend()
-    now = time.time()
-    head = log_head()
-    floor = pruned_through()
-    recent = {i for i, in db.session.execute(
-        db.select(IndexChange.id).where(IndexChange.id > max(floor, head - GAP_WINDOW))).all()}
-    gaps = _missing(recent, floor, head, now)
-    # Registered before the rows are read: pruning keeps every change from here on for this node.
-    report(Position(high=head, gaps=gaps), rebuilt=True)
+    while True:
+        now = time.time()
+        head = log_head()
+        floor = pruned_through()
+        recent = {i for i, in db.session.execute(
+            db.select(IndexChange.id).where(IndexChange.id > max(floor, head - GAP_WINDOW))).all()}
+        gaps = _missing(recent, floor, head, now)
+        # Registered before the rows are read: pruning keeps every change from here on for this
+        # node. Unless another node pruned past it before it was registered: then look again.
+        start = Position(high=head, gaps=gaps)
+        report(start, rebuilt=True)
+        if pruned_through() <= start.applied:
+            break
     docs = list(published_documents())
     db.session.rollback()
     index.rebuild(docs)
@@ -296,10 +301,30 @@ PRUNE_EVERY = 60.0  # seconds between prunes by a follower loop
 IDLE_AFTER = 60.0  # seconds without changes before the loop looks less often
 
 
-def follow_until(stop: Any, *, interval: float = 0.5, idle_interval: float = 1.0) -> None:
-    """`catalog follow-index`: passes until `stop` (a threading.Event) is set; a pass in
-    progress finishes first. An error is logged and retried after a pause, never fatal: the
-    database restarting must not leave a node's index behind for good."""
+class StopFlag:
+    """Set from a signal handler: a plain flag polled while sleeping. (threading.Event.set in a
+    handler can deadlock: the handler runs in the main thread, which may hold the Event's lock
+    inside Event.wait; seen once as a follower that ignored SIGTERM.)"""
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self._set and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.05))
+
+
+def follow_until(stop: StopFlag, *, interval: float = 0.5, idle_interval: float = 1.0) -> None:
+    """`catalog follow-index`: passes until `stop` is set; a pass in progress finishes first.
+    An error is logged and retried after a pause, never fatal: the database restarting must not
+    leave a node's index behind for good."""
     last_change = last_prune = time.monotonic()
     while not stop.is_set():
         pause = interval

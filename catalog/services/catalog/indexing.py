@@ -2,8 +2,11 @@
 
 Writers add a change log row in the same transaction as the change (`mark_dirty`); each node's
 follower (`index_follower`) applies the log to that node's own index. On one machine the
-worker's `index.apply` job is that follower (so `make run` starts nothing new); with several
-nodes each also runs `flask catalog follow-index`, since Huey hands a job to one worker only.
+worker's `index.apply` job, queued after every such commit, is that follower: `make run` and
+existing single-server installs start nothing new, and a change is searchable as soon as the
+worker takes the job (no 0.5 s poll added). With several nodes each also runs `flask catalog
+follow-index`, since Huey hands a job to one worker only, on one node; the job and the loop take
+turns on an index through a file lock in its directory.
 """
 from __future__ import annotations
 
