@@ -1,5 +1,6 @@
 """Run the load test: `python -m loadtest.run [--users 50] [--duration 300] [--db postgres|sqlite]`,
-or a saturation curve: `python -m loadtest.run --curve 25,50,100,200 [--step-duration 60]`.
+or a saturation curve: `python -m loadtest.run --curve 25,50,100,200 [--step-duration 60]`; either on
+two nodes behind nginx with `--nodes 2 --redis-url redis://127.0.0.1:6379/<n>` (loadtest/cluster.py).
 
 Sets up a database and data dir of its own, seeds the demo, starts gunicorn (gthread) and the
 worker, drives the virtual users over 127.0.0.1 — API users with tokens (reads, forks, git pushes,
@@ -24,6 +25,7 @@ from pathlib import Path
 from . import cpu
 from . import report as figures
 from .browsers import AUDITORS, Account, AuditorBrowser, StaffBrowser
+from .cluster import Cluster, flush_redis
 from .stack import PG_ADMIN_URL, Stack, create_pg_database, drop_pg_database
 from .users import SLOTS, Adopter, Record, User, VirtualUser
 from .verify import check_writes
@@ -65,7 +67,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     p.add_argument("--pg-admin-url", default=PG_ADMIN_URL)
     p.add_argument("--db-name", default="catalog_load")
-    p.add_argument("--redis-url", default=None, help="queue jobs through Redis instead of SQLite")
+    p.add_argument("--redis-url", default=None, help="queue jobs through Redis instead of SQLite (emptied first "
+                   "with --nodes 2: give it a database of its own)")
+    p.add_argument("--nodes", type=int, choices=(1, 2), default=1,
+                   help="2: two nodes behind nginx (loadtest/cluster.py; needs --db postgres and --redis-url); "
+                        "--web-workers is per node")
     p.add_argument("--orgs", type=int, default=3, help="adopter organizations the users belong to")
     p.add_argument("--web-workers", type=int, default=4)
     p.add_argument("--threads", type=int, default=8)
@@ -81,6 +87,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.seeded_data and args.db != "sqlite":
         p.error("--seeded-data needs --db sqlite")
+    if args.nodes == 2 and (args.db != "postgres" or not args.redis_url):
+        p.error("--nodes 2 needs --db postgres and --redis-url (every node shares the database and the queue)")
     return args
 
 
@@ -160,7 +168,7 @@ def drive(people: list[VirtualUser], seconds: float, step: int) -> tuple[float, 
     return time.monotonic() - started, sum(t.is_alive() for t in threads)
 
 
-def _setup(args: argparse.Namespace, root: Path) -> tuple[Stack, str]:
+def _setup(args: argparse.Namespace, root: Path) -> tuple[Stack | Cluster, str]:
     data = root / "data"
     if args.seeded_data:
         from seed.demo_copy import copy_demo_data
@@ -172,8 +180,13 @@ def _setup(args: argparse.Namespace, root: Path) -> tuple[Stack, str]:
         url = create_pg_database(args.db_name, args.pg_admin_url)
     else:
         url = f"sqlite:///{data / 'catalog.sqlite3'}"
-    stack = Stack(data, database_url=url if args.db == "postgres" else None, web_workers=args.web_workers,
-                  threads=args.threads, redis_url=args.redis_url)
+    if args.nodes == 2:
+        flush_redis(args.redis_url)
+        stack = Cluster(data, database_url=url, redis_url=args.redis_url, web_workers=args.web_workers,
+                        threads=args.threads)
+    else:
+        stack = Stack(data, database_url=url if args.db == "postgres" else None, web_workers=args.web_workers,
+                      threads=args.threads, redis_url=args.redis_url)
     for step in () if args.seeded_data else (("db", "upgrade"), ("catalog", "seed", "--demo")):
         done = stack.flask(*step)
         if done.returncode != 0:
@@ -236,7 +249,7 @@ def run(args: argparse.Namespace) -> dict:
                                "largest_users_page_p95_ok": figures.knee(report["steps"], "page_p95_ms"),
                                "largest_users_signed_in_p95_ok": figures.knee(report["steps"],
                                                                               "page_signed_in_p95_ms")}
-        report["writes"] = check_writes(record, url, root / "data" / "repos")
+        report["writes"] = check_writes(record, url, stack.repos)
     finally:
         stack.stop()
     checked = time.monotonic()

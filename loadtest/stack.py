@@ -63,6 +63,7 @@ class Stack:
             self.env["CATALOG_REDIS_URL"] = redis_url
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.repos = data_dir / "repos"
         self.log_path = data_dir / "processes.log"
         self.access_log = data_dir / "access.log"
         self.procs: dict[str, subprocess.Popen] = {}
