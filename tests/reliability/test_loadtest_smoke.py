@@ -61,8 +61,9 @@ def test_short_load_loses_nothing_and_serves_no_5xx(tmp_path, request):
     for kind, writes in report["writes"].items():
         assert writes["acknowledged"] == writes["found"], (kind, writes["missing"])
     assert report["writes"]["forks"]["acknowledged"] > 0
-    # each acknowledged push was followed until the fork showed it (or 10 s passed)
-    assert load["push_shown"]["pushes"] == report["writes"]["pushes"]["acknowledged"]
+    # a share of the acknowledged pushes was followed until the fork showed it (or 10 s passed)
+    assert load["push_shown"]["pushes"] <= report["writes"]["pushes"]["acknowledged"]
+    assert load["push_shown"]["pushes"] == 0 or load["push_shown"]["p95_ms"] is not None
     assert report["audit_verify"]["exit"] == 0 and report["fsck"]["exit"] == 0
     # --profile: CPU per process kind, and the web workers' Python CPU by view (py-spy, requirements-dev)
     assert report["cpu"]["web"]["own_s"] > 0 and report["cpu"]["load clients"]["own_s"] > 0
