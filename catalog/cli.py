@@ -1,7 +1,6 @@
 """`flask --app wsgi catalog ...`: seed, users and tokens, reindex, audit-verify, backup and restore."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -184,15 +183,9 @@ def fsck_command(repair: bool, min_age: float) -> None:
 @catalog_cli.command("worker")
 @click.option("--workers", default=2, show_default=True)
 def worker_command(workers: int) -> None:
-    """Run the background worker: mirrors, divergence refreshes, search index, periodic sweeps.
-
-    It runs at a lower CPU priority (`CATALOG_WORKER_NICE`, default 10), as do the git processes
-    it starts: on a busy server its jobs wait a little and the pages and pushes people wait on
-    do not (docs/performance.md, "Fifth round")."""
+    """Run the background worker: mirrors, divergence refreshes, search index, periodic sweeps."""
     from .jobs.queue import queue
 
-    if current_app.config["WORKER_NICE"]:
-        os.nice(current_app.config["WORKER_NICE"])
     huey = queue(current_app._get_current_object())
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 

@@ -124,8 +124,6 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "PAGE_CACHE_MAX_BYTES": int(float(os.environ.get(ENV_PREFIX + "PAGE_CACHE_MB", "32")) * 1024**2),
         # Shared fragments of signed-in people's pages (web/fragments.py): per worker process.
         "FRAGMENT_CACHE_MAX_BYTES": int(float(os.environ.get(ENV_PREFIX + "FRAGMENT_CACHE_MB", "16")) * 1024**2),
-        # CPU priority the job worker lowers itself by (`nice`): pages and pushes go first.
-        "WORKER_NICE": int(os.environ.get(ENV_PREFIX + "WORKER_NICE") or 10),
         "FRAGMENT_STALE": float(os.environ.get(ENV_PREFIX + "FRAGMENT_STALE", "5")),  # seconds after a change
         "PAGE_CACHE_MAX_AGE": 60.0,   # seconds: bounds what changes without an audit event
         "REPORT_MAX_AGE": float(os.environ.get(ENV_PREFIX + "REPORT_MAX_AGE", "60")),  # auditors' dashboard
