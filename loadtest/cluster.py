@@ -80,13 +80,12 @@ class Node(Stack):
                          "CATALOG_BASE_URL": base_url, "CATALOG_TRUSTED_PROXIES": "1",
                          "XDG_RUNTIME_DIR": str(data_dir)})  # gunicorn's control socket, one per node
 
-    def start(self, follower: bool = False) -> None:
+    def start(self) -> None:
         """The follower first (a node without an index builds it), then the worker and gunicorn."""
-        if follower:
-            with open(self.log_path, "ab") as log:
-                self.procs["follower"] = subprocess.Popen(
-                    [sys.executable, "-m", "flask", "--app", "wsgi", *FOLLOW_COMMAND], cwd=ROOT, env=self.env,
-                    stdout=log, stderr=log, start_new_session=True)
+        with open(self.log_path, "ab") as log:
+            self.procs["follower"] = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wsgi", *FOLLOW_COMMAND], cwd=ROOT, env=self.env,
+                stdout=log, stderr=log, start_new_session=True)
         super().start()
 
     def kill(self) -> None:
@@ -116,7 +115,6 @@ class Cluster:
                                web_workers=web_workers, threads=threads) for name in ("A", "B"))
         self.nodes = (self.a, self.b)
         self.nginx: subprocess.Popen | None = None
-        self.follower = False
 
     # the interface of Stack that loadtest.run uses
     @property
@@ -133,28 +131,11 @@ class Cluster:
     def wait_for_jobs(self, timeout: float = 180) -> bool:
         return self.a.wait_for_jobs(timeout)
 
-    @staticmethod
-    def has_follower() -> bool:
-        """Whether this install has the index follower command (issue 18, item 1)."""
-        from catalog.cli import catalog_cli
-
-        return FOLLOW_COMMAND[1] in catalog_cli.commands
-
     def start(self) -> None:
-        """After `db upgrade` and seeding through node A: B builds its own index, then all starts."""
-        self.follower = self.has_follower()
-        if not self.follower:
-            self.rebuild_index(self.b)
+        """After `db upgrade` and seeding through node A: each node's follower builds its index, then all starts."""
         with ThreadPoolExecutor(2) as pool:
-            list(pool.map(lambda node: node.start(follower=self.follower), self.nodes))
+            list(pool.map(lambda node: node.start(), self.nodes))
         self.start_nginx()
-
-    def rebuild_index(self, node: Node) -> None:
-        """Without the follower each worker applies index changes to its own node's index only, and
-        the job goes to one worker: a node that was away builds its index again from the database."""
-        built = node.flask("catalog", "reindex", timeout=600)
-        if built.returncode != 0:
-            raise RuntimeError(f"reindex on node {node.name} failed:\n{built.stdout}\n{built.stderr}")
 
     def start_nginx(self) -> None:
         nginx = nginx_binary()
@@ -191,11 +172,9 @@ class Cluster:
         return [line for line in lines if ", " in line.rsplit('" ', 1)[-1]]
 
     def restart(self, node: Node) -> None:
-        """A node back after a crash: its follower catches up from the change log (or, without one,
-        its index is built again) and nginx gives it requests once its fail_timeout has passed."""
-        if not self.follower:
-            self.rebuild_index(node)
-        node.start(follower=self.follower)
+        """A node back after a crash: its follower catches up from the change log, and nginx gives it
+        requests once its fail_timeout has passed."""
+        node.start()
 
     def stop(self) -> None:
         if self.nginx is not None and self.nginx.poll() is None:

@@ -2,7 +2,7 @@
 
 One real cluster for the module (loadtest/cluster.py), loopback only: a PostgreSQL database of its
 own (created and dropped here), Redis database 13 for the queue, one shared repositories folder,
-nodes A and B (gunicorn, a job worker and, once the command exists, the index follower, each node
+nodes A and B (gunicorn, a job worker and the index follower, each node
 with its own data and index dir and CATALOG_NODE_ID), and nginx balancing between them with the
 shipped site and deploy/nginx/katalog-nodes.conf's upstream block. It checks that
 
@@ -12,7 +12,7 @@ shipped site and deploy/nginx/katalog-nodes.conf's upstream block. It checks tha
   60 s, A is SIGKILLed in the middle: nginx routes around it, the only failures the clients see
   are requests that were in flight on A when it died (counted, each a request to retry), nothing
   acknowledged is lost (loadtest/verify.py), A comes back and serves again, its index catches up
-  with what was published while it was down (when the follower exists), and `catalog fsck` and
+  with what was published while it was down, and `catalog fsck` and
   `catalog audit-verify` pass.
 """
 from __future__ import annotations
@@ -114,7 +114,7 @@ def world(tmp_path_factory):
             cluster.start()
             adopters = adopters.result()
             tokens = Tokens(*(t.result() for t in tokens), next(a.token for a in adopters if a.email == ADOPTER))
-        print(f"two nodes up in {time.monotonic() - began:.0f} s (follower: {cluster.follower})")
+        print(f"two nodes up in {time.monotonic() - began:.0f} s")
         yield World(cluster, tokens, adopters, url)
     finally:
         cluster.stop()
@@ -194,8 +194,8 @@ def test_a_write_through_node_a_is_read_through_node_b(world):
     assert body["updated_at"] == published["updated_at"]
     status, page = _page(b.base, "/apps/antrean-puskesmas-kepri")
     assert status == 200 and "Antrean Puskesmas Kepri" in page
-    if world.cluster.follower:  # B's own index follows the change log (issue 18, item 1)
-        assert _until(lambda: _found_by_search(b.base, "puskesmas", "antrean-puskesmas-kepri"), 10)
+    # B's own index follows the change log (issue 18, item 1)
+    assert _until(lambda: _found_by_search(b.base, "puskesmas", "antrean-puskesmas-kepri"), 10)
 
 
 def test_a_push_through_node_b_shows_on_the_fork_page_of_node_a(world, tmp_path):
@@ -276,8 +276,8 @@ def test_node_a_killed_under_load_nothing_acknowledged_is_lost(world, tmp_path, 
     assert a.access_counts()[0] > served_by_a_restarted, "nginx sent node A nothing after its restart"
     assert _call(a.base, "GET", "/readyz")[0] == 200
     assert _until(lambda: _found_by_search(b.base, "posyandu", "antrean-posyandu"), 10)
-    if cluster.follower:  # A's index caught up with what was published while it was down
-        assert _until(lambda: _found_by_search(a.base, "posyandu", "antrean-posyandu"), 10)
+    # A's index caught up with what was published while it was down
+    assert _until(lambda: _found_by_search(a.base, "posyandu", "antrean-posyandu"), 10)
 
     # nothing acknowledged is lost
     writes = check_writes(record, world.database_url, cluster.repos)
