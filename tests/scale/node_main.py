@@ -158,23 +158,18 @@ def periodic_worker(app, args):
             huey.enqueue(task)
     _touch(args["ready"])
     _wait_for(args["both_enqueued"])
-    executed, idle_since = 0, time.monotonic()
-    while time.monotonic() - idle_since < 1.5:
-        task = huey.dequeue()
-        if task is None:
-            time.sleep(0.05)
-            continue
-        huey.execute(task)
-        executed += task.name == PROBE
-        idle_since = time.monotonic()
-    return {"executed": executed}
+    return {"executed": _run_until_idle(huey).count(PROBE)}
 
 
 def drain_jobs(app, args):
     """A job worker: run whatever is queued until the queue stays empty."""
     from catalog.jobs.queue import queue
 
-    huey = queue(app)
+    return {"ran": _run_until_idle(queue(app))}
+
+
+def _run_until_idle(huey) -> list[str]:
+    """Execute queued jobs until none arrives for 1.5 s; the names of those run, in order."""
     names, idle_since = [], time.monotonic()
     while time.monotonic() - idle_since < 1.5:
         task = huey.dequeue()
@@ -184,7 +179,7 @@ def drain_jobs(app, args):
         huey.execute(task)
         names.append(task.name)
         idle_since = time.monotonic()
-    return {"ran": names}
+    return names
 
 
 def upload_bundle(app, args):
