@@ -217,6 +217,24 @@ def organization_forks(org_id: int) -> list[Fork]:
     return list(db.session.execute(stmt).scalars())
 
 
+@dataclass(frozen=True)
+class ForkChoice:
+    """A region's copy as the deployment forms offer it as the source of the code."""
+    id: int
+    name: str
+    app_id: int
+    app_slug: str
+    app_name: str
+
+
+def fork_choices(org_id: int) -> list[ForkChoice]:
+    """The organization's copies for the forms' "Sumber kode": five columns, not `Fork` rows with
+    their apps (that was a third of the deployments page's CPU in-process)."""
+    stmt = (db.select(Fork.id, Fork.name, App.id, App.slug, App.name).join(App, App.id == Fork.app_id)
+            .where(Fork.organization_id == org_id).order_by(func.lower(App.name), Fork.id))
+    return [ForkChoice(*row) for row in db.session.execute(stmt)]
+
+
 def _attention(deployments: list[Deployment], forks: list[Fork], now: datetime) -> list[Attention]:
     items = []
     for dep in deployments:

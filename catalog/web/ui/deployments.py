@@ -45,10 +45,10 @@ def _own_forks(actor, values: dict) -> list:
     (a copy of another app can never be the source), with the region's own copy preselected."""
     if actor is None or not can_record_deployment(actor, actor.organization):
         return []
-    forks = deployment_queries.organization_forks(actor.organization_id)
+    forks = deployment_queries.fork_choices(actor.organization_id)
     chosen = values.get("app")
-    if chosen and any(f.app.slug == chosen for f in forks):
-        forks = [f for f in forks if f.app.slug == chosen]
+    if chosen and any(f.app_slug == chosen for f in forks):
+        forks = [f for f in forks if f.app_slug == chosen]
         if not values.get("fork_id"):
             values["fork_id"] = str(forks[0].id)
     elif chosen:
@@ -167,7 +167,7 @@ def _edit_values(dep) -> dict:
 @login_required
 def deployment_edit(deployment_id: int):
     dep = deployments.get_changeable(deployment_id, current_user)
-    forks = [f for f in deployment_queries.organization_forks(dep.organization_id) if f.app_id == dep.app_id]
+    forks = [f for f in deployment_queries.fork_choices(dep.organization_id) if f.app_id == dep.app_id]
     if request.method == "GET":
         return render_template("deployments/edit.html", dep=dep, values=_edit_values(dep), errors={}, forks=forks)
     values = _form_data(creating=False)
