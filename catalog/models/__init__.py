@@ -9,7 +9,7 @@ from .index_node import IndexNode
 from .nodes import GitClientSlot, PeriodicClaim
 from .notification import EmailState, Notification
 from .organization import Organization, OrgKind
-from .outbox import IndexChange, IndexChangePruned, IndexOutbox
+from .outbox import IndexChange, IndexChangePruned
 from .proposal import Proposal, ProposalStatus
 from .repository import Fork, Mirror, MirrorState, Release
 from .throttle import LoginThrottle
@@ -20,7 +20,7 @@ from .vitality import AppVitality
 
 __all__ = [
     "LoginThrottle", "AccountLink", "LinkKind", "RecoveryCode", "TwoFactor", "UserSession",
-    "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "AuditVerified", "IndexOutbox",
+    "AccessToken", "App", "AppPlatform", "AppState", "AuditEvent", "AuditHead", "AuditVerified",
     "IndexChange", "IndexChangePruned", "IndexNode",
     "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
     "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",

@@ -38,4 +38,3 @@ class IndexChangePruned(db.Model):
     pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-IndexOutbox = IndexChange  # the name the writers and older tests know

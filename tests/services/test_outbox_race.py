@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from catalog import create_app
 from catalog.extensions import db
-from catalog.models import App, IndexOutbox
+from catalog.models import App, IndexChange
 from catalog.services.catalog import apps, indexing
 from catalog.services.tx import write
 from tests.factories import app_payload
@@ -45,7 +45,7 @@ def test_publish_succeeds_when_the_worker_deletes_the_outbox_row_mid_transaction
 
     def worker_deletes(session, _ctx, _instances):
         """Just before the publish writes its change, pruning empties the log."""
-        touched = [o for o in (*session.new, *session.dirty) if isinstance(o, IndexOutbox)]
+        touched = [o for o in (*session.new, *session.dirty) if isinstance(o, IndexChange)]
         if touched and not deleted:
             deleted.append(session.connection().execute(text("DELETE FROM index_change")).rowcount)
 
@@ -66,13 +66,13 @@ def test_follower_applies_each_change_once_and_keeps_the_log(app, make_user):
     indexing.drain()
     with write():
         indexing.mark_dirty(app_id)
-    kept = db.session.execute(db.select(db.func.count()).select_from(IndexOutbox)).scalar_one()
+    kept = db.session.execute(db.select(db.func.count()).select_from(IndexChange)).scalar_one()
     with write():
         indexing.mark_dirty(app_id)  # queued while the follower works: a new row
     assert indexing.drain() == 1
     assert indexing.drain() == 0  # nothing new: the rows it applied are not applied again
     # Append-only: other nodes read the same rows; only pruning deletes them.
-    assert db.session.execute(db.select(db.func.count()).select_from(IndexOutbox)).scalar_one() == kept + 1
+    assert db.session.execute(db.select(db.func.count()).select_from(IndexChange)).scalar_one() == kept + 1
 
 
 @pytest.mark.skipif(not (os.environ.get("CATALOG_TEST_DATABASE_URL") or "").startswith("postgresql"),
