@@ -10,7 +10,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from . import hooks
 from .env import GitOptions
@@ -167,44 +167,12 @@ def _inflate(body: IO[bytes] | None, length: int | None, limit: int) -> tuple[IO
         raise
 
 
-class ClientSlots:
-    """At most `limit` running `git http-backend` processes per client address.
+class ClientSlots(Protocol):
+    """At most a limit of running `git http-backend` processes per client address; the catalog
+    counts them in its database, across processes and nodes (services/repos/git_slots.py).
+    `acquire` returns a release function safe to call more than once, or None at the limit."""
 
-    Counted in this process only (a lock-protected dict, nothing shared), for callers with one
-    process; the catalog counts across processes and nodes in its database with the same
-    interface (services/repos/git_slots.py). `acquire` returns a release function that is safe
-    to call more than once, or None when the address is at its limit.
-    """
-
-    def __init__(self, limit: int) -> None:
-        self.limit = int(limit)
-        self._lock = threading.Lock()
-        self._held: dict[str, int] = {}
-
-    def held(self, address: str) -> int:
-        with self._lock:
-            return self._held.get(address, 0)
-
-    def acquire(self, address: str) -> Callable[[], None] | None:
-        with self._lock:
-            count = self._held.get(address, 0)
-            if self.limit > 0 and count >= self.limit:
-                return None
-            self._held[address] = count + 1
-        released = threading.Event()
-
-        def release() -> None:
-            with self._lock:
-                if released.is_set():
-                    return
-                released.set()
-                left = self._held.get(address, 1) - 1
-                if left > 0:
-                    self._held[address] = left
-                else:
-                    self._held.pop(address, None)
-
-        return release
+    def acquire(self, address: str) -> Callable[[], None] | None: ...
 
 
 def _noop() -> None:

@@ -1,7 +1,7 @@
 """At most GIT_MAX_PER_CLIENT running git processes per client address, across every web node.
 
-`vcs.http.ClientSlots` counts in one process; with several gunicorn workers on several nodes an
-address could hold limit × processes. Here each running `git http-backend` is a row
+A count kept in process memory would hold per process: with several gunicorn workers on several
+nodes an address could hold limit × processes. Here each running `git http-backend` is a row
 (`git_client_slot`), taken in a short transaction that first serialises on the address (an
 advisory transaction lock on PostgreSQL, BEGIN IMMEDIATE on SQLite) and counts the address's
 live rows. A row names its node and process and expires when git would have been killed
@@ -45,7 +45,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 class SharedClientSlots:
-    """The interface of `vcs.http.ClientSlots`, counted in the database every node shares."""
+    """`vcs.http.ClientSlots`, counted in the database every node shares."""
 
     def __init__(self, engine: Engine, limit: int, lifetime: float, node: str) -> None:
         self.limit, self.engine, self.node = int(limit), engine, node
