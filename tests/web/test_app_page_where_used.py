@@ -96,3 +96,20 @@ def test_where_used_is_kept_across_other_apps_writes_and_redrawn_at_once_for_its
     lifecycle.change_status(dep.id, "production", actor=adopter)
     assert "Produksi 1" in where()
     assert len(renders) == 2
+
+
+def test_adoption_guide_step_2_shows_a_confirmation_at_once(app, client, login, world):
+    """Steps 1–3 are kept until the entry, its copies or its deployments change; a confirmation
+    changes no status, so the deployments' mark names when they were last confirmed too."""
+    from catalog.services.deployments import lifecycle
+
+    dep = world.deploy("21.72", "simanja", status="production")
+    login(world.user("adopter", "14.71"))
+
+    def step_2() -> str:
+        html = client.get("/apps/simanja/adopsi").get_data(as_text=True)
+        return _section(html, 'id="h-langkah-2"')
+
+    assert "Kota Tanjung Pinang" in step_2() and "Dikonfirmasi" not in step_2()
+    lifecycle.confirm_deployment(dep.id, actor=world.user("publisher", "21"))
+    assert "Dikonfirmasi" in step_2()

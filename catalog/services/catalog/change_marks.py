@@ -15,7 +15,8 @@ from ...models import AppVitality, Deployment, Fork
 @dataclass(frozen=True)
 class AppChangeMarks:
     forks: tuple[int, datetime | None, datetime | None]  # how many, last refreshed, last made
-    deployments: tuple[int, datetime | None]  # how many, last changed (every change sets updated_at)
+    # how many, last changed (every change of status, version or source sets updated_at), last confirmed
+    deployments: tuple[int, datetime | None, datetime | None]
     vitality: datetime | None  # when the worker last computed it
 
 
@@ -26,5 +27,6 @@ def app_change_marks(app_id: int) -> AppChangeMarks:
     row = db.session.execute(db.select(
         of_app(func.count(Fork.id), Fork), of_app(func.max(Fork.computed_at), Fork),
         of_app(func.max(Fork.created_at), Fork), of_app(func.count(Deployment.id), Deployment),
-        of_app(func.max(Deployment.updated_at), Deployment), of_app(AppVitality.computed_at, AppVitality))).one()
-    return AppChangeMarks(forks=(row[0], row[1], row[2]), deployments=(row[3], row[4]), vitality=row[5])
+        of_app(func.max(Deployment.updated_at), Deployment), of_app(func.max(Deployment.confirmed_at), Deployment),
+        of_app(AppVitality.computed_at, AppVitality))).one()
+    return AppChangeMarks(forks=tuple(row[0:3]), deployments=tuple(row[3:6]), vitality=row[6])
