@@ -44,24 +44,6 @@ def chromium_path() -> str:
     return path
 
 
-def seed_demo_world(data_dir: Path, *, with_regions: bool) -> None:
-    """The demo's users, apps with real repositories, forks and deployments, in the app context
-    (for the README screenshots script); the regions too unless the database has them."""
-    from catalog.extensions import db
-    from seed.demo import seed_apps, seed_forks, seed_users
-    from seed.demo_deployments import seed_demo_deployments
-    from seed.regions import seed_regions
-
-    if with_regions:
-        db.create_all()
-        seed_regions()
-        db.session.commit()
-    seed_users()
-    seed_apps(data_dir / "sources")
-    seed_forks()
-    seed_demo_deployments()
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, chromium_path, demo_template):
     """The demo catalog (regions, users, apps with real repositories, forks, deployments) on a
