@@ -243,3 +243,21 @@ def test_the_daily_summary_is_scheduled_once_a_day(app):
     assert "deployment.heartbeat_summary" in due(0, 10)
     assert not any("deployment.heartbeat_summary" in due(h, m) for h in range(24) for m in (0, 9, 11, 30)
                    if (h, m) != (0, 10))
+
+
+def test_reported_address_and_facts_show_to_those_who_see_the_deployments_details(client, adopter, world, dep,
+                                                                                   login):
+    token = _token(client, dep.id, adopter)
+    assert _beat(client, dep.id, token, {"version": "v1.1.0", "url": "https://simanja.tanjungpinangkota.go.id",
+                                         "info": {"opd_units": ["BKPSDM", "Inspektorat"], "active_users": 0,
+                                                  "database": "mariadb"}}).status_code == 200
+    public = client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    assert "simanja.tanjungpinangkota.go.id" not in public and "mariadb" not in public
+    login(world.user("publisher", "21"))  # the app's publisher sees the URL and note, so these too
+    page = client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    assert ('<dt>Alamat yang dilaporkan</dt><dd class="break"><code>https://simanja.tanjungpinangkota.go.id</code>'
+            in page)
+    assert "<dt>OPD pengguna (dilaporkan)</dt><dd>BKPSDM, Inspektorat</dd>" in page
+    assert "<dt>Pengguna aktif (dilaporkan)</dt><dd>0</dd>" in page and "<dd>mariadb</dd>" in page
+    client.post("/language", data={"lang": "en"})
+    assert "<dt>Active users (reported)</dt>" in client.get(f"/deployments/{dep.id}").get_data(as_text=True)
