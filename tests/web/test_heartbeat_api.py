@@ -261,3 +261,23 @@ def test_reported_address_and_facts_show_to_those_who_see_the_deployments_detail
     assert "<dt>Pengguna aktif (dilaporkan)</dt><dd>0</dd>" in page and "<dd>mariadb</dd>" in page
     client.post("/language", data={"lang": "en"})
     assert "<dt>Active users (reported)</dt>" in client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+
+
+def test_the_snippets_own_answers_for_the_declared_version_raise_no_mismatch(client, adopter, dep):
+    """Declared v1.1.0: a VERSION file's "1.1.0" and git describe's abbreviated id of the same
+    commit name it; a later commit past the tag or another release do not."""
+    token = _token(client, dep.id, adopter)
+    commit = db.session.get(Deployment, dep.id).version_commit
+    assert commit and len(commit) >= 7
+    answers = [("1.1.0", []), (commit[:7], []), (f"v1.0.0-4-g{commit[:9]}", []),
+               ("v1.1.0-1-g0123abc", ["version_mismatch"]), ("v1.2.0", ["version_mismatch"])]
+    for reported, flags in answers:
+        r = _beat(client, dep.id, token, {"version": reported})
+        assert r.status_code == 200 and r.json["flags"] == flags, (reported, r.json)
+        shown = client.get(f"/api/v1/deployments/{dep.id}").json
+        assert shown["flags"] == flags and shown["observed_version"] == reported
+        _age(dep.id, seconds=61)
+    r = client.post(f"/api/v1/deployments/{dep.id}/adopt-observed-version", headers=adopter)
+    assert r.status_code == 200 and r.json["version"] == "v1.2.0"
+    assert _beat(client, dep.id, token, {"version": "1.2.0"}).json["flags"] == []
+    assert client.post(f"/api/v1/deployments/{dep.id}/adopt-observed-version", headers=adopter).status_code == 409
