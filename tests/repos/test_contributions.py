@@ -111,6 +111,11 @@ def test_offer_apply_with_git_am_release_and_auto_close(three_forks, published_a
     actions = [e.action for e in db.session.execute(db.select(AuditEvent).where(
         AuditEvent.object_type == "contribution")).scalars()]
     assert actions == ["contribution.create", "contribution.accept", "contribution.merged"]
+    # the offering region heard of each decision: accepted by the publisher, then merged upstream
+    heard = db.session.execute(db.select(Notification.kind).where(
+        Notification.user_id == tanjungpinang.id, Notification.kind.startswith("contribution_"))
+        .order_by(Notification.id)).scalars().all()
+    assert heard == ["contribution_accepted", "contribution_merged"]
 
 
 def test_common_changes_link_the_two_forks_with_the_same_fix(three_forks, client):
