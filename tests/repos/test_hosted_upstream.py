@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from catalog.extensions import db
+from catalog.models import AuditEvent, Notification
 from catalog.services.repos import mirrors
 from tests.factories import app_payload
 from tests.repos.gitclient import git, with_token
@@ -81,6 +83,12 @@ def test_push_fork_offer_merge_in_catalog_and_refuse_force_push(hosted, make_use
     r = client.post(f"/api/v1/contributions/{c['id']}/merge", headers=token_for(publisher))
     assert r.status_code == 200, r.json
     assert r.json["outcome"] == "merged" and r.json["state"] == "merged"
+    assert db.session.execute(db.select(Notification).where(
+        Notification.user_id == adopter.id, Notification.kind == "contribution_merged")).scalar_one()
+    merges = db.session.execute(db.select(AuditEvent.action, AuditEvent.actor_id).where(
+        AuditEvent.object_type == "contribution", AuditEvent.object_id == str(c["id"]))).all()
+    assert [tuple(m) for m in merges] == [("contribution.create", adopter.id), ("contribution.accept", publisher.id),
+                                          ("contribution.merge", publisher.id)]
     git("pull", "-q", "--no-rebase", upstream_url, "main", cwd=upstream_work)
     assert (upstream_work / "src/app.php").read_text() == "<?php // aplikasi, validasi NIP 18 digit\n"
     assert (upstream_work / "docs/panduan.md").exists()
