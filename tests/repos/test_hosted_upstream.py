@@ -86,7 +86,7 @@ def test_push_fork_offer_merge_in_catalog_and_refuse_force_push(hosted, make_use
     assert db.session.execute(db.select(Notification).where(
         Notification.user_id == adopter.id, Notification.kind == "contribution_merged")).scalar_one()
     merges = db.session.execute(db.select(AuditEvent.action, AuditEvent.actor_id).where(
-        AuditEvent.object_type == "contribution", AuditEvent.object_id == str(c["id"]))).all()
+        AuditEvent.object_type == "contribution", AuditEvent.object_id == str(c["id"])).order_by(AuditEvent.seq)).all()
     assert [tuple(m) for m in merges] == [("contribution.create", adopter.id), ("contribution.accept", publisher.id),
                                           ("contribution.merge", publisher.id)]
     git("pull", "-q", "--no-rebase", upstream_url, "main", cwd=upstream_work)
