@@ -116,3 +116,21 @@ def test_organization_page_and_list_show_strengths(client, observed):
     table = listed.split("</details>", 1)[1]  # past the filters, whose suggestions name every region
     assert "Pekanbaru" in table and "Bintan" not in table
     assert heartbeat.STRENGTH_FILTERS == ("observed", "confirmed", "declared")
+
+
+def test_app_page_and_adoption_guide_state_each_deployments_strength(client, observed):
+    """Where the app page and the guided adoption flow count deployments, each line says what backs it."""
+    page = client.get("/apps/simanja").get_data(as_text=True)
+    where = page.split('id="h-dipakai"', 1)[1].split("</section>", 1)[0]
+    assert "<th scope=\"col\">Kekuatan bukti</th>" in where
+    rows = {name: row for row in where.split("<tr>")[2:]
+            for name in ("Kota Pekanbaru", "Kota Tanjung Pinang") if f">{name}</a>" in row}
+    assert 'evidence-observed">Terpantau<' in rows["Kota Pekanbaru"]
+    assert 'evidence-confirmed">Dikonfirmasi<' not in rows["Kota Pekanbaru"]
+    assert 'evidence-observed">Terpantau<' in rows["Kota Tanjung Pinang"]
+    assert 'evidence-confirmed">Dikonfirmasi<' in rows["Kota Tanjung Pinang"]
+    guide = client.get("/apps/simanja/adopsi").get_data(as_text=True)
+    step = guide.split('id="h-langkah-2"', 1)[1].split("</section>", 1)[0]
+    assert "Kekuatan bukti" in step and step.count('evidence-observed">Terpantau<') == 2
+    siap = client.get("/apps/siap").get_data(as_text=True).split('id="h-dipakai"', 1)[1]
+    assert 'evidence-declared">Dinyatakan<' in siap.split("</section>", 1)[0]  # its beat is 40 days old

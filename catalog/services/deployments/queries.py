@@ -166,6 +166,17 @@ class AppDeploymentRow:
     org_code: str
     province_name: str | None  # None: the organization is itself a province or an agency
     province_code: str | None
+    # what heartbeat.strengths() and flags() read, for the line's evidence strength
+    version_commit: str | None
+    confirmed_at: datetime | None
+    last_seen_at: datetime | None
+    observed_version: str | None
+    heartbeat_token_issued_at: datetime | None
+    heartbeat_token_hash: bool  # only whether a heartbeat token is set, never its digest
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 @dataclass(frozen=True)
@@ -185,7 +196,9 @@ def app_deployments(app_id: int, limit: int = APP_PAGE_ROWS) -> AppDeployments:
     by_status = [(s, counts[s]) for s in dv.STATUSES if counts.get(s)]
     province = aliased(Organization)
     stmt = (db.select(Deployment.id, Deployment.status, Deployment.environment, Deployment.version,
-                      Region.name, Region.code, province.name, province.code)
+                      Region.name, Region.code, province.name, province.code, Deployment.version_commit,
+                      Deployment.confirmed_at, Deployment.last_seen_at, Deployment.observed_version,
+                      Deployment.heartbeat_token_issued_at, Deployment.heartbeat_token_hash.is_not(None))
             .join(Region, Region.id == Deployment.organization_id)
             .outerjoin(province, province.id == Region.parent_id)
             .where(Deployment.app_id == app_id)
