@@ -2,8 +2,8 @@
 
 An auditor opens a kota's evidence; the page links its print stylesheet, and the server serves
 the A4 rules. Printed to PDF (Page.printToPDF, which honours the stylesheet's @page size), every
-page is A4 portrait; the first carries the print header (organization, date, the catalog's
-address) and no navigation, and each page its number. In print layout the tables fit the width
+page is A4 portrait and carries the print header (organization, date, the catalog's address,
+the audit checkpoint's event and hash) and its number, and no navigation. In print layout the tables fit the width
 of an A4 page between its margins.
 """
 from __future__ import annotations
@@ -60,3 +60,32 @@ def test_printing_to_pdf_gives_a4_pages_with_the_organization(evidence):
     assert "127.0.0.1" in first  # the catalog's address, in the print header
     assert "Langsung ke isi" not in first and "Keluar" not in first  # no navigation
     assert f"1 / {len(pdf.pages)}" in first  # the page number, from the @page margin box
+
+
+def _lines(page) -> list[tuple[float, str]]:
+    """The text of a PDF page as (height from the bottom in points, text), top first."""
+    parts: list[tuple[float, str]] = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            parts.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
+    page.extract_text(visitor_text=visit)
+    return sorted(parts, key=lambda p: -p[0])
+
+
+def test_every_printed_page_names_the_organization_and_the_audit_checkpoint(evidence):
+    seal = evidence.inner_text("#evidence-seal")  # on screen too: "peristiwa #N, hash H"
+    assert seal.startswith("peristiwa #")
+    chain_hash = seal.rsplit(" ", 1)[-1]
+    assert len(chain_hash) == 64 and int(chain_hash, 16) >= 0, seal
+    pdf = PdfReader(io.BytesIO(evidence.pdf(prefer_css_page_size=True, print_background=True)))
+    assert len(pdf.pages) >= 2  # the demo kota's evidence breaks across pages
+    for number, pdf_page in enumerate(pdf.pages, start=1):
+        lines = _lines(pdf_page)
+        seal_at = next(i for i, (_y, t) in enumerate(lines) if t.startswith("Checkpoint audit"))
+        head, content = lines[:seal_at + 1], lines[seal_at + 1:]
+        assert head[0][1].startswith(f"{ORG} (21.72)"), (number, lines[:4])  # the header tops each page
+        assert head[-1][1].endswith(chain_hash), (number, head)
+        assert f"{number} / {len(pdf.pages)}" in pdf_page.extract_text()
+        # the page's content starts below the header instead of running under it
+        assert content and max(y for y, _t in content) < head[-1][0], (number, lines[:6])

@@ -14,8 +14,9 @@ from ...models.types import utcnow
 from ..accounts import organizations
 from ..deployments import heartbeat
 from ..deployments.queries import organization_deployments, organization_forks
-from ..errors import require
+from ..errors import Conflict, require
 from ..permissions import can_view_evidence
+from .checkpoints import make_checkpoint
 from .reports import Region, Scope, clean_strength
 
 Publisher = aliased(Organization)
@@ -78,6 +79,25 @@ def duplicate_candidates(scope: Scope, limit: int | None = None) -> list[Duplica
 
 
 @dataclass(frozen=True)
+class AuditSeal:
+    """The audit chain's verified head when the evidence was made: printed on every page, so a
+    reader can later check with `audit-verify --checkpoint` that nothing before it was rewritten."""
+
+    seq: int | None = None
+    hash: str | None = None
+    problem: str | None = None  # why there is no head to vouch for (an empty or a broken chain)
+
+
+def audit_seal() -> AuditSeal:
+    """The newest verified audit event (a bounded check, as for the public checkpoint)."""
+    try:
+        head = make_checkpoint("")
+    except Conflict as exc:
+        return AuditSeal(problem=exc.message)
+    return AuditSeal(head["seq"], head["hash"])
+
+
+@dataclass(frozen=True)
 class Evidence:
     """One organization's SPBE evidence: shared apps used, statuses, dates, confirmations."""
 
@@ -87,6 +107,7 @@ class Evidence:
     forks: list[Fork]
     events: dict[int, list[DeploymentEvent]]
     strength: str | None = None  # the lines shown are only those of this evidence strength
+    seal: AuditSeal = AuditSeal()
 
     @property
     def confirmed(self) -> int:
@@ -115,6 +136,7 @@ def org_evidence(org_code: str, *, actor: User | None, strength: str | None = No
     ValidationFailed (unknown strength)."""
     org = evidence_org(org_code, actor=actor)
     strength = clean_strength(strength)
+    seal = audit_seal()  # first: its marker update commits, which would expire the rows read below
     now = utcnow()
     deployments = [d for d in organization_deployments(org.id) if heartbeat.matches_strength(d, strength, now)]
     events: dict[int, list[DeploymentEvent]] = {}
@@ -123,4 +145,4 @@ def org_evidence(org_code: str, *, actor: User | None, strength: str | None = No
                 .order_by(DeploymentEvent.at, DeploymentEvent.id))
         for event in db.session.execute(stmt).scalars():
             events.setdefault(event.deployment_id, []).append(event)
-    return Evidence(org, now, deployments, organization_forks(org.id), events, strength)
+    return Evidence(org, now, deployments, organization_forks(org.id), events, strength, seal)
