@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import distinct, func, or_
+from sqlalchemy import case, distinct, func, or_
 from sqlalchemy.orm import aliased
 
 from ...extensions import db
 from ...models import App, AppState, Deployment, DeploymentEvent, Fork, Organization, User
 from ...models.types import utcnow
+from ...vocab.related_categories import GROUPS
 from ..accounts import organizations
 from ..deployments import heartbeat
 from ..deployments.queries import organization_deployments, organization_forks
@@ -56,17 +57,26 @@ class DuplicateCandidate:
     active_deployments: int
 
 
+def category_family(column):
+    """SQL: the category's group of related categories (named by its first key), or the category
+    itself: SIMPEG (hr) and Simanja (employee-management) fall in one family."""
+    return case(*[(column.in_(sorted(g)), min(g)) for g in GROUPS], else_=column)
+
+
 def duplicates_query(scope: Scope):
-    """Published apps in a category that two or more publishers fill. In a province's scope, only
-    categories where a publisher of that province takes part."""
+    """Published apps in a family of related categories that two or more publishers fill, related
+    apps next to each other. In a province's scope, only families where a publisher of that
+    province takes part."""
     published = App.state == AppState.PUBLISHED.value
-    categories = (db.select(App.category).where(published).group_by(App.category)
-                  .having(func.count(distinct(App.publisher_id)) > 1))
+    family = category_family(App.category)
+    families = (db.select(family).where(published).group_by(family)
+                .having(func.count(distinct(App.publisher_id)) > 1))
     if scope.province is not None:
-        local = (db.select(App.category).join(Publisher, Publisher.id == App.publisher_id)
+        local = (db.select(family).join(Publisher, Publisher.id == App.publisher_id)
                  .where(published, scope.where(Publisher)))
-        categories = categories.where(App.category.in_(local))
-    return db.select(App).where(published, App.category.in_(categories)).order_by(App.category, func.lower(App.name))
+        families = families.where(family.in_(local))
+    return (db.select(App).where(published, family.in_(families))
+            .order_by(family, App.category, func.lower(App.name)))
 
 
 def duplicate_candidates(scope: Scope, limit: int | None = None) -> list[DuplicateCandidate]:
