@@ -2,9 +2,10 @@
 
 An auditor opens a kota's evidence; the page links its print stylesheet, and the server serves
 the A4 rules. Printed to PDF (Page.printToPDF, which honours the stylesheet's @page size), every
-page is A4 portrait and carries the print header (organization, date, the catalog's address,
-the audit checkpoint's event and hash) and its number, and no navigation. In print layout the tables fit the width
-of an A4 page between its margins.
+page is A4 (portrait; landscape for the 16-column table of deployments) and carries the print
+header (organization, date, the catalog's address, the audit checkpoint's event and hash) above
+its content, and its number, and no navigation. In print layout the tables fit the width of
+their pages between the margins, their headings whole words.
 """
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from tests.browser.conftest import login
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 A4_POINTS = (595.3, 841.9)  # 210 x 297 mm
+A4_LANDSCAPE = tuple(reversed(A4_POINTS))
 # the stylesheet's page area, 210 mm less 2 x 14 mm of margin, in CSS pixels (96 per inch)
 A4_CONTENT_PX = round((210 - 2 * 14) / 25.4 * 96)
+A4_LANDSCAPE_CONTENT_PX = round((297 - 2 * 14) / 25.4 * 96)  # the deployments table's own pages
 ORG = "Kota Tanjung Pinang"
 
 
@@ -47,14 +50,26 @@ def test_in_print_layout_the_tables_fit_a4_and_navigation_is_gone(evidence):
     evidence.emulate_media(media="print")
     assert evidence.locator("header.top").is_hidden() and evidence.locator("footer.foot").is_hidden()
     assert evidence.locator(".print-head").is_visible()
-    widths = evidence.eval_on_selector_all(".evidence table", "ts => ts.map(t => t.getBoundingClientRect().width)")
+    widths = evidence.eval_on_selector_all(".evidence table:not([data-table=evidence])",
+                                           "ts => ts.map(t => t.getBoundingClientRect().width)")
     assert widths and max(widths) <= A4_CONTENT_PX + 1, widths
+    evidence.set_viewport_size({"width": A4_LANDSCAPE_CONTENT_PX, "height": 1000})
+    wide = evidence.eval_on_selector("table[data-table=evidence]", "t => t.getBoundingClientRect().width")
+    assert wide <= A4_LANDSCAPE_CONTENT_PX + 1, wide
 
 
 def test_printing_to_pdf_gives_a4_pages_with_the_organization(evidence):
     pdf = PdfReader(io.BytesIO(evidence.pdf(prefer_css_page_size=True, print_background=True)))
-    sizes = {(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1)) for p in pdf.pages}
-    assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes), sizes
+    sizes = [(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1)) for p in pdf.pages]
+    portrait = [abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes]
+    landscape = [abs(w - A4_LANDSCAPE[0]) < 1 and abs(h - A4_LANDSCAPE[1]) < 1 for w, h in sizes]
+    assert all(p or ls for p, ls in zip(portrait, landscape, strict=True)), sizes  # every page A4
+    assert portrait[0] and portrait[-1], sizes
+    # the 16-column table of deployments is on landscape pages, its headings whole words
+    texts = [" ".join(p.extract_text().split()) for p in pdf.pages]
+    table_heads = ("Status sejak", "Terakhir melapor", "Versi yang dilaporkan", "OPD pengguna")
+    holding = [all(h in text for h in table_heads) for text in texts]
+    assert any(holding) and holding == landscape, (holding, landscape)
     first = pdf.pages[0].extract_text()
     assert ORG in first and "21.72" in first
     assert "127.0.0.1" in first  # the catalog's address, in the print header
