@@ -14,6 +14,7 @@ from ...models import Deployment, Organization, User
 from ...models.types import utcnow
 from ...vocab import apps as vocab
 from ...vocab import deployments as dv
+from ...vocab.phrase import Phrase
 from ..accounts import organizations
 from ..deployments.heartbeat import evidence_text
 from ..errors import NotFound
@@ -67,7 +68,8 @@ def confirmation_text(dep: Deployment) -> str:
         return SELF_DECLARED
     who = dep.confirmed_by.organization.name if dep.confirmed_by else "?"
     role = dv.ROLE_LABELS.get(dep.confirmed_role or "", dep.confirmed_role or "")
-    return f"Dikonfirmasi {role} ({who}) {dep.confirmed_at.date().isoformat()}"
+    return Phrase("Dikonfirmasi %(role)s (%(org)s) %(date)s", role=Phrase(role), org=who,
+                  date=dep.confirmed_at.date().isoformat())
 
 
 def _apps(scope: Scope, limit: int | None = None) -> ReportTable:
