@@ -134,3 +134,26 @@ def test_app_page_and_adoption_guide_state_each_deployments_strength(client, obs
     assert "Kekuatan bukti" in step and step.count('evidence-observed">Terpantau<') == 2
     siap = client.get("/apps/siap").get_data(as_text=True).split('id="h-dipakai"', 1)[1]
     assert 'evidence-declared">Dinyatakan<' in siap.split("</section>", 1)[0]  # its beat is 40 days old
+
+
+def test_english_pages_read_confirmations_and_strengths_in_english_the_csv_stays_as_it_was(
+        client, world, login, observed):
+    login(world.user("auditor", "21"))
+    english = {"Accept-Language": "en"}
+    regions = _screen(client.get("/reports", headers=english).get_data(as_text=True))["regions"]
+    head, rows = regions[0], regions[1:]
+    simanja = next(r for r in rows if r[:2] == ["Kota Tanjung Pinang", "Simanja"])
+    assert simanja[head.index("Evidence strength")] == "Observed + Confirmed"
+    assert simanja[head.index("Confirmation")].startswith("Confirmed by the publisher (Provinsi Kepulauan Riau) 20")
+    evidence = _screen(client.get("/reports/evidence/21.72", headers=english).get_data(as_text=True))["evidence"]
+    assert any(r[evidence[0].index("Evidence strength")] == "Observed + Confirmed" for r in evidence[1:])
+    assert not any("Dikonfirmasi" in cell or "Terpantau" in cell for r in evidence[1:] for cell in r)
+    sources = {r[evidence[0].index("Source code")] for r in evidence[1:]}
+    assert "upstream" in sources and all(s == "upstream" or s.startswith("copy ") for s in sources), sources
+    # the CSV's cells are the catalog's own text, whatever the reader's language
+    csv_rows = _csv(client.get("/reports/tables/regions.csv", headers=english).data)
+    cells = {c for r in csv_rows[1:] for c in r}
+    assert "Terpantau + Dikonfirmasi" in cells
+    assert any(c.startswith("Dikonfirmasi penerbit (Provinsi Kepulauan Riau) 20") for c in cells)
+    evidence_csv = _csv(client.get("/reports/evidence/21.72.csv", headers=english).data)
+    assert "induk" in {r[2] for r in evidence_csv[1:]}

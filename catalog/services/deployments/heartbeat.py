@@ -35,6 +35,7 @@ from ...extensions import db
 from ...jobs.queue import enqueue
 from ...models import Deployment, DeploymentEvent, User
 from ...models.types import utcnow
+from ...vocab.phrase import Phrase
 from .. import audit
 from ..errors import Conflict, ServiceError, Unauthenticated, ValidationFailed, require
 from ..permissions import can_record_deployment
@@ -127,10 +128,11 @@ def matches_strength(dep: Deployment, strength: str | None, now: datetime | None
 
 
 def evidence_text(dep: Deployment, now: datetime | None = None) -> str:
-    """The strengths as one report cell (Indonesian, like the confirmation text): "Terpantau +
-    Dikonfirmasi", "Dikonfirmasi", "Terpantau" or "Dinyatakan"."""
+    """The strengths as one report cell (Indonesian as text, like the confirmation text, and in
+    the reader's language on a page): "Terpantau + Dikonfirmasi", "Dikonfirmasi", "Terpantau" or
+    "Dinyatakan"."""
     names = {"observed": "Terpantau", "confirmed": "Dikonfirmasi", "declared": "Dinyatakan"}
-    return " + ".join(names[s] for s in strengths(dep, now))
+    return Phrase.joined(" + ", [Phrase(names[s]) for s in strengths(dep, now)])
 
 
 def is_stale(dep: Deployment, now: datetime | None = None) -> bool:
