@@ -18,7 +18,7 @@ from ...services.oversight import findings as report_findings
 from ...services.oversight import tables as report_tables
 from ...vocab import audit as audit_vocab
 from ...vocab import deployments as dv
-from .. import fragments
+from .. import evidence_pdf, fragments
 from ..filters import collation_key, report_cell
 from ..i18n import viewer_zone
 from .blueprint import bp
@@ -97,7 +97,13 @@ def report_evidence(org_code: str):
                                headers=headers(table), cell=_cell), 200
 
     body, _status = fragments.cached(("evidence", org.code, strength, str(get_locale()), viewer_zone()), render)
-    return render_template("reports/evidence.html", org=org, body=body)
+    page = render_template("reports/evidence.html", org=org, body=body)
+    if request.args.get("format") != "pdf":
+        return page
+    suffix = f"-{strength}" if strength else ""
+    return Response(evidence_pdf.render_pdf(page, request.url), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="bukti-spbe-{org.code}{suffix}.pdf"',
+        "Cache-Control": "private, no-store"})
 
 
 @bp.get("/reports/evidence/<org_code>.csv")
