@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from catalog.web.evidence_pdf import StaticOnly
+from catalog.web.evidence_pdf import _static_only_fetcher
 from tests.deployment_world import scenario, scenario_app, scenario_template, source_repos, world  # noqa: F401
 
 A4 = (595.3, 841.9)  # points
@@ -56,11 +56,24 @@ def test_only_those_who_see_the_page_get_the_pdf(client, world, login):
 
 
 def test_printing_reads_the_apps_own_files_and_fetches_nothing_else(app):
-    fetcher = StaticOnly()
     with app.test_request_context():
+        fetcher = _static_only_fetcher()
         css = fetcher.fetch("http://localhost/static/css/evidence-print.css")
         assert b"@page" in css.read()
         for url in ("http://127.0.0.1:9/static/../catalog/config.py", "https://cdn.example.org/font.css",
                     "file:///etc/passwd", "http://localhost/api/v1/audit/checkpoint"):
             with pytest.raises(ValueError):
                 fetcher.fetch(url)
+
+
+def test_a_server_without_pango_still_serves_the_page_and_says_how_to_print(client, world, login, monkeypatch):
+    """WeasyPrint loads Debian's pango when imported: without it the catalog must still start and the
+    PDF link answers with what to do instead (the import is tried only when a PDF is asked for)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` now raises ImportError
+    login(world.user("auditor", "21"))
+    assert client.get("/reports/evidence/21.72").status_code == 200
+    response = client.get("/reports/evidence/21.72?format=pdf")
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert "Simpan sebagai PDF" in response.get_data(as_text=True)
