@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from catalog.extensions import db
-from catalog.models import Deployment
+from catalog.models import Deployment, Fork
 from catalog.models.types import utcnow
 from catalog.services.deployments import heartbeat, queries
 from catalog.services.deployments import lifecycle as deployments
@@ -36,8 +36,12 @@ def varied(world) -> dict:
     row.last_seen_at, row.observed_version = now - timedelta(days=1), "v9.9.9"
     row = db.session.get(Deployment, silent.id)
     row.last_seen_at = now - timedelta(days=12)
+    behind = db.session.get(Fork, copy.id)
+    behind.ahead, behind.behind, behind.files_changed = 2, 3, 4
+    behind.releases_since_base = ["v1.2.0", "v1.3.0"]
     db.session.commit()
-    return {"copy_name": copy.name, "from_copy": from_copy.id, "observed": observed.id, "silent": silent.id}
+    return {"copy": copy.id, "copy_name": copy.name, "from_copy": from_copy.id, "observed": observed.id,
+            "silent": silent.id}
 
 
 def _facts(dep) -> dict:
@@ -91,3 +95,15 @@ def test_both_tables_show_the_copy_the_confirmer_and_the_evidence(client, world,
     region = client.get("/my/region").get_data(as_text=True)
     assert "tidak terpantau: server tidak mengirim heartbeat selama 12 hari." in region
     assert "server melaporkan versi v9.9.9, yang tercatat v2.0.0." in region
+
+
+def test_my_region_lists_the_copies_and_asks_to_merge_upstream(client, world, login, varied):
+    login(world.user("adopter", "21.72"))
+    page = client.get("/my/region").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Salinan Simanja : tertinggal 3 commit dari induk, 2 rilis belum digabung." in text
+    row = re.search(rf'<tr><td>Simanja</td><td><a href="/forks/{varied["copy"]}">(.*?)</tr>', page, re.S)
+    assert row and re.sub(r"\s+", "", row.group(1)) == varied["copy_name"] + "</a></td><td>2</td><td>3</td><td>4</td>"
+    overview = queries.overview_of(world.user("adopter", "21.72").organization)
+    assert [(f.id, f.app_name, f.behind, f.releases_since_base) for f in overview.forks] == [
+        (varied["copy"], "Simanja", 3, ["v1.2.0", "v1.3.0"])]
