@@ -92,6 +92,8 @@ def test_both_tables_show_the_copy_the_confirmer_and_the_evidence(client, world,
         observed = _row_of(page, varied["observed"])
         assert "evidence-observed" in observed and "flag-version_mismatch" in observed, path
         assert "flag-stale" in _row_of(page, varied["silent"]), path
+    guide = _row_of(client.get("/apps/simanja/adopsi").get_data(as_text=True), varied["from_copy"])
+    assert "Kota Tanjung Pinang</a>" in guide and f"({publisher_org})" in guide and "<code>v1.2.0</code>" in guide
     region = client.get("/my/region").get_data(as_text=True)
     assert "tidak terpantau: server tidak mengirim heartbeat selama 12 hari." in region
     assert "server melaporkan versi v9.9.9, yang tercatat v2.0.0." in region

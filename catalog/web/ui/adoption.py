@@ -60,8 +60,8 @@ class Usage:
 def _usage(app) -> Usage:
     """Step 2, the same for everyone: deployments of the app, counted by status, and how many
     organizations copied or run it."""
-    used = deployment_queries.list_deployment_records(app=app.slug, per_page=50,
-                                                      count_limit=deployment_queries.LIST_COUNT_LIMIT)
+    used = deployment_queries.list_deployments(app=app.slug, per_page=50,
+                                               count_limit=deployment_queries.LIST_COUNT_LIMIT)
     counts: dict[str, int] = {}
     for dep in used.items:
         counts[dep.status] = counts.get(dep.status, 0) + 1
