@@ -15,8 +15,9 @@ from ...models import AppVitality, Deployment, Fork
 @dataclass(frozen=True)
 class AppChangeMarks:
     forks: tuple[int, datetime | None, datetime | None]  # how many, last refreshed, last made
-    # how many, last changed (every change of status, version or source sets updated_at), last confirmed
-    deployments: tuple[int, datetime | None, datetime | None]
+    # how many, last changed (every change of status, version or source sets updated_at), last
+    # confirmed, last heartbeat (the evidence strength each line shows)
+    deployments: tuple[int, datetime | None, datetime | None, datetime | None]
     vitality: datetime | None  # when the worker last computed it
 
 
@@ -28,5 +29,5 @@ def app_change_marks(app_id: int) -> AppChangeMarks:
         of_app(func.count(Fork.id), Fork), of_app(func.max(Fork.computed_at), Fork),
         of_app(func.max(Fork.created_at), Fork), of_app(func.count(Deployment.id), Deployment),
         of_app(func.max(Deployment.updated_at), Deployment), of_app(func.max(Deployment.confirmed_at), Deployment),
-        of_app(AppVitality.computed_at, AppVitality))).one()
-    return AppChangeMarks(forks=tuple(row[0:3]), deployments=tuple(row[3:6]), vitality=row[6])
+        of_app(func.max(Deployment.last_seen_at), Deployment), of_app(AppVitality.computed_at, AppVitality))).one()
+    return AppChangeMarks(forks=tuple(row[0:3]), deployments=tuple(row[3:7]), vitality=row[7])

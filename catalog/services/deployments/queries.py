@@ -65,6 +65,7 @@ class DeploymentRow:
     status: str
     environment: str
     version: str
+    version_commit: str | None  # heartbeat.version_mismatch reads it (a reported abbreviated id)
     fork_name: str | None
     lag_releases: int | None
     lag_commits: int | None
@@ -76,7 +77,7 @@ class DeploymentRow:
     confirmer_org_name: str | None  # the organization of whoever confirmed, None when nobody did
     last_seen_at: datetime | None
     observed_version: str | None
-    heartbeat_token_hash: str | None
+    heartbeat_token_hash: bool  # only whether a heartbeat token is set, never its digest
     heartbeat_token_issued_at: datetime | None
 
     @property
@@ -92,12 +93,13 @@ def _row_select():
     and the confirming user's organization (if any)."""
     return (db.select(Deployment.id, Deployment.app_id, Deployment.organization_id,
                       App.name.label("app_name"), Region.name.label("org_name"), Region.code.label("org_code"),
-                      Deployment.status, Deployment.environment, Deployment.version,
+                      Deployment.status, Deployment.environment, Deployment.version, Deployment.version_commit,
                       Fork.name.label("fork_name"), Deployment.lag_releases, Deployment.lag_commits,
                       Deployment.lag_latest_release, Deployment.lag_computed_at, Deployment.status_changed_at,
                       Deployment.confirmed_role, Deployment.confirmed_at,
                       _ConfirmerOrg.name.label("confirmer_org_name"), Deployment.last_seen_at,
-                      Deployment.observed_version, Deployment.heartbeat_token_hash,
+                      Deployment.observed_version,
+                      Deployment.heartbeat_token_hash.is_not(None).label("heartbeat_token_hash"),
                       Deployment.heartbeat_token_issued_at)
             .join(App, App.id == Deployment.app_id)
             .join(Region, Region.id == Deployment.organization_id)
@@ -249,6 +251,17 @@ class AppDeploymentRow:
     org_code: str
     province_name: str | None  # None: the organization is itself a province or an agency
     province_code: str | None
+    # what heartbeat.strengths() and flags() read, for the line's evidence strength
+    version_commit: str | None
+    confirmed_at: datetime | None
+    last_seen_at: datetime | None
+    observed_version: str | None
+    heartbeat_token_issued_at: datetime | None
+    heartbeat_token_hash: bool  # only whether a heartbeat token is set, never its digest
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 @dataclass(frozen=True)
@@ -268,7 +281,9 @@ def app_deployments(app_id: int, limit: int = APP_PAGE_ROWS) -> AppDeployments:
     by_status = [(s, counts[s]) for s in dv.STATUSES if counts.get(s)]
     province = aliased(Organization)
     stmt = (db.select(Deployment.id, Deployment.status, Deployment.environment, Deployment.version,
-                      Region.name, Region.code, province.name, province.code)
+                      Region.name, Region.code, province.name, province.code, Deployment.version_commit,
+                      Deployment.confirmed_at, Deployment.last_seen_at, Deployment.observed_version,
+                      Deployment.heartbeat_token_issued_at, Deployment.heartbeat_token_hash.is_not(None))
             .join(Region, Region.id == Deployment.organization_id)
             .outerjoin(province, province.id == Region.parent_id)
             .where(Deployment.app_id == app_id)

@@ -27,7 +27,8 @@ TITLES = {
     "apps": _l("Pemakaian per aplikasi"), "regions": _l("Aplikasi yang dipakai per daerah"),
     "adoption": _l("Adopsi dari waktu ke waktu"), "forks": _l("Tingkat modifikasi per salinan"),
     "lagging": _l("Pemakaian yang tertinggal dari rilis induk"),
-    "duplicates": _l("Kandidat duplikasi: kategori sama, penerbit berbeda"), "evidence": _l("Bukti SPBE"),
+    "duplicates": _l("Kandidat duplikasi: kategori sama atau berkaitan, penerbit berbeda"),
+    "evidence": _l("Bukti SPBE"),
 }
 COLUMNS = {
     "app": _l("Aplikasi"), "publisher": _l("Penerbit"), "category": _l("Kategori"), "forks": _l("Salinan"),
