@@ -80,6 +80,12 @@ class Deployment(db.Model):
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
 
+    @property
+    def confirmer_org_name(self) -> str | None:
+        """The organization of whoever confirmed, as the pages name it (a `DeploymentRow` reads it
+        as a column)."""
+        return self.confirmed_by.organization.name if self.confirmed_by else None
+
     def can_move_to(self, status: str) -> bool:
         return status in NEXT_STATUSES.get(self.status, ())
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from ...extensions import db
 from ...models import App, Deployment, DeploymentEvent, Fork, Organization, User
@@ -129,17 +130,25 @@ def create_deployment(data: Mapping[str, Any], *, actor: User | None, app_slug: 
     return dep
 
 
-def get_deployment(deployment_id: int, actor: User | None = None) -> Deployment:
-    """Raises NotFound (also when the app itself is hidden from the actor)."""
-    dep = db.session.get(Deployment, deployment_id) if 0 < deployment_id <= MAX_DB_ID else None
+# A status change names its app and checks who may see it, nothing more: the app's description,
+# JSON columns and platforms are left to load on access.
+_APP_BY_NAME = selectinload(Deployment.app).options(
+    load_only(App.id, App.slug, App.name, App.state, App.publisher_id), lazyload(App.platform_rows))
+
+
+def get_deployment(deployment_id: int, actor: User | None = None, *, app_by_name: bool = False) -> Deployment:
+    """Raises NotFound (also when the app itself is hidden from the actor). `app_by_name`: the
+    app is loaded with the columns that name it and decide who sees it."""
+    options = [_APP_BY_NAME] if app_by_name else []
+    dep = db.session.get(Deployment, deployment_id, options=options) if 0 < deployment_id <= MAX_DB_ID else None
     if dep is None or not can_view_app(actor, dep.app):
         raise NotFound(_("Data pemakaian tidak ditemukan."))
     return dep
 
 
-def get_changeable(deployment_id: int, actor: User | None) -> Deployment:
+def get_changeable(deployment_id: int, actor: User | None, *, app_by_name: bool = False) -> Deployment:
     """A deployment the actor may change. Raises NotFound, PermissionDenied."""
-    dep = get_deployment(deployment_id, actor)
+    dep = get_deployment(deployment_id, actor, app_by_name=app_by_name)
     require(can_record_deployment(actor, dep.organization),
             _("Hanya adopter dari organisasi pemakai yang dapat mengubah data pemakaian ini."))
     return dep
@@ -152,7 +161,7 @@ def change_status(deployment_id: int, status: Any, *, actor: User | None, note: 
     Raises NotFound, PermissionDenied, ValidationFailed, Conflict (forbidden or stale move)."""
     status, note = str(status or "").strip(), str(note or "").strip()
     with write(keep_loaded=True) as op:  # the answer shows the row as written, without reloading it
-        dep = get_changeable(deployment_id, actor)
+        dep = get_changeable(deployment_id, actor, app_by_name=True)
         if expected and expected != dep.status:
             raise Conflict(_("Status pemakaian ini sudah berubah menjadi '%(v)s' (di tab atau perangkat lain) "
                              "sejak halaman ini dibuka. Periksa lagi, lalu ubah bila masih perlu.",

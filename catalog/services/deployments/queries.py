@@ -1,7 +1,7 @@
 """Reading deployments: the filtered public list and an organization's own overview."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -42,9 +42,74 @@ FORK_APP = selectinload(Fork.app).options(*_APP_NAMING)
 
 
 @dataclass(frozen=True)
-class DeploymentPage(Page[Deployment]):
+class DeploymentPage(Page):
+    """Deployments (`Deployment` rows for the API, `DeploymentRow`s for the pages) and the filters."""
+
     filters: dict[str, str] = field(default_factory=dict)
     total_is_lower_bound: bool = False  # counting stopped at `count_limit`: "more than total"
+
+
+@dataclass(frozen=True)
+class DeploymentRow:
+    """One line of the deployments tables (/deployments, "Aplikasi di daerah saya") with what the
+    attention list and the evidence badges read (heartbeat.is_observed, flags, is_stale): columns
+    of one joined query, not a `Deployment` that brings its app, fork and confirming user along
+    (three more queries and their JSON columns), most of those pages' CPU under a day's writes."""
+
+    id: int
+    app_id: int
+    organization_id: int
+    app_name: str
+    org_name: str
+    org_code: str
+    status: str
+    environment: str
+    version: str
+    version_commit: str | None  # heartbeat.version_mismatch reads it (a reported abbreviated id)
+    fork_name: str | None
+    lag_releases: int | None
+    lag_commits: int | None
+    lag_latest_release: str | None
+    lag_computed_at: datetime | None
+    status_changed_at: datetime
+    confirmed_role: str | None
+    confirmed_at: datetime | None
+    confirmer_org_name: str | None  # the organization of whoever confirmed, None when nobody did
+    last_seen_at: datetime | None
+    observed_version: str | None
+    heartbeat_token_hash: bool  # only whether a heartbeat token is set, never its digest
+    heartbeat_token_issued_at: datetime | None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+_Confirmer, _ConfirmerOrg = aliased(User), aliased(Organization)
+
+
+def _row_select():
+    """The columns of `DeploymentRow`, joined to the app, the organization, the copy (if any)
+    and the confirming user's organization (if any)."""
+    return (db.select(Deployment.id, Deployment.app_id, Deployment.organization_id,
+                      App.name.label("app_name"), Region.name.label("org_name"), Region.code.label("org_code"),
+                      Deployment.status, Deployment.environment, Deployment.version, Deployment.version_commit,
+                      Fork.name.label("fork_name"), Deployment.lag_releases, Deployment.lag_commits,
+                      Deployment.lag_latest_release, Deployment.lag_computed_at, Deployment.status_changed_at,
+                      Deployment.confirmed_role, Deployment.confirmed_at,
+                      _ConfirmerOrg.name.label("confirmer_org_name"), Deployment.last_seen_at,
+                      Deployment.observed_version,
+                      Deployment.heartbeat_token_hash.is_not(None).label("heartbeat_token_hash"),
+                      Deployment.heartbeat_token_issued_at)
+            .join(App, App.id == Deployment.app_id)
+            .join(Region, Region.id == Deployment.organization_id)
+            .outerjoin(Fork, Fork.id == Deployment.fork_id)
+            .outerjoin(_Confirmer, _Confirmer.id == Deployment.confirmed_by_id)
+            .outerjoin(_ConfirmerOrg, _ConfirmerOrg.id == _Confirmer.organization_id))
+
+
+def _rows(stmt) -> list[DeploymentRow]:
+    return [DeploymentRow(**row._mapping) for row in db.session.execute(stmt)]
 
 
 MAX_NAME_MATCHES = 5  # a part of a name that fits more organizations lists this many to choose from
@@ -105,12 +170,35 @@ def filter_suggestions() -> dict[str, list[str]]:
     return {"org": list(orgs), "province": [p.name for p in organizations.provinces()], "app": list(app_names)}
 
 
-def list_deployments(*, org: str = "", app: str = "", status: str = "", province: str = "", strength: str = "",
-                     page: int = 1, per_page: int = 20, count_limit: int | None = None) -> DeploymentPage:
-    """Deployments of public apps, newest change first. With `count_limit`, counting stops
+def list_deployment_records(*, org: str = "", app: str = "", status: str = "", province: str = "",
+                            strength: str = "", page: int = 1, per_page: int = 20,
+                            count_limit: int | None = None) -> DeploymentPage:
+    """Deployments of public apps, newest change first, as `Deployment` rows (the API writes
+    their private fields for those who may read them). With `count_limit`, counting stops
     there and the page number stays within it, so a page costs the same at any size of the data.
     `strength`: observed, confirmed or declared (heartbeat.strength_clause).
     Raises ValidationFailed for a bad filter."""
+    listed = _listed(org=org, app=app, status=status, province=province, strength=strength,
+                     page=page, per_page=per_page, count_limit=count_limit)
+    rows = {d.id: d for d in db.session.execute(
+        db.select(Deployment).where(Deployment.id.in_(listed.items)).options(LISTED_APP)).scalars()}
+    return replace(listed, items=[rows[i] for i in listed.items if i in rows])
+
+
+def list_deployments(*, org: str = "", app: str = "", status: str = "", province: str = "", strength: str = "",
+                     page: int = 1, per_page: int = 20, count_limit: int | None = None) -> DeploymentPage:
+    """The same page as `list_deployment_records`, as `DeploymentRow`s: what the /deployments
+    table shows.
+    Raises ValidationFailed for a bad filter."""
+    listed = _listed(org=org, app=app, status=status, province=province, strength=strength,
+                     page=page, per_page=per_page, count_limit=count_limit)
+    rows = {r.id: r for r in _rows(_row_select().where(Deployment.id.in_(listed.items)))} if listed.items else {}
+    return replace(listed, items=[rows[i] for i in listed.items if i in rows])
+
+
+def _listed(*, org: str, app: str, status: str, province: str, strength: str, page: int, per_page: int,
+            count_limit: int | None) -> DeploymentPage:
+    """The page's deployment ids in order (newest change first) with the count and the filters."""
     filters = {k: str(v).strip()[:64] for k, v in
                (("org", org), ("app", app), ("status", status), ("province", province), ("strength", strength))
                if v}
@@ -143,10 +231,7 @@ def list_deployments(*, org: str = "", app: str = "", status: str = "", province
     capped = count_limit is not None and total > count_limit
     ids = list(db.session.execute(stmt.order_by(Deployment.updated_at.desc(), Deployment.id.desc())
                                   .limit(per_page).offset((page - 1) * per_page)).scalars())
-    rows = {d.id: d for d in db.session.execute(
-        db.select(Deployment).where(Deployment.id.in_(ids)).options(LISTED_APP)).scalars()}
-    return DeploymentPage([rows[i] for i in ids if i in rows], min(total, count_limit) if capped else total,
-                          page, per_page, filters, capped)
+    return DeploymentPage(ids, min(total, count_limit) if capped else total, page, per_page, filters, capped)
 
 
 APP_PAGE_ROWS = 20  # the app page lists this many deployments, the full list is one link away
@@ -214,23 +299,46 @@ class Attention:
 
     kind: str  # upstream_release | stalled_pilot | fork_behind | heartbeat_stale | version_mismatch
     app_name: str
-    deployment: Deployment | None = None
-    fork: Fork | None = None
+    deployment: DeploymentRow | None = None
+    fork: RegionFork | None = None
     days: int = 0
+
+
+@dataclass(frozen=True)
+class RegionFork:
+    """A region's copy as "Aplikasi di daerah saya" lists it: how far it is from upstream, seven
+    columns rather than a `Fork` with its app (a second query) and its four JSON columns."""
+
+    id: int
+    name: str
+    app_name: str
+    ahead: int
+    behind: int
+    files_changed: int
+    releases_since_base: list
 
 
 @dataclass(frozen=True)
 class RegionOverview:
     org: Organization
-    deployments: list[Deployment]
-    forks: list[Fork]
+    deployments: list[DeploymentRow]
+    forks: list[RegionFork]
     attention: list[Attention]
 
 
 def organization_deployments(org_id: int) -> list[Deployment]:
+    """An organization's deployments as `Deployment` rows, by app and environment (the evidence
+    report reads their private fields)."""
     stmt = (db.select(Deployment).join(App, App.id == Deployment.app_id).options(LISTED_APP)
             .where(Deployment.organization_id == org_id).order_by(func.lower(App.name), Deployment.environment))
     return list(db.session.execute(stmt).scalars())
+
+
+def organization_deployment_rows(org_id: int) -> list[DeploymentRow]:
+    """An organization's deployments as the "Aplikasi di daerah saya" table shows them, by app and
+    environment."""
+    return _rows(_row_select().where(Deployment.organization_id == org_id)
+                 .order_by(func.lower(App.name), Deployment.environment))
 
 
 def organization_app_deployments(org_id: int, app_id: int) -> list:
@@ -246,6 +354,14 @@ def organization_forks(org_id: int) -> list[Fork]:
     stmt = (db.select(Fork).join(App, App.id == Fork.app_id).where(Fork.organization_id == org_id)
             .options(FORK_APP).order_by(func.lower(App.name)))
     return list(db.session.execute(stmt).scalars())
+
+
+def organization_fork_rows(org_id: int) -> list[RegionFork]:
+    """An organization's copies by app name, as "Aplikasi di daerah saya" lists them."""
+    stmt = (db.select(Fork.id, Fork.name, App.name, Fork.ahead, Fork.behind, Fork.files_changed,
+                      Fork.releases_since_base)
+            .join(App, App.id == Fork.app_id).where(Fork.organization_id == org_id).order_by(func.lower(App.name)))
+    return [RegionFork(*row) for row in db.session.execute(stmt)]
 
 
 @dataclass(frozen=True)
@@ -266,24 +382,24 @@ def fork_choices(org_id: int) -> list[ForkChoice]:
     return [ForkChoice(*row) for row in db.session.execute(stmt)]
 
 
-def _attention(deployments: list[Deployment], forks: list[Fork], now: datetime) -> list[Attention]:
+def _attention(deployments: list[DeploymentRow], forks: list[RegionFork], now: datetime) -> list[Attention]:
     items = []
     for dep in deployments:
         if dep.status == "retired":
             continue
         if dep.lag_releases:
-            items.append(Attention("upstream_release", dep.app.name, deployment=dep))
+            items.append(Attention("upstream_release", dep.app_name, deployment=dep))
         days = (now - dep.status_changed_at).days
         if dep.status == "pilot" and days > STALLED_PILOT_DAYS:
-            items.append(Attention("stalled_pilot", dep.app.name, deployment=dep, days=days))
+            items.append(Attention("stalled_pilot", dep.app_name, deployment=dep, days=days))
         if heartbeat.is_stale(dep, now):  # its server stopped reporting (issue 19)
-            items.append(Attention("heartbeat_stale", dep.app.name, deployment=dep,
+            items.append(Attention("heartbeat_stale", dep.app_name, deployment=dep,
                                    days=(now - (dep.last_seen_at or dep.heartbeat_token_issued_at)).days))
         if heartbeat.version_mismatch(dep):
-            items.append(Attention("version_mismatch", dep.app.name, deployment=dep))
+            items.append(Attention("version_mismatch", dep.app_name, deployment=dep))
     for fork in forks:
         if fork.behind or fork.releases_since_base:
-            items.append(Attention("fork_behind", fork.app.name, fork=fork))
+            items.append(Attention("fork_behind", fork.app_name, fork=fork))
     return items
 
 
@@ -299,7 +415,7 @@ def region_of(actor: User | None, org_code: str | None = None) -> Organization:
 
 def overview_of(org: Organization, now: datetime | None = None) -> RegionOverview:
     """Deployments, forks and what needs attention, for an organization `region_of` allowed."""
-    deployments, forks = organization_deployments(org.id), organization_forks(org.id)
+    deployments, forks = organization_deployment_rows(org.id), organization_fork_rows(org.id)
     return RegionOverview(org, deployments, forks, _attention(deployments, forks, now or utcnow()))
 
 

@@ -18,7 +18,7 @@ def api_deployment_list():
     actor = api_actor()
 
     def build() -> dict:
-        result = deployment_queries.list_deployments(page=page, per_page=per_page, **filters)
+        result = deployment_queries.list_deployment_records(page=page, per_page=per_page, **filters)
         return listing([deployment_json(d, actor) for d in result.items], result.total, page, per_page)
 
     # Who may read a deployment's private fields follows from role and organization alone
