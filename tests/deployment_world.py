@@ -17,6 +17,7 @@ from catalog.services.accounts import users
 from catalog.services.catalog import apps
 from catalog.services.deployments import lifecycle as deployments
 from seed.demo_repos import create_demo_repo
+from tests import pg_reset
 from tests.conftest import PASSWORD, _config, close_app
 from tests.factories import app_payload
 
@@ -133,16 +134,12 @@ def _app_from(template: Path | None, tmp_path: Path, source_repos, build):
     application = create_app(_config(data_dir))
     with application.app_context():
         if template is None:  # PostgreSQL: no file to copy, so build the world here
-            from seed.regions import seed_regions
-            db.drop_all()
-            db.create_all()
-            seed_regions()
-            db.session.commit()
+            pg_reset.fresh_schema()
             (data_dir / "scenario.json").write_text(json.dumps(build(World(source_repos))))
         yield application
         if template is None:
             db.session.remove()
-            db.drop_all()
+            pg_reset.clear_rows()
         close_app(application)
 
 
