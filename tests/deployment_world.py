@@ -44,6 +44,8 @@ def build_source(path: Path, slug: str, releases: list[str] | None = None) -> Pa
 # Each test module that imports these fixtures gets its own copy of them, session scope or not;
 # this cache makes the slow builds happen once per session all the same.
 _BUILT: dict[str, object] = {}
+# PostgreSQL: per build, a copy of the first test's data dir and a snapshot of its rows
+_PG_BUILT: dict[str, tuple[Path, pg_reset.Snapshot]] = {}
 
 
 @pytest.fixture(scope="session")
@@ -129,13 +131,21 @@ def _app_from(template: Path | None, tmp_path: Path, source_repos, build):
         shutil.copytree(template, data_dir, symlinks=True, copy_function=os.link,
                         ignore=shutil.ignore_patterns("catalog.sqlite3*"))
         shutil.copy(template / "catalog.sqlite3", data_dir / "catalog.sqlite3")
+    elif build.__name__ in _PG_BUILT:  # PostgreSQL: the files as above, the rows put back
+        shutil.copytree(_PG_BUILT[build.__name__][0], data_dir, symlinks=True, copy_function=os.link)
     else:
         data_dir.mkdir()
     application = create_app(_config(data_dir))
     with application.app_context():
-        if template is None:  # PostgreSQL: no file to copy, so build the world here
+        if template is None and build.__name__ in _PG_BUILT:
+            pg_reset.fresh_schema()
+            pg_reset.restore(_PG_BUILT[build.__name__][1])
+        elif template is None:  # PostgreSQL, first time in this process: build the world, keep it
             pg_reset.fresh_schema()
             (data_dir / "scenario.json").write_text(json.dumps(build(World(source_repos))))
+            kept = tmp_path.parent / f"pg-world-{build.__name__}"
+            shutil.copytree(data_dir, kept, symlinks=True)
+            _PG_BUILT[build.__name__] = (kept, pg_reset.snapshot())
         yield application
         if template is None:
             db.session.remove()
