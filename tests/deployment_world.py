@@ -143,9 +143,10 @@ def _app_from(template: Path | None, tmp_path: Path, source_repos, build):
         elif template is None:  # PostgreSQL, first time in this process: build the world, keep it
             pg_reset.fresh_schema()
             (data_dir / "scenario.json").write_text(json.dumps(build(World(source_repos))))
-            kept = tmp_path.parent / f"pg-world-{build.__name__}"
-            shutil.copytree(data_dir, kept, symlinks=True)
-            _PG_BUILT[build.__name__] = (kept, pg_reset.snapshot())
+            if pg_reset.can_restore():
+                kept = tmp_path.parent / f"pg-world-{build.__name__}"
+                shutil.copytree(data_dir, kept, symlinks=True)
+                _PG_BUILT[build.__name__] = (kept, pg_reset.snapshot())
         yield application
         if template is None:
             db.session.remove()

@@ -10,6 +10,7 @@ renamed region), is noticed by a fingerprint of the catalog tables and gets a re
 from __future__ import annotations
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from catalog.extensions import db
 
@@ -41,18 +42,24 @@ class _Reference:
     orgs: str | None = None
     last_org_id: int = 0
     org_sequence: str | None = None
+    superuser = True  # clearing and restoring turn triggers off, which only a superuser may
 
 
 def fresh_schema() -> None:
     """Leave the app's database as `drop_all(); create_all(); seed_regions()` would, quickly."""
-    if _Reference.schema is None or not _cleared():
+    if _Reference.schema is None or not _Reference.superuser or not _cleared():
         _rebuild()
 
 
 def clear_rows() -> None:
     """After a test: no rows of its own left behind for whatever runs next on this database."""
-    if _Reference.schema is not None:
+    if _Reference.schema is not None and _Reference.superuser:
         _cleared()
+
+
+def can_restore() -> bool:
+    """Whether snapshots can be put back here (a superuser's connection; see fresh_schema)."""
+    return _Reference.superuser
 
 
 def _cleared() -> bool:
@@ -90,9 +97,12 @@ def _rebuild() -> None:
     from seed.regions import seed_regions
 
     db.session.remove()
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    except DBAPIError:  # a user who may not drop the schema: the models' tables, as before
+        db.drop_all()
     db.create_all()
     seed_regions()
     db.session.commit()
@@ -101,6 +111,8 @@ def _rebuild() -> None:
         _Reference.schema = conn.execute(SCHEMA_FINGERPRINT).scalar_one()
         _Reference.orgs, _Reference.last_org_id = conn.execute(SEEDED_ORGS).first()
         _Reference.org_sequence = conn.execute(ORG_SEQUENCE).scalar_one()
+        _Reference.superuser = bool(conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+                                    .scalar())
 
 
 class Snapshot:
