@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
+from sqlalchemy.orm.attributes import flag_modified
 
 from catalog.extensions import db
 from catalog.models import types
@@ -59,7 +60,10 @@ def _stamp_defaults(moment: datetime):
                 if obj in session.new and column.default is not None and getattr(obj, key, None) is None:
                     setattr(obj, key, moment)
                 elif obj in session.dirty and column.onupdate is not None and session.is_modified(obj):
+                    # flagged even when unchanged (two steps at one moment): otherwise the
+                    # column's onupdate would stamp the real clock's time instead of the story's
                     setattr(obj, key, moment)
+                    flag_modified(obj, key)
     return stamp
 
 

@@ -31,7 +31,8 @@ def demo_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _seed(data_dir: Path) -> None:
+def seed_like_make_run(data_dir: Path) -> None:
+    """`flask db upgrade` and `flask catalog seed --demo` into a new data dir, as `make run` does."""
     data_dir.mkdir(parents=True)
     for step in (("db", "upgrade"), ("catalog", "seed", "--demo")):
         done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *step], cwd=ROOT,
@@ -56,7 +57,7 @@ def build_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         try:
             if not ready.exists():
                 shutil.rmtree(home, ignore_errors=True)  # what a worker that failed here left
-                _seed(template)
+                seed_like_make_run(template)
                 ready.touch()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

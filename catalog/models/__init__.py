@@ -6,7 +6,7 @@ from .audit import AuditEvent, AuditHead, AuditVerified
 from .contribution import AppHotspots, Contribution, ContributionState
 from .deployment import Deployment, DeploymentEvent
 from .index_node import IndexNode
-from .nodes import GitClientSlot, PeriodicClaim
+from .nodes import PeriodicClaim
 from .notification import EmailState, Notification
 from .organization import Organization, OrgKind
 from .outbox import IndexChange, IndexChangePruned
@@ -25,5 +25,5 @@ __all__ = [
     "Deployment", "DeploymentEvent", "DeploymentStatus", "Environment", "Hosting",
     "Fork", "Mirror", "MirrorState", "Organization", "OrgKind", "Release", "Role", "User",
     "EmailState", "Notification", "Proposal", "ProposalStatus", "AppVitality", "AppHotspots", "Contribution",
-    "ContributionState", "GitClientSlot", "PeriodicClaim",
+    "ContributionState", "PeriodicClaim",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -21,17 +21,3 @@ class PeriodicClaim(db.Model):
     slot: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # minutes since 1970 (UTC)
     node: Mapped[str] = mapped_column(String(100), default="")
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class GitClientSlot(db.Model):
-    """One running `git http-backend` of a client address, on whichever node serves it, so that
-    the per-client cap holds across processes and nodes (catalog/services/repos/git_slots.py)."""
-
-    __tablename__ = "git_client_slot"
-    __table_args__ = (Index("ix_git_client_slot_client", "client"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client: Mapped[str] = mapped_column(String(64))  # sha256 of the address: no address stored
-    node: Mapped[str] = mapped_column(String(100))
-    pid: Mapped[int] = mapped_column(Integer)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

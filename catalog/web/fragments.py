@@ -16,6 +16,12 @@ Freshness follows the data version (models.data_version):
   PAGE_CACHE_SETTLE seconds, so a search index that other processes reload just after a commit
   is not kept stale; what is rendered before then serves only within the FRAGMENT_STALE window.
 
+A fragment whose key names every fact it shows (`own_version=True`: the app's `updated_at`, or
+the change stamps of the rows it lists, read with one small query) does not follow the data
+version at all: it is reused for up to FRAGMENT_MAX_AGE seconds whatever else changes. On a
+working day the data version moves every second, so an app page seen less often than every
+FRAGMENT_STALE seconds by a worker was rendered afresh each time, though nothing on it had changed.
+
 Not `versioned_cache.VersionedCache`: that one drops every value when a newer version appears,
 which is exactly what the staleness window must not do.
 """
@@ -68,9 +74,12 @@ class FragmentCache:
         age = now - fragment.rendered_at
         return age <= self.max_age and (fragment.version == version or age <= self.stale)
 
-    def get_or_render(self, key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup, int]:
+    def get_or_render(self, key: Hashable, render: Callable[[], tuple[str, int]], *,
+                      own_version: bool = False) -> tuple[Markup, int]:
         """The fragment for `key`, rendered by `render()` (html, status) when none may be reused.
-        Only a 200 is kept."""
+        Only a 200 is kept. `own_version`: the key names all the fragment depends on."""
+        if own_version:
+            return self._get_or_render_own(key, render)
         if "fragment_version" not in g:  # one version per request, however many fragments
             g.fragment_version = data_version(db.session)
         version = g.fragment_version
@@ -85,13 +94,28 @@ class FragmentCache:
         # under no version, so it serves only within the staleness window. Under a steady trickle
         # of writes the version never settles, and without this nothing would ever be kept.
         fragment = Fragment(version if keepable else None, now, Markup(html), status)
-        if status == 200 and len(fragment.html) <= self._store.maxsize // 8:
-            with self._lock:
-                self._store[key] = fragment
+        self._keep(key, fragment)
         return fragment.html, status
 
+    def _get_or_render_own(self, key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup, int]:
+        now = monotonic()
+        with self._lock:
+            fragment = self._store.get(key)
+        if fragment is not None and now - fragment.rendered_at <= self.max_age:
+            return fragment.html, fragment.status
+        html, status = render()
+        fragment = Fragment(None, now, Markup(html), status)
+        self._keep(key, fragment)
+        return fragment.html, status
 
-def cached(key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup, int]:
+    def _keep(self, key: Hashable, fragment: Fragment) -> None:
+        if fragment.status == 200 and len(fragment.html) <= self._store.maxsize // 8:
+            with self._lock:
+                self._store[key] = fragment
+
+
+def cached(key: Hashable, render: Callable[[], tuple[str, int]], *,
+           own_version: bool = False) -> tuple[Markup, int]:
     """Called by a view: the shared fragment for `key` (which must name everything the fragment
     depends on: page, arguments, language; `i18n.viewer_zone()` when it shows times, which are in
     the viewer's zone), or `render()`'s when the cache is off."""
@@ -99,7 +123,7 @@ def cached(key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[Markup
     if cache is None:
         html, status = render()
         return Markup(html), status
-    return cache.get_or_render(key, render)
+    return cache.get_or_render(key, render, own_version=own_version)
 
 
 def shared_json(key: tuple, build: Callable[[], Any]) -> Response:
@@ -112,10 +136,11 @@ def shared_json(key: tuple, build: Callable[[], Any]) -> Response:
     return current_app.response_class(str(body), status=status, mimetype="application/json")
 
 
-def shared(*key_parts: Hashable, caller: Callable[[], str]) -> Markup:
+def shared(*key_parts: Hashable, caller: Callable[[], str], own_version: bool = False) -> Markup:
     """Jinja: `{% call shared("name", app.id, app.updated_at) %}…{% endcall %}` keeps the body as
     a fragment. The body must not depend on who asks (no current_user, no csrf_token()); the key
-    names what it does depend on, the language and the viewer's time zone are added here."""
+    names what it does depend on, the language and the viewer's time zone are added here.
+    `own_version=True` when the key names every fact the body shows (see the module's docstring)."""
     def render() -> tuple[str, int]:
         g.in_shared_fragment = True
         try:
@@ -123,7 +148,8 @@ def shared(*key_parts: Hashable, caller: Callable[[], str]) -> Markup:
         finally:
             g.in_shared_fragment = False
 
-    html, _status = cached(("template", *key_parts, str(get_locale()), viewer_zone()), render)
+    html, _status = cached(("template", *key_parts, str(get_locale()), viewer_zone()), render,
+                           own_version=own_version)
     return html
 
 

@@ -1,7 +1,9 @@
 """The heartbeat snippets on a deployment page (issue 19): cron + curl, a systemd timer, a PHP
 function and a Python one. Each reads the running version from the deployed tree (`git describe`,
 else a VERSION file) and posts it; the page shows them with the token once it is issued, or
-with TOKEN_PLACEHOLDER until then. tests/web/test_heartbeat_snippet.py runs the curl line."""
+with TOKEN_PLACEHOLDER until then. tests/web/test_heartbeat_ui.py runs the curl line, the PHP
+script and the Python one against a live server. Each exits non-zero when the beat is refused,
+so cron's mail or the timer's status shows a failing report."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,7 +57,7 @@ function kbp_heartbeat(string $appDir): bool
     return $status === 200;
 }}
 
-kbp_heartbeat('{app_dir}');
+exit(kbp_heartbeat('{app_dir}') ? 0 : 1);
 """
     python = f'''"""heartbeat.py: python3 {app_dir}/heartbeat.py (cron tiap 5 menit)."""
 import json

@@ -14,6 +14,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from ..vocab import timezones
+from ..vocab.phrase import Phrase
 
 LANGUAGES = ("id", "en")
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -50,6 +51,8 @@ def translate(text) -> str:
     """Catalog translation of a plain Indonesian text, without %-formatting; '' for None."""
     if text is None:
         return ""
+    if isinstance(text, Phrase):
+        return text.render(request_translations().gettext)
     text = str(text)
     if not text:
         return text

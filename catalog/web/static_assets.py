@@ -86,6 +86,13 @@ def _hashed_urls(endpoint: str, values: dict) -> None:
         values["filename"] = _assets().url_name(values["filename"])
 
 
+def read_static(filename: str) -> Asset | None:
+    """A static file by the name a page links it under (hashed or plain), read without a request:
+    what a renderer inside the app (the evidence PDF) loads instead of fetching over HTTP."""
+    found = _assets().resolve(filename)
+    return found[0] if found is not None else _assets().asset(filename)
+
+
 def static_file(filename: str) -> Response:
     """Replaces Flask's static view: hashed names from memory, any other name from disk."""
     found = _assets().resolve(filename)

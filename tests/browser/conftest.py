@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from seed.demo_copy import copy_demo_data
 from tests.conftest import _config, close_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,40 +44,18 @@ def chromium_path() -> str:
     return path
 
 
-def seed_demo_world(data_dir: Path, *, with_regions: bool) -> None:
-    """The demo's users, apps with real repositories, forks and deployments, in the app context;
-    the regions too unless the database was copied from the seeded template."""
-    from catalog.extensions import db
-    from seed.demo import seed_apps, seed_forks, seed_users
-    from seed.demo_deployments import seed_demo_deployments
-    from seed.regions import seed_regions
-
-    if with_regions:
-        db.create_all()
-        seed_regions()
-        db.session.commit()
-    seed_users()
-    seed_apps(data_dir / "sources")
-    seed_forks()
-    seed_demo_deployments()
-
-
 @pytest.fixture(scope="session")
-def server(tmp_path_factory, chromium_path, seeded_template):
+def server(tmp_path_factory, chromium_path, demo_template):
     """The demo catalog (regions, users, apps with real repositories, forks, deployments) on a
-    threaded server; CSRF on, as in production; background jobs run inline. Always SQLite in its
-    own data dir: the journeys are about people, not databases (the suite runs on PostgreSQL too)."""
+    threaded server; CSRF on, as in production; background jobs run inline. A copy of the run's
+    demo as `make run` seeds it (tests/demo_template.py, seeded once and shared with the other
+    system tests), always on SQLite: the journeys are about people, not databases (the suite
+    runs on PostgreSQL too)."""
     from catalog import create_app
-    from catalog.extensions import db
 
-    data_dir = tmp_path_factory.mktemp("browser-data")
-    if seeded_template:
-        shutil.copy(seeded_template, data_dir / "catalog.sqlite3")
+    data_dir = copy_demo_data(demo_template, tmp_path_factory.mktemp("browser") / "data")
     app = create_app({**_config(data_dir), "WTF_CSRF_ENABLED": True, "TESTING": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'catalog.sqlite3'}"})
-    with app.app_context():
-        seed_demo_world(data_dir, with_regions=not seeded_template)
-        db.session.remove()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -1,9 +1,10 @@
 """Retake the README's screenshots from the demo data: `python -m tests.browser.screenshots`.
 
-Builds the demo catalog (regions, the demo story of seed/) in a temporary data dir, serves it on
-127.0.0.1 and photographs a few pages with headless Chromium (Playwright, as the browser tests do),
-1280 px wide and one screen high so that each PNG stays small (the script refuses one over
-150 KB), into docs/screenshots/ (or the folder given with --out).
+Seeds the demo catalog as `make run` does (`flask db upgrade`, `flask catalog seed --demo`, the
+story of seed/) in a temporary data dir, serves it on 127.0.0.1 and photographs a few pages with
+headless Chromium (Playwright, as the browser tests do), 1280 px wide and one screen high so that
+each PNG stays small (the script refuses one over 150 KB), into docs/screenshots/ (or the folder
+given with --out).
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import CHROMIUM_ARGS, PASSWORDS, ROOT, _chromium, seed_demo_world
+from tests.browser.conftest import CHROMIUM_ARGS, PASSWORDS, ROOT, _chromium
+from tests.demo_template import seed_like_make_run
 
 MAX_BYTES = 150_000
 DESKTOP = {"width": 1280, "height": 800}
@@ -33,7 +35,6 @@ def _serve_demo(data_dir: Path):
     app = create_app({**_config(data_dir), "WTF_CSRF_ENABLED": True, "TESTING": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'catalog.sqlite3'}"})
     with app.app_context():
-        seed_demo_world(data_dir, with_regions=True)
         ids = _ids()
         db.session.remove()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
@@ -79,7 +80,8 @@ def take(out: Path) -> list[Path]:
     chromium = _chromium()
     if chromium is None:
         sys.exit("Chromium not found: apt-get install chromium, or set CATALOG_CHROMIUM")
-    data_dir = Path(tempfile.mkdtemp(prefix="catalog-screenshots-"))
+    data_dir = Path(tempfile.mkdtemp(prefix="catalog-screenshots-")) / "data"
+    seed_like_make_run(data_dir)
     httpd, url, ids = _serve_demo(data_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -104,7 +106,7 @@ def take(out: Path) -> list[Path]:
             browser.close()
     finally:
         httpd.shutdown()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.rmtree(data_dir.parent, ignore_errors=True)
     return written
 
 

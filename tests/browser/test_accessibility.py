@@ -33,7 +33,8 @@ def _pages(ids) -> list[tuple[str, str, str | None]]:
             ("fork", f"/forks/{ids['fork']}", "adopsi@tanjungpinangkota.go.id"),
             ("deployments", "/deployments", "adopsi@tanjungpinangkota.go.id"),
             ("deployment", f"/deployments/{ids['deployment']}", "adopsi@tanjungpinangkota.go.id"),
-            ("report", "/reports", "auditor@kepriprov.go.id")]
+            ("report", "/reports", "auditor@kepriprov.go.id"),
+            ("evidence", "/reports/evidence/21.72", "auditor@kepriprov.go.id")]
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

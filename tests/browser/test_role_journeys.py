@@ -3,7 +3,8 @@
 
 - adopter: search, the app page, the adoption guide, a copy for the region, an access token, clone
   and push with real git, the copy's drift, a deployment through its lifecycle; then the demo's
-  later releases: a deployment "tertinggal", copies that merge or fast-forward, one real conflict;
+  later releases: a deployment "tertinggal", copies that merge or fast-forward, one real conflict
+  refused by the page and merged by hand with git as the page says;
 - publisher: register and submit an entry; the admin returns it with a note and later publishes it;
   the publisher reads both in their notifications;
 - admin and org_admin: the review queue, the people page (an invitation, a role change);
@@ -239,7 +240,8 @@ def test_auditor_reads_the_report_the_audit_trail_and_prints_the_evidence(open_a
     assert "Kota Tanjung Pinang" in auditor.inner_text("main")
     pdf = PdfReader(io.BytesIO(auditor.pdf(prefer_css_page_size=True, print_background=True)))
     sizes = {(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1)) for p in pdf.pages}
-    assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes), sizes
+    # A4, portrait; the wide table of deployments on landscape pages
+    assert all(abs(min(w, h) - A4_POINTS[0]) < 1 and abs(max(w, h) - A4_POINTS[1]) < 1 for w, h in sizes), sizes
     first = pdf.pages[0].extract_text()
     assert "Kota Tanjung Pinang" in first and "21.72" in first
     shot(auditor, f"peran-auditor-{lang}")
@@ -270,10 +272,35 @@ def _sync(page, fork_id: int) -> str:
     return page.inner_text(".flash-success, .flash-error")
 
 
+def _resolve_by_hand(page, fork_id: int, hint: str, work) -> None:
+    """What the page says to do after a refused sync, with real git: clone the copy, pull upstream
+    (README.md conflicts), keep both sides' lines, commit and push with a new access token."""
+    pull = re.search(r"git pull --no-rebase (\S+) (\S+)$", hint.strip())
+    assert pull, hint
+    page.goto("/account/tokens")
+    page.fill("#f-label", "gabung simanja")
+    page.click("form.form button[type=submit]")
+    token = page.inner_text("code.token").strip()
+    page.goto(f"/forks/{fork_id}")
+    clone_url = page.inner_text("#clone-fork").strip().split()[-1]
+    git("clone", clone_url, str(work))
+    merging = subprocess.run(["git", "pull", "--no-rebase", *pull.groups()], cwd=work, env=GIT_ENV,
+                             capture_output=True, text=True, timeout=60)
+    assert merging.returncode != 0 and "CONFLICT" in merging.stdout and "README.md" in merging.stdout
+    readme = (work / "README.md").read_text()
+    assert "<<<<<<<" in readme and "Kota Tanjung Pinang" in readme and "v1.3.0" in readme
+    kept = [line for line in readme.splitlines() if not line.startswith(("<<<<<<<", "=======", ">>>>>>>"))]
+    (work / "README.md").write_text("\n".join(kept) + "\n")
+    git("add", "README.md", cwd=work)
+    git("commit", "--no-edit", cwd=work)
+    git("push", clone_url.replace("http://", f"http://petugas:{token}@"), "HEAD", cwd=work)
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_adopter_sees_the_demo_lag_and_brings_copies_up_to_date(open_as, server, lang):
+def test_adopter_sees_the_demo_lag_and_brings_copies_up_to_date(open_as, server, lang, tmp_path):
     """The demo's later releases, through the UI: a deployment "tertinggal", a copy that merges
-    cleanly or fast-forwards, and Tanjung Pinang's Simanja whose README.md conflicts (nothing written)."""
+    cleanly or fast-forwards, and Tanjung Pinang's Simanja whose README.md conflicts: nothing is
+    written, the page says how to merge by hand, and the region does so with git and pushes."""
     if lang == "id":
         page = open_as(lang, "adopsi@tanjungpinangkota.go.id")
         page.goto("/my/region")
@@ -281,9 +308,16 @@ def test_adopter_sees_the_demo_lag_and_brings_copies_up_to_date(open_as, server,
         conflicting = _fork_id(server, "21.72", "simanja")
         message = _sync(page, conflicting)
         assert "bentrok" in message and "README.md" in message
+        hint = page.inner_text(".flash-info")
+        assert "Tidak ada yang diubah" in hint and "git pull --no-rebase" in hint
         assert page.is_visible("text=Induk punya 2 commit baru")  # still behind: nothing was written
         assert _fork_row(server, "21.72", "simanja")[1] == 2
         assert "digabungkan" in _sync(page, _fork_id(server, "21.72", "slims"))
+        _resolve_by_hand(page, conflicting, hint, tmp_path / "simanja")
+        assert _fork_row(server, "21.72", "simanja")[1] == 0
+        page.goto(f"/forks/{conflicting}")
+        assert not page.is_visible("text=Induk punya")
+        assert "sudah mutakhir" in _sync(page, conflicting)
         synced = ("21.72", "slims")
     else:
         page = open_as(lang, "adopsi@solokkab.go.id")

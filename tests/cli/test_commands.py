@@ -27,18 +27,18 @@ def test_seed_regions_is_idempotent(runner):
     assert tanjung_pinang.kind == "city" and tanjung_pinang.parent.code == "21"
 
 
-@pytest.mark.slow  # the whole demo seed, twice: git repositories and all (~9 s of CPU, the second run little)
-def test_seed_demo_twice_changes_nothing(runner):
-    first = runner.invoke(args=["catalog", "seed", "--demo"])
-    assert first.exit_code == 0, first.output
+@pytest.mark.slow  # the run's seeded demo (`catalog seed --demo`, tests/demo_template.py), seeded once more
+def test_seed_demo_twice_changes_nothing(demo_app):
     counts = (_count(App), _count(User), _count(Organization))
-    assert counts[0] >= 11 and counts[1] >= 4
-    second = runner.invoke(args=["catalog", "seed", "--demo"])
-    assert second.exit_code == 0 and (_count(App), _count(User), _count(Organization)) == counts
+    assert counts[0] >= 30 and counts[1] >= 4
+    second = demo_app.test_cli_runner().invoke(args=["catalog", "seed", "--demo"])
+    assert second.exit_code == 0, second.output
+    assert "demo apps added: 0; demo forks added: 0; demo deployments added: 0" in second.output
+    assert (_count(App), _count(User), _count(Organization)) == counts
     published = set(db.session.execute(db.select(App.slug).where(App.state == "published")).scalars())
     assert {"srikandi", "sp4n-lapor", "simanja", "siap", "jdih", "simpeg", "e-office", "opensid", "slims",
             "e-parkir", "sig-umkm"} <= published
-    assert runner.invoke(args=["catalog", "audit-verify"]).exit_code == 0
+    assert demo_app.test_cli_runner().invoke(args=["catalog", "audit-verify"]).exit_code == 0
 
 
 def test_create_user_and_token(runner):

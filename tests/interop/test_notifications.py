@@ -75,6 +75,9 @@ def test_upstream_commit_touching_files_the_fork_modified(published_app, source_
     add_commits(repo_paths.absolute(fork.relpath), "main", [
         ("src/modul_1.php", "<?php // versi daerah\n", "Sesuaikan modul 1")], author="Staf TI")
     forks.record_push(fork.relpath, adopter.id)  # the hook's work: audit and divergence refresh
+    colleague = make_user("adopter", adopter.organization.code)
+    colleague.locale = "en"
+    db.session.commit()
     commit_file(source_repo, "src/lain.php", "<?php // tidak menyentuh\n", "Berkas lain")
     mirrors.request_refresh("simanja", actor=make_user("admin", "komdigi"))
     assert inbox(adopter, "upstream_touch") == []
@@ -82,6 +85,9 @@ def test_upstream_commit_touching_files_the_fork_modified(published_app, source_
     mirrors.request_refresh("simanja", actor=make_user("admin", "komdigi"))
     [note] = inbox(adopter, "upstream_touch")
     assert "src/modul_1.php" in note.body and note.link == f"/forks/{fork.id}"
+    assert "mengubah 1 berkas yang juga diubah" in note.body
+    [in_english] = inbox(colleague, "upstream_touch")  # made in the language of the colleague's account
+    assert "change 1 file that was also changed in the copy" in in_english.body, in_english.body
 
 
 def test_demo_fork_adopter_hears_of_a_new_upstream_tag(app, tmp_path, monkeypatch):

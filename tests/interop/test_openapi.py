@@ -61,11 +61,26 @@ def test_contract_rows_are_all_there(client):
                          ("post", "/forks/{fork_id}/refresh"), ("post", "/forks/{fork_id}/sync"),
                          ("post", "/deployments"), ("post", "/deployments/{deployment_id}/status"),
                          ("get", "/deployments"), ("get", "/reports/reuse"), ("get", "/audit/events"),
-                         ("get", "/openapi.json")]:
+                         ("get", "/openapi.json"),
+                         # issue 19: heartbeats and evidence; issue 20: contributions and hotspots
+                         ("post", "/deployments/{deployment_id}/heartbeat-token"),
+                         ("post", "/deployments/{deployment_id}/heartbeat"), ("get", "/deployments/{deployment_id}"),
+                         ("post", "/forks/{fork_id}/contributions"), ("get", "/apps/{slug}/contributions"),
+                         ("get", "/contributions/{contribution_id}"), ("get", "/contributions/{contribution_id}.patch"),
+                         ("get", "/contributions/{contribution_id}.bundle"),
+                         ("post", "/contributions/{contribution_id}/accept"),
+                         ("post", "/contributions/{contribution_id}/decline"), ("get", "/apps/{slug}/hotspots")]:
         assert method in paths[path], (method, path)
         for code, response in paths[path][method]["responses"].items():
             if code.startswith("4"):
                 assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    # the statuses the contract names for these rows
+    for method, path, codes in [("post", "/deployments/{deployment_id}/heartbeat-token", {"201"}),
+                                ("post", "/deployments/{deployment_id}/heartbeat", {"200", "413", "429"}),
+                                ("post", "/forks/{fork_id}/contributions", {"201", "403", "409", "422"}),
+                                ("post", "/contributions/{contribution_id}/accept", {"200", "403", "409"}),
+                                ("post", "/contributions/{contribution_id}/merge", {"200", "409"})]:
+        assert codes <= set(paths[path][method]["responses"]), (method, path)
 
 
 @pytest.fixture

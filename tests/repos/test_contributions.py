@@ -109,8 +109,13 @@ def test_offer_apply_with_git_am_release_and_auto_close(three_forks, published_a
     page = client.get(f"/forks/{f2.id}")
     assert "sudah masuk induk di v1.3.0" in page.get_data(as_text=True)
     actions = [e.action for e in db.session.execute(db.select(AuditEvent).where(
-        AuditEvent.object_type == "contribution")).scalars()]
+        AuditEvent.object_type == "contribution").order_by(AuditEvent.seq)).scalars()]
     assert actions == ["contribution.create", "contribution.accept", "contribution.merged"]
+    # the offering region heard of each decision: accepted by the publisher, then merged upstream
+    heard = db.session.execute(db.select(Notification.kind).where(
+        Notification.user_id == tanjungpinang.id, Notification.kind.startswith("contribution_"))
+        .order_by(Notification.id)).scalars().all()
+    assert heard == ["contribution_accepted", "contribution_merged"]
 
 
 def test_common_changes_link_the_two_forks_with_the_same_fix(three_forks, client):

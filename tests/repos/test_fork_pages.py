@@ -56,6 +56,19 @@ def test_download_bad_inputs(published_app, client):
     assert client.get("/apps/simanja/download?rev=v1.0.0&format=rar").status_code == 422
 
 
+def test_an_unknown_download_version_names_the_versions_there_are(published_app, client, make_user):
+    r = client.get("/apps/simanja/download?rev=v9.9.9&format=zip")
+    assert r.status_code == 404
+    page = r.get_data(as_text=True)
+    assert "Versi &#39;v9.9.9&#39; tidak ditemukan. Versi yang dapat diunduh: v1.1.0, v1.0.0." in page
+    english = client.get("/apps/simanja/download?rev=v9.9.9", headers={"Accept-Language": "en"})
+    assert "Version &#39;v9.9.9&#39; was not found. Versions you can download: v1.1.0, v1.0.0." in english.get_data(
+        as_text=True)
+    fork = forks.create_fork("simanja", actor=make_user("adopter", "21.72"))
+    r = client.get(f"/forks/{fork.id}/download?rev=v2", headers={"Accept": "application/json"})
+    assert r.status_code == 404 and "v1.1.0, v1.0.0" in r.get_data(as_text=True)  # the fork's copied tags
+
+
 def test_note_only_by_owner(published_app, client, make_user, login):
     fork = forks.create_fork("simanja", actor=make_user("adopter", "21.72"))
     login(make_user("adopter", "21.01"))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from catalog.extensions import db
+from catalog.models import AuditEvent, Notification
 from catalog.services.repos import mirrors
 from tests.factories import app_payload
 from tests.repos.gitclient import git, with_token
@@ -81,6 +83,12 @@ def test_push_fork_offer_merge_in_catalog_and_refuse_force_push(hosted, make_use
     r = client.post(f"/api/v1/contributions/{c['id']}/merge", headers=token_for(publisher))
     assert r.status_code == 200, r.json
     assert r.json["outcome"] == "merged" and r.json["state"] == "merged"
+    assert db.session.execute(db.select(Notification).where(
+        Notification.user_id == adopter.id, Notification.kind == "contribution_merged")).scalar_one()
+    merges = db.session.execute(db.select(AuditEvent.action, AuditEvent.actor_id).where(
+        AuditEvent.object_type == "contribution", AuditEvent.object_id == str(c["id"])).order_by(AuditEvent.seq)).all()
+    assert [tuple(m) for m in merges] == [("contribution.create", adopter.id), ("contribution.accept", publisher.id),
+                                          ("contribution.merge", publisher.id)]
     git("pull", "-q", "--no-rebase", upstream_url, "main", cwd=upstream_work)
     assert (upstream_work / "src/app.php").read_text() == "<?php // aplikasi, validasi NIP 18 digit\n"
     assert (upstream_work / "docs/panduan.md").exists()
@@ -131,3 +139,33 @@ def test_a_lost_hosted_repository_is_not_recreated_empty(hosted):
     mirror = mirrors.get_mirror_by_slug("simantap")
     assert mirror.head == head and "cadangan" in mirror.error
     assert not (repo_paths.absolute(mirror.relpath) / "HEAD").exists()
+
+
+def test_merge_with_one_click_on_the_contribution_page(hosted, make_user, client, token_for, login, live_server,
+                                                       tmp_path):
+    """The publisher's button on the contribution page (a form with its CSRF token) merges it;
+    a region sees no button."""
+    publisher, upstream_work, upstream_url = hosted
+    adopter = make_user("adopter", "21.01")
+    fork = client.post("/api/v1/apps/simantap/forks", json={}, headers=token_for(adopter)).json
+    fork_url = f"{live_server}/git/{fork['clone_url'].split('/git/', 1)[1]}"
+    work = tmp_path / "bintan"
+    git("clone", fork_url, str(work))
+    fix = _commit(work, "src/app.php", "<?php // aplikasi, NIK 16 digit\n", "Validasi NIK")
+    git("push", with_token(fork_url, _token(token_for, adopter)), "main", cwd=work)
+    c = client.post(f"/api/v1/forks/{fork['id']}/contributions", json={"title": "Validasi NIK"},
+                    headers=token_for(adopter)).json
+    client.post(f"/api/v1/contributions/{c['id']}/accept", json={}, headers=token_for(publisher))
+    login(adopter)
+    assert "Gabungkan ke repositori induk di katalog" not in client.get(f"/contributions/{c['id']}").get_data(
+        as_text=True)
+    client.post("/logout")
+    login(publisher)
+    page = client.get(f"/contributions/{c['id']}").get_data(as_text=True)
+    form = page.split("Gabungkan ke repositori induk di katalog", 1)[1].split("</form>", 1)[0]
+    assert f'action="/contributions/{c["id"]}/merge"' in form and 'name="csrf_token"' in form
+    r = client.post(f"/contributions/{c['id']}/merge", follow_redirects=True)
+    shown = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Usulan digabungkan ke repositori induk." in shown
+    assert "Sudah masuk induk" in shown  # the worker read the new head (jobs run inline in tests)
+    assert git("ls-remote", upstream_url, "refs/heads/main").stdout.split()[0] == fix  # a fast-forward

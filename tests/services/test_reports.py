@@ -78,9 +78,25 @@ def test_lagging_deployments_in_order(world, scenario):
     assert [d.organization.code for d in kepri] == ["21.72"]
 
 
-def test_duplicate_candidates_share_a_category(world, scenario):
+def test_duplicate_candidates_share_a_category_or_a_related_one(world, scenario):
     found = report_findings.duplicate_candidates(reports.report_scope(world.admin))
-    assert [(c.app.slug, c.active_deployments) for c in found] == [("simanja", 2), ("simpeg", 0)]
+    # staff apps side by side: the same category first, then SIAP's related one (time-tracking)
+    assert [(c.app.slug, c.active_deployments) for c in found] == [("simanja", 2), ("simpeg", 0), ("siap", 2)]
+
+
+def test_simpeg_and_simanja_are_candidates_across_related_categories(world, scenario):
+    from catalog.models import App
+
+    def slugs(scope):
+        return [c.app.slug for c in report_findings.duplicate_candidates(scope)]
+    db.session.execute(db.update(App).where(App.slug == "simpeg").values(category="hr"))
+    db.session.execute(db.update(App).where(App.slug == "siap").values(category="video-conferencing"))
+    db.session.commit()
+    assert slugs(reports.report_scope(world.admin)) == ["simanja", "simpeg"]  # hr ~ employee-management
+    assert slugs(reports.report_scope(world.user("auditor", "21"))) == ["simanja", "simpeg"]  # Kepri takes part
+    db.session.execute(db.update(App).where(App.slug == "simpeg").values(category="procurement"))
+    db.session.commit()
+    assert slugs(reports.report_scope(world.admin)) == []  # unrelated categories: no candidates
 
 
 def test_adoption_over_time_counts_go_live_months(world, scenario):

@@ -192,9 +192,13 @@ def test_the_app_page_draws_the_series_with_a_text_equivalent(known, client, lan
     if lang == "id":
         assert "57 dari 100" in section and "Commit per bulan, enam bulan terakhir: 1, 1, 0, 1, 2, 0" in section
         assert "1 terpantau, 1 dikonfirmasi, 2 dinyatakan" in section
+        assert "1 rilis dalam 60 hari, 2 dalam 180 hari" in section
     else:
         assert "57 out of 100" in section and "Commits per month, last six months: 1, 1, 0, 1, 2, 0" in section
         assert "1 observed, 1 confirmed, 2 declared" in section
+        # one of each word when the count is one (issue 15, item 5): "1 release", not "1 releases"
+        assert "3 commits in 60 days, 5 in 180 days" in section and "3 authors in 60 days, 4 in 180 days" in section
+        assert "1 release in 60 days, 2 in 180 days" in section
 
 
 def _store(app_id: int, value: int) -> None:

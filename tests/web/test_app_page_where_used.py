@@ -65,3 +65,51 @@ def test_home_page_links_every_category_with_an_app(client, world):
     chips = re.search(r'<ul class="chips">(.*?)</ul>', html, re.S).group(1)
     linked = set(re.findall(r'href="/apps\?category=([^"]+)"', chips))
     assert set(categories) <= linked and len(linked) > 8, linked
+
+
+def test_where_used_is_kept_across_other_apps_writes_and_redrawn_at_once_for_its_own(
+        app, client, login, world, monkeypatch):
+    """The app page's deployment table names its own change stamps (web/fragments.py, own_version):
+    a write to another app does not redraw it, even past the staleness window; a change to one of
+    its own deployments shows on the next request."""
+    from catalog.services.deployments import lifecycle, queries
+    from catalog.web import fragments
+
+    renders: list[int] = []
+    real = queries.app_deployments
+    monkeypatch.setattr(queries, "app_deployments",
+                        lambda app_id, *a, **k: renders.append(app_id) or real(app_id, *a, **k))
+    adopter = world.user("adopter", "21.72")
+    dep = world.deploy("21.72", "simanja", status="pilot")
+    login(adopter)
+
+    def where() -> str:
+        html = client.get("/apps/simanja").get_data(as_text=True)
+        return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _section(html, 'id="h-dipakai"'))))
+
+    assert "Uji coba (pilot) 1" in where()
+    world.deploy("14.71", "srikandi")  # another app's write moves the catalog's data version
+    later = fragments.monotonic() + 60 * 0.9  # past the 5 s staleness window, within the max age
+    monkeypatch.setattr(fragments, "monotonic", lambda: later)
+    assert "Uji coba (pilot) 1" in where()
+    assert len(renders) == 1
+    lifecycle.change_status(dep.id, "production", actor=adopter)
+    assert "Produksi 1" in where()
+    assert len(renders) == 2
+
+
+def test_adoption_guide_step_2_shows_a_confirmation_at_once(app, client, login, world):
+    """Steps 1–3 are kept until the entry, its copies or its deployments change; a confirmation
+    changes no status, so the deployments' mark names when they were last confirmed too."""
+    from catalog.services.deployments import lifecycle
+
+    dep = world.deploy("21.72", "simanja", status="production")
+    login(world.user("adopter", "14.71"))
+
+    def step_2() -> str:
+        html = client.get("/apps/simanja/adopsi").get_data(as_text=True)
+        return _section(html, 'id="h-langkah-2"')
+
+    assert "Kota Tanjung Pinang" in step_2() and "Dikonfirmasi" not in step_2()
+    lifecycle.confirm_deployment(dep.id, actor=world.user("publisher", "21"))
+    assert "Dikonfirmasi" in step_2()

@@ -151,6 +151,16 @@ def test_my_region_lists_deployments_and_attention(client, world, login):
     assert "Aplikasi di daerah saya" in html  # in the menu
 
 
+def test_attention_names_each_deployment_by_app_and_environment(client, world, login):
+    world.deploy("21.72", "srikandi", version="v2.0.0", environment="production")
+    world.deploy("21.72", "srikandi", version="v2.0.0", environment="staging")
+    login(world.user("adopter", "21.72"))
+    html = client.get("/my/region").get_data(as_text=True)
+    attention = html.split('id="perhatian"', 1)[1].split("</section>", 1)[0]
+    names = re.findall(r'<a href="/deployments/\d+">([^<]+)</a>', attention)
+    assert "Srikandi · Produksi" in names and "Srikandi · Staging" in names
+
+
 def test_pages_use_no_inline_script_or_style(client, world, login):
     dep = world.deploy("21.72", "simanja")
     login(world.user("adopter", "21.72"))

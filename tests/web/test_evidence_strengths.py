@@ -116,3 +116,44 @@ def test_organization_page_and_list_show_strengths(client, observed):
     table = listed.split("</details>", 1)[1]  # past the filters, whose suggestions name every region
     assert "Pekanbaru" in table and "Bintan" not in table
     assert heartbeat.STRENGTH_FILTERS == ("observed", "confirmed", "declared")
+
+
+def test_app_page_and_adoption_guide_state_each_deployments_strength(client, observed):
+    """Where the app page and the guided adoption flow count deployments, each line says what backs it."""
+    page = client.get("/apps/simanja").get_data(as_text=True)
+    where = page.split('id="h-dipakai"', 1)[1].split("</section>", 1)[0]
+    assert "<th scope=\"col\">Kekuatan bukti</th>" in where
+    rows = {name: row for row in where.split("<tr>")[2:]
+            for name in ("Kota Pekanbaru", "Kota Tanjung Pinang") if f">{name}</a>" in row}
+    assert 'evidence-observed">Terpantau<' in rows["Kota Pekanbaru"]
+    assert 'evidence-confirmed">Dikonfirmasi<' not in rows["Kota Pekanbaru"]
+    assert 'evidence-observed">Terpantau<' in rows["Kota Tanjung Pinang"]
+    assert 'evidence-confirmed">Dikonfirmasi<' in rows["Kota Tanjung Pinang"]
+    guide = client.get("/apps/simanja/adopsi").get_data(as_text=True)
+    step = guide.split('id="h-langkah-2"', 1)[1].split("</section>", 1)[0]
+    assert "Kekuatan bukti" in step and step.count('evidence-observed">Terpantau<') == 2
+    siap = client.get("/apps/siap").get_data(as_text=True).split('id="h-dipakai"', 1)[1]
+    assert 'evidence-declared">Dinyatakan<' in siap.split("</section>", 1)[0]  # its beat is 40 days old
+
+
+def test_english_pages_read_confirmations_and_strengths_in_english_the_csv_stays_as_it_was(
+        client, world, login, observed):
+    login(world.user("auditor", "21"))
+    english = {"Accept-Language": "en"}
+    regions = _screen(client.get("/reports", headers=english).get_data(as_text=True))["regions"]
+    head, rows = regions[0], regions[1:]
+    simanja = next(r for r in rows if r[:2] == ["Kota Tanjung Pinang", "Simanja"])
+    assert simanja[head.index("Evidence strength")] == "Observed + Confirmed"
+    assert simanja[head.index("Confirmation")].startswith("Confirmed by the publisher (Provinsi Kepulauan Riau) 20")
+    evidence = _screen(client.get("/reports/evidence/21.72", headers=english).get_data(as_text=True))["evidence"]
+    assert any(r[evidence[0].index("Evidence strength")] == "Observed + Confirmed" for r in evidence[1:])
+    assert not any("Dikonfirmasi" in cell or "Terpantau" in cell for r in evidence[1:] for cell in r)
+    sources = {r[evidence[0].index("Source code")] for r in evidence[1:]}
+    assert "upstream" in sources and all(s == "upstream" or s.startswith("copy ") for s in sources), sources
+    # the CSV's cells are the catalog's own text, whatever the reader's language
+    csv_rows = _csv(client.get("/reports/tables/regions.csv", headers=english).data)
+    cells = {c for r in csv_rows[1:] for c in r}
+    assert "Terpantau + Dikonfirmasi" in cells
+    assert any(c.startswith("Dikonfirmasi penerbit (Provinsi Kepulauan Riau) 20") for c in cells)
+    evidence_csv = _csv(client.get("/reports/evidence/21.72.csv", headers=english).data)
+    assert "induk" in {r[2] for r in evidence_csv[1:]}

@@ -243,3 +243,41 @@ def test_the_daily_summary_is_scheduled_once_a_day(app):
     assert "deployment.heartbeat_summary" in due(0, 10)
     assert not any("deployment.heartbeat_summary" in due(h, m) for h in range(24) for m in (0, 9, 11, 30)
                    if (h, m) != (0, 10))
+
+
+def test_reported_address_and_facts_show_to_those_who_see_the_deployments_details(client, adopter, world, dep,
+                                                                                   login):
+    token = _token(client, dep.id, adopter)
+    assert _beat(client, dep.id, token, {"version": "v1.1.0", "url": "https://simanja.tanjungpinangkota.go.id",
+                                         "info": {"opd_units": ["BKPSDM", "Inspektorat"], "active_users": 0,
+                                                  "database": "mariadb"}}).status_code == 200
+    public = client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    assert "simanja.tanjungpinangkota.go.id" not in public and "mariadb" not in public
+    login(world.user("publisher", "21"))  # the app's publisher sees the URL and note, so these too
+    page = client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+    assert ('<dt>Alamat yang dilaporkan</dt><dd class="break"><code>https://simanja.tanjungpinangkota.go.id</code>'
+            in page)
+    assert "<dt>OPD pengguna (dilaporkan)</dt><dd>BKPSDM, Inspektorat</dd>" in page
+    assert "<dt>Pengguna aktif (dilaporkan)</dt><dd>0</dd>" in page and "<dd>mariadb</dd>" in page
+    client.post("/language", data={"lang": "en"})
+    assert "<dt>Active users (reported)</dt>" in client.get(f"/deployments/{dep.id}").get_data(as_text=True)
+
+
+def test_the_snippets_own_answers_for_the_declared_version_raise_no_mismatch(client, adopter, dep):
+    """Declared v1.1.0: a VERSION file's "1.1.0" and git describe's abbreviated id of the same
+    commit name it; a later commit past the tag or another release do not."""
+    token = _token(client, dep.id, adopter)
+    commit = db.session.get(Deployment, dep.id).version_commit
+    assert commit and len(commit) >= 7
+    answers = [("1.1.0", []), (commit[:7], []), (f"v1.0.0-4-g{commit[:9]}", []),
+               ("v1.1.0-1-g0123abc", ["version_mismatch"]), ("v1.2.0", ["version_mismatch"])]
+    for reported, flags in answers:
+        r = _beat(client, dep.id, token, {"version": reported})
+        assert r.status_code == 200 and r.json["flags"] == flags, (reported, r.json)
+        shown = client.get(f"/api/v1/deployments/{dep.id}").json
+        assert shown["flags"] == flags and shown["observed_version"] == reported
+        _age(dep.id, seconds=61)
+    r = client.post(f"/api/v1/deployments/{dep.id}/adopt-observed-version", headers=adopter)
+    assert r.status_code == 200 and r.json["version"] == "v1.2.0"
+    assert _beat(client, dep.id, token, {"version": "1.2.0"}).json["flags"] == []
+    assert client.post(f"/api/v1/deployments/{dep.id}/adopt-observed-version", headers=adopter).status_code == 409

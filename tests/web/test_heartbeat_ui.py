@@ -84,6 +84,34 @@ def test_python_snippet_reads_a_version_file_and_raises_the_mismatch(app, world,
     assert web.get(f"{live_server}/api/v1/deployments/{dep.id}").json()["flags"] == ["version_mismatch"]
 
 
+def _php_with_curl() -> bool:
+    try:
+        modules = subprocess.run(["php", "-m"], capture_output=True, text=True, timeout=30).stdout
+    except OSError:
+        return False
+    return "curl" in modules.lower().split()
+
+
+@pytest.mark.skipif(not _php_with_curl(), reason="php-cli with curl is not installed (.ci/run installs it)")
+def test_php_snippet_reports_the_git_version_and_fails_when_refused(app, world, dep, live_server, tmp_path):
+    """The PHP script of the page (Laravel, CodeIgniter, OpenSID servers) run with php itself: it reads
+    the tag with git describe, the deployment becomes observed; a second run within the rate limit
+    is refused, and the script says so with its exit status, as curl -f does for cron."""
+    web = requests.Session()
+    web.post(f"{live_server}/login", data={"email": world.user("adopter", "21.72").email, "password": PASSWORD})
+    page = web.post(f"{live_server}/deployments/{dep.id}/heartbeat-token").text
+    script = tmp_path / "heartbeat.php"
+    script.write_text(_snippet(page, "php").replace("/var/www/simanja", str(_deployed_tree(tmp_path, "v1.1.0"))))
+    done = subprocess.run(["php", str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    shown = web.get(f"{live_server}/api/v1/deployments/{dep.id}").json()
+    assert shown["evidence"]["observed"] is True and shown["observed_version"] == "v1.1.0" and shown["flags"] == []
+    seen = shown["last_seen_at"]
+    again = subprocess.run(["php", str(script)], capture_output=True, text=True, timeout=60)
+    assert again.returncode == 1
+    assert web.get(f"{live_server}/api/v1/deployments/{dep.id}").json()["last_seen_at"] == seen
+
+
 def test_one_click_update_of_the_declared_version(client, login, world, dep):
     db.session.get(Deployment, dep.id).observed_version = "v1.2.0"
     db.session.commit()

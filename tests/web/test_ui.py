@@ -123,6 +123,25 @@ def test_publisher_registers_app_and_errors_keep_input(client, make_user, login)
     assert app.maintenance_contacts[0]["email"] == "srikandi@anri.go.id"
 
 
+def test_form_tags_are_normalised_and_a_refusal_names_the_tag(client, make_user, login):
+    """Issue 15: typed as people say them ("Izin Usaha", "izin_usaha"), tags are kept as `izin-usaha`
+    once; a tag that cannot be one is named in the form's error and what was typed is kept."""
+    publisher = make_user("publisher", "21")
+    login(publisher)
+    form = app_payload(features="Naskah dinas", tags="Izin Usaha, kearsipan, izin/usaha!", platforms="web",
+                       maintenance_contacts="Tim Srikandi <srikandi@anri.go.id>", license="GPL-3.0-or-later")
+    r = client.post("/apps/new", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "Tag &#39;izin/usaha!&#39; tidak dapat dipakai" in html
+    assert "Izin Usaha, kearsipan, izin/usaha!" in html
+    form["tags"] = "Izin Usaha, kearsipan, izin_usaha"
+    r = client.post("/apps/new", data=form)
+    assert r.status_code == 302
+    assert apps.get_app("srikandi", publisher).tags == ["izin-usaha", "kearsipan"]
+    edit = client.get("/apps/srikandi/edit").get_data(as_text=True)
+    assert "izin-usaha, kearsipan" in edit
+
+
 def test_admin_review_publish_and_return(client, make_user, login):
     publisher = make_user("publisher", "21")
     apps.create_app(app_payload(), actor=publisher)

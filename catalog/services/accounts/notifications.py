@@ -220,9 +220,11 @@ def notify_upstream_change(app_id: int, *, previous_head: str | None, new_head: 
             listed = ", ".join(paths[:MAX_PATHS_LISTED]) + (" …" if len(paths) > MAX_PATHS_LISTED else "")
             count += _add(_users([fork.organization_id], (Role.ADOPTER,)), kind="upstream_touch",
                           title=lambda: _("Perubahan induk %(app)s menyentuh berkas yang Anda ubah", app=app.name),
-                          body=lambda fork=fork, paths=paths, listed=listed: _(
-                              "Commit baru di induk mengubah %(n)s berkas yang juga diubah di salinan '%(fork)s': "
-                              "%(paths)s. Periksa sebelum sinkronisasi.", n=len(paths), fork=fork.name, paths=listed),
+                          body=lambda fork=fork, paths=paths, listed=listed: ngettext(
+                              "Commit baru di induk mengubah %(num)s berkas yang juga diubah di salinan '%(fork)s': "
+                              "%(paths)s. Periksa sebelum sinkronisasi.",
+                              "Commit baru di induk mengubah %(num)s berkas yang juga diubah di salinan '%(fork)s': "
+                              "%(paths)s. Periksa sebelum sinkronisasi.", len(paths), fork=fork.name, paths=listed),
                           link=f"/forks/{fork.id}")
     return count
 

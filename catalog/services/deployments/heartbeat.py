@@ -35,6 +35,7 @@ from ...extensions import db
 from ...jobs.queue import enqueue
 from ...models import Deployment, DeploymentEvent, User
 from ...models.types import utcnow
+from ...vocab.phrase import Phrase
 from .. import audit
 from ..errors import Conflict, ServiceError, Unauthenticated, ValidationFailed, require
 from ..permissions import can_record_deployment
@@ -127,10 +128,11 @@ def matches_strength(dep: Deployment, strength: str | None, now: datetime | None
 
 
 def evidence_text(dep: Deployment, now: datetime | None = None) -> str:
-    """The strengths as one report cell (Indonesian, like the confirmation text): "Terpantau +
-    Dikonfirmasi", "Dikonfirmasi", "Terpantau" or "Dinyatakan"."""
+    """The strengths as one report cell (Indonesian as text, like the confirmation text, and in
+    the reader's language on a page): "Terpantau + Dikonfirmasi", "Dikonfirmasi", "Terpantau" or
+    "Dinyatakan"."""
     names = {"observed": "Terpantau", "confirmed": "Dikonfirmasi", "declared": "Dinyatakan"}
-    return " + ".join(names[s] for s in strengths(dep, now))
+    return Phrase.joined(" + ", [Phrase(names[s]) for s in strengths(dep, now)])
 
 
 def is_stale(dep: Deployment, now: datetime | None = None) -> bool:
@@ -141,8 +143,23 @@ def is_stale(dep: Deployment, now: datetime | None = None) -> bool:
     return reference is not None and (now or utcnow()) - reference > timedelta(days=stale_days())
 
 
+# `git describe --tags --always` output: "a1b2c3d" (no tag) or "v1.2.0-3-ga1b2c3d" (commits past a tag)
+_DESCRIBED_COMMIT = re.compile(r"^(?:.+-\d+-g)?([0-9a-f]{7,64})$")
+
+
+def same_version(declared: str, declared_commit: str | None, reported: str) -> bool:
+    """Whether what the server reported names the declared version, so that the snippets' own
+    answers raise no false flag: the same text, the same but for a leading "v" (a VERSION file's
+    "1.2.0" for the tag "v1.2.0"), or the declared version's commit by the abbreviated id that
+    `git describe --always` prints. Git never runs here: it is called for every page line."""
+    if reported == declared or reported.removeprefix("v") == declared.removeprefix("v"):
+        return True
+    found = _DESCRIBED_COMMIT.match(reported)
+    return bool(found and declared_commit and declared_commit.startswith(found.group(1)))
+
+
 def version_mismatch(dep: Deployment) -> bool:
-    return bool(dep.observed_version) and dep.observed_version != dep.version
+    return bool(dep.observed_version) and not same_version(dep.version, dep.version_commit, dep.observed_version)
 
 
 def flags(dep: Deployment, now: datetime | None = None) -> list[str]:
@@ -280,8 +297,9 @@ def receive(deployment_id: int, token: str, data: Any) -> Beat:
         raise Unauthenticated(_("Sertakan 'Authorization: Bearer <token heartbeat>' pemakaian ini."))
     hashed = digest(token)
     row = db.session.execute(
-        db.select(Deployment.id, Deployment.status, Deployment.version, Deployment.last_seen_at,
-                  Deployment.observed_version).where(Deployment.heartbeat_token_hash == hashed)).first()
+        db.select(Deployment.id, Deployment.status, Deployment.version, Deployment.version_commit,
+                  Deployment.last_seen_at, Deployment.observed_version)
+        .where(Deployment.heartbeat_token_hash == hashed)).first()
     if row is None or row.id != deployment_id:
         raise Unauthenticated(_("Token heartbeat tidak berlaku untuk pemakaian ini."))
     now, interval = utcnow(), min_interval()
@@ -322,7 +340,7 @@ def receive(deployment_id: int, token: str, data: Any) -> Beat:
             if change in ("first", "version"):
                 enqueue("deployment.observed_lag", deployment_id=deployment_id)  # sent after the commit
     # Just seen, so not stale; the one flag a beat can raise is a version other than the declared.
-    found = ["version_mismatch"] if version != row.version else []
+    found = [] if same_version(row.version, row.version_commit, version) else ["version_mismatch"]
     return Beat(deployment_id, version, now, found, change)
 
 
@@ -345,7 +363,7 @@ def adopt_observed_version(deployment_id: int, *, actor: User | None) -> Deploym
     like any version, audited as `deployment.update`). Raises NotFound, PermissionDenied,
     Conflict (nothing to adopt), ValidationFailed (reported version unknown to the repository)."""
     dep = lifecycle.get_changeable(deployment_id, actor)
-    if not dep.observed_version or dep.observed_version == dep.version:
+    if not version_mismatch(dep):
         raise Conflict(_("Versi yang dilaporkan sudah sama dengan versi yang tercatat."))
     return lifecycle.update_deployment(deployment_id, {"version": dep.observed_version}, actor=actor)
 

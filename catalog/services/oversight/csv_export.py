@@ -19,6 +19,8 @@ def cell_text(value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        return value  # a Phrase stays one, for the page to show it in the reader's language
     return str(value)
 
 

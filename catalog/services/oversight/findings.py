@@ -5,17 +5,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import distinct, func, or_
+from sqlalchemy import case, distinct, func, or_
 from sqlalchemy.orm import aliased
 
 from ...extensions import db
 from ...models import App, AppState, Deployment, DeploymentEvent, Fork, Organization, User
 from ...models.types import utcnow
+from ...vocab.related_categories import GROUPS
 from ..accounts import organizations
 from ..deployments import heartbeat
 from ..deployments.queries import organization_deployments, organization_forks
-from ..errors import require
+from ..errors import Conflict, require
 from ..permissions import can_view_evidence
+from .checkpoints import make_checkpoint
 from .reports import Region, Scope, clean_strength
 
 Publisher = aliased(Organization)
@@ -55,17 +57,26 @@ class DuplicateCandidate:
     active_deployments: int
 
 
+def category_family(column):
+    """SQL: the category's group of related categories (named by its first key), or the category
+    itself: SIMPEG (hr) and Simanja (employee-management) fall in one family."""
+    return case(*[(column.in_(sorted(g)), min(g)) for g in GROUPS], else_=column)
+
+
 def duplicates_query(scope: Scope):
-    """Published apps in a category that two or more publishers fill. In a province's scope, only
-    categories where a publisher of that province takes part."""
+    """Published apps in a family of related categories that two or more publishers fill, related
+    apps next to each other. In a province's scope, only families where a publisher of that
+    province takes part."""
     published = App.state == AppState.PUBLISHED.value
-    categories = (db.select(App.category).where(published).group_by(App.category)
-                  .having(func.count(distinct(App.publisher_id)) > 1))
+    family = category_family(App.category)
+    families = (db.select(family).where(published).group_by(family)
+                .having(func.count(distinct(App.publisher_id)) > 1))
     if scope.province is not None:
-        local = (db.select(App.category).join(Publisher, Publisher.id == App.publisher_id)
+        local = (db.select(family).join(Publisher, Publisher.id == App.publisher_id)
                  .where(published, scope.where(Publisher)))
-        categories = categories.where(App.category.in_(local))
-    return db.select(App).where(published, App.category.in_(categories)).order_by(App.category, func.lower(App.name))
+        families = families.where(family.in_(local))
+    return (db.select(App).where(published, family.in_(families))
+            .order_by(family, App.category, func.lower(App.name)))
 
 
 def duplicate_candidates(scope: Scope, limit: int | None = None) -> list[DuplicateCandidate]:
@@ -78,6 +89,25 @@ def duplicate_candidates(scope: Scope, limit: int | None = None) -> list[Duplica
 
 
 @dataclass(frozen=True)
+class AuditSeal:
+    """The audit chain's verified head when the evidence was made: printed on every page, so a
+    reader can later check with `audit-verify --checkpoint` that nothing before it was rewritten."""
+
+    seq: int | None = None
+    hash: str | None = None
+    problem: str | None = None  # why there is no head to vouch for (an empty or a broken chain)
+
+
+def audit_seal() -> AuditSeal:
+    """The newest verified audit event (a bounded check, as for the public checkpoint)."""
+    try:
+        head = make_checkpoint("")
+    except Conflict as exc:
+        return AuditSeal(problem=exc.message)
+    return AuditSeal(head["seq"], head["hash"])
+
+
+@dataclass(frozen=True)
 class Evidence:
     """One organization's SPBE evidence: shared apps used, statuses, dates, confirmations."""
 
@@ -87,6 +117,7 @@ class Evidence:
     forks: list[Fork]
     events: dict[int, list[DeploymentEvent]]
     strength: str | None = None  # the lines shown are only those of this evidence strength
+    seal: AuditSeal = AuditSeal()
 
     @property
     def confirmed(self) -> int:
@@ -115,6 +146,7 @@ def org_evidence(org_code: str, *, actor: User | None, strength: str | None = No
     ValidationFailed (unknown strength)."""
     org = evidence_org(org_code, actor=actor)
     strength = clean_strength(strength)
+    seal = audit_seal()  # first: its marker update commits, which would expire the rows read below
     now = utcnow()
     deployments = [d for d in organization_deployments(org.id) if heartbeat.matches_strength(d, strength, now)]
     events: dict[int, list[DeploymentEvent]] = {}
@@ -123,4 +155,4 @@ def org_evidence(org_code: str, *, actor: User | None, strength: str | None = No
                 .order_by(DeploymentEvent.at, DeploymentEvent.id))
         for event in db.session.execute(stmt).scalars():
             events.setdefault(event.deployment_id, []).append(event)
-    return Evidence(org, now, deployments, organization_forks(org.id), events, strength)
+    return Evidence(org, now, deployments, organization_forks(org.id), events, strength, seal)

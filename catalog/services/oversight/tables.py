@@ -14,6 +14,7 @@ from ...models import Deployment, Organization, User
 from ...models.types import utcnow
 from ...vocab import apps as vocab
 from ...vocab import deployments as dv
+from ...vocab.phrase import Phrase
 from ..accounts import organizations
 from ..deployments.heartbeat import evidence_text
 from ..errors import NotFound
@@ -67,7 +68,8 @@ def confirmation_text(dep: Deployment) -> str:
         return SELF_DECLARED
     who = dep.confirmed_by.organization.name if dep.confirmed_by else "?"
     role = dv.ROLE_LABELS.get(dep.confirmed_role or "", dep.confirmed_role or "")
-    return f"Dikonfirmasi {role} ({who}) {dep.confirmed_at.date().isoformat()}"
+    return Phrase("Dikonfirmasi %(role)s (%(org)s) %(date)s", role=Phrase(role), org=who,
+                  date=dep.confirmed_at.date().isoformat())
 
 
 def _apps(scope: Scope, limit: int | None = None) -> ReportTable:
@@ -144,12 +146,17 @@ def build_table(key: str, scope: Scope, limit: int | None = None) -> ReportTable
     return builder(scope, limit) if builder else None
 
 
+def _source(dep: Deployment) -> Phrase:
+    """Where the running code comes from: the region's copy (by name) or upstream as is."""
+    return Phrase("salinan %(name)s", name=dep.fork.name) if dep.fork else Phrase("induk")
+
+
 def evidence_table(evidence: Evidence) -> ReportTable:
     """Every line states its evidence strength, when the running system last reported, and what."""
     columns = ("app", "publisher", "source", "environment", "status", "status_since", "version", "go_live_on",
                "hosting", "opd_units", "confirmation", "lag_releases", "lag_commits", "evidence", "last_seen_at",
                "observed_version")
-    rows = [(d.app.name, d.app.publisher.name, f"salinan {d.fork.name}" if d.fork else "induk",
+    rows = [(d.app.name, d.app.publisher.name, _source(d),
              dv.environment_label(d.environment), dv.status_label(d.status), d.status_changed_at, d.version,
              d.go_live_on, dv.hosting_label(d.hosting), ", ".join(d.opd_units), confirmation_text(d),
              d.lag_releases, d.lag_commits, evidence_text(d), d.last_seen_at, d.observed_version)

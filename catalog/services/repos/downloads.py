@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from ...models import App, Fork
 from ...vcs import archive as vcs_archive
 from ...vcs.archive import CONTENT_TYPES
 from ...vcs.errors import RevisionNotFound, SizeLimitExceeded, VcsError
+from ...vcs.repos import list_releases
 from .. import repo_paths
 from ..errors import Conflict, NotFound, ServiceError, ValidationFailed
 from . import mirrors
@@ -46,6 +48,17 @@ class Archive:
     size: int | None = None
 
 
+def _unknown(repo: Path, rev: str) -> NotFound:
+    """'Not found' naming the versions there are (the repository's newest tags): git runs for
+    this only when a version was refused, and lists at most five."""
+    try:
+        tags = [r.name for r in list_releases(repo, limit=5)]
+    except VcsError:
+        tags = []
+    there = _(" Versi yang dapat diunduh: %(v)s.", v=", ".join(tags)) if tags else ""
+    return NotFound(_("Versi '%(rev)s' tidak ditemukan.%(v)s", rev=rev[:80], v=there))
+
+
 def _archive(relpath: str, name: str, rev: str, fmt: str) -> Archive:
     if fmt not in CONTENT_TYPES:
         raise ValidationFailed(_("Format unduhan harus zip atau tar.gz."), {"format": _("zip atau tar.gz")})
@@ -57,7 +70,7 @@ def _archive(relpath: str, name: str, rev: str, fmt: str) -> Archive:
                                 "Singkatan id commit tidak diterima."), {"rev": _("id commit lengkap atau "
                                                                                   "nama cabang/tag")}) from exc
     except VcsError as exc:  # unknown, invalid, or no branch or tag reaches it: the same answer
-        raise NotFound(_("Versi tidak ditemukan.")) from exc
+        raise _unknown(repo, rev) from exc
     label = re.sub(r"[^A-Za-z0-9_-]+", "-", rev)[:60].strip("-") or "versi"
     cfg = current_app.config
     try:
@@ -68,7 +81,7 @@ def _archive(relpath: str, name: str, rev: str, fmt: str) -> Archive:
     except SizeLimitExceeded as exc:  # a huge tree (or a "git bomb"): refused before any byte is sent
         raise Conflict(exc.message) from exc
     except RevisionNotFound as exc:
-        raise NotFound(_("Versi tidak ditemukan.")) from exc
+        raise _unknown(repo, rev) from exc
     except VcsError as exc:
         log.warning("archive of %s at %s failed: %s", relpath, sha, exc.detail or exc.message)
         raise ArchiveUnavailable(_("Arsip tidak dapat dibuat saat ini. Coba lagi nanti, atau ambil "

@@ -8,8 +8,10 @@ from ... import vcs
 from ...extensions import db
 from ...jobs.queue import enqueue
 from ...models import App, Contribution, ContributionState, Mirror, User
+from ...models.types import utcnow
 from ...vcs.errors import RefChanged, VcsError
 from .. import audit, repo_paths
+from ..accounts import notifications
 from ..errors import Conflict, require
 from ..permissions import can_decide_contribution
 from ..tx import write
@@ -30,9 +32,9 @@ def record_push(app_id: int, user_id: int | None) -> None:
 
 def merge(contribution_id: int, *, actor: User) -> tuple[Contribution, str]:
     """Merge an accepted contribution into the hosted upstream's default branch: a clean merge
-    (or fast-forward) is written and the contribution closes as merged once the upstream is read
-    again; a conflict writes nothing and raises Conflict with extra={'conflicts': [...]}.
-    Raises NotFound, PermissionDenied, Conflict."""
+    (or fast-forward) is written and the contribution closes as merged at once, as a merge
+    request does (its release is known only when a tag holds it); a conflict writes nothing and
+    raises Conflict with extra={'conflicts': [...]}. Raises NotFound, PermissionDenied, Conflict."""
     row = contributions.get_contribution(contribution_id)
     require(can_decide_contribution(actor, row.app),
             _("Hanya penerbit aplikasi ini yang dapat menggabungkan usulan perubahan."))
@@ -63,6 +65,9 @@ def merge(contribution_id: int, *, actor: User) -> tuple[Contribution, str]:
         row = contributions.get_contribution(contribution_id)
         audit.record(actor, "contribution.merge", "contribution", row.id,
                      {"app": row.app.slug, "outcome": result.outcome, "head": result.head})
-    enqueue("mirror.fetch", app_id=app_id)  # reads the new head; the contribution then closes as merged
+        if row.state == ContributionState.ACCEPTED.value:
+            row.state, row.merged_at, row.merged_release = ContributionState.MERGED.value, utcnow(), ""
+            notifications.notify_contribution_decided(row, actor)
+    enqueue("mirror.fetch", app_id=app_id)  # reads the new head: forks' divergence, releases
     db.session.expire_all()
     return contributions.get_contribution(contribution_id), result.outcome

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
-from ...services.catalog import apps
+from ...services.catalog import apps, change_marks
 from ...services.catalog.adoption import LICENCE_KINDS, dependencies, install_section, licence_kind
 from ...services.deployments import queries as deployment_queries
 from ...services.permissions import can_fork, can_record_deployment
@@ -40,7 +40,8 @@ def adoption_guide(slug: str):
     # Who uses it and the install notes are loaded only when their shared fragments are rendered.
     return render_template(
         "adoption/guide.html", app=app, mirror=mirror, releases=mirrors.releases(app.id, limit=5),
-        load_usage=lambda: _usage(app), depends=dependencies(app.publiccode_extras),
+        load_usage=lambda: _usage(app), marks=change_marks.app_change_marks(app.id),
+        depends=dependencies(app.publiccode_extras),
         software_type=SOFTWARE_TYPES.get(app.software_type, app.software_type), licence=LICENCE_KINDS[kind],
         licence_kind=kind, load_install_docs=lambda: install_section(mirror.readme if mirror else ""),
         own_fork=fork_listing.fork_of_organization(app.id, org.id if org is not None else None),

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...services import permissions
-from ...services.catalog import apps, browse, similar, vitality
+from ...services.catalog import apps, browse, change_marks, similar, vitality
 from ...services.deployments import queries as deployment_queries
 from ...services.errors import ValidationFailed
 from ...services.repos import downloads, forks, mirrors, purge
@@ -74,7 +74,7 @@ def app_detail(slug: str):
     # Releases, forks, deployments and vitality are loaded inside their shared fragments, only
     # when those are rendered.
     return render_template("catalog/detail.html", app=app, mirror=mirror, own_fork=own_fork,
-                           similar_items=similar_items,
+                           similar_items=similar_items, marks=change_marks.app_change_marks(app.id),
                            load_vitality=lambda: vitality.for_app(app.id),
                            load_releases=lambda: mirrors.releases(app.id),
                            load_fork_page=lambda: fork_listing.fork_page(app.id),

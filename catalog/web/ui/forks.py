@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ...services.errors import Conflict, ValidationFailed
 from ...services.repos import contributions, forks, mirrors
+from ..links import clone_url
 from .blueprint import bp
 from .diff_lines import diff_lines
 
@@ -50,6 +51,7 @@ def fork_sync(fork_id: int):
         conflicts = exc.extra.get("conflicts", [])
         if conflicts:
             flash(_("Sinkronisasi dibatalkan karena berkas berikut bentrok: ") + ", ".join(conflicts[:20]), "error")
+            flash(_resolve_by_hand(forks.get_fork(fork_id)), "info")
         else:
             flash(exc.message, "error")
         return redirect(url_for("ui.fork_detail", fork_id=fork_id))
@@ -58,6 +60,16 @@ def fork_sync(fork_id: int):
                 "merged": _("Pembaruan dari induk sudah digabungkan dengan perubahan daerah Anda.")}
     flash(messages[outcome], "success")
     return redirect(url_for("ui.fork_detail", fork_id=fork_id))
+
+
+def _resolve_by_hand(fork) -> str:
+    """The next step after a refused sync: nothing was written; the region merges on its own
+    computer, where it can choose what each conflicting file keeps."""
+    mirror = mirrors.get_mirror(fork.app)
+    command = f"git pull --no-rebase {clone_url(mirror.relpath)} {mirror.default_branch}"
+    return _("Tidak ada yang diubah. Gabungkan di komputer Anda: di folder salinan jalankan perintah berikut, "
+             "perbaiki berkas yang bentrok, lalu commit dan push dengan token akses Anda. Perintah: %(command)s",
+             command=command)
 
 
 @bp.post("/forks/<int:fork_id>/refresh")

@@ -18,7 +18,7 @@ from ...services.oversight import findings as report_findings
 from ...services.oversight import tables as report_tables
 from ...vocab import audit as audit_vocab
 from ...vocab import deployments as dv
-from .. import fragments
+from .. import evidence_pdf, fragments
 from ..filters import collation_key, report_cell
 from ..i18n import viewer_zone
 from .blueprint import bp
@@ -27,7 +27,8 @@ TITLES = {
     "apps": _l("Pemakaian per aplikasi"), "regions": _l("Aplikasi yang dipakai per daerah"),
     "adoption": _l("Adopsi dari waktu ke waktu"), "forks": _l("Tingkat modifikasi per salinan"),
     "lagging": _l("Pemakaian yang tertinggal dari rilis induk"),
-    "duplicates": _l("Kandidat duplikasi: kategori sama, penerbit berbeda"), "evidence": _l("Bukti SPBE"),
+    "duplicates": _l("Kandidat duplikasi: kategori sama atau berkaitan, penerbit berbeda"),
+    "evidence": _l("Bukti SPBE"),
 }
 COLUMNS = {
     "app": _l("Aplikasi"), "publisher": _l("Penerbit"), "category": _l("Kategori"), "forks": _l("Salinan"),
@@ -96,7 +97,13 @@ def report_evidence(org_code: str):
                                headers=headers(table), cell=_cell), 200
 
     body, _status = fragments.cached(("evidence", org.code, strength, str(get_locale()), viewer_zone()), render)
-    return render_template("reports/evidence.html", org=org, body=body)
+    page = render_template("reports/evidence.html", org=org, body=body)
+    if request.args.get("format") != "pdf":
+        return page
+    suffix = f"-{strength}" if strength else ""
+    return Response(evidence_pdf.render_pdf(page, request.url), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="bukti-spbe-{org.code}{suffix}.pdf"',
+        "Cache-Control": "private, no-store"})
 
 
 @bp.get("/reports/evidence/<org_code>.csv")

@@ -1,0 +1,139 @@
+"""Issue 15's page flows that its audit found checked only on the server's HTML, walked here in
+Chromium on the demo's story (tests/browser/conftest.py): the deployment form's "Sumber kode"
+following the chosen app (item 7, done by the page's script), the report's months drawn as a chart
+with its figures behind a fold, every app and each region's copies counted once (stumble), and a
+visitor going from an app's "Dipakai di mana" to the organization pages (new)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import PASSWORDS, shot
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
+LOCALES = {"id": "id-ID", "en": "en-US"}
+
+
+@pytest.fixture
+def open_in(browser, server):
+    """open_in(lang, email=None): a fresh profile whose browser asks for `lang`, signed in when an
+    e-mail is given. The accounts used here keep no language of their own, so the browser decides."""
+    contexts = []
+
+    def open_page(lang: str, email: str | None = None):
+        context = browser.new_context(base_url=server["url"], locale=LOCALES[lang],
+                                      viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        if email:
+            page.goto("/login")
+            page.fill("#email", email)
+            page.fill("#password", PASSWORDS[email.split("@")[0]])
+            page.click("main button[type=submit]")
+            page.wait_for_load_state()
+            assert "/login" not in page.url, page.inner_text("main")[:1500]
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def _forks_of(server, org_code: str) -> dict[str, int]:
+    """The region's copies in the demo, by the slug of the app they copy."""
+    from catalog.extensions import db
+    from catalog.models import App, Fork, Organization
+
+    with server["app"].app_context():
+        rows = db.session.execute(
+            db.select(App.slug, Fork.id).join(Fork, Fork.app_id == App.id)
+            .join(Organization, Organization.id == Fork.organization_id)
+            .where(Organization.code == org_code)).all()
+        db.session.remove()
+    return {slug: fork_id for slug, fork_id in rows}
+
+
+def _offered_sources(page) -> list[str]:
+    return page.eval_on_selector_all("#f-fork_id option", "els => els.filter(e => !e.hidden && !e.disabled)"
+                                     ".map(e => e.value)")
+
+
+def test_record_form_offers_only_the_regions_copy_of_the_chosen_app(open_in, server):
+    forks = _forks_of(server, "21.72")
+    assert {"simanja", "slims"} <= forks.keys(), "the demo gives Kota Tanjung Pinang copies of Simanja and SLiMS"
+    page = open_in("id", "adopsi@tanjungpinangkota.go.id")
+    page.goto("/deployments#catat")
+    if page.get_attribute("#catat", "open") is None:
+        page.click("#catat summary")
+
+    page.select_option("#f-app", "slims")
+    assert page.input_value("#f-fork_id") == str(forks["slims"])  # the region's own copy, preselected
+    assert _offered_sources(page) == ["", str(forks["slims"])]  # upstream as is, or that copy: nothing else
+
+    page.select_option("#f-app", "srikandi")  # no copy of Srikandi in the region: only upstream
+    assert page.input_value("#f-fork_id") == ""
+    assert _offered_sources(page) == [""]
+
+    page.select_option("#f-app", "simanja")
+    assert page.input_value("#f-fork_id") == str(forks["simanja"])
+    assert str(forks["slims"]) not in _offered_sources(page)
+    shot(page, "flows-record-source", full_page=False)
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_report_draws_the_months_and_lists_every_app_and_each_regions_copies_once(open_in, lang):
+    page = open_in(lang, "auditor@kepriprov.go.id")
+    page.goto("/reports")
+    chart = page.locator("figure.chart svg[role=img]")
+    assert chart.is_visible()
+    title = chart.locator("title#chart-title").text_content()
+    assert title == {"id": "Jumlah pemakaian yang beroperasi (kumulatif) per bulan",
+                     "en": "Deployments in operation (cumulative) per month"}[lang]
+    figures = page.locator("details.chart-table")
+    months = figures.locator("table tbody tr")
+    assert months.count() >= 24 and chart.locator("rect.bar").count() == months.count()
+    assert not months.first.is_visible()  # the mostly-zero months are folded away ...
+    figures.locator("summary").click()
+    assert months.first.is_visible()  # ... and one click shows them as text
+    assert re.fullmatch(r"\d{4}-\d{2}", months.first.locator("td").first.inner_text().strip())
+
+    unused = page.locator("table[data-table=apps] tbody tr").filter(has_text="e-BPHTB")
+    assert unused.count() == 1  # an app nobody in the province uses is listed too
+    counts = [c.strip() for c in unused.locator("td.num").all_inner_texts()]
+    assert counts and set(counts) == {"0"}
+
+    regions = page.locator("table[data-table=regions] tbody tr")
+    copies = []
+    for i in range(regions.count()):
+        cells = regions.nth(i).locator("td").all_inner_texts()
+        if cells[0].strip() == "Kota Tanjung Pinang":
+            copies.append(cells[6].strip())
+    assert len(copies) >= 2 and copies[0] == "2" and set(copies[1:]) == {""}  # counted on its first row only
+    shot(page, f"flows-report-chart-{lang}", full_page=False)
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_visitor_goes_from_where_an_app_is_used_to_the_region_and_its_province(open_in, lang):
+    page = open_in(lang)
+    page.goto("/apps/simanja")
+    assert page.get_attribute("html", "lang") == lang
+    page.click("#h-dipakai ~ * a[href='/organizations/21.72'] >> nth=0")
+    page.wait_for_url(re.compile(r"/organizations/21\.72$"))
+    assert page.inner_text("h1") == "Kota Tanjung Pinang"
+    uses = page.inner_text("main")
+    assert "Simanja" in uses and "SLiMS" in uses
+    page.click("h1 ~ p a[href='/organizations/21']")
+    page.wait_for_url(re.compile(r"/organizations/21$"))
+    assert page.inner_text("h1") == "Provinsi Kepulauan Riau"
+    rollup = page.locator("#kabkota ~ * a[href^='/organizations/21.']")
+    assert "Kota Tanjung Pinang" in rollup.all_inner_texts() and "Kabupaten Bintan" in rollup.all_inner_texts()
+    assert page.get_attribute("html", "lang") == lang
+    shot(page, f"flows-organization-{lang}", full_page=False)
+    assert page.js_errors == []
