@@ -17,7 +17,7 @@ from catalog import create_app
 from catalog.extensions import db
 from catalog.services.accounts import tokens, users
 from seed.demo_copy import copy_demo_data
-from tests import routing_memo
+from tests import pg_reset, routing_memo
 from tests.demo_template import build_demo_template
 
 routing_memo.install()
@@ -182,15 +182,11 @@ def app(tmp_path, seeded_template):
     application.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     with application.app_context():
         if TEST_DB_URL:
-            from seed.regions import seed_regions
-            db.drop_all()
-            db.create_all()
-            seed_regions()
-            db.session.commit()
+            pg_reset.fresh_schema()
         yield application
         if TEST_DB_URL:
             db.session.remove()
-            db.drop_all()
+            pg_reset.clear_rows()
         close_app(application)
 
 

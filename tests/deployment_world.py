@@ -17,6 +17,7 @@ from catalog.services.accounts import users
 from catalog.services.catalog import apps
 from catalog.services.deployments import lifecycle as deployments
 from seed.demo_repos import create_demo_repo
+from tests import pg_reset
 from tests.conftest import PASSWORD, _config, close_app
 from tests.factories import app_payload
 
@@ -43,6 +44,8 @@ def build_source(path: Path, slug: str, releases: list[str] | None = None) -> Pa
 # Each test module that imports these fixtures gets its own copy of them, session scope or not;
 # this cache makes the slow builds happen once per session all the same.
 _BUILT: dict[str, object] = {}
+# PostgreSQL: per build, a copy of the first test's data dir and a snapshot of its rows
+_PG_BUILT: dict[str, tuple[Path, pg_reset.Snapshot]] = {}
 
 
 @pytest.fixture(scope="session")
@@ -128,21 +131,26 @@ def _app_from(template: Path | None, tmp_path: Path, source_repos, build):
         shutil.copytree(template, data_dir, symlinks=True, copy_function=os.link,
                         ignore=shutil.ignore_patterns("catalog.sqlite3*"))
         shutil.copy(template / "catalog.sqlite3", data_dir / "catalog.sqlite3")
+    elif build.__name__ in _PG_BUILT:  # PostgreSQL: the files as above, the rows put back
+        shutil.copytree(_PG_BUILT[build.__name__][0], data_dir, symlinks=True, copy_function=os.link)
     else:
         data_dir.mkdir()
     application = create_app(_config(data_dir))
     with application.app_context():
-        if template is None:  # PostgreSQL: no file to copy, so build the world here
-            from seed.regions import seed_regions
-            db.drop_all()
-            db.create_all()
-            seed_regions()
-            db.session.commit()
+        if template is None and build.__name__ in _PG_BUILT:
+            pg_reset.fresh_schema()
+            pg_reset.restore(_PG_BUILT[build.__name__][1])
+        elif template is None:  # PostgreSQL, first time in this process: build the world, keep it
+            pg_reset.fresh_schema()
             (data_dir / "scenario.json").write_text(json.dumps(build(World(source_repos))))
+            if pg_reset.can_restore():
+                kept = tmp_path.parent / f"pg-world-{build.__name__}"
+                shutil.copytree(data_dir, kept, symlinks=True)
+                _PG_BUILT[build.__name__] = (kept, pg_reset.snapshot())
         yield application
         if template is None:
             db.session.remove()
-            db.drop_all()
+            pg_reset.clear_rows()
         close_app(application)
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from catalog.extensions import db
 from catalog.services.catalog import apps
 from seed.demo_repos import create_demo_repo
 from tests.factories import app_payload
+from tests.scale.forked_node import ForkedNode, Forker
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -46,11 +45,13 @@ def redis_up() -> bool:
 
 
 class Nodes:
-    """Start nodes sharing `app`'s database and repositories; collect their answers."""
+    """Start nodes sharing `app`'s database and repositories; collect their answers. Each node
+    is a process forked by the worker's node forker (tests/scale/node_forker.py), so it starts
+    with the catalog imported."""
 
-    def __init__(self, app, tmp_path: Path) -> None:
-        self.app, self.tmp = app, tmp_path
-        self._running: list[subprocess.Popen] = []
+    def __init__(self, app, tmp_path: Path, forker: Forker) -> None:
+        self.app, self.tmp, self.forker = app, tmp_path, forker
+        self._running: list[ForkedNode] = []
 
     def config(self, name: str, **extra) -> dict:
         data_dir = self.tmp / f"node-{name}"
@@ -62,16 +63,14 @@ class Nodes:
     def path(self, name: str) -> str:
         return str(self.tmp / name)
 
-    def start(self, action: str, node: str, config: dict | None = None, **args) -> subprocess.Popen:
+    def start(self, action: str, node: str, config: dict | None = None, **args) -> ForkedNode:
         db.session.commit()  # the test's own transaction holds nothing the nodes wait for
         payload = json.dumps({"config": config or self.config(node), **args})
-        proc = subprocess.Popen([sys.executable, "-m", "tests.scale.node_main", action, payload], cwd=ROOT,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)},
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = self.forker.start([action, payload], {**os.environ, "PYTHONPATH": str(ROOT)}, self.tmp)
         self._running.append(proc)
         return proc
 
-    def result(self, proc: subprocess.Popen, timeout: float = 240):
+    def result(self, proc: ForkedNode, timeout: float = 240):
         out, err = proc.communicate(timeout=timeout)
         assert proc.returncode == 0, err[-4000:]
         db.session.rollback()  # see what the nodes committed
@@ -80,7 +79,7 @@ class Nodes:
     def run(self, action: str, node: str, config: dict | None = None, **args):
         return self.result(self.start(action, node, config, **args))
 
-    def wait_for(self, path: str, proc: subprocess.Popen, limit: float = 120) -> None:
+    def wait_for(self, path: str, proc: ForkedNode, limit: float = 120) -> None:
         end = time.monotonic() + limit
         while not os.path.exists(path):
             if proc.poll() is not None:
@@ -95,9 +94,17 @@ class Nodes:
                 proc.communicate()
 
 
+@pytest.fixture(scope="session")
+def node_forker(tmp_path_factory):
+    """One process per test worker that forks the nodes (the catalog imported once)."""
+    forker = Forker(ROOT, tmp_path_factory.mktemp("forker"))
+    yield forker
+    forker.stop()
+
+
 @pytest.fixture
-def nodes(app, tmp_path):
-    group = Nodes(app, tmp_path)
+def nodes(app, tmp_path, node_forker):
+    group = Nodes(app, tmp_path, node_forker)
     yield group
     group.stop_all()
 

@@ -42,6 +42,7 @@ def test_failures_on_node_a_lock_the_pair_out_on_node_b(app, nodes, make_user):
     assert nodes.run("logins", "b", email=user.email, passwords=[PASSWORD]) == [429]
 
 
+@pytest.mark.xdist_group("redis")  # Redis db 12, emptied by each test using it
 def test_git_slots_of_one_address_are_counted_across_nodes(app, redis_nodes):
     nodes, conf = redis_nodes, redis_nodes.configs
     ready, release = nodes.path("a-ready"), nodes.path("a-release")
@@ -57,6 +58,7 @@ def test_git_slots_of_one_address_are_counted_across_nodes(app, redis_nodes):
     assert _slots_left(nodes.redis) == 0
 
 
+@pytest.mark.xdist_group("redis")  # Redis db 12, emptied by each test using it
 def test_slots_of_a_killed_process_are_freed_by_its_node_not_by_others(app, redis_nodes):
     nodes, conf = redis_nodes, redis_nodes.configs
     ready = nodes.path("a-ready")
