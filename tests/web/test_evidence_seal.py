@@ -45,3 +45,24 @@ def test_a_broken_chain_is_named_instead_of_a_hash(client, world, login):
     seal = _seal(response.get_data(as_text=True))
     assert seal == f"Rantai audit rusak pada peristiwa {newest}; checkpoint tidak dibuat."
     assert "hash" not in seal
+
+
+def test_the_csv_prints_no_seal_and_verifies_nothing(client, world, login):
+    """Only the page shows the seal; the CSV neither verifies the newest events nor moves the
+    stored marker (a write on every download, queued behind the day's writers on SQLite)."""
+    from catalog.models import AuditVerified
+
+    login(world.user("auditor", "21"))
+
+    def marker() -> int:
+        db.session.rollback()
+        row = db.session.execute(db.select(AuditVerified)).scalars().first()
+        return row.seq if row is not None else 0
+
+    client.get("/reports/evidence/21.72")
+    verified = marker()
+    world.deploy("14.71", "srikandi", status="pilot")  # a newer audit event to verify
+    assert client.get("/reports/evidence/21.72.csv").status_code == 200
+    assert marker() == verified
+    client.get("/reports/evidence/21.72")
+    assert marker() > verified

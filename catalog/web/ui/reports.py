@@ -109,7 +109,8 @@ def report_evidence(org_code: str):
 @bp.get("/reports/evidence/<org_code>.csv")
 @login_required
 def report_evidence_csv(org_code: str):
-    evidence = report_findings.org_evidence(org_code, actor=current_user, strength=request.args.get("strength"))
+    evidence = report_findings.org_evidence(org_code, actor=current_user, strength=request.args.get("strength"),
+                                            sealed=False)
     suffix = f"-{evidence.strength}" if evidence.strength else ""
     return _csv(report_tables.evidence_table(evidence), f"bukti-spbe-{evidence.org.code}{suffix}")
 
