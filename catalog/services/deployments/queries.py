@@ -62,6 +62,8 @@ class DeploymentRow:
     app_name: str
     org_name: str
     org_code: str
+    province_name: str | None  # None: the organization is itself a province or an agency
+    province_code: str | None
     status: str
     environment: str
     version: str
@@ -85,14 +87,15 @@ class DeploymentRow:
         return self.confirmed_at is not None
 
 
-_Confirmer, _ConfirmerOrg = aliased(User), aliased(Organization)
+_Confirmer, _ConfirmerOrg, _Province = aliased(User), aliased(Organization), aliased(Organization)
 
 
 def _row_select():
-    """The columns of `DeploymentRow`, joined to the app, the organization, the copy (if any)
-    and the confirming user's organization (if any)."""
+    """The columns of `DeploymentRow`, joined to the app, the organization and its province (if
+    any), the copy (if any) and the confirming user's organization (if any)."""
     return (db.select(Deployment.id, Deployment.app_id, Deployment.organization_id,
                       App.name.label("app_name"), Region.name.label("org_name"), Region.code.label("org_code"),
+                      _Province.name.label("province_name"), _Province.code.label("province_code"),
                       Deployment.status, Deployment.environment, Deployment.version, Deployment.version_commit,
                       Fork.name.label("fork_name"), Deployment.lag_releases, Deployment.lag_commits,
                       Deployment.lag_latest_release, Deployment.lag_computed_at, Deployment.status_changed_at,
@@ -103,6 +106,7 @@ def _row_select():
                       Deployment.heartbeat_token_issued_at)
             .join(App, App.id == Deployment.app_id)
             .join(Region, Region.id == Deployment.organization_id)
+            .outerjoin(_Province, _Province.id == Region.parent_id)
             .outerjoin(Fork, Fork.id == Deployment.fork_id)
             .outerjoin(_Confirmer, _Confirmer.id == Deployment.confirmed_by_id)
             .outerjoin(_ConfirmerOrg, _ConfirmerOrg.id == _Confirmer.organization_id))
@@ -238,38 +242,11 @@ APP_PAGE_ROWS = 20  # the app page lists this many deployments, the full list is
 
 
 @dataclass(frozen=True)
-class AppDeploymentRow:
-    """One line of the app page's "Dipakai di mana": public facts only, eight columns. Not a
-    `Deployment`: that one brings its app, fork and confirming user along (three more queries and
-    their JSON columns), which were half the app page's CPU under a working day's writes."""
-
-    id: int
-    status: str
-    environment: str
-    version: str | None
-    org_name: str
-    org_code: str
-    province_name: str | None  # None: the organization is itself a province or an agency
-    province_code: str | None
-    # what heartbeat.strengths() and flags() read, for the line's evidence strength
-    version_commit: str | None
-    confirmed_at: datetime | None
-    last_seen_at: datetime | None
-    observed_version: str | None
-    heartbeat_token_issued_at: datetime | None
-    heartbeat_token_hash: bool  # only whether a heartbeat token is set, never its digest
-
-    @property
-    def confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
-
-@dataclass(frozen=True)
 class AppDeployments:
     """Where one app runs: how many deployments in each status, and the first rows by region."""
 
     by_status: list[tuple[str, int]]
-    rows: list[AppDeploymentRow]
+    rows: list[DeploymentRow]
     total: int
 
 
@@ -279,17 +256,9 @@ def app_deployments(app_id: int, limit: int = APP_PAGE_ROWS) -> AppDeployments:
     counts = dict(db.session.execute(db.select(Deployment.status, func.count())
                                      .where(Deployment.app_id == app_id).group_by(Deployment.status)).all())
     by_status = [(s, counts[s]) for s in dv.STATUSES if counts.get(s)]
-    province = aliased(Organization)
-    stmt = (db.select(Deployment.id, Deployment.status, Deployment.environment, Deployment.version,
-                      Region.name, Region.code, province.name, province.code, Deployment.version_commit,
-                      Deployment.confirmed_at, Deployment.last_seen_at, Deployment.observed_version,
-                      Deployment.heartbeat_token_issued_at, Deployment.heartbeat_token_hash.is_not(None))
-            .join(Region, Region.id == Deployment.organization_id)
-            .outerjoin(province, province.id == Region.parent_id)
-            .where(Deployment.app_id == app_id)
-            .order_by(func.coalesce(province.name, Region.name), Region.name, Deployment.environment)
-            .limit(limit))
-    rows = [AppDeploymentRow(*row) for row in db.session.execute(stmt)] if counts else []
+    stmt = (_row_select().where(Deployment.app_id == app_id)
+            .order_by(func.coalesce(_Province.name, Region.name), Region.name, Deployment.environment).limit(limit))
+    rows = _rows(stmt) if counts else []
     return AppDeployments(by_status, rows, sum(counts.values()))
 
 
