@@ -151,3 +151,37 @@ def record(name: str, data: dict) -> None:
     current = json.loads(path.read_text()) if path.exists() else {}
     current[name] = data
     path.write_text(json.dumps(current, indent=2, ensure_ascii=False))
+
+
+LOCALES = {"id": "id-ID", "en": "en-US"}
+
+
+@pytest.fixture
+def open_as(browser, server):
+    """open_as(lang, email=None, password=None): a fresh profile whose browser asks for `lang`,
+    signed in when an e-mail is given; every page must be in that language."""
+    contexts = []
+
+    def open_page(lang: str, email: str | None = None, password: str | None = None):
+        context = browser.new_context(base_url=server["url"], locale=LOCALES[lang],
+                                      viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        if email:
+            page.goto("/login")
+            page.fill("#email", email)
+            page.fill("#password", password or PASSWORDS[email.split("@")[0]])
+            page.click("main button[type=submit]")
+            page.wait_for_load_state()
+            assert "/login" not in page.url, page.inner_text("main")[:1500]
+        else:
+            page.goto("/")
+        assert page.get_attribute("html", "lang") == lang
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -9,39 +9,10 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PASSWORDS, shot
+from tests.browser.conftest import shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
-LOCALES = {"id": "id-ID", "en": "en-US"}
-
-
-@pytest.fixture
-def open_in(browser, server):
-    """open_in(lang, email=None): a fresh profile whose browser asks for `lang`, signed in when an
-    e-mail is given. The accounts used here keep no language of their own, so the browser decides."""
-    contexts = []
-
-    def open_page(lang: str, email: str | None = None):
-        context = browser.new_context(base_url=server["url"], locale=LOCALES[lang],
-                                      viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        if email:
-            page.goto("/login")
-            page.fill("#email", email)
-            page.fill("#password", PASSWORDS[email.split("@")[0]])
-            page.click("main button[type=submit]")
-            page.wait_for_load_state()
-            assert "/login" not in page.url, page.inner_text("main")[:1500]
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def _forks_of(server, org_code: str) -> dict[str, int]:
@@ -63,10 +34,10 @@ def _offered_sources(page) -> list[str]:
                                      ".map(e => e.value)")
 
 
-def test_record_form_offers_only_the_regions_copy_of_the_chosen_app(open_in, server):
+def test_record_form_offers_only_the_regions_copy_of_the_chosen_app(open_as, server):
     forks = _forks_of(server, "21.72")
     assert {"simanja", "slims"} <= forks.keys(), "the demo gives Kota Tanjung Pinang copies of Simanja and SLiMS"
-    page = open_in("id", "adopsi@tanjungpinangkota.go.id")
+    page = open_as("id", "adopsi@tanjungpinangkota.go.id")
     page.goto("/deployments#catat")
     if page.get_attribute("#catat", "open") is None:
         page.click("#catat summary")
@@ -87,8 +58,8 @@ def test_record_form_offers_only_the_regions_copy_of_the_chosen_app(open_in, ser
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_report_draws_the_months_and_lists_every_app_and_each_regions_copies_once(open_in, lang):
-    page = open_in(lang, "auditor@kepriprov.go.id")
+def test_report_draws_the_months_and_lists_every_app_and_each_regions_copies_once(open_as, lang):
+    page = open_as(lang, "auditor@kepriprov.go.id")
     page.goto("/reports")
     chart = page.locator("figure.chart svg[role=img]")
     assert chart.is_visible()
@@ -120,8 +91,8 @@ def test_report_draws_the_months_and_lists_every_app_and_each_regions_copies_onc
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_visitor_goes_from_where_an_app_is_used_to_the_region_and_its_province(open_in, lang):
-    page = open_in(lang)
+def test_visitor_goes_from_where_an_app_is_used_to_the_region_and_its_province(open_as, lang):
+    page = open_as(lang)
     page.goto("/apps/simanja")
     assert page.get_attribute("html", "lang") == lang
     page.click("#h-dipakai ~ * a[href='/organizations/21.72'] >> nth=0")

@@ -23,12 +23,11 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import PASSWORDS, shot
+from tests.browser.conftest import shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 LANGS = ["id", "en"]
-LOCALES = {"id": "id-ID", "en": "en-US"}
 ORG_ADMIN = ("pengelola@tanjungpinangkota.go.id", "pengelola-demo-2026")
 A4_POINTS = (595.3, 841.9)
 # Who walks each journey in each language: never the same account twice, never one another module changes.
@@ -49,37 +48,6 @@ GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/
 def git(*args, cwd=None):
     return subprocess.run(["git", *args], cwd=cwd, env=GIT_ENV, capture_output=True, text=True, check=True,
                           timeout=60)
-
-
-@pytest.fixture
-def open_as(browser, server):
-    """open_as(lang, email=None, password=None): a fresh profile whose browser asks for `lang`,
-    signed in when an e-mail is given; every page must be in that language."""
-    contexts = []
-
-    def open_page(lang: str, email: str | None = None, password: str | None = None):
-        context = browser.new_context(base_url=server["url"], locale=LOCALES[lang],
-                                      viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        if email:
-            page.goto("/login")
-            page.fill("#email", email)
-            page.fill("#password", password or PASSWORDS[email.split("@")[0]])
-            page.click("main button[type=submit]")
-            page.wait_for_load_state()
-            assert "/login" not in page.url, page.inner_text("main")[:1500]
-        else:
-            page.goto("/")
-        assert page.get_attribute("html", "lang") == lang
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def _in(page, lang: str) -> None:
