@@ -28,6 +28,18 @@ def _token(token_for, user) -> str:
     return token_for(user)["Authorization"].split()[1]
 
 
+def _copy_with_fix(client, token_for, adopter, live_server, tmp_path, content: str, message: str):
+    """The adopter's region copies the hosted app, changes src/app.php in one commit and pushes it:
+    (fork as the API answered, its clone URL, the working copy, the fix's sha)."""
+    fork = client.post("/api/v1/apps/simantap/forks", json={}, headers=token_for(adopter)).json
+    fork_url = f"{live_server}/git/{fork['clone_url'].split('/git/', 1)[1]}"
+    work = tmp_path / "bintan"
+    git("clone", fork_url, str(work))
+    fix = _commit(work, "src/app.php", content, message)
+    git("push", with_token(fork_url, _token(token_for, adopter)), "main", cwd=work)
+    return fork, fork_url, work, fix
+
+
 @pytest.fixture
 def hosted(app, make_user, client, token_for, live_server, tmp_path):
     """SIMANTAP registered by Provinsi Kepulauan Riau with its upstream in the catalog, published,
@@ -58,12 +70,8 @@ def test_push_fork_offer_merge_in_catalog_and_refuse_force_push(hosted, make_use
     publisher, upstream_work, upstream_url = hosted
     adopter = make_user("adopter", "21.01")
     other = make_user("adopter", "21.72")
-    fork = client.post("/api/v1/apps/simantap/forks", json={}, headers=token_for(adopter)).json
-    fork_url = f"{live_server}/git/{fork['clone_url'].split('/git/', 1)[1]}"
-    work = tmp_path / "bintan"
-    git("clone", fork_url, str(work))
-    fix = _commit(work, "src/app.php", "<?php // aplikasi, validasi NIP 18 digit\n", "Validasi NIP")
-    git("push", with_token(fork_url, _token(token_for, adopter)), "main", cwd=work)
+    fork, fork_url, work, fix = _copy_with_fix(client, token_for, adopter, live_server, tmp_path,
+                                                "<?php // aplikasi, validasi NIP 18 digit\n", "Validasi NIP")
     # Only the publisher pushes upstream; a region's token is refused.
     assert git("push", with_token(f"{live_server}/git/upstream/simantap.git", _token(token_for, other)),
                "main", cwd=work, check=False).returncode != 0
@@ -147,12 +155,8 @@ def test_merge_with_one_click_on_the_contribution_page(hosted, make_user, client
     a region sees no button."""
     publisher, upstream_work, upstream_url = hosted
     adopter = make_user("adopter", "21.01")
-    fork = client.post("/api/v1/apps/simantap/forks", json={}, headers=token_for(adopter)).json
-    fork_url = f"{live_server}/git/{fork['clone_url'].split('/git/', 1)[1]}"
-    work = tmp_path / "bintan"
-    git("clone", fork_url, str(work))
-    fix = _commit(work, "src/app.php", "<?php // aplikasi, NIK 16 digit\n", "Validasi NIK")
-    git("push", with_token(fork_url, _token(token_for, adopter)), "main", cwd=work)
+    fork, _fork_url, _work, fix = _copy_with_fix(client, token_for, adopter, live_server, tmp_path,
+                                                  "<?php // aplikasi, NIK 16 digit\n", "Validasi NIK")
     c = client.post(f"/api/v1/forks/{fork['id']}/contributions", json={"title": "Validasi NIK"},
                     headers=token_for(adopter)).json
     client.post(f"/api/v1/contributions/{c['id']}/accept", json={}, headers=token_for(publisher))

@@ -66,7 +66,7 @@ class ReportTable:
 def confirmation_text(dep: Deployment) -> str:
     if dep.confirmed_at is None:
         return SELF_DECLARED
-    who = dep.confirmed_by.organization.name if dep.confirmed_by else "?"
+    who = dep.confirmer_org_name or "?"
     role = dv.ROLE_LABELS.get(dep.confirmed_role or "", dep.confirmed_role or "")
     return Phrase("Dikonfirmasi %(role)s (%(org)s) %(date)s", role=Phrase(role), org=who,
                   date=dep.confirmed_at.date().isoformat())
