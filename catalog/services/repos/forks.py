@@ -50,20 +50,26 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
         raise ValidationFailed(_("Nama repositori tidak valid."),
                                {"name": _("Gunakan huruf kecil, angka dan tanda hubung.")})
     mirror = _ready_mirror(app.id)
-    with write() as op:
-        if db.session.execute(db.select(Fork.id).where(Fork.organization_id == org.id, Fork.name == name)).first():
-            raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name),
-                           {"name": _("Nama sudah dipakai di organisasi ini.")})
-        relpath = repo_paths.fork_relpath(org.slug, name)
-        dest = repo_paths.absolute(relpath)
+    _require_free_name(org, name)
+    relpath = repo_paths.fork_relpath(org.slug, name)
+    dest = repo_paths.absolute(relpath)
+    if dest.exists():
+        raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
+    # The repository is built before the transaction: on SQLite a write transaction holds the one
+    # writer's lock, and git's processes inside it made every other write wait (under the working
+    # day's load, sign-ins and deployment writes waited out the 15 s busy timeout and answered 500).
+    try:
+        info = vcs.create_fork(repo_paths.absolute(mirror.relpath), dest, default_branch=mirror.default_branch)
+    except VcsError as exc:
+        raise Conflict(exc.message) from exc
+    except OSError as exc:  # the same name's repository renamed into place by a concurrent request
         if dest.exists():
-            raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            info = vcs.create_fork(repo_paths.absolute(mirror.relpath), dest, default_branch=mirror.default_branch)
-        except VcsError as exc:
-            raise Conflict(exc.message) from exc
+            raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name),
+                           {"name": _("Nama sudah dipakai di organisasi ini.")}) from exc
+        raise
+    with write() as op:
         op.on_rollback(shutil.rmtree, dest, ignore_errors=True)  # no repository without its row
+        _require_free_name(org, name)
         vcs.hooks.write_quota(dest, current_app.config["FORK_QUOTA_BYTES"])  # pre-receive enforces it
         fork = Fork(app_id=app.id, organization_id=org.id, name=name, relpath=relpath,
                     default_branch=info.default_branch, base_commit=info.head, created_by_id=actor.id,
@@ -74,6 +80,12 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
                                                               "base_commit": info.head})
         notifications.notify_fork(fork, actor)
     return fork
+
+
+def _require_free_name(org, name: str) -> None:
+    if db.session.execute(db.select(Fork.id).where(Fork.organization_id == org.id, Fork.name == name)).first():
+        raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name),
+                       {"name": _("Nama sudah dipakai di organisasi ini.")})
 
 
 def get_fork(fork_id: int) -> Fork:
