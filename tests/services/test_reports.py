@@ -11,6 +11,7 @@ from catalog.extensions import db
 from catalog.models import Deployment, Fork
 from catalog.services.deployments import queries as deployment_queries
 from catalog.services.errors import PermissionDenied, ValidationFailed
+from catalog.services.oversight import evidence as report_evidence
 from catalog.services.oversight import findings as report_findings
 from catalog.services.oversight import reports
 from catalog.services.oversight import tables as report_tables
@@ -125,12 +126,12 @@ def test_fork_drift_reads_the_stored_divergence(world, scenario):
 
 
 def test_evidence_for_own_org_and_auditor_in_scope_only(world, scenario):
-    evidence = report_findings.org_evidence("21.72", actor=world.user("adopter", "21.72"))
+    evidence = report_evidence.org_evidence("21.72", actor=world.user("adopter", "21.72"))
     assert len(evidence.deployments) == 3 and evidence.confirmed == 1 and len(evidence.forks) == 1
-    assert report_findings.org_evidence("21.72", actor=world.user("auditor", "21")).org.code == "21.72"
+    assert report_evidence.org_evidence("21.72", actor=world.user("auditor", "21")).org.code == "21.72"
     for role, org in (("auditor", "14"), ("adopter", "21.01")):
         with pytest.raises(PermissionDenied):
-            report_findings.org_evidence("21.72", actor=world.user(role, org))
+            report_evidence.org_evidence("21.72", actor=world.user(role, org))
 
 
 def test_region_overview_flags_releases_and_stalled_pilots(world, scenario):

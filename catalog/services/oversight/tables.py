@@ -19,8 +19,8 @@ from ..accounts import organizations
 from ..deployments.heartbeat import evidence_text
 from ..errors import NotFound
 from ..permissions import auditor_province_id, is_admin
+from .evidence import Evidence, EvidenceLine
 from .findings import (
-    Evidence,
     count_rows,
     duplicate_candidates,
     duplicates_query,
@@ -63,7 +63,7 @@ class ReportTable:
         return len(self.rows) >= self.total
 
 
-def confirmation_text(dep: Deployment) -> str:
+def confirmation_text(dep: Deployment | EvidenceLine) -> str:
     if dep.confirmed_at is None:
         return SELF_DECLARED
     who = dep.confirmer_org_name or "?"
@@ -146,9 +146,9 @@ def build_table(key: str, scope: Scope, limit: int | None = None) -> ReportTable
     return builder(scope, limit) if builder else None
 
 
-def _source(dep: Deployment) -> Phrase:
+def _source(line: EvidenceLine) -> Phrase:
     """Where the running code comes from: the region's copy (by name) or upstream as is."""
-    return Phrase("salinan %(name)s", name=dep.fork.name) if dep.fork else Phrase("induk")
+    return Phrase("salinan %(name)s", name=line.fork_name) if line.fork_name is not None else Phrase("induk")
 
 
 def evidence_table(evidence: Evidence) -> ReportTable:
@@ -156,7 +156,7 @@ def evidence_table(evidence: Evidence) -> ReportTable:
     columns = ("app", "publisher", "source", "environment", "status", "status_since", "version", "go_live_on",
                "hosting", "opd_units", "confirmation", "lag_releases", "lag_commits", "evidence", "last_seen_at",
                "observed_version")
-    rows = [(d.app.name, d.app.publisher.name, _source(d),
+    rows = [(d.app_name, d.publisher_name, _source(d),
              dv.environment_label(d.environment), dv.status_label(d.status), d.status_changed_at, d.version,
              d.go_live_on, dv.hosting_label(d.hosting), ", ".join(d.opd_units), confirmation_text(d),
              d.lag_releases, d.lag_commits, evidence_text(d), d.last_seen_at, d.observed_version)
