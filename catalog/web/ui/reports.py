@@ -147,6 +147,18 @@ def _day_start(text: str, key: str, errors: dict, *, next_day: bool = False) -> 
     return start.astimezone(UTC)
 
 
+_ACTIONS_BY_LABEL: dict[str, list[str]] = {}  # by language: the labels' order never changes in a process
+
+
+def _actions_by_label() -> list[str]:
+    """The audit actions in the order of their labels in the page's language (the filter's list)."""
+    locale = str(get_locale())
+    if locale not in _ACTIONS_BY_LABEL:
+        _ACTIONS_BY_LABEL[locale] = sorted(audit_vocab.ACTION_LABELS,
+                                           key=lambda a: collation_key(_(audit_vocab.ACTION_LABELS[a])))
+    return _ACTIONS_BY_LABEL[locale]
+
+
 @bp.get("/reports/audit")
 @login_required
 def report_audit():
@@ -163,8 +175,7 @@ def report_audit():
         errors.update(exc.fields or {"form": exc.message})
         page = audit_checkpoint.AuditPage([], None, audit_checkpoint.audit_organizations(current_user))
     status = 400 if errors else 200
-    actions = sorted(audit_vocab.ACTION_LABELS, key=lambda a: collation_key(_(audit_vocab.ACTION_LABELS[a])))
-    return render_template("reports/audit.html", page=page, chosen=chosen, errors=errors, actions=actions,
+    return render_template("reports/audit.html", page=page, chosen=chosen, errors=errors, actions=_actions_by_label(),
                            filtering=any(chosen.values())), status
 
 
