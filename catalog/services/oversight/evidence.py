@@ -16,7 +16,7 @@ from ..accounts import organizations
 from ..deployments import heartbeat
 from ..errors import Conflict, require
 from ..permissions import can_view_evidence
-from .checkpoints import make_checkpoint
+from .checkpoints import verified_head
 from .reports import clean_strength
 
 _Publisher, _Confirmer, _ConfirmerOrg, _ActorOrg = (aliased(Organization), aliased(User), aliased(Organization),
@@ -139,10 +139,10 @@ def audit_seal() -> AuditSeal:
     """The newest verified audit event (a bounded check, as for the public checkpoint). It may
     move the stored marker and commit, which expires the rows the session has loaded."""
     try:
-        head = make_checkpoint("")
+        head = verified_head()
     except Conflict as exc:
         return AuditSeal(problem=exc.message)
-    return AuditSeal(head["seq"], head["hash"])
+    return AuditSeal(head.head_seq, head.head_hash)
 
 
 @dataclass(frozen=True)
