@@ -21,6 +21,7 @@ from ..errors import NotFound
 from ..permissions import auditor_province_id, is_admin
 from .evidence import Evidence, EvidenceLine
 from .findings import (
+    LaggingRow,
     count_rows,
     duplicate_candidates,
     duplicates_query,
@@ -30,6 +31,7 @@ from .findings import (
     lagging_query,
 )
 from .reports import (
+    RegionDeployment,
     Scope,
     adoption_over_time,
     count_region_rows,
@@ -63,7 +65,7 @@ class ReportTable:
         return len(self.rows) >= self.total
 
 
-def confirmation_text(dep: Deployment | EvidenceLine) -> str:
+def confirmation_text(dep: Deployment | EvidenceLine | LaggingRow | RegionDeployment) -> str:
     if dep.confirmed_at is None:
         return SELF_DECLARED
     who = dep.confirmer_org_name or "?"
@@ -93,7 +95,7 @@ def _regions(scope: Scope, limit: int | None = None) -> ReportTable:
         if not usage.deployments:
             rows.append((usage.org.name, "", "", "", "", "", usage.forks, "", None, None))
         for n, dep in enumerate(usage.deployments):
-            rows.append((usage.org.name, dep.app.name, dv.environment_label(dep.environment),
+            rows.append((usage.org.name, dep.app_name, dv.environment_label(dep.environment),
                          dv.status_label(dep.status), dep.version, confirmation_text(dep),
                          usage.forks if n == 0 else "", evidence_text(dep), dep.last_seen_at, dep.observed_version))
     if limit is None:
@@ -120,7 +122,7 @@ def _forks(scope: Scope, limit: int | None = None) -> ReportTable:
 def _lagging(scope: Scope, limit: int | None = None) -> ReportTable:
     columns = ("org", "app", "status", "version", "latest_release", "lag_releases", "lag_commits",
                "confirmation", "computed_at", "evidence", "observed_version", "observed_lag_releases")
-    rows = [(d.organization.name, d.app.name, dv.status_label(d.status), d.version, d.lag_latest_release,
+    rows = [(d.org_name, d.app_name, dv.status_label(d.status), d.version, d.lag_latest_release,
              d.lag_releases, d.lag_commits, confirmation_text(d), d.lag_computed_at, evidence_text(d),
              d.observed_version, d.observed_lag_releases)
             for d in lagging_deployments(scope, limit)]
