@@ -22,13 +22,17 @@ def count_rows(stmt) -> int:
 
 
 def fork_drift_query(scope: Scope):
-    """Forks in scope with their stored divergence, most modified first (no git here)."""
-    return (db.select(Fork).join(Region, Region.id == Fork.organization_id).where(scope.where())
+    """Forks in scope with their stored divergence, most modified first (no git here), as the
+    report's columns: organization, app, copy, ahead, behind, files changed, insertions,
+    deletions, files differing from upstream, when computed."""
+    return (db.select(Region.name, App.name, Fork.name, Fork.ahead, Fork.behind, Fork.files_changed,
+                      Fork.insertions, Fork.deletions, Fork.files_differing_from_upstream, Fork.computed_at)
+            .join(Region, Region.id == Fork.organization_id).join(App, App.id == Fork.app_id).where(scope.where())
             .order_by(Fork.files_changed.desc(), Fork.ahead.desc(), Region.code, Fork.id))
 
 
-def fork_drift(scope: Scope, limit: int | None = None) -> list[Fork]:
-    return list(db.session.execute(fork_drift_query(scope).limit(limit)).scalars())
+def fork_drift(scope: Scope, limit: int | None = None) -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(fork_drift_query(scope).limit(limit))]
 
 
 @dataclass(frozen=True)

@@ -114,9 +114,8 @@ def _adoption(scope: Scope, limit: int | None = None) -> ReportTable:  # at most
 def _forks(scope: Scope, limit: int | None = None) -> ReportTable:
     columns = ("org", "app", "fork", "ahead", "behind", "files_changed", "insertions", "deletions",
                "files_differing", "computed_at")
-    rows = [(f.organization.name, f.app.name, f.name, f.ahead, f.behind, f.files_changed, f.insertions,
-             f.deletions, f.files_differing_from_upstream, f.computed_at) for f in fork_drift(scope, limit)]
-    return ReportTable("forks", columns, rows, -1 if limit is None else count_rows(fork_drift_query(scope)))
+    total = -1 if limit is None else count_rows(fork_drift_query(scope))
+    return ReportTable("forks", columns, fork_drift(scope, limit), total)
 
 
 def _lagging(scope: Scope, limit: int | None = None) -> ReportTable:
