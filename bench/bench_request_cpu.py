@@ -64,6 +64,7 @@ def kinds(app) -> dict[str, Callable[[], object]]:
             db.select(Deployment.id).join(Organization, Organization.id == Deployment.organization_id)
             .where(Organization.code == "21.72", Deployment.status == "production")).scalars().first()
     flip = itertools.cycle(("suspended", "production"))
+    tables = itertools.cycle(("apps", "regions", "adoption", "forks", "lagging", "duplicates"))
     return {
         "hello (reference)": None,
         "visitor /": lambda: visitor.get("/"),
@@ -83,6 +84,11 @@ def kinds(app) -> dict[str, Callable[[], object]]:
         "API /deployments?org=21.72": lambda: visitor.get("/api/v1/deployments?org=21.72", headers=bearer),
         "API deployment status write": lambda: visitor.post(f"/api/v1/deployments/{dep_id}/status",
                                                             json={"status": next(flip)}, headers=bearer),
+        # The auditor's pages of the load test (loadtest/browsers.py AuditorBrowser), Tanjung Pinang's.
+        "auditor evidence page": lambda: auditor.get("/reports/evidence/21.72"),
+        "auditor evidence CSV": lambda: auditor.get("/reports/evidence/21.72.csv"),
+        "auditor report CSV (each table)": lambda: auditor.get(f"/reports/tables/{next(tables)}.csv"),
+        "auditor audit trail": lambda: auditor.get("/reports/audit"),
     }
 
 

@@ -163,7 +163,7 @@ def test_the_demo_tells_one_consistent_story(demo_app):
 
     # The province auditor sees the province's regions only.
     scope = reports.report_scope(users.get_by_email("auditor@kepriprov.go.id"))
-    regions = {u.org.code: {(d.app.slug, d.environment) for d in u.deployments} for u in reports.reuse_by_region(scope)}
+    regions = {u.org.code: {(d.app_slug, d.environment) for d in u.deployments} for u in reports.reuse_by_region(scope)}
     assert ("simanja", "staging") in regions["21.72"] and ("siap", "production") in regions["21.01"]
     assert "14.71" not in regions and "63.09" not in regions
 

@@ -56,3 +56,21 @@ def test_filter_by_dates_in_the_viewers_zone(client, world, login):
     later = (utcnow() + timedelta(days=3)).date().isoformat()
     empty = client.get("/reports/audit", query_string={"since": later}).get_data(as_text=True)
     assert "Tidak ada peristiwa yang cocok." in empty
+
+
+def test_kept_rows_name_an_entry_renamed_since(client, world, login, monkeypatch):
+    """An event never changes, so its row is kept (web/fragments.py, own_version) by the names it
+    shows: an entry renamed afterwards is named anew in the older rows at the next request."""
+    from catalog.services.catalog import apps
+    from catalog.web import fragments
+
+    login(world.user("auditor", "21"))
+    first = _rows(client.get("/reports/audit?action=deployment.create").get_data(as_text=True))
+    assert any("Simanja · Kota Tanjung Pinang" in r for r in first), first
+    later = fragments.monotonic() + 50  # within the kept rows' max age
+    monkeypatch.setattr(fragments, "monotonic", lambda: later)
+    apps.update_app("simanja", {"name": "Simanja Kepri"}, actor=world.admin)
+    again = _rows(client.get("/reports/audit?action=deployment.create").get_data(as_text=True))
+    assert len(again) == len(first)
+    assert any("Simanja Kepri · Kota Tanjung Pinang" in r for r in again), again
+    assert not any("Simanja · " in r for r in again)

@@ -44,6 +44,18 @@ def verify_full() -> audit.ChainReport:
     return report
 
 
+def verified_head() -> audit.ChainReport:
+    """The bounded check of `verify_recent`, for something that vouches for its head (a checkpoint,
+    the seal of the SPBE evidence). Raises Conflict when the chain is empty or broken."""
+    report = verify_recent()
+    if not report.ok:
+        raise Conflict(_("Rantai audit rusak pada peristiwa %(first_bad_seq)s; checkpoint tidak dibuat.",
+                         first_bad_seq=report.first_bad_seq))
+    if report.head_seq == 0:
+        raise Conflict(_("Belum ada peristiwa audit untuk dijadikan checkpoint."))
+    return report
+
+
 def make_checkpoint(catalog_url: str) -> dict[str, Any]:
     """{seq, hash, at, generated_at, catalog_url, checksum} of the newest verified event.
 
@@ -53,14 +65,9 @@ def make_checkpoint(catalog_url: str) -> dict[str, Any]:
     A checkpoint of a broken chain would vouch for tampering. Raises Conflict when the chain is
     empty or broken.
     """
-    report = verify_recent()
-    if not report.ok:
-        raise Conflict(_("Rantai audit rusak pada peristiwa %(first_bad_seq)s; checkpoint tidak dibuat.",
-                         first_bad_seq=report.first_bad_seq))
-    if report.head_seq == 0:
-        raise Conflict(_("Belum ada peristiwa audit untuk dijadikan checkpoint."))
-    event = db.session.get(AuditEvent, report.head_seq)
-    body = {"seq": report.head_seq, "hash": report.head_hash, "at": event.at.isoformat(timespec="microseconds"),
+    report = verified_head()
+    at = db.session.execute(db.select(AuditEvent.at).where(AuditEvent.seq == report.head_seq)).scalar_one()
+    body = {"seq": report.head_seq, "hash": report.head_hash, "at": at.isoformat(timespec="microseconds"),
             "generated_at": utcnow().isoformat(timespec="seconds"), "catalog_url": catalog_url}
     body["checksum"] = _checksum(body)
     return body

@@ -19,8 +19,9 @@ from ..accounts import organizations
 from ..deployments.heartbeat import evidence_text
 from ..errors import NotFound
 from ..permissions import auditor_province_id, is_admin
+from .evidence import Evidence, EvidenceLine
 from .findings import (
-    Evidence,
+    LaggingRow,
     count_rows,
     duplicate_candidates,
     duplicates_query,
@@ -30,6 +31,7 @@ from .findings import (
     lagging_query,
 )
 from .reports import (
+    RegionDeployment,
     Scope,
     adoption_over_time,
     count_region_rows,
@@ -63,7 +65,7 @@ class ReportTable:
         return len(self.rows) >= self.total
 
 
-def confirmation_text(dep: Deployment) -> str:
+def confirmation_text(dep: Deployment | EvidenceLine | LaggingRow | RegionDeployment) -> str:
     if dep.confirmed_at is None:
         return SELF_DECLARED
     who = dep.confirmer_org_name or "?"
@@ -93,7 +95,7 @@ def _regions(scope: Scope, limit: int | None = None) -> ReportTable:
         if not usage.deployments:
             rows.append((usage.org.name, "", "", "", "", "", usage.forks, "", None, None))
         for n, dep in enumerate(usage.deployments):
-            rows.append((usage.org.name, dep.app.name, dv.environment_label(dep.environment),
+            rows.append((usage.org.name, dep.app_name, dv.environment_label(dep.environment),
                          dv.status_label(dep.status), dep.version, confirmation_text(dep),
                          usage.forks if n == 0 else "", evidence_text(dep), dep.last_seen_at, dep.observed_version))
     if limit is None:
@@ -112,15 +114,14 @@ def _adoption(scope: Scope, limit: int | None = None) -> ReportTable:  # at most
 def _forks(scope: Scope, limit: int | None = None) -> ReportTable:
     columns = ("org", "app", "fork", "ahead", "behind", "files_changed", "insertions", "deletions",
                "files_differing", "computed_at")
-    rows = [(f.organization.name, f.app.name, f.name, f.ahead, f.behind, f.files_changed, f.insertions,
-             f.deletions, f.files_differing_from_upstream, f.computed_at) for f in fork_drift(scope, limit)]
-    return ReportTable("forks", columns, rows, -1 if limit is None else count_rows(fork_drift_query(scope)))
+    total = -1 if limit is None else count_rows(fork_drift_query(scope))
+    return ReportTable("forks", columns, fork_drift(scope, limit), total)
 
 
 def _lagging(scope: Scope, limit: int | None = None) -> ReportTable:
     columns = ("org", "app", "status", "version", "latest_release", "lag_releases", "lag_commits",
                "confirmation", "computed_at", "evidence", "observed_version", "observed_lag_releases")
-    rows = [(d.organization.name, d.app.name, dv.status_label(d.status), d.version, d.lag_latest_release,
+    rows = [(d.org_name, d.app_name, dv.status_label(d.status), d.version, d.lag_latest_release,
              d.lag_releases, d.lag_commits, confirmation_text(d), d.lag_computed_at, evidence_text(d),
              d.observed_version, d.observed_lag_releases)
             for d in lagging_deployments(scope, limit)]
@@ -146,9 +147,9 @@ def build_table(key: str, scope: Scope, limit: int | None = None) -> ReportTable
     return builder(scope, limit) if builder else None
 
 
-def _source(dep: Deployment) -> Phrase:
+def _source(line: EvidenceLine) -> Phrase:
     """Where the running code comes from: the region's copy (by name) or upstream as is."""
-    return Phrase("salinan %(name)s", name=dep.fork.name) if dep.fork else Phrase("induk")
+    return Phrase("salinan %(name)s", name=line.fork_name) if line.fork_name is not None else Phrase("induk")
 
 
 def evidence_table(evidence: Evidence) -> ReportTable:
@@ -156,7 +157,7 @@ def evidence_table(evidence: Evidence) -> ReportTable:
     columns = ("app", "publisher", "source", "environment", "status", "status_since", "version", "go_live_on",
                "hosting", "opd_units", "confirmation", "lag_releases", "lag_commits", "evidence", "last_seen_at",
                "observed_version")
-    rows = [(d.app.name, d.app.publisher.name, _source(d),
+    rows = [(d.app_name, d.publisher_name, _source(d),
              dv.environment_label(d.environment), dv.status_label(d.status), d.status_changed_at, d.version,
              d.go_live_on, dv.hosting_label(d.hosting), ", ".join(d.opd_units), confirmation_text(d),
              d.lag_releases, d.lag_commits, evidence_text(d), d.last_seen_at, d.observed_version)

@@ -35,7 +35,7 @@ def api_report_reuse():
              "observed": r.observed, "declared_only": r.declared_only,
              "organizations": r.organizations} for r in reports.reuse_by_app(scope)]
     regions = [{"org": organization_json(u.org), "forks": u.forks,
-                "apps": [{"app": d.app.slug, "name": d.app.name, "deployment_id": d.id, "status": d.status,
+                "apps": [{"app": d.app_slug, "name": d.app_name, "deployment_id": d.id, "status": d.status,
                           "environment": d.environment, "version": d.version, "confirmed": d.confirmed,
                           "evidence": heartbeat.evidence(d), "last_seen_at": _iso(d.last_seen_at),
                           "observed_version": d.observed_version}

@@ -10,11 +10,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from ...services.errors import ValidationFailed
 from ...services.oversight import checkpoints as audit_checkpoint
 from ...services.oversight import csv_export
-from ...services.oversight import findings as report_findings
+from ...services.oversight import evidence as report_evidence_data
 from ...services.oversight import tables as report_tables
 from ...vocab import audit as audit_vocab
 from ...vocab import deployments as dv
@@ -84,33 +85,47 @@ def report_csv(key: str):
     return _csv(table, f"laporan-{key}{suffix}")
 
 
+# Where the audit seal goes in the kept evidence fragment: the seal names the chain's head as
+# verified at this request, the rest only changes with the organization's own rows.
+SEAL_SLOT = Markup("<!--evidence-seal-->")
+
+
+def _seal_text(seal: report_evidence_data.AuditSeal) -> Markup:
+    if seal.hash:
+        return escape(_("peristiwa #%(seq)s, hash %(hash)s", seq=seal.seq, hash=seal.hash))
+    return escape(seal.problem or "")
+
+
 @bp.get("/reports/evidence/<org_code>")
 @login_required
 def report_evidence(org_code: str):
-    org = report_findings.evidence_org(org_code, actor=current_user)
-    strength = report_findings.clean_strength(request.args.get("strength"))
+    org = report_evidence_data.evidence_org(org_code, actor=current_user)
+    strength = report_evidence_data.clean_strength(request.args.get("strength"))
+    code, name = org.code, org.name  # the seal below may commit, expiring the loaded row
 
     def render() -> tuple[str, int]:  # the same for everyone allowed to see it
-        evidence = report_findings.org_evidence(org.code, actor=current_user, strength=strength)
+        evidence = report_evidence_data.org_evidence(code, actor=current_user, strength=strength)
         table = report_tables.evidence_table(evidence)
         return render_template("reports/_evidence_body.html", evidence=evidence, table=table,
-                               headers=headers(table), cell=_cell), 200
+                               headers=headers(table), cell=_cell, seal_slot=SEAL_SLOT), 200
 
-    body, _status = fragments.cached(("evidence", org.code, strength, str(get_locale()), viewer_zone()), render)
-    page = render_template("reports/evidence.html", org=org, body=body)
+    marks = report_evidence_data.evidence_marks(org.id)
+    key = ("evidence", code, name, org.parent_id, strength, marks, request.url_root, str(get_locale()), viewer_zone())
+    body, _status = fragments.cached(key, render, own_version=True)
+    seal = _seal_text(report_evidence_data.audit_seal())
+    page = render_template("reports/evidence.html", org_name=name, body=Markup(body.replace(SEAL_SLOT, seal)))
     if request.args.get("format") != "pdf":
         return page
     suffix = f"-{strength}" if strength else ""
     return Response(evidence_pdf.render_pdf(page, request.url), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="bukti-spbe-{org.code}{suffix}.pdf"',
+        "Content-Disposition": f'attachment; filename="bukti-spbe-{code}{suffix}.pdf"',
         "Cache-Control": "private, no-store"})
 
 
 @bp.get("/reports/evidence/<org_code>.csv")
 @login_required
 def report_evidence_csv(org_code: str):
-    evidence = report_findings.org_evidence(org_code, actor=current_user, strength=request.args.get("strength"),
-                                            sealed=False)
+    evidence = report_evidence_data.org_evidence(org_code, actor=current_user, strength=request.args.get("strength"))
     suffix = f"-{evidence.strength}" if evidence.strength else ""
     return _csv(report_tables.evidence_table(evidence), f"bukti-spbe-{evidence.org.code}{suffix}")
 
@@ -132,6 +147,18 @@ def _day_start(text: str, key: str, errors: dict, *, next_day: bool = False) -> 
     return start.astimezone(UTC)
 
 
+_ACTIONS_BY_LABEL: dict[str, list[str]] = {}  # by language: the labels' order never changes in a process
+
+
+def _actions_by_label() -> list[str]:
+    """The audit actions in the order of their labels in the page's language (the filter's list)."""
+    locale = str(get_locale())
+    if locale not in _ACTIONS_BY_LABEL:
+        _ACTIONS_BY_LABEL[locale] = sorted(audit_vocab.ACTION_LABELS,
+                                           key=lambda a: collation_key(_(audit_vocab.ACTION_LABELS[a])))
+    return _ACTIONS_BY_LABEL[locale]
+
+
 @bp.get("/reports/audit")
 @login_required
 def report_audit():
@@ -148,8 +175,7 @@ def report_audit():
         errors.update(exc.fields or {"form": exc.message})
         page = audit_checkpoint.AuditPage([], None, audit_checkpoint.audit_organizations(current_user))
     status = 400 if errors else 200
-    actions = sorted(audit_vocab.ACTION_LABELS, key=lambda a: collation_key(_(audit_vocab.ACTION_LABELS[a])))
-    return render_template("reports/audit.html", page=page, chosen=chosen, errors=errors, actions=actions,
+    return render_template("reports/audit.html", page=page, chosen=chosen, errors=errors, actions=_actions_by_label(),
                            filtering=any(chosen.values())), status
 
 
