@@ -28,6 +28,7 @@ from .common import ROOT
 
 ADOPTER = ("adopsi@tanjungpinangkota.go.id", "adopsi-demo-2026")   # seed/demo.py
 AUDITOR = ("auditor@menpan.go.id", "auditor-demo-2026")
+BROTLI = {"Accept-Encoding": "gzip, deflate, br"}
 
 
 def _seed(data: Path) -> None:
@@ -89,6 +90,14 @@ def kinds(app) -> dict[str, Callable[[], object]]:
         "auditor evidence CSV": lambda: auditor.get("/reports/evidence/21.72.csv"),
         "auditor report CSV (each table)": lambda: auditor.get(f"/reports/tables/{next(tables)}.csv"),
         "auditor audit trail": lambda: auditor.get("/reports/audit"),
+        # the request plumbing alone (session cookie, user load, hooks, headers): its view answers {"status": "ok"}
+        "signed-in near-empty (/healthz)": lambda: adopter.get("/healthz"),
+        "visitor near-empty (/healthz)": lambda: visitor.get("/healthz"),
+        # as browsers and the load test's clients ask: the answer compressed (brotli)
+        "signed-in / (br)": lambda: adopter.get("/", headers=BROTLI),
+        "signed-in /deployments (br)": lambda: adopter.get("/deployments", headers=BROTLI),
+        "API /deployments?org=21.72 (br)": lambda: visitor.get("/api/v1/deployments?org=21.72",
+                                                               headers={**bearer, **BROTLI}),
     }
 
 
