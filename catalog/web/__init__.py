@@ -9,7 +9,7 @@ from ..services.accounts import users
 
 
 def register_web(app: Flask) -> None:
-    from . import errors, filters
+    from . import errors, filters, session_cookie
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .git import bp as git_bp
@@ -29,19 +29,24 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(ops_bp)  # /healthz, /readyz, /metrics
     errors.register(app)
     filters.register(app)
+    session_cookie.install(app)
     app.after_request(_security_headers)
 
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                    ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"))
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
 
 
 def _security_headers(response):
+    """Each header unless the view set its own (one pass over the headers: werkzeug's setdefault
+    raises and catches an exception for each header that is missing, i.e. for all of them)."""
     h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Referrer-Policy", "same-origin")
-    if request.is_secure:
-        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    present = {name.lower() for name, _value in h}
+    wanted = (*SECURITY_HEADERS, HSTS) if request.is_secure else SECURITY_HEADERS
+    for name, value in wanted:
+        if name.lower() not in present:
+            h.add(name, value)
     return response
