@@ -9,7 +9,7 @@ from ..services.accounts import users
 
 
 def register_web(app: Flask) -> None:
-    from . import errors, filters, session_cookie
+    from . import errors, filters
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .git import bp as git_bp
@@ -29,7 +29,6 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(ops_bp)  # /healthz, /readyz, /metrics
     errors.register(app)
     filters.register(app)
-    session_cookie.install(app)
     app.after_request(_security_headers)
 
 

@@ -1,8 +1,11 @@
 """Responses compressed for clients that accept it (Flask-Compress), never git's packs or streams.
 
-Brotli (quality 5) first, then gzip (level 6): the 13 KB list of apps becomes 2.5 and 2.7 KB,
-in 0.3 and 0.2 ms. Brotli's best quality would make it 10 % smaller again but costs 30 ms; zstd
-came out bigger than gzip on our pages; deflate is ambiguous in old browsers.
+Brotli (quality 4) first, then gzip (level 6). Every signed-in page and API answer is compressed
+as it is sent, so the level is CPU on every request: over sixteen answers of the working day's
+mix (2–47 KB; `bench.bench_request_cpu`'s kinds) brotli 5 made 38.5 KB in 6.3–6.4 ms of CPU,
+brotli 4 40.7 KB (+6 %, still smaller than gzip 6's 41.7 KB) in 3.2–3.5 ms. Brotli's best quality
+would make pages 10 % smaller again but costs 30 ms; zstd came out bigger than gzip on our pages;
+deflate is ambiguous in old browsers.
 
 Left alone: git smart HTTP (its packs are compressed already, and streamed), every streamed or
 passed-through body (archive downloads, files sent from disk: they stay streamed), bodies under
@@ -26,7 +29,7 @@ CODINGS = ("br", "gzip")  # what `encode` can write
 DEFAULTS: dict[str, Any] = {
     "COMPRESS_ALGORITHM": list(CODINGS),
     "COMPRESS_LEVEL": 6,
-    "COMPRESS_BR_LEVEL": 5,
+    "COMPRESS_BR_LEVEL": 4,
     "COMPRESS_MIN_SIZE": 500,
     "COMPRESS_STREAMS": False,   # a streamed body stays streamed, as it is
     "COMPRESS_REGISTER": False,  # our hook below decides what to skip, then calls the library
