@@ -31,15 +31,23 @@ from . import refresh as fork_refresh
 log = logging.getLogger(__name__)
 
 
-def _ready_mirror(app_id: int) -> Mirror:
-    mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one_or_none()
+# What a new copy and a sync need of the mirror, as columns: a row that no commit expires
+# (on SQLite the write transaction begins with one) and no decoding of the README it holds.
+_READY_MIRROR = (db.select(Mirror.relpath, Mirror.head, Mirror.default_branch)
+                 .where(Mirror.app_id == bindparam("app_id")))
+
+
+def _ready_mirror(app_id: int):
+    """The mirror's relpath, head and default branch. Raises Conflict until it has a head."""
+    mirror = db.session.execute(_READY_MIRROR, {"app_id": app_id}).one_or_none()
     if mirror is None or not mirror.head:  # a refetch in progress still has the last good head
         raise Conflict(_("Repositori induk belum selesai disalin ke katalog. Coba lagi setelah status mirror 'siap'."))
     return mirror
 
 
 def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: str | None = None) -> Fork:
-    """Copy a published app into `<org-slug>/<name>.git`, sharing upstream objects.
+    """Copy a published app into `<org-slug>/<name>.git`, sharing upstream objects; returns the
+    new fork as get_shown_fork reads it.
 
     Raises NotFound, PermissionDenied, ValidationFailed, Conflict.
     """
@@ -75,7 +83,8 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
         audit.record(actor, "fork.create", "fork", fork.id, {"app": app.slug, "org": org.code, "repo": relpath,
                                                               "base_commit": info.head})
         notifications.notify_fork(fork, actor)
-    return fork
+        fork_id = fork.id
+    return get_shown_fork(fork_id)  # one statement, where the commit's expired row reloads with its full app
 
 
 def get_fork(fork_id: int) -> Fork:
@@ -177,10 +186,7 @@ def annotate_fork(fork_id: int, note: str, *, actor: User) -> Fork:
 def record_push(relpath: str, user_id: int | None) -> int | None:
     """After an accepted push (the git route calls it once git has finished): audit the push
     and queue the divergence refresh. Returns the fork's id, None for a repository without a fork row."""
-    fork_id = _fork_id(relpath)
-    if fork_id is None:
-        return None
-    begin_write()
+    begin_write()  # the git route calls this for a fork it found: no look before the write lock
     fork_id = _fork_id(relpath)  # still there once the write transaction began
     if fork_id is None:
         db.session.rollback()
