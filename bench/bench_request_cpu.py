@@ -98,6 +98,37 @@ def kinds(app) -> dict[str, Callable[[], object]]:
         "signed-in /deployments (br)": lambda: adopter.get("/deployments", headers=BROTLI),
         "API /deployments?org=21.72 (br)": lambda: visitor.get("/api/v1/deployments?org=21.72",
                                                                headers={**bearer, **BROTLI}),
+        **_fork_kinds(app, visitor, adopter, bearer),
+    }
+
+
+def _fork_kinds(app, visitor, adopter, bearer) -> dict[str, Callable[[], object]]:
+    """Forks and git over HTTP: the region's own copy (its page, a file's diff, the API entry
+    the load test polls after a push, a new copy) and git's discovery requests (clone, push)."""
+    import base64
+
+    from catalog.extensions import db
+    from catalog.models import Fork, User
+    from catalog.services.accounts import tokens
+    from catalog.services.repos import forks
+
+    with app.app_context():
+        owner = db.session.execute(db.select(User).where(User.email == ADOPTER[0])).scalar_one()
+        fork = db.session.execute(db.select(Fork).where(Fork.organization_id == owner.organization_id,
+                                                        Fork.ahead > 0).order_by(Fork.id)).scalars().first()
+        fork_id, relpath = fork.id, fork.relpath
+        path = forks.fork_changes(fork).changes[0].path
+        git_token = tokens.create_token(owner, label="bench git", actor=owner, scopes=["git"])[1]
+    basic = {"Authorization": "Basic " + base64.b64encode(f"x:{git_token}".encode()).decode()}
+    names = (f"bench-copy-{n}" for n in itertools.count())
+    return {
+        "signed-in fork diff": lambda: adopter.get(f"/forks/{fork_id}/diff", query_string={"path": path}),
+        "API /forks/<id>": lambda: visitor.get(f"/api/v1/forks/{fork_id}", headers=bearer),
+        "API fork create": lambda: visitor.post("/api/v1/apps/simanja/forks", json={"name": next(names)},
+                                                headers=bearer),
+        "git clone discovery": lambda: visitor.get(f"/git/{relpath}/info/refs?service=git-upload-pack", buffered=True),
+        "git push discovery": lambda: visitor.get(f"/git/{relpath}/info/refs?service=git-receive-pack",
+                                                  headers=basic, buffered=True),
     }
 
 

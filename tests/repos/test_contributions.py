@@ -189,6 +189,8 @@ def test_pages_offer_review_and_accept(three_forks, make_user, client, login):
     client.post("/logout")
     login(tanjungpinang)
     assert client.post(f"/contributions/{cid}/decline", data={}).status_code == 403
+    offers = client.get(f"/forks/{f1.id}").get_data(as_text=True)  # the fork page lists its offers with their state
+    assert f'href="/contributions/{cid}">Pembulatan capaian</a>' in offers and "Diterima" in offers
 
 
 def test_hotspots_stop_at_the_time_budget(three_forks, app):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
 
 from ...extensions import db
 from ...models import App, AppState, Fork, Mirror, User
@@ -21,25 +22,29 @@ class RepoTarget:
     app_id: int | None = None  # a hosted upstream's app
 
 
+# Built once (with their cache keys): every git request resolves its repository first.
+# A hosted upstream (issue 20) is reachable before its first push: the publisher pushes it.
+_UPSTREAM = (db.select(Mirror.app_id, App.publisher_id, App.hosted_upstream).join(App, App.id == Mirror.app_id)
+             .where(Mirror.relpath == bindparam("relpath"),
+                    App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value)),
+                    db.or_(Mirror.head.is_not(None), App.hosted_upstream.is_(True))))
+# Two columns, not the row: the fork's app and organization (eager relations) are not needed here.
+_FORK = db.select(Fork.id, Fork.organization_id).where(Fork.relpath == bindparam("relpath"))
+
+
 def resolve_repo(namespace: str, repo: str) -> RepoTarget:
     """Map `<namespace>/<name>.git` to a known mirror or fork. Raises NotFound."""
     if not repo.endswith(".git"):
         raise NotFound(_("Repositori tidak ditemukan."))
     relpath = f"{namespace}/{repo}"
     if namespace == repo_paths.UPSTREAM_NAMESPACE:
-        # A hosted upstream (issue 20) is reachable before its first push: the publisher pushes it.
-        row = db.session.execute(
-            db.select(Mirror.app_id, App.publisher_id, App.hosted_upstream).join(App, App.id == Mirror.app_id)
-            .where(Mirror.relpath == relpath, App.state.in_((AppState.PUBLISHED.value, AppState.ARCHIVED.value)),
-                   db.or_(Mirror.head.is_not(None), App.hosted_upstream.is_(True)))
-        ).one_or_none()
+        row = db.session.execute(_UPSTREAM, {"relpath": relpath}).one_or_none()
         if row is None:
             raise NotFound(_("Repositori tidak ditemukan."))
         if row.hosted_upstream:
             return RepoTarget(relpath, "hosted", row.publisher_id, None, row.app_id)
         return RepoTarget(relpath, "upstream", None, None)
-    # Two columns, not the row: the fork's app and organization (eager relations) are not needed here.
-    fork = db.session.execute(db.select(Fork.id, Fork.organization_id).where(Fork.relpath == relpath)).one_or_none()
+    fork = db.session.execute(_FORK, {"relpath": relpath}).one_or_none()
     if fork is None:
         raise NotFound(_("Repositori tidak ditemukan."))
     return RepoTarget(relpath, "fork", fork.organization_id, fork.id)

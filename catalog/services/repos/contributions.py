@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
 
 from ... import vcs
 from ...extensions import db
@@ -191,9 +192,15 @@ def contributions_of_app(slug: str, state: str | None = None, page: int = 1,
     return list(rows), total
 
 
-def contributions_of_fork(fork_id: int) -> list[Contribution]:
-    return list(db.session.execute(db.select(Contribution).where(Contribution.fork_id == fork_id)
-                                   .order_by(Contribution.id.desc()).limit(50)).scalars())
+# The fork page lists its offers by title and state: four columns, not each offer with its
+# app and fork (and theirs) joined in. Built once.
+_OFFERS_OF_FORK = (db.select(Contribution.id, Contribution.title, Contribution.state, Contribution.merged_release)
+                   .where(Contribution.fork_id == bindparam("fork_id")).order_by(Contribution.id.desc()).limit(50))
+
+
+def contributions_of_fork(fork_id: int) -> list:
+    """The fork's latest 50 offers, newest first: rows of id, title, state, merged_release."""
+    return list(db.session.execute(_OFFERS_OF_FORK, {"fork_id": fork_id}))
 
 
 def _decide(contribution_id: int, *, actor: User, note, to: ContributionState, action: str) -> Contribution:

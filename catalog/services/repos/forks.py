@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
+from sqlalchemy.orm import joinedload
 
 from ... import vcs
 from ...extensions import db
-from ...models import Fork, Mirror, User
+from ...models import App, Fork, Mirror, Organization, User
 from ...models.types import MAX_DB_ID, utcnow
 from ...vcs.errors import RefChanged, VcsError
 from ...vcs.refs import is_full_sha
@@ -29,15 +31,23 @@ from . import refresh as fork_refresh
 log = logging.getLogger(__name__)
 
 
-def _ready_mirror(app_id: int) -> Mirror:
-    mirror = db.session.execute(db.select(Mirror).where(Mirror.app_id == app_id)).scalar_one_or_none()
+# What a new copy and a sync need of the mirror, as columns: a row that no commit expires
+# (on SQLite the write transaction begins with one) and no decoding of the README it holds.
+_READY_MIRROR = (db.select(Mirror.relpath, Mirror.head, Mirror.default_branch)
+                 .where(Mirror.app_id == bindparam("app_id")))
+
+
+def _ready_mirror(app_id: int):
+    """The mirror's relpath, head and default branch. Raises Conflict until it has a head."""
+    mirror = db.session.execute(_READY_MIRROR, {"app_id": app_id}).one_or_none()
     if mirror is None or not mirror.head:  # a refetch in progress still has the last good head
         raise Conflict(_("Repositori induk belum selesai disalin ke katalog. Coba lagi setelah status mirror 'siap'."))
     return mirror
 
 
 def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: str | None = None) -> Fork:
-    """Copy a published app into `<org-slug>/<name>.git`, sharing upstream objects.
+    """Copy a published app into `<org-slug>/<name>.git`, sharing upstream objects; returns the
+    new fork as get_shown_fork reads it.
 
     Raises NotFound, PermissionDenied, ValidationFailed, Conflict.
     """
@@ -79,7 +89,8 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
         audit.record(actor, "fork.create", "fork", fork.id, {"app": app.slug, "org": org.code, "repo": relpath,
                                                               "base_commit": info.head})
         notifications.notify_fork(fork, actor)
-    return fork
+        fork_id = fork.id
+    return get_shown_fork(fork_id)  # one statement, where the commit's expired row reloads with its full app
 
 
 def _require_free_name(org, name: str) -> None:
@@ -90,6 +101,26 @@ def _require_free_name(org, name: str) -> None:
 
 def get_fork(fork_id: int) -> Fork:
     fork = db.session.get(Fork, fork_id) if 0 < fork_id <= MAX_DB_ID else None
+    if fork is None:
+        raise NotFound(_("Repositori salinan tidak ditemukan."))
+    return fork
+
+
+# Built once (with their cache keys) instead of per request: the fork's page, its file diffs
+# and its API entry (polled after every push) show its app's name and slug only, and the API
+# names its organization's parent. The full app (JSON columns, publisher, platforms) and a lazy
+# load of the parent cost two statements more per view.
+_SHOWN_FORK = (db.select(Fork).where(Fork.id == bindparam("fork_id"))
+               .options(joinedload(Fork.app).load_only(App.slug, App.name).lazyload("*"),
+                        joinedload(Fork.organization).joinedload(Organization.parent)))
+_FORK_ID_BY_RELPATH = db.select(Fork.id).where(Fork.relpath == bindparam("relpath"))
+
+
+def get_shown_fork(fork_id: int) -> Fork:
+    """The fork as its own page, its diffs and its API entry show it: anything of its app beyond
+    the name and slug loads only when read. Raises NotFound."""
+    fork = (db.session.execute(_SHOWN_FORK, {"fork_id": fork_id}).scalar_one_or_none()
+            if 0 < fork_id <= MAX_DB_ID else None)
     if fork is None:
         raise NotFound(_("Repositori salinan tidak ditemukan."))
     return fork
@@ -167,10 +198,7 @@ def annotate_fork(fork_id: int, note: str, *, actor: User) -> Fork:
 def record_push(relpath: str, user_id: int | None) -> int | None:
     """After an accepted push (the git route calls it once git has finished): audit the push
     and queue the divergence refresh. Returns the fork's id, None for a repository without a fork row."""
-    fork_id = _fork_id(relpath)
-    if fork_id is None:
-        return None
-    begin_write()
+    begin_write()  # the git route calls this for a fork it found: no look before the write lock
     fork_id = _fork_id(relpath)  # still there once the write transaction began
     if fork_id is None:
         db.session.rollback()
@@ -186,7 +214,7 @@ def record_push(relpath: str, user_id: int | None) -> int | None:
 
 def _fork_id(relpath: str) -> int | None:
     """The id alone: a push's receipt needs no fork row with its app and organization."""
-    return db.session.execute(db.select(Fork.id).where(Fork.relpath == relpath)).scalar_one_or_none()
+    return db.session.execute(_FORK_ID_BY_RELPATH, {"relpath": relpath}).scalar_one_or_none()
 
 
 # The files changed between two commits never change: the fork page shows them from memory

@@ -39,7 +39,7 @@ def api_fork_create(slug: str):
 
 @bp.get("/forks/<int:fork_id>")
 def api_fork_detail(fork_id: int):
-    fork = forks.get_fork(fork_id)
+    fork = forks.get_shown_fork(fork_id)
     return fork_json(fork, fork_refresh.fork_details(fork))
 
 

@@ -27,16 +27,15 @@ def fork_create(slug: str):
 
 @bp.get("/forks/<int:fork_id>")
 def fork_detail(fork_id: int):
-    fork = forks.get_fork(fork_id)
+    fork = forks.get_shown_fork(fork_id)
     details, changes = forks.fork_overview(fork)
     return render_template("forks/detail.html", fork=fork, details=details, changes=changes,
-                           mirror=mirrors.get_mirror(fork.app),
                            contributions=contributions.contributions_of_fork(fork.id))
 
 
 @bp.get("/forks/<int:fork_id>/diff")
 def fork_diff(fork_id: int):
-    fork = forks.get_fork(fork_id)
+    fork = forks.get_shown_fork(fork_id)
     path = request.args.get("path", "")
     return render_template("forks/diff.html", fork=fork, path=path, diff=forks.fork_file_diff(fork, path),
                            diff_lines=diff_lines)
