@@ -1,0 +1,60 @@
+""""Aplikasi di daerah saya" names its organization's own change stamps (web/fragments.py,
+own_version): other regions' writes do not redraw it, its own deployments' and copies' changes
+show on the next request."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from catalog.services.deployments import heartbeat, lifecycle, queries
+from catalog.web import fragments
+from tests.deployment_world import source_repos, world, world_app, world_template  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def app(world_app):
+    return world_app
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[int]:
+    seen: list[int] = []
+    real = queries.overview_of
+    monkeypatch.setattr(queries, "overview_of", lambda org, *a, **k: seen.append(org.id) or real(org, *a, **k))
+    return seen
+
+
+def _region(client) -> str:
+    html = client.get("/my/region").get_data(as_text=True)
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_my_region_is_kept_across_other_regions_writes_and_redrawn_at_once_for_its_own(
+        app, client, login, world, renders, monkeypatch):
+    adopter = world.user("adopter", "21.72")
+    dep = world.deploy("21.72", "simanja", status="pilot")
+    login(adopter)
+    assert "Uji coba (pilot)" in _region(client)
+    other = world.deploy("14.71", "srikandi")  # other regions' writes move the catalog's data version
+    lifecycle.change_status(other.id, "suspended", actor=world.user("adopter", "14.71"))
+    later = fragments.monotonic() + 60 * 0.9  # past the staleness window, within the max age
+    monkeypatch.setattr(fragments, "monotonic", lambda: later)
+    assert "Uji coba (pilot)" in _region(client)
+    assert len(renders) == 1
+    lifecycle.change_status(dep.id, "production", actor=adopter)
+    assert "Produksi" in _region(client) and "Uji coba (pilot)" not in _region(client)
+    assert len(renders) == 2
+    heartbeat.issue_token(dep.id, actor=adopter)  # a token issued: the table says it awaits the first beat
+    _region(client)
+    assert len(renders) == 3
+
+
+def test_a_confirmation_of_the_regions_deployment_shows_at_once(app, client, login, world, renders):
+    dep = world.deploy("21.72", "simanja", status="production")
+    login(world.user("adopter", "21.72"))
+    before = _region(client)
+    lifecycle.confirm_deployment(dep.id, actor=world.user("publisher", "21"))
+    after = _region(client)
+    assert len(renders) == 2 and after != before
