@@ -1,6 +1,6 @@
-""""Aplikasi di daerah saya" names its organization's own change stamps (web/fragments.py,
-own_version): other regions' writes do not redraw it, its own deployments' and copies' changes
-show on the next request."""
+""""Aplikasi di daerah saya" and the API's list of one region name the organization's own change
+stamps (web/fragments.py, own_version): other regions' writes do not redraw them, the region's own
+changes show on the next request."""
 from __future__ import annotations
 
 import re
@@ -58,3 +58,27 @@ def test_a_confirmation_of_the_regions_deployment_shows_at_once(app, client, log
     lifecycle.confirm_deployment(dep.id, actor=world.user("publisher", "21"))
     after = _region(client)
     assert len(renders) == 2 and after != before
+
+
+def test_the_api_list_of_one_region_is_kept_across_other_regions_writes(app, client, world, token_for, monkeypatch):
+    builds: list[str] = []
+    real = queries.list_deployment_records
+    monkeypatch.setattr(queries, "list_deployment_records", lambda **k: builds.append(k["org"]) or real(**k))
+    adopter = world.user("adopter", "21.72")
+    dep = world.deploy("21.72", "simanja", status="pilot")
+    headers = token_for(adopter)
+
+    def statuses() -> list[str]:
+        r = client.get("/api/v1/deployments?org=21.72", headers=headers)
+        assert r.status_code == 200
+        return [d["status"] for d in r.json["items"]]
+
+    assert statuses() == ["pilot"]
+    other = world.deploy("14.71", "srikandi")
+    lifecycle.change_status(other.id, "suspended", actor=world.user("adopter", "14.71"))
+    later = fragments.monotonic() + 60 * 0.9
+    monkeypatch.setattr(fragments, "monotonic", lambda: later)
+    assert statuses() == ["pilot"] and builds == ["21.72"]
+    lifecycle.change_status(dep.id, "production", actor=adopter)
+    assert statuses() == ["production"] and builds == ["21.72", "21.72"]
+    assert client.get("/api/v1/deployments?org=99.99", headers=headers).status_code == 422  # unknown: as before
