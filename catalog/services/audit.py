@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import text, update
+from sqlalchemy import Integer, String, bindparam, event, insert, text, update
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditEvent, AuditHead, AuditVerified, User
 from ..models.audit import GENESIS_HASH
-from ..models.types import MAX_DB_ID, utcnow
+from ..models.types import MAX_DB_ID, UTCDateTime, utcnow
 
 SYSTEM_ACTOR = "system"
 DIGEST_PURPOSE = b"catalog.audit.private-digest.v1"
@@ -77,39 +78,112 @@ def _key_digests(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _lock_head() -> AuditHead:
-    """Serialise appenders: an advisory lock on PostgreSQL, BEGIN IMMEDIATE already on SQLite."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(7261001)"))
-    head = db.session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
-        db.session.add(head)
-        db.session.flush()
-    return head
+_PENDING = "catalog_audit_pending"  # session.info: events recorded, chained at the commit
+
+# The chain step on PostgreSQL, in one statement right before the commit: lock the head row, take
+# the next seq, hash, insert the event, move the head. The head stays locked for this statement
+# and the commit only (every writer queues on it), not for the operation's own writes or a
+# thread's wait for the GIL between statements. The hash is the verifier's own (`chain_hash`):
+# the payload's canonical JSON is sorted by key, so around `at` and `seq` (the last key) it is
+# three fixed texts made in Python; `at` is taken once the lock is held, as before.
+_PG_APPEND = text("""
+WITH old AS MATERIALIZED (
+    SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE
+), new AS MATERIALIZED (
+    SELECT old.seq + 1 AS seq, old.hash AS prev_hash, clock_timestamp() AS at FROM old
+), chained AS MATERIALIZED (
+    SELECT seq, prev_hash, at, encode(sha256(convert_to(
+        prev_hash || :before_at || to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')
+        || '+00:00' || :before_seq || seq::text || '}', 'UTF8')), 'hex') AS hash
+    FROM new
+), moved AS (
+    UPDATE audit_head SET seq = chained.seq, hash = chained.hash FROM chained WHERE audit_head.id = 1
+)
+INSERT INTO audit_event (seq, at, actor_id, actor, action, object_type, object_id, data, prev_hash, hash)
+SELECT seq, at, CAST(:actor_id AS INTEGER), :actor, :action, :object_type, :object_id, :data, prev_hash, hash
+FROM chained
+RETURNING seq, at, prev_hash, hash
+""").columns(seq=Integer, at=UTCDateTime(), prev_hash=String, hash=String)
+_NEW_HEAD = text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :g) ON CONFLICT (id) DO NOTHING")
+_HEAD = db.select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+_MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(seq=bindparam("seq"), hash=bindparam("hash"))
+_INSERT_EVENT = insert(AuditEvent)
 
 
 def record(actor: User | None, action: str, object_type: str, object_id: Any,
            data: dict[str, Any] | None = None) -> AuditEvent:
-    """Append one event in the caller's transaction; the caller commits."""
-    # The caller's own rows go to the database first: the head stays locked only for the event
-    # itself and the commit, not for the operation's other writes (every writer queues on it).
-    db.session.flush()
-    head = _lock_head()
-    seq = head.seq + 1
-    at = utcnow()
+    """Record one event in the caller's transaction; the caller commits.
+
+    The event is chained when the transaction commits (after the operation's own rows are
+    flushed), so its seq, at and hashes are set once the commit has begun; a rollback drops it.
+    """
     actor_label = f"user:{actor.id}" if actor else SYSTEM_ACTOR
-    data_json = canonical_json(_key_digests(data or {}))
-    payload = event_payload(seq, at, actor_label, action, object_type, str(object_id), data_json)
-    digest = chain_hash(head.hash, payload)
-    event = AuditEvent(
-        seq=seq, at=at, actor_id=actor.id if actor else None, actor=actor_label, action=action,
-        object_type=object_type, object_id=str(object_id), data=data_json,
-        prev_hash=head.hash, hash=digest,
-    )
-    db.session.add(event)
-    head.seq, head.hash = seq, digest
-    return event
+    ev = AuditEvent(actor_id=actor.id if actor else None, actor=actor_label, action=action,
+                    object_type=object_type, object_id=str(object_id),
+                    data=canonical_json(_key_digests(data or {})))
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # a rollback from here on drops the event, as it would an inserted row
+    session.info.setdefault(_PENDING, []).append(ev)
+    return ev
+
+
+def _hash_texts(ev: AuditEvent) -> tuple[str, str]:
+    """The payload's canonical JSON before `at`'s value and between it and `seq`'s value."""
+    probe = canonical_json({"action": ev.action, "actor": ev.actor, "at": "", "data": json.loads(ev.data),
+                            "object": f"{ev.object_type}:{ev.object_id}", "seq": 0})
+    cut = probe.index('"at":""') + len('"at":"')
+    assert probe.endswith('"seq":0}')
+    return probe[:cut], probe[cut:-2]
+
+
+def _event_row(ev: AuditEvent) -> dict[str, Any]:
+    return {"actor_id": ev.actor_id, "actor": ev.actor, "action": ev.action,
+            "object_type": ev.object_type, "object_id": ev.object_id, "data": ev.data}
+
+
+def _append_postgresql(session: Session, ev: AuditEvent) -> None:
+    before_at, before_seq = _hash_texts(ev)
+    params = {**_event_row(ev), "before_at": before_at, "before_seq": before_seq}
+    row = session.execute(_PG_APPEND, params).first()
+    if row is None:  # the first event ever: make the head, then chain onto it
+        session.execute(_NEW_HEAD, {"g": GENESIS_HASH})
+        row = session.execute(_PG_APPEND, params).one()
+    ev.seq, ev.at, ev.prev_hash, ev.hash = row.seq, row.at, row.prev_hash, row.hash
+
+
+def _append_locked(session: Session, ev: AuditEvent) -> None:
+    """Elsewhere (SQLite) the write transaction began with BEGIN IMMEDIATE: appenders already
+    queue on the database's one writer lock."""
+    head = session.execute(_HEAD).first()
+    if head is None:
+        session.execute(_NEW_HEAD, {"g": GENESIS_HASH})
+        head = session.execute(_HEAD).one()
+    ev.seq, ev.at, ev.prev_hash = head.seq + 1, utcnow(), head.hash
+    ev.hash = chain_hash(ev.prev_hash, event_payload(ev.seq, ev.at, ev.actor, ev.action, ev.object_type,
+                                                     ev.object_id, ev.data))
+    session.execute(_INSERT_EVENT, {**_event_row(ev), "seq": ev.seq, "at": ev.at,
+                                    "prev_hash": ev.prev_hash, "hash": ev.hash})
+    session.execute(_MOVE_HEAD, {"seq": ev.seq, "hash": ev.hash})
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_pending(session: Session) -> None:
+    """Chain the transaction's recorded events, last thing before its commit."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    session.flush()  # the operation's own rows go first, before the head is locked
+    append = _append_postgresql if session.get_bind().dialect.name == "postgresql" else _append_locked
+    for ev in pending:
+        append(session, ev)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session: Session, transaction) -> None:
+    """A transaction that ends without its commit (a rollback, a closed session) drops its events."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 @dataclass(frozen=True)

@@ -126,13 +126,14 @@ def cached(key: Hashable, render: Callable[[], tuple[str, int]], *,
     return cache.get_or_render(key, render, own_version=own_version)
 
 
-def shared_json(key: tuple, build: Callable[[], Any]) -> Response:
+def shared_json(key: tuple, build: Callable[[], Any], *, own_version: bool = False) -> Response:
     """An API answer that is the same for every caller (published data only), kept like a
-    fragment: `key` names everything `build()` depends on."""
+    fragment: `key` names everything `build()` depends on (`own_version`: as `cached`'s)."""
     def render() -> tuple[str, int]:
         return current_app.json.dumps(build()), 200
 
-    body, status = cached(("json", request.host_url, *key), render)  # answers carry absolute links
+    body, status = cached(("json", request.host_url, *key), render,  # answers carry absolute links
+                          own_version=own_version)
     return current_app.response_class(str(body), status=status, mimetype="application/json")
 
 

@@ -1,6 +1,6 @@
 """The audit chain with writers on two nodes at once: sequence numbers and prev-hash are taken
-under a lock in the database (an advisory transaction lock and the head row's FOR UPDATE on
-PostgreSQL, BEGIN IMMEDIATE on SQLite), so the chain stays gapless and verifies."""
+under a lock in the database (the head row's FOR UPDATE in the one chain statement at the commit
+on PostgreSQL, BEGIN IMMEDIATE on SQLite), so the chain stays gapless and verifies."""
 from __future__ import annotations
 
 import os

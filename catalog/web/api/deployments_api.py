@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import request
 
+from ...services.deployments import change_marks
 from ...services.deployments import lifecycle as deployments
 from ...services.deployments import queries as deployment_queries
 from .. import fragments
@@ -24,7 +25,12 @@ def api_deployment_list():
     # Who may read a deployment's private fields follows from role and organization alone
     # (permissions.can_view_deployment_details): callers alike in both share one answer.
     viewer = (actor.role, actor.organization_id) if actor is not None and actor.is_active else None
-    return fragments.shared_json(("deployments", viewer, tuple(sorted(filters.items())), page, per_page), build)
+    key = ("deployments", viewer, tuple(sorted(filters.items())), page, per_page)
+    # One organization's list (by its code) is kept until that organization's rows change.
+    marks = change_marks.region_change_marks_by_code(filters["org"]) if filters["org"] else None
+    if marks is not None:
+        return fragments.shared_json((*key, marks), build, own_version=True)
+    return fragments.shared_json(key, build)
 
 
 @bp.get("/deployments/<int:deployment_id>")

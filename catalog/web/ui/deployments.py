@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ...services.deployments import change_marks
 from ...services.deployments import lifecycle as deployments
 from ...services.deployments import queries as deployment_queries
 from ...services.deployments.fields import EDITABLE
@@ -189,5 +190,7 @@ def my_region():
     def render() -> tuple[str, int]:  # the same for everyone of the organization
         return render_template("deployments/_mine_body.html", overview=deployment_queries.overview_of(org)), 200
 
-    body, _status = fragments.cached(("my-region", org.id, str(get_locale()), viewer_zone()), render)
+    # Kept until the organization's own rows change, whatever is written elsewhere (own_version).
+    key = ("my-region", org.id, str(get_locale()), viewer_zone(), change_marks.region_change_marks(org.id))
+    body, _status = fragments.cached(key, render, own_version=True)
     return render_template("deployments/mine.html", org=org, body=body)
