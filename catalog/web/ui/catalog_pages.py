@@ -1,7 +1,7 @@
 """Home, catalog list with facets, and the app page."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -30,9 +30,19 @@ def _home_body() -> tuple[str, int]:
                            categories=result.facets.get("category", [])), 200  # every category with an app
 
 
+def _listing(key: tuple, render) -> tuple[str, int]:
+    """List, search and home show what the node's search index holds: kept under its position
+    (`change_marks.index_mark`) whatever else is written, so that deployments, pushes and forks
+    elsewhere do not force a render; under the data version while the position is not settled."""
+    mark = change_marks.index_mark(settle=float(current_app.config["PAGE_CACHE_SETTLE"]))
+    if mark is None:
+        return fragments.cached(key, render)
+    return fragments.cached((*key, mark), render, own_version=True)
+
+
 @bp.get("/")
 def home():
-    body, _status = fragments.cached(("home", str(get_locale())), _home_body)
+    body, _status = _listing(("home", str(get_locale())), _home_body)
     return render_template("catalog/home.html", body=body)
 
 
@@ -54,7 +64,7 @@ def app_list():
         return render_template("catalog/_list_body.html", result=result, error=error, q=q), 400 if error else 200
 
     key = ("apps", str(get_locale()), q, tuple(sorted(filters.items())), page, sort, min_vitality)
-    body, status = fragments.cached(key, render)
+    body, status = _listing(key, render)
     return render_template("catalog/list.html", body=body), status
 
 
