@@ -32,7 +32,7 @@ SOFTWARE_TYPES = {
 @bp.get("/apps/<slug>/adopsi")
 def adoption_guide(slug: str):
     actor = current_actor()
-    app = apps.get_app(slug, actor, shell_only=True)  # its publisher and platforms: in steps 1-3 only
+    app = apps.get_app(slug, actor)
     mirror = mirrors.get_mirror(app)
     org = actor.organization if actor is not None else None
     kind = licence_kind(app.license)

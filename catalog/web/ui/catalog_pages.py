@@ -25,7 +25,7 @@ def _int_arg(name: str, default: int) -> int:
 
 
 def _home_body() -> tuple[str, int]:
-    result = browse.browse("", {}, page=1, per_page=6, with_facets=True)
+    result = browse.browse("", {}, page=1, per_page=6, with_facets=True, cards_only=True)
     return render_template("catalog/_home_body.html", counts=browse.counts(), latest=result.apps,
                            categories=result.facets.get("category", [])), 200  # every category with an app
 
@@ -57,7 +57,7 @@ def app_list():
         try:
             vitality_args = browse.parse_vitality_args(sort, min_vitality)
             result = browse.browse(q, filters, page=page, per_page=20, sort=vitality_args[0],
-                                   min_vitality=vitality_args[1])
+                                   min_vitality=vitality_args[1], cards_only=True)
             error = None
         except ValidationFailed as exc:
             result, error = browse.BrowseResult([], 0, 1, 20, q, {}), exc.message
