@@ -58,16 +58,18 @@ def test_a_change_shows_at_once_without_a_staleness_window(app, client, make_use
 
 
 def test_within_the_staleness_window_the_older_fragment_serves(app, client, make_user, login, monkeypatch):
+    """A fragment kept under the data version (the API's list; the pages' list and home are kept
+    under the search index's position, tests/web/test_catalog_list_marks.py)."""
     publisher, _admin = _publish(make_user)
     cache = app.extensions[fragments.EXTENSION]
     monkeypatch.setattr(cache, "stale", 30.0)
     login(publisher)
-    assert "Simanja" not in client.get("/").get_data(as_text=True)
+    assert "Simanja" not in client.get("/api/v1/apps").get_data(as_text=True)
     _publish(make_user, name="Simanja", short_description_id="Kinerja pegawai provinsi.")
-    assert "Simanja" not in client.get("/").get_data(as_text=True)  # at most `stale` seconds old
+    assert "Simanja" not in client.get("/api/v1/apps").get_data(as_text=True)  # at most `stale` seconds old
     later = fragments.monotonic() + 31
     monkeypatch.setattr(fragments, "monotonic", lambda: later)
-    assert "Simanja" in client.get("/").get_data(as_text=True)
+    assert "Simanja" in client.get("/api/v1/apps").get_data(as_text=True)
 
 
 def test_a_refused_query_is_never_kept(client, make_user, login, searches):
@@ -137,12 +139,12 @@ def test_under_a_steady_trickle_of_writes_a_fragment_still_serves_within_the_sta
     monkeypatch.setattr(cache, "stale", 30.0)
     monkeypatch.setattr(cache, "settle", 3600.0)  # never settles
     login(make_user("adopter", "21.72"))
-    for _ in range(3):
-        assert "Srikandi" in client.get("/apps?q=kearsipan").get_data(as_text=True)
+    for _ in range(3):  # the API's list: kept under the data version (the page's list is not)
+        assert "Srikandi" in client.get("/api/v1/apps?q=kearsipan").get_data(as_text=True)
     assert searches == ["kearsipan"]
     later = fragments.monotonic() + 31
     monkeypatch.setattr(fragments, "monotonic", lambda: later)
-    client.get("/apps?q=kearsipan")
+    client.get("/api/v1/apps?q=kearsipan")
     assert searches == ["kearsipan", "kearsipan"]  # past the window it is rendered again
 
 

@@ -30,6 +30,9 @@ MAX_RANKED = 2_000  # with a query, sorting or filtering by vitality reads at mo
 CARD_LOAD = (defer(App.description), defer(App.features), defer(App.maintenance_contacts),
              defer(App.publiccode_extras), defer(App.review_note), lazyload(App.platform_rows),
              selectinload(App.vitality))
+# The pages' cards show only the vitality score: its parts and monthly series (two JSON columns
+# decoded per row) and the tags are for the API's summaries.
+PAGE_CARD_LOAD = (*CARD_LOAD[:-1], defer(App.tags), selectinload(App.vitality).load_only(AppVitality.score))
 
 
 @dataclass(frozen=True)
@@ -193,8 +196,9 @@ def _vitality_page(q: str, filters: dict[str, str], sort: str, minimum: int | No
 
 def browse(q: str = "", filters: Mapping[str, str] | None = None, *, page: int = 1,
            per_page: int = 20, with_facets: bool = True, sort: str = "",
-           min_vitality: int | None = None) -> BrowseResult:
+           min_vitality: int | None = None, cards_only: bool = False) -> BrowseResult:
     """Published apps matching the query and filters, in rank order (by name without a query).
+    cards_only: the rows feed the pages' cards, not the API's summaries (PAGE_CARD_LOAD).
 
     The search index ranks, filters, pages and counts (facets are exact counts over every
     match); the database only loads the rows of the page. Raises ValidationFailed for a query
@@ -229,7 +233,8 @@ def browse(q: str = "", filters: Mapping[str, str] | None = None, *, page: int =
     if counted is not None and not by_vitality:  # facets count matches before the vitality minimum
         total, exact = counted.total, True
     wanted = [*page_ids, *closest_ids]
-    stmt = db.select(App).where(App.id.in_(wanted), App.state == AppState.PUBLISHED.value).options(*CARD_LOAD)
+    stmt = db.select(App).where(App.id.in_(wanted), App.state == AppState.PUBLISHED.value).options(
+        *(PAGE_CARD_LOAD if cards_only else CARD_LOAD))
     rows = {a.id: a for a in db.session.execute(stmt).scalars()} if wanted else {}
     apps = [rows[i] for i in page_ids if i in rows]  # an app unpublished since the index saw it drops out
     facets = _labelled(counted.counts) if counted is not None else {}

@@ -1,7 +1,7 @@
 """Home, catalog list with facets, and the app page."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -25,14 +25,24 @@ def _int_arg(name: str, default: int) -> int:
 
 
 def _home_body() -> tuple[str, int]:
-    result = browse.browse("", {}, page=1, per_page=6, with_facets=True)
+    result = browse.browse("", {}, page=1, per_page=6, with_facets=True, cards_only=True)
     return render_template("catalog/_home_body.html", counts=browse.counts(), latest=result.apps,
                            categories=result.facets.get("category", [])), 200  # every category with an app
 
 
+def _listing(key: tuple, render) -> tuple[str, int]:
+    """List, search and home show what the node's search index holds: kept under its position
+    (`change_marks.index_mark`) whatever else is written, so that deployments, pushes and forks
+    elsewhere do not force a render; under the data version while the position is not settled."""
+    mark = change_marks.index_mark(settle=float(current_app.config["PAGE_CACHE_SETTLE"]))
+    if mark is None:
+        return fragments.cached(key, render)
+    return fragments.cached((*key, mark), render, own_version=True)
+
+
 @bp.get("/")
 def home():
-    body, _status = fragments.cached(("home", str(get_locale())), _home_body)
+    body, _status = _listing(("home", str(get_locale())), _home_body)
     return render_template("catalog/home.html", body=body)
 
 
@@ -47,14 +57,14 @@ def app_list():
         try:
             vitality_args = browse.parse_vitality_args(sort, min_vitality)
             result = browse.browse(q, filters, page=page, per_page=20, sort=vitality_args[0],
-                                   min_vitality=vitality_args[1])
+                                   min_vitality=vitality_args[1], cards_only=True)
             error = None
         except ValidationFailed as exc:
             result, error = browse.BrowseResult([], 0, 1, 20, q, {}), exc.message
         return render_template("catalog/_list_body.html", result=result, error=error, q=q), 400 if error else 200
 
     key = ("apps", str(get_locale()), q, tuple(sorted(filters.items())), page, sort, min_vitality)
-    body, status = fragments.cached(key, render)
+    body, status = _listing(key, render)
     return render_template("catalog/list.html", body=body), status
 
 
