@@ -106,7 +106,7 @@ def _gone(pid: int, within: float = 5.0) -> bool:
             with open(f"/proc/{pid}/stat") as fh:
                 if fh.read().split(")")[-1].split()[0] == "Z":
                     return True
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # reaped before or while /proc was read
             return True
         time.sleep(0.05)
     return False
