@@ -185,6 +185,12 @@ def _mark_written(session: Session, _context) -> None:
     session.info[_WROTE] = True
 
 
+def note_write(session: Session) -> None:
+    """A write the session makes only at its commit (an audit event, chained then): jobs queued
+    after it wait for that commit, as they do after a flush."""
+    session.info[_WROTE] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
     session.info.pop(_WROTE, None)

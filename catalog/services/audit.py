@@ -14,6 +14,7 @@ from sqlalchemy import Integer, String, bindparam, event, insert, text, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..jobs.queue import note_write
 from ..models import AuditEvent, AuditHead, AuditVerified, User
 from ..models.audit import GENESIS_HASH
 from ..models.types import MAX_DB_ID, UTCDateTime, utcnow
@@ -125,6 +126,7 @@ def record(actor: User | None, action: str, object_type: str, object_id: Any,
     if not session.in_transaction():
         session.begin()  # a rollback from here on drops the event, as it would an inserted row
     session.info.setdefault(_PENDING, []).append(ev)
+    note_write(session)  # a job queued after this waits for the commit that writes the event
     return ev
 
 

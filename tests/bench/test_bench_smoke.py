@@ -39,4 +39,4 @@ def test_request_cpu_bench_answers_every_kind_of_the_working_day(demo_template: 
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     rows = [line.split() for line in run.stdout.splitlines()[1:] if line.strip()]
     assert len(rows) >= 15 and rows[0][0] == "hello"
-    assert all(row[-1] == "200" for row in rows), run.stdout  # each kind measured a real answer, not a redirect
+    assert all(row[-1] in {"200", "201"} for row in rows), run.stdout  # each kind a real answer, not a redirect
