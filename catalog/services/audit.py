@@ -86,12 +86,12 @@ _PENDING = "catalog_audit_pending"  # session.info: events recorded, chained at 
 # and the commit only (every writer queues on it), not for the operation's own writes or a
 # thread's wait for the GIL between statements. The hash is the verifier's own (`chain_hash`):
 # the payload's canonical JSON is sorted by key, so around `at` and `seq` (the last key) it is
-# three fixed texts made in Python; `at` is taken once the lock is held, as before.
+# three fixed texts made in Python; `at` is the catalog's clock, read just before the statement.
 _PG_APPEND = text("""
 WITH old AS MATERIALIZED (
     SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE
 ), new AS MATERIALIZED (
-    SELECT old.seq + 1 AS seq, old.hash AS prev_hash, clock_timestamp() AS at FROM old
+    SELECT old.seq + 1 AS seq, old.hash AS prev_hash, CAST(:at AS TIMESTAMPTZ) AS at FROM old
 ), chained AS MATERIALIZED (
     SELECT seq, prev_hash, at, encode(sha256(convert_to(
         prev_hash || :before_at || to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')
@@ -146,7 +146,8 @@ def _event_row(ev: AuditEvent) -> dict[str, Any]:
 
 def _append_postgresql(session: Session, ev: AuditEvent) -> None:
     before_at, before_seq = _hash_texts(ev)
-    params = {**_event_row(ev), "before_at": before_at, "before_seq": before_seq}
+    # `at` from the catalog's clock, as on SQLite (the demo's story clock sets it), just before the statement
+    params = {**_event_row(ev), "at": utcnow(), "before_at": before_at, "before_seq": before_seq}
     row = session.execute(_PG_APPEND, params).first()
     if row is None:  # the first event ever: make the head, then chain onto it
         session.execute(_NEW_HEAD, {"g": GENESIS_HASH})
