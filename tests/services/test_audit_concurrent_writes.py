@@ -50,7 +50,6 @@ def test_concurrent_status_writes_leave_one_gapless_verified_chain(app, world, t
     assert [e.seq for e in events] == list(range(first_seq + 1, first_seq + 1 + THREADS * WRITES))
     assert [e.action for e in events] == ["deployment.status"] * (THREADS * WRITES)
     assert sorted(e.object_id for e in events) == sorted(str(dep_id) for dep_id, _ in jobs for _ in range(WRITES))
-    assert all(a.at <= b.at for a, b in zip(events, events[1:], strict=False))  # stamped under the lock
     assert audit.verify().ok
 
 
