@@ -184,10 +184,9 @@ def fsck_command(repair: bool, min_age: float) -> None:
 @click.option("--workers", default=2, show_default=True)
 def worker_command(workers: int) -> None:
     """Run the background worker: mirrors, divergence refreshes, search index, periodic sweeps."""
-    from .jobs.queue import queue
+    from .jobs.queue import consumer
 
-    huey = queue(current_app._get_current_object())
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+    consumer(current_app._get_current_object(), workers).run()
 
 
 @catalog_cli.command("audit-checkpoint")

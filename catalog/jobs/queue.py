@@ -114,6 +114,7 @@ def _build(app: Flask):
             meta = kwargs.pop(META, None) or {}
             token = _job_request_id.set(meta.get("request_id"))
             started, outcome = time.monotonic(), "failed"
+            waited = time.time() - meta["queued_at"] if meta.get("queued_at") else None
             try:
                 with app.app_context():
                     if once_per_slot and not claim_slot(app, name, meta.get("queued_at") or time.time()):
@@ -125,7 +126,8 @@ def _build(app: Flask):
             finally:
                 log.info("job %s %s", name, outcome, extra={
                     "job": name, "outcome": outcome, "request_id": meta.get("request_id"),
-                    "duration_ms": round((time.monotonic() - started) * 1000, 1)})
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    "waited_ms": None if waited is None else round(waited * 1000, 1)})
                 _job_request_id.reset(token)
         return run
 
@@ -144,6 +146,20 @@ def queue(app: Flask | None = None):
     if "catalog_jobs" not in app.extensions:
         app.extensions["catalog_jobs"] = _build(app)
     return app.extensions["catalog_jobs"][0]
+
+
+# Huey's consumer polls a queue that cannot block (SQLite) with a delay that grows by 1.15 per
+# empty poll up to 10 s: after a quiet minute the next push's refresh waited up to 10 s before a
+# worker looked, and the fork page showed the push that much later. One empty poll costs about
+# 6 µs of CPU here, so two threads polling at most every 0.2 s cost nothing measurable
+# (bench/bench_job_pickup.py has the figures). Redis blocks on the list and is not polled.
+POLL_MAX_DELAY = 0.2
+
+
+def consumer(app: Flask, workers: int):
+    """The worker's Huey consumer: `workers` threads and the periodic scheduler."""
+    return queue(app).create_consumer(workers=workers, worker_type="thread", periodic=True,
+                                      max_delay=POLL_MAX_DELAY)
 
 
 def enqueue(name: str, **kwargs: Any) -> None:
