@@ -12,6 +12,9 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
+
+from . import sqlite_writers
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,4 +57,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin(conn) -> None:
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
+    if not sqlite_write_intent.get():
+        conn.exec_driver_sql("BEGIN")
+        return
+    with sqlite_writers.WAIT.time():
+        sqlite_writers.take_turn(conn, conn.engine.url.database)  # in a queue, not the busy handler's polling
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            sqlite_writers.end_turn(conn.info)
+            raise
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _sqlite_end(conn) -> None:
+    sqlite_writers.end_turn(conn.info)
+
+
+@event.listens_for(Pool, "checkin")
+def _sqlite_checkin(_dbapi_connection, record) -> None:
+    """A connection back in the pool ends its turn, however its transaction ended."""
+    if record is not None:
+        sqlite_writers.end_turn(record.info)

@@ -28,6 +28,7 @@ from time import perf_counter
 from flask import Flask, g, request
 from prometheus_client import Counter, Histogram
 
+from .. import sqlite_writers
 from ..jobs.queue import REQUEST_ID_ENV, current_request_id
 from . import page_cache
 
@@ -52,7 +53,7 @@ SEARCH = Histogram("catalog_search_duration_seconds",
                    buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10), registry=None)
 PUSHES = Counter("catalog_git_pushes", "git pushes over smart HTTP (receive-pack requests), by status class",
                  ["status"], registry=None)
-METRICS = (REQUESTS, LATENCY, SEARCH, PUSHES)
+METRICS = (REQUESTS, LATENCY, SEARCH, PUSHES, sqlite_writers.WAIT)
 
 
 def request_id(environ: dict) -> str:

@@ -18,7 +18,7 @@ from catalog import create_app
 from catalog.config import PROJECT_ROOT
 from catalog.extensions import db
 from catalog.jobs.queue import enqueue, queue
-from tests.conftest import _config
+from tests.conftest import TEST_DB_URL, _config
 
 LOOPBACK_ONLY = "203.0.113.5"
 
@@ -306,3 +306,15 @@ def test_two_gunicorn_workers_add_up_in_one_scrape(tmp_path):
             os.killpg(proc.pid, 9)
             proc.wait(timeout=10)
         log.close()
+
+
+def test_writes_on_sqlite_report_how_long_they_waited_for_the_database(client, make_user):
+    """A sign-in writes its session: the wait for SQLite's write lock is in the histogram."""
+    if TEST_DB_URL:
+        pytest.skip("the write lock's queue is SQLite's")
+    user = make_user("adopter", "21.72")
+    wait = "catalog_sqlite_write_wait_seconds"
+    before = _value(_scrape(client), wait, wait + "_count")
+    r = client.post("/login", data={"email": user.email, "password": "kata-sandi-uji-123"})
+    assert r.status_code == 302
+    assert _value(_scrape(client), wait, wait + "_count") > before
