@@ -44,23 +44,12 @@ class WriterQueue:
 
     def __init__(self, database: str) -> None:
         self.lock_path = f"{database}-writers.lock"
-        self._pid = -1
         self._thread_lock = threading.Lock()
-        self._fd = -1
-
-    def _for_this_process(self) -> None:
-        """After a fork (gunicorn's workers) the lock and file are the parent's: start afresh."""
-        if self._pid != os.getpid():
-            if self._fd >= 0:
-                os.close(self._fd)  # the parent's file: it alone may hold or free the lock on it
-            self._thread_lock = threading.Lock()
-            self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            self._pid = os.getpid()
+        self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
 
     def acquire(self, timeout: float = TIMEOUT) -> None:
         """Wait for the turn; raises sqlite3.OperationalError('database is locked') when the
         threads of this process ahead in the queue take longer than `timeout`."""
-        self._for_this_process()
         if not self._thread_lock.acquire(timeout=timeout):
             raise sqlite3.OperationalError("database is locked")
         try:
@@ -76,6 +65,18 @@ class WriterQueue:
 
 _queues: dict[str, WriterQueue] = {}
 _queues_lock = threading.Lock()
+
+
+def _forget_parents_queues() -> None:
+    """In a child process (gunicorn forks its workers): the parent's locks and files are its own.
+    The child's copies of the files are closed; a lock the parent held stays held by the parent."""
+    global _queues, _queues_lock
+    for queue in _queues.values():
+        os.close(queue._fd)
+    _queues, _queues_lock = {}, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_parents_queues)
 
 
 def queue_for(database: str | None) -> WriterQueue | None:
