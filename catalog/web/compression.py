@@ -82,10 +82,16 @@ def encode(body: bytes, coding: str, config: Mapping[str, Any]) -> bytes:
 
 
 def compress_response(response):
-    """after_request: skip what must stay as it is, else let Flask-Compress negotiate and compress."""
+    """after_request: skip what must stay as it is, else let Flask-Compress negotiate and compress.
+
+    A client that accepts none of our codings gets the body as it is, decided by `negotiate`
+    before the library is called: Flask-Compress 1.25 (the newest) ranks a coding rated q=0
+    like any other, so `Accept-Encoding: gzip;q=0` ("gzip is not acceptable", RFC 9110 12.5.3)
+    got gzip."""
     if request.blueprint == "git" or response.direct_passthrough or response.is_streamed:
         return response
-    if request.environ.get(DEFERRED):
+    if request.environ.get(DEFERRED) or negotiate(request.headers.get("Accept-Encoding", ""),
+                                                  codings(current_app.config)) is None:
         response.vary.add("Accept-Encoding")
         return response
     return current_app.extensions["catalog_compress"].after_request(response)
