@@ -11,6 +11,11 @@ Left alone: git smart HTTP (its packs are compressed already, and streamed), eve
 passed-through body (archive downloads, files sent from disk: they stay streamed), bodies under
 500 bytes, and pages the page cache will keep: it compresses those itself, once per page
 (`page_cache`), and `DEFERRED` in the WSGI environ tells this hook so.
+
+A compressed answer carries a `Date` from the app (Flask-Compress calls werkzeug's
+make_conditional, which adds one): gunicorn drops it for its own (a hop header to gunicorn),
+so one Date goes out, as tests/ops/test_behind_nginx.py checks; only werkzeug's development
+server sends both. Left as it is: a server that writes no Date of its own still gets the app's.
 """
 from __future__ import annotations
 
