@@ -11,6 +11,11 @@ Left alone: git smart HTTP (its packs are compressed already, and streamed), eve
 passed-through body (archive downloads, files sent from disk: they stay streamed), bodies under
 500 bytes, and pages the page cache will keep: it compresses those itself, once per page
 (`page_cache`), and `DEFERRED` in the WSGI environ tells this hook so.
+
+A compressed answer carries a `Date` from the app (Flask-Compress calls werkzeug's
+make_conditional, which adds one): gunicorn drops it for its own (a hop header to gunicorn),
+so one Date goes out, as tests/ops/test_behind_nginx.py checks; only werkzeug's development
+server sends both. Left as it is: a server that writes no Date of its own still gets the app's.
 """
 from __future__ import annotations
 
@@ -82,10 +87,16 @@ def encode(body: bytes, coding: str, config: Mapping[str, Any]) -> bytes:
 
 
 def compress_response(response):
-    """after_request: skip what must stay as it is, else let Flask-Compress negotiate and compress."""
+    """after_request: skip what must stay as it is, else let Flask-Compress negotiate and compress.
+
+    A client that accepts none of our codings gets the body as it is, decided by `negotiate`
+    before the library is called: Flask-Compress 1.25 (the newest) ranks a coding rated q=0
+    like any other, so `Accept-Encoding: gzip;q=0` ("gzip is not acceptable", RFC 9110 12.5.3)
+    got gzip."""
     if request.blueprint == "git" or response.direct_passthrough or response.is_streamed:
         return response
-    if request.environ.get(DEFERRED):
+    if request.environ.get(DEFERRED) or negotiate(request.headers.get("Accept-Encoding", ""),
+                                                  codings(current_app.config)) is None:
         response.vary.add("Accept-Encoding")
         return response
     return current_app.extensions["catalog_compress"].after_request(response)

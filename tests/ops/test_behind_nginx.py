@@ -331,6 +331,24 @@ def test_gzip_for_html_json_and_css_once(stack):
             assert json.loads(plain)["items"]
 
 
+def test_gunicorn_sends_one_date_and_honours_q0(stack):
+    """Straight to gunicorn, its header lines as sent: werkzeug's make_conditional (called by
+    Flask-Compress on every compressed answer) adds a Date, and gunicorn drops the app's Date
+    for its own (gunicorn.util.hop_headers), so one Date line; a coding rated q=0 is not used."""
+    for coding, expected in (("gzip", "gzip"), ("gzip;q=0", None)):
+        conn = http.client.HTTPConnection("127.0.0.1", stack.gunicorn_port, timeout=TIMEOUT)
+        try:
+            conn.request("GET", "/api/v1/openapi.json", headers={"Accept-Encoding": coding})
+            resp = conn.getresponse()
+            resp.read()
+            lines = resp.getheaders()
+        finally:
+            conn.close()
+        assert resp.status == 200
+        assert [k for k, _v in lines if k.lower() == "date"] == ["Date"], lines
+        assert resp.getheader("Content-Encoding") == expected, (coding, lines)
+
+
 # --- (3) the client's own address, not the proxy's and not one the client names --------------------
 
 def _login_form(stack: Stack, source: str) -> tuple[str, str]:

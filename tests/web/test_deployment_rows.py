@@ -3,6 +3,7 @@ not `Deployment` records: each row must say what the record says, and the pages 
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,8 @@ from catalog.models import Deployment, Fork
 from catalog.models.types import utcnow
 from catalog.services.deployments import heartbeat, queries
 from catalog.services.deployments import lifecycle as deployments
+from catalog.services.deployments.rows import DeploymentFacts
+from catalog.services.oversight import evidence, findings, reports
 from catalog.services.repos import forks
 from tests.deployment_world import source_repos, world, world_app, world_template  # noqa: F401
 
@@ -72,6 +75,35 @@ def test_rows_say_what_the_records_say(app, world, varied):
     assert by_id[varied["from_copy"]].confirmer_org_name and by_id[varied["from_copy"]].fork_name
     assert heartbeat.flags(by_id[varied["observed"]]) == ["version_mismatch"]
     assert heartbeat.flags(by_id[varied["silent"]]) == ["stale"]
+
+
+def test_every_report_view_of_a_deployment_says_what_the_record_says(app, world, varied):
+    """The evidence lines, the per-region report and the lagging report read the same shared
+    columns (`DeploymentFacts`) through their own statements: each must match the record."""
+    for dep_id in (varied["from_copy"], varied["observed"]):
+        row = db.session.get(Deployment, dep_id)
+        row.lag_releases, row.lag_commits, row.lag_latest_release = 2, 5, "v9.0.0"
+    db.session.commit()
+    shared = [f.name for f in fields(DeploymentFacts)]
+
+    def facts(dep) -> dict:  # a row, or a record (which names its app through the relation)
+        named = {"app_name": dep.app.name} if isinstance(dep, Deployment) else {}
+        return {**{n: getattr(dep, n) for n in shared if n not in named}, **named, "confirmed": dep.confirmed}
+
+    records = {d.id: d for d in queries.list_deployment_records(org="21.72", per_page=100).items}
+    lines = evidence.org_evidence("21.72", actor=world.user("admin", "21")).deployments
+    usage = next(u for u in reports.reuse_by_region(reports.Scope(None)) if u.org.code == "21.72")
+    lagging = [r for r in findings.lagging_deployments(reports.Scope(None)) if r.org_code == "21.72"]
+    assert {d.id for d in lines} == {d.id for d in usage.deployments} == set(records) and len(lagging) == 2
+    for line in lines:
+        assert facts(line) == facts(records[line.id]) and line.fork_name == (
+            records[line.id].fork.name if records[line.id].fork else None)
+    for dep in usage.deployments:
+        assert facts(dep) == facts(records[dep.id]) and dep.app_slug == records[dep.id].app.slug
+    for lag in lagging:
+        record = next(d for d in records.values() if d.app.slug == lag.app_slug and d.lag_releases)
+        assert facts(lag) == facts(record) and (lag.lag_releases, lag.lag_latest_release) == (2, "v9.0.0")
+    assert any(line.confirmed for line in lines)
 
 
 def _row_of(page: str, deployment_id: int) -> str:

@@ -151,3 +151,14 @@ def test_through_a_real_server(published_app, live_server, tmp_path):
     assert refs.status == 200 and refs.getheader("Content-Encoding") is None
     git("clone", f"{live_server}/git/upstream/simanja.git", str(tmp_path / "klon"))
     assert "v1.1.0" in git("tag", cwd=tmp_path / "klon").stdout
+
+
+def test_a_coding_rated_q0_is_never_sent(published_app, live_server):
+    """RFC 9110 12.5.3: q=0 means "not acceptable". Flask-Compress alone answered `gzip;q=0`
+    with gzip; the page, the API and a kept page come as they are, with Vary for caches."""
+    for path in ("/login", "/api/v1/openapi.json", "/apps"):
+        for header in ("gzip;q=0", "br;q=0, gzip;q=0", "identity;q=1, *;q=0"):
+            r = _get(live_server, path, {"Accept-Encoding": header})
+            assert r.status == 200 and r.getheader("Content-Encoding") is None, (path, header)
+            assert "accept-encoding" in r.getheader("Vary", "").lower() and len(r.body) > 500
+        assert _get(live_server, path, {"Accept-Encoding": "gzip;q=0, br"}).getheader("Content-Encoding") == "br"

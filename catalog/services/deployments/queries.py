@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_
-from sqlalchemy.orm import aliased, lazyload, load_only, selectinload
+from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from ...extensions import db
 from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, User
@@ -17,14 +17,12 @@ from ..accounts import organizations
 from ..errors import NotFound, ValidationFailed, require
 from ..permissions import can_view_evidence, is_admin
 from . import heartbeat
+from .rows import DeploymentRow, Province, Region, read_rows, select_rows
 
 MAX_PER_PAGE = 100
 STALLED_PILOT_DAYS = 90
 MAX_APP_CHOICES = 300
 LIST_COUNT_LIMIT = 1000  # pages count this far, then say "more than"
-
-Region = aliased(Organization)
-
 
 # Apps whose deployments the public list hides. Written as "not in" on purpose: almost every
 # app is public, and a negation lets the database walk the deployments' update-time index and
@@ -49,71 +47,12 @@ class DeploymentPage(Page):
     total_is_lower_bound: bool = False  # counting stopped at `count_limit`: "more than total"
 
 
-@dataclass(frozen=True)
-class DeploymentRow:
-    """One line of the deployments tables (/deployments, "Aplikasi di daerah saya") with what the
-    attention list and the evidence badges read (heartbeat.is_observed, flags, is_stale): columns
-    of one joined query, not a `Deployment` that brings its app, fork and confirming user along
-    (three more queries and their JSON columns), most of those pages' CPU under a day's writes."""
-
-    id: int
-    app_id: int
-    organization_id: int
-    app_name: str
-    org_name: str
-    org_code: str
-    province_name: str | None  # None: the organization is itself a province or an agency
-    province_code: str | None
-    status: str
-    environment: str
-    version: str
-    version_commit: str | None  # heartbeat.version_mismatch reads it (a reported abbreviated id)
-    fork_name: str | None
-    lag_releases: int | None
-    lag_commits: int | None
-    lag_latest_release: str | None
-    lag_computed_at: datetime | None
-    status_changed_at: datetime
-    confirmed_role: str | None
-    confirmed_at: datetime | None
-    confirmer_org_name: str | None  # the organization of whoever confirmed, None when nobody did
-    last_seen_at: datetime | None
-    observed_version: str | None
-    heartbeat_token_hash: bool  # only whether a heartbeat token is set, never its digest
-    heartbeat_token_issued_at: datetime | None
-
-    @property
-    def confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
-
-_Confirmer, _ConfirmerOrg, _Province = aliased(User), aliased(Organization), aliased(Organization)
-
-
 def _row_select():
     """The columns of `DeploymentRow`, joined to the app, the organization and its province (if
     any), the copy (if any) and the confirming user's organization (if any)."""
-    return (db.select(Deployment.id, Deployment.app_id, Deployment.organization_id,
-                      App.name.label("app_name"), Region.name.label("org_name"), Region.code.label("org_code"),
-                      _Province.name.label("province_name"), _Province.code.label("province_code"),
-                      Deployment.status, Deployment.environment, Deployment.version, Deployment.version_commit,
-                      Fork.name.label("fork_name"), Deployment.lag_releases, Deployment.lag_commits,
-                      Deployment.lag_latest_release, Deployment.lag_computed_at, Deployment.status_changed_at,
-                      Deployment.confirmed_role, Deployment.confirmed_at,
-                      _ConfirmerOrg.name.label("confirmer_org_name"), Deployment.last_seen_at,
-                      Deployment.observed_version,
-                      Deployment.heartbeat_token_hash.is_not(None).label("heartbeat_token_hash"),
-                      Deployment.heartbeat_token_issued_at)
-            .join(App, App.id == Deployment.app_id)
-            .join(Region, Region.id == Deployment.organization_id)
-            .outerjoin(_Province, _Province.id == Region.parent_id)
-            .outerjoin(Fork, Fork.id == Deployment.fork_id)
-            .outerjoin(_Confirmer, _Confirmer.id == Deployment.confirmed_by_id)
-            .outerjoin(_ConfirmerOrg, _ConfirmerOrg.id == _Confirmer.organization_id))
-
-
-def _rows(stmt) -> list[DeploymentRow]:
-    return [DeploymentRow(**row._mapping) for row in db.session.execute(stmt)]
+    return select_rows(DeploymentRow, lambda stmt: stmt.join(Region, Region.id == Deployment.organization_id)
+                       .outerjoin(Province, Province.id == Region.parent_id)
+                       .outerjoin(Fork, Fork.id == Deployment.fork_id))
 
 
 MAX_NAME_MATCHES = 5  # a part of a name that fits more organizations lists this many to choose from
@@ -196,7 +135,8 @@ def list_deployments(*, org: str = "", app: str = "", status: str = "", province
     Raises ValidationFailed for a bad filter."""
     listed = _listed(org=org, app=app, status=status, province=province, strength=strength,
                      page=page, per_page=per_page, count_limit=count_limit)
-    rows = {r.id: r for r in _rows(_row_select().where(Deployment.id.in_(listed.items)))} if listed.items else {}
+    shown = read_rows(DeploymentRow, _row_select().where(Deployment.id.in_(listed.items))) if listed.items else []
+    rows = {r.id: r for r in shown}
     return replace(listed, items=[rows[i] for i in listed.items if i in rows])
 
 
@@ -257,8 +197,8 @@ def app_deployments(app_id: int, limit: int = APP_PAGE_ROWS) -> AppDeployments:
                                      .where(Deployment.app_id == app_id).group_by(Deployment.status)).all())
     by_status = [(s, counts[s]) for s in dv.STATUSES if counts.get(s)]
     stmt = (_row_select().where(Deployment.app_id == app_id)
-            .order_by(func.coalesce(_Province.name, Region.name), Region.name, Deployment.environment).limit(limit))
-    rows = _rows(stmt) if counts else []
+            .order_by(func.coalesce(Province.name, Region.name), Region.name, Deployment.environment).limit(limit))
+    rows = read_rows(DeploymentRow, stmt) if counts else []
     return AppDeployments(by_status, rows, sum(counts.values()))
 
 
@@ -306,7 +246,7 @@ def organization_deployments(org_id: int) -> list[Deployment]:
 def organization_deployment_rows(org_id: int) -> list[DeploymentRow]:
     """An organization's deployments as the "Aplikasi di daerah saya" table shows them, by app and
     environment."""
-    return _rows(_row_select().where(Deployment.organization_id == org_id)
+    return read_rows(DeploymentRow, _row_select().where(Deployment.organization_id == org_id)
                  .order_by(func.lower(App.name), Deployment.environment))
 
 

@@ -3,7 +3,7 @@ the change stamps its page is kept by, and the audit seal printed on it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_
@@ -14,42 +14,13 @@ from ...models import App, Deployment, DeploymentEvent, Fork, Organization, User
 from ...models.types import utcnow
 from ..accounts import organizations
 from ..deployments import heartbeat
+from ..deployments.rows import EvidenceLine, Publisher, read_rows, select_rows
 from ..errors import Conflict, require
 from ..permissions import can_view_evidence
 from .checkpoints import verified_head
 from .reports import clean_strength
 
-_Publisher, _Confirmer, _ConfirmerOrg, _ActorOrg = (aliased(Organization), aliased(User), aliased(Organization),
-                                                    aliased(Organization))
-
-
-@dataclass(frozen=True)
-class EvidenceLine:
-    """One deployment as the evidence shows it, and what heartbeat.strengths and the confirmation
-    text read (`confirmed`, `last_seen_at`, `confirmer_org_name`)."""
-
-    id: int
-    app_name: str
-    publisher_name: str
-    fork_name: str | None  # None: upstream as is
-    environment: str
-    status: str
-    status_changed_at: datetime
-    version: str
-    go_live_on: date | None
-    hosting: str
-    opd_units: list
-    confirmed_role: str | None
-    confirmed_at: datetime | None
-    confirmer_org_name: str | None
-    lag_releases: int | None
-    lag_commits: int | None
-    last_seen_at: datetime | None
-    observed_version: str | None
-
-    @property
-    def confirmed(self) -> bool:
-        return self.confirmed_at is not None
+_ActorOrg = aliased(Organization)
 
 
 @dataclass(frozen=True)
@@ -75,15 +46,8 @@ class EvidenceEvent:
 
 # Built once: the evidence is read on every auditor's visit, and a statement built per call
 # spends as much on its construction and cache key as on its rows.
-_LINES = (db.select(Deployment.id, App.name, _Publisher.name, Fork.name, Deployment.environment, Deployment.status,
-                    Deployment.status_changed_at, Deployment.version, Deployment.go_live_on, Deployment.hosting,
-                    Deployment.opd_units, Deployment.confirmed_role, Deployment.confirmed_at, _ConfirmerOrg.name,
-                    Deployment.lag_releases, Deployment.lag_commits, Deployment.last_seen_at,
-                    Deployment.observed_version)
-          .join(App, App.id == Deployment.app_id).join(_Publisher, _Publisher.id == App.publisher_id)
-          .outerjoin(Fork, Fork.id == Deployment.fork_id)
-          .outerjoin(_Confirmer, _Confirmer.id == Deployment.confirmed_by_id)
-          .outerjoin(_ConfirmerOrg, _ConfirmerOrg.id == _Confirmer.organization_id)
+_LINES = (select_rows(EvidenceLine, lambda stmt: stmt.join(Publisher, Publisher.id == App.publisher_id)
+                      .outerjoin(Fork, Fork.id == Deployment.fork_id))
           .where(Deployment.organization_id == bindparam("org_id"))
           .order_by(func.lower(App.name), Deployment.environment, Deployment.id))
 _FORKS = (db.select(App.name, Fork.name, Fork.ahead, Fork.behind, Fork.files_changed, Fork.computed_at)
@@ -184,7 +148,7 @@ def org_evidence(org_code: str, *, actor: User | None, strength: str | None = No
     org = evidence_org(org_code, actor=actor)
     strength = clean_strength(strength)
     now = utcnow()
-    lines = [EvidenceLine(*row) for row in db.session.execute(_LINES, {"org_id": org.id})]
+    lines = read_rows(EvidenceLine, _LINES, {"org_id": org.id})
     lines = [d for d in lines if heartbeat.matches_strength(d, strength, now)]
     events: dict[int, list[EvidenceEvent]] = {}
     if lines:

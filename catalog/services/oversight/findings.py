@@ -3,7 +3,6 @@ evidence of one organization is `evidence`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import case, distinct, func, or_
 from sqlalchemy.orm import aliased
@@ -11,7 +10,8 @@ from sqlalchemy.orm import aliased
 from ...extensions import db
 from ...models import App, AppState, Deployment, Fork, Organization
 from ...vocab.related_categories import GROUPS
-from .reports import Confirmer, ConfirmerOrg, Region, Scope
+from ..deployments.rows import LaggingRow, Region, read_rows, select_rows
+from .reports import Scope
 
 Publisher = aliased(Organization)
 
@@ -35,44 +35,9 @@ def fork_drift(scope: Scope, limit: int | None = None) -> list[tuple]:
     return [tuple(row) for row in db.session.execute(fork_drift_query(scope).limit(limit))]
 
 
-@dataclass(frozen=True)
-class LaggingRow:
-    """A deployment behind upstream as the report shows it: columns of one joined query, not a
-    `Deployment` that brings its app, copy and confirming user along (three more queries)."""
-
-    org_code: str
-    org_name: str
-    app_slug: str
-    app_name: str
-    status: str
-    version: str
-    lag_latest_release: str | None
-    lag_releases: int | None
-    lag_commits: int | None
-    confirmed_role: str | None
-    confirmed_at: datetime | None
-    confirmer_org_name: str | None
-    lag_computed_at: datetime | None
-    last_seen_at: datetime | None
-    observed_version: str | None
-    observed_lag_releases: int | None
-
-    @property
-    def confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
-
 def lagging_query(scope: Scope):
     """Deployments still in use whose stored lag says upstream has newer releases or commits."""
-    return (db.select(Region.code.label("org_code"), Region.name.label("org_name"), App.slug.label("app_slug"),
-                      App.name.label("app_name"), Deployment.status, Deployment.version,
-                      Deployment.lag_latest_release, Deployment.lag_releases, Deployment.lag_commits,
-                      Deployment.confirmed_role, Deployment.confirmed_at,
-                      ConfirmerOrg.name.label("confirmer_org_name"), Deployment.lag_computed_at,
-                      Deployment.last_seen_at, Deployment.observed_version, Deployment.observed_lag_releases)
-            .join(Region, Region.id == Deployment.organization_id).join(App, App.id == Deployment.app_id)
-            .outerjoin(Confirmer, Confirmer.id == Deployment.confirmed_by_id)
-            .outerjoin(ConfirmerOrg, ConfirmerOrg.id == Confirmer.organization_id)
+    return (select_rows(LaggingRow, lambda stmt: stmt.join(Region, Region.id == Deployment.organization_id))
             .where(scope.where(), scope.deployments(), Deployment.status != "retired",
                    or_(Deployment.lag_releases > 0, Deployment.lag_commits > 0))
             .order_by(func.coalesce(Deployment.lag_releases, 0).desc(),
@@ -80,7 +45,7 @@ def lagging_query(scope: Scope):
 
 
 def lagging_deployments(scope: Scope, limit: int | None = None) -> list[LaggingRow]:
-    return [LaggingRow(*row) for row in db.session.execute(lagging_query(scope).limit(limit))]
+    return read_rows(LaggingRow, lagging_query(scope).limit(limit))
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, distinct, func, or_
-from sqlalchemy.orm import aliased, lazyload, load_only
+from sqlalchemy.orm import lazyload, load_only
 
 from ...extensions import db
 from ...models import App, AppState, Deployment, Fork, Organization, OrgKind, User
@@ -14,11 +14,10 @@ from ...models.types import utcnow
 from ...vocab import deployments as dv
 from ..accounts import organizations
 from ..deployments import heartbeat
+from ..deployments.rows import Region, RegionDeployment, read_rows, select_rows
 from ..errors import NotFound, PermissionDenied, ValidationFailed, require
 from ..permissions import auditor_province_id, can_view_reports, is_admin
 
-Region = aliased(Organization)
-Confirmer, ConfirmerOrg = aliased(User), aliased(Organization)  # who confirmed a deployment, and their organization
 MAX_MONTHS = 36
 
 
@@ -145,29 +144,6 @@ def count_used_apps(scope: Scope) -> int:
 
 
 @dataclass(frozen=True)
-class RegionDeployment:
-    """One deployment of the per-region table and the reuse API: columns of one joined query,
-    with what heartbeat.evidence and the confirmation text read."""
-
-    id: int
-    organization_id: int
-    app_slug: str
-    app_name: str
-    environment: str
-    status: str
-    version: str
-    confirmed_role: str | None
-    confirmed_at: datetime | None
-    confirmer_org_name: str | None
-    last_seen_at: datetime | None
-    observed_version: str | None
-
-    @property
-    def confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
-
-@dataclass(frozen=True)
 class RegionUsage:
     org: Organization
     deployments: list[RegionDeployment] = field(default_factory=list)
@@ -198,17 +174,11 @@ def reuse_by_region(scope: Scope, org_limit: int | None = None) -> list[RegionUs
     orgs = orgs if org_limit is None else orgs[:org_limit]
     # At most org_limit deployments, in the table's order: an organization past the cut would
     # only show after as many rows, which the caller cuts off too.
-    stmt = (db.select(Deployment.id, Deployment.organization_id, App.slug, App.name, Deployment.environment,
-                      Deployment.status, Deployment.version, Deployment.confirmed_role, Deployment.confirmed_at,
-                      ConfirmerOrg.name, Deployment.last_seen_at, Deployment.observed_version)
-            .join(Region, Region.id == Deployment.organization_id).join(App, App.id == Deployment.app_id)
-            .outerjoin(Confirmer, Confirmer.id == Deployment.confirmed_by_id)
-            .outerjoin(ConfirmerOrg, ConfirmerOrg.id == Confirmer.organization_id)
+    stmt = (select_rows(RegionDeployment, lambda stmt: stmt.join(Region, Region.id == Deployment.organization_id))
             .where(Deployment.organization_id.in_([o.id for o in orgs]), scope.deployments())
             .order_by(Region.code, func.lower(App.name), Deployment.environment, Deployment.id).limit(org_limit))
     by_org: dict[int, list[RegionDeployment]] = {}
-    for row in db.session.execute(stmt):
-        dep = RegionDeployment(*row)
+    for dep in read_rows(RegionDeployment, stmt):
         by_org.setdefault(dep.organization_id, []).append(dep)
     return [RegionUsage(o, by_org.get(o.id, []), forks.get(o.id, 0)) for o in orgs]
 

@@ -17,11 +17,11 @@ from ...vocab import deployments as dv
 from ...vocab.phrase import Phrase
 from ..accounts import organizations
 from ..deployments.heartbeat import evidence_text
+from ..deployments.rows import DeploymentFacts, EvidenceLine
 from ..errors import NotFound
 from ..permissions import auditor_province_id, is_admin
-from .evidence import Evidence, EvidenceLine
+from .evidence import Evidence
 from .findings import (
-    LaggingRow,
     count_rows,
     duplicate_candidates,
     duplicates_query,
@@ -31,7 +31,6 @@ from .findings import (
     lagging_query,
 )
 from .reports import (
-    RegionDeployment,
     Scope,
     adoption_over_time,
     count_region_rows,
@@ -65,7 +64,7 @@ class ReportTable:
         return len(self.rows) >= self.total
 
 
-def confirmation_text(dep: Deployment | EvidenceLine | LaggingRow | RegionDeployment) -> str:
+def confirmation_text(dep: Deployment | DeploymentFacts) -> str:
     if dep.confirmed_at is None:
         return SELF_DECLARED
     who = dep.confirmer_org_name or "?"
