@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
 
 from ...extensions import db
 from ...models import AccessToken, User
@@ -90,12 +91,14 @@ def list_tokens(owner: User, *, actor: User) -> list[AccessToken]:
     return list(db.session.execute(stmt).scalars())
 
 
+# Built once (with its cache key): every API request and git push with a token looks it up.
+_BY_DIGEST = db.select(AccessToken).where(AccessToken.token_hash == bindparam("digest"))
+
+
 def _lookup(plain: str) -> AccessToken | None:
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    row = db.session.execute(
-        db.select(AccessToken).where(AccessToken.token_hash == _digest(plain))
-    ).scalar_one_or_none()
+    row = db.session.execute(_BY_DIGEST, {"digest": _digest(plain)}).scalar_one_or_none()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     return row

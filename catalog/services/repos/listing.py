@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 
 from ...extensions import db
 from ...models import Fork, Organization
@@ -45,20 +45,29 @@ class ForkPage(Page[ForkRow]):
         return self.items
 
 
+# Built once (with their cache keys): every app page and adoption guide reads these.
+_FORK_COUNT = db.select(func.count(Fork.id)).where(Fork.app_id == bindparam("app_id"))
+_FORK_PAGE = (db.select(Fork.id, Fork.organization_id, Organization.name, Fork.ahead, Fork.behind,
+                        Fork.files_changed, Organization.code, Fork.name)
+              .join(Organization, Organization.id == Fork.organization_id)
+              .where(Fork.app_id == bindparam("app_id")).order_by(Fork.created_at, Fork.id)
+              .limit(bindparam("limit")).offset(bindparam("offset")))
+_OWN_COPY = (db.select(Fork.id, Fork.name, Fork.relpath, Organization.name)
+             .join(Organization, Organization.id == Fork.organization_id)
+             .where(Fork.app_id == bindparam("app_id"), Fork.organization_id == bindparam("org_id"))
+             .order_by(Fork.created_at, Fork.id).limit(1))
+
+
 def fork_count(app_id: int) -> int:
-    return db.session.execute(db.select(func.count(Fork.id)).where(Fork.app_id == app_id)).scalar_one()
+    return db.session.execute(_FORK_COUNT, {"app_id": app_id}).scalar_one()
 
 
 def fork_page(app_id: int, page: int = 1, per_page: int = PER_PAGE) -> ForkPage:
     """Forks of an app, oldest first (the order regions copied it), `per_page` at a time."""
     total = fork_count(app_id)
     page = max(1, min(page, page_count(total, per_page)))
-    stmt = (db.select(Fork.id, Fork.organization_id, Organization.name, Fork.ahead, Fork.behind,
-                      Fork.files_changed, Organization.code, Fork.name)
-            .join(Organization, Organization.id == Fork.organization_id)
-            .where(Fork.app_id == app_id).order_by(Fork.created_at, Fork.id)
-            .limit(per_page).offset((page - 1) * per_page))
-    rows = [ForkRow(*r) for r in db.session.execute(stmt)] if total else []
+    params = {"app_id": app_id, "limit": per_page, "offset": (page - 1) * per_page}
+    rows = [ForkRow(*r) for r in db.session.execute(_FORK_PAGE, params)] if total else []
     return ForkPage(rows, total, page, per_page)
 
 
@@ -67,11 +76,7 @@ def fork_of_organization(app_id: int, org_id: int | None) -> OwnCopy | None:
     Four columns, not a `Fork` with its joins: it is read on every signed-in adopter's app page."""
     if org_id is None:
         return None
-    stmt = (db.select(Fork.id, Fork.name, Fork.relpath, Organization.name)
-            .join(Organization, Organization.id == Fork.organization_id)
-            .where(Fork.app_id == app_id, Fork.organization_id == org_id)
-            .order_by(Fork.created_at, Fork.id).limit(1))
-    row = db.session.execute(stmt).first()
+    row = db.session.execute(_OWN_COPY, {"app_id": app_id, "org_id": org_id}).first()
     return OwnCopy(*row) if row is not None else None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
 
 from ... import vcs
 from ...extensions import db
@@ -251,8 +252,12 @@ def get_mirror_by_slug(slug: str) -> Mirror | None:
     return db.session.execute(stmt).scalar_one_or_none()
 
 
+# Built once (with its cache key): the app's page, its adoption guide and its API entry read it.
+_MIRROR_OF_APP = db.select(Mirror).where(Mirror.app_id == bindparam("app_id"))
+
+
 def get_mirror(app: App) -> Mirror | None:
-    return db.session.execute(db.select(Mirror).where(Mirror.app_id == app.id)).scalar_one_or_none()
+    return db.session.execute(_MIRROR_OF_APP, {"app_id": app.id}).scalar_one_or_none()
 
 
 def require_bundle_upload(slug: str, *, actor: User) -> App:
