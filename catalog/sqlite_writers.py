@@ -36,7 +36,7 @@ _KEY = "catalog_sqlite_writer"  # connection.info: the queue whose turn this con
 # In /metrics (web processes): how long writes wait for the database; a p95 near a second says
 # the install has outgrown one SQLite file (README, "Operations").
 WAIT = Histogram("catalog_sqlite_write_wait_seconds", "Time a write transaction waited for SQLite's write lock",
-                 buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15))
+                 buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15), registry=None)
 
 
 class WriterQueue:
