@@ -107,6 +107,30 @@ def test_lifecycle_forbidden_moves_are_refused(world, start, path, refused):
     assert deployments.get_deployment(dep.id).status == before
 
 
+def test_a_move_made_elsewhere_after_the_checks_is_seen_inside_the_write(world, monkeypatch):
+    """The row is loaded and checked before the write lock, then read again under it: a move
+    committed in between (another tab, another worker) decides, not the row as first read."""
+    adopter = world.user("adopter", "21.72")
+    dep = world.deploy("21.72", "simanja", status="production")
+    db.session.commit()
+    loaded = deployments.get_changeable
+
+    def loaded_then_moved_elsewhere(*args, **kwargs):
+        row = loaded(*args, **kwargs)
+        with db.engine.connect() as other:  # a second connection: another request's transaction
+            other.execute(db.text("UPDATE deployment SET status = 'retired' WHERE id = :id"), {"id": dep.id})
+            other.commit()
+        return row
+
+    monkeypatch.setattr(deployments, "get_changeable", loaded_then_moved_elsewhere)
+    with pytest.raises(Conflict) as exc:
+        deployments.change_status(dep.id, "suspended", actor=adopter)  # allowed from production only
+    assert "tidak dapat diubah menjadi" in exc.value.message
+    db.session.rollback()
+    assert deployments.get_deployment(dep.id).status == "retired"
+    assert [e.kind for e in deployments.history(dep).events] == ["created"]
+
+
 def test_unknown_status_is_invalid(world):
     dep = world.deploy("21.72", "simanja")
     with pytest.raises(ValidationFailed):

@@ -160,8 +160,10 @@ def change_status(deployment_id: int, status: Any, *, actor: User | None, note: 
     a deployment that moved since is not moved again on that basis.
     Raises NotFound, PermissionDenied, ValidationFailed, Conflict (forbidden or stale move)."""
     status, note = str(status or "").strip(), str(note or "").strip()
-    with write(keep_loaded=True) as op:  # the answer shows the row as written, without reloading it
-        dep = get_changeable(deployment_id, actor, app_by_name=True)
+    dep = get_changeable(deployment_id, actor, app_by_name=True)  # loaded and checked before the write lock
+    # The answer shows the row as written, without reloading it; the row alone is read again,
+    # inside the block, so the move is checked against its status as it is now.
+    with write(keep_loaded=True, reread=(dep,)) as op:
         if expected and expected != dep.status:
             raise Conflict(_("Status pemakaian ini sudah berubah menjadi '%(v)s' (di tab atau perangkat lain) "
                              "sejak halaman ini dibuka. Periksa lagi, lalu ubah bila masih perlu.",
