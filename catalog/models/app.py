@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, false, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -83,6 +83,11 @@ class App(db.Model):
 
     def __repr__(self) -> str:
         return f"<App {self.slug} {self.state}>"
+
+
+# Apps of one category in name order, walked a few at a time (services/catalog/similar.py):
+# without it each category's apps were all read and sorted (13 ms a call at 27,000 apps).
+Index("ix_app_category_name", App.category, func.lower(App.name))
 
 
 class AppPlatform(db.Model):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -36,11 +37,19 @@ def empty_app(tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.filterwarnings("ignore:.*expression-based index:UserWarning",
+                            "ignore:.*expression-based index:sqlalchemy.exc.SAWarning")
 def test_upgrade_from_empty_matches_models(empty_app):
     upgrade(directory=str(ROOT / "migrations"))
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        # SQLite's reflection skips the index on lower(name): its definition is read instead.
+        postgresql = db.engine.dialect.name == "postgresql"
+        definitions = dict(conn.execute(text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'app'" if postgresql
+            else "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'app' AND type = 'index'")).all())
     assert diff == []
+    assert re.search(r"\(category, lower\(\(?name", definitions["ix_app_category_name"].replace('"', ""))
     tables = set(inspect(db.engine).get_table_names())
     assert {"organization", "user_account", "app", "audit_event", "access_token"} <= tables
 

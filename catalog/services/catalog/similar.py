@@ -2,13 +2,14 @@
 short description (the search index, any of the words), then apps in the same or a related
 category. Shown to the publisher of an entry before it is published and to the reviewer.
 
-Bounded: one index search of at most MAX_WORDS words and one SQL query of at most `limit` rows."""
+Bounded: one index search of at most MAX_WORDS words, and SQL that reads at most `limit` rows
+per related category and then `limit` apps."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, union_all
 
 from ...extensions import db
 from ...models import App, AppState
@@ -49,11 +50,23 @@ def similar_apps(app: App, limit: int = 5) -> list[Similar]:
         except QueryError:
             by_text = []
     categories = related(app.category)
-    by_category = list(db.session.execute(
-        db.select(App.id).where(App.state == AppState.PUBLISHED.value, App.id != app.id,
-                                App.category.in_(categories))
-        .order_by(func.lower(App.name)).limit(limit)).scalars()) if categories else []
+    by_category = _first_by_name(categories, app.id, limit)
     ids = list(dict.fromkeys([*by_text, *by_category]))[:limit]
     rows = {a.id: a for a in db.session.execute(
         db.select(App).where(App.id.in_(ids), App.state == AppState.PUBLISHED.value)).scalars()} if ids else {}
     return [Similar(rows[i], i in by_text, rows[i].category in categories) for i in ids if i in rows]
+
+
+def _first_by_name(categories: frozenset[str], other_than: int, limit: int) -> list[int]:
+    """The first `limit` published apps of these categories in name order: the first `limit` of
+    each category through ix_app_category_name, merged. Sorting the whole group in one query read
+    every published app (13 ms at 27,000 apps, 20 times on the review page)."""
+    if not categories:
+        return []
+    sort_name = func.lower(App.name)
+    firsts = [db.select(App.id, sort_name.label("sort_name"))
+              .where(App.category == category, App.state == AppState.PUBLISHED.value, App.id != other_than)
+              .order_by(sort_name, App.id).limit(limit).subquery()
+              for category in sorted(categories)]
+    rows = db.session.execute(union_all(*(db.select(first.c.id, first.c.sort_name) for first in firsts))).all()
+    return [row.id for row in sorted(rows, key=lambda row: (row.sort_name, row.id))[:limit]]
