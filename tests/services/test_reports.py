@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -193,6 +194,33 @@ def test_dashboard_figures_are_kept_for_the_configured_age(app, world, scenario)
     assert province.computed_at > kept.computed_at
     app.config["REPORT_MAX_AGE"] = 0
     assert report_tables.dashboard(world.admin).tables != kept.tables
+
+
+def test_past_their_age_the_kept_figures_are_served_while_they_are_recomputed(app, world, scenario):
+    """An auditor never waits for the national aggregates once they were computed: past
+    REPORT_MAX_AGE the kept tables answer at once and a background thread recomputes them."""
+    app.config["REPORT_MAX_AGE"] = 0.2
+    kept = report_tables.dashboard(world.admin)
+    world.deploy("21.05", "srikandi", status="planned")
+    time.sleep(0.3)
+    stale = report_tables.dashboard(world.admin)  # past its age: served as it was, recomputing meanwhile
+    assert stale.computed_at == kept.computed_at and stale.tables == kept.tables
+    deadline = time.monotonic() + 10
+    while (fresh := report_tables.dashboard(world.admin)).computed_at == kept.computed_at:
+        assert time.monotonic() < deadline, "the kept tables were never recomputed"
+        time.sleep(0.02)
+    assert fresh.tables != kept.tables
+    assert fresh.tables == report_tables.dashboard(world.admin).tables  # kept again
+
+
+def test_whole_tables_for_csv_are_kept_for_the_configured_age(app, world, scenario):
+    app.config["REPORT_MAX_AGE"] = 60
+    _scope, kept = report_tables.table_for(world.admin, "apps")
+    world.deploy("21.05", "srikandi", status="planned")
+    assert report_tables.table_for(world.admin, "apps")[1] is kept
+    assert report_tables.table_for(world.user("auditor", "21"), "apps")[1] is not kept  # its own scope
+    app.config["REPORT_MAX_AGE"] = 0
+    assert report_tables.table_for(world.admin, "apps")[1].rows != kept.rows
 
 
 def test_csv_cells_never_start_a_formula():
