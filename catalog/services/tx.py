@@ -92,7 +92,8 @@ def write(*, keep_loaded: bool = False, reread: Collection[object] = ()) -> Iter
 
     reread: the rows the block changes, loaded and checked before it, so that on SQLite the one
     writer's lock is not held while they load; they alone are read again inside the block, and
-    what else the request loaded is kept as read: only for blocks that change nothing else.
+    what else the request loaded is kept as read: only for blocks that change no other row they
+    loaded (new rows, such as events, are fine).
     """
     session = db.session()
     outer = session.info.get(_ACTIVE)
