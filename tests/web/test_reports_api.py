@@ -112,6 +112,24 @@ def test_csv_matches_the_screen(client, world, login):
     assert len(screen["regions"]) == 1 + 10 and len(screen["apps"]) == 1 + 4  # SIMPEG, unused, is listed too
 
 
+def test_a_kept_table_is_written_to_csv_once_per_language_and_zone(app, client, world, login):
+    """With REPORT_MAX_AGE the whole table behind a CSV is kept, and so is its text: the second
+    download is the first one's text, another language gets its own."""
+    app.config["REPORT_MAX_AGE"] = 60
+    login(world.user("auditor", "21"))
+    first = client.get("/reports/tables/apps.csv")
+    world.deploy("21.05", "srikandi", status="planned")  # within the age: the kept table answers
+    again = client.get("/reports/tables/apps.csv")
+    english = client.get("/reports/tables/apps.csv", headers={"Accept-Language": "en"})
+    assert first.status_code == again.status_code == english.status_code == 200
+    assert again.data == first.data
+    assert _csv(english.data)[1:] == _csv(first.data)[1:] and _csv(english.data)[0] != _csv(first.data)[0]
+    kept = report_tables.table_for(world.user("auditor", "21"), "apps")[1]
+    assert len(kept.derived) == 2  # its text in two languages, written once each
+    app.config["REPORT_MAX_AGE"] = 0
+    assert client.get("/reports/tables/apps.csv").data != first.data  # not kept: the new deployment shows
+
+
 def test_dashboard_is_for_auditors_and_admins(client, world, login):
     login(world.user("adopter", "21.72"))
     assert client.get("/reports").status_code == 403

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +60,9 @@ class ReportTable:
     rows: list[tuple[Any, ...]]
     total: int = -1  # rows of the whole table; -1: `rows` is the whole table
     organizations: tuple[tuple[str, str], ...] = ()  # (code, name) of the rows' organizations, for links
+    # What is made from this table, such as its CSV text per viewer's zone and language: kept as
+    # long as the table is (a kept whole table's CSV is rendered once, not per download).
+    derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.total < 0:
