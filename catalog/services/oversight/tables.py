@@ -259,8 +259,7 @@ def table_for(actor: User | None, key: str, province_code: str | None = None,
     scope = report_scope(actor, province_code, strength)
     if key not in BUILDERS:
         raise NotFound(_("Tabel laporan tidak dikenal. Pilihan: %(v)s.", v=', '.join(TABLES)))
-    kept = _kept_full_tables()
-    return scope, (kept(key, scope) if kept else BUILDERS[key](scope, None))
+    return scope, (_kept_full_tables() or _full_table)(key, scope)
 
 
 def _full_table(key: str, scope: Scope) -> ReportTable:
