@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -110,6 +111,24 @@ def test_csv_matches_the_screen(client, world, login):
         assert r.status_code == 200 and r.mimetype == "text/csv"
         assert _csv(r.data) == screen[key], key
     assert len(screen["regions"]) == 1 + 10 and len(screen["apps"]) == 1 + 4  # SIMPEG, unused, is listed too
+
+
+def test_past_their_age_the_dashboard_answers_with_the_kept_figures_then_the_new_ones(app, client, world, login):
+    """Through /reports: a change after the figures were computed shows only once they are past
+    REPORT_MAX_AGE and recomputed in the background; the request past their age is answered at
+    once with the kept figures."""
+    app.config["REPORT_MAX_AGE"] = 0.3
+    login(world.user("auditor", "21"))
+    kept = _screen(client.get("/reports").get_data(as_text=True))
+    world.deploy("21.05", "srikandi", status="planned")
+    assert _screen(client.get("/reports").get_data(as_text=True)) == kept  # within the age
+    time.sleep(0.4)
+    assert _screen(client.get("/reports").get_data(as_text=True)) == kept  # past it: kept, recomputing
+    deadline = time.monotonic() + 10
+    while (fresh := _screen(client.get("/reports").get_data(as_text=True))) == kept:
+        assert time.monotonic() < deadline, "the dashboard never showed the new deployment"
+        time.sleep(0.05)
+    assert fresh["apps"] != kept["apps"]
 
 
 def test_a_kept_table_is_written_to_csv_once_per_language_and_zone(app, client, world, login):
