@@ -131,6 +131,29 @@ def test_a_move_made_elsewhere_after_the_checks_is_seen_inside_the_write(world, 
     assert [e.kind for e in deployments.history(dep).events] == ["created"]
 
 
+def test_through_the_api_a_move_made_elsewhere_after_the_checks_is_refused(world, client, token_for, monkeypatch):
+    """The same through POST /api/v1/deployments/<id>/status: 409, and the row as the other
+    writer left it."""
+    adopter = world.user("adopter", "21.72")
+    headers = token_for(adopter)
+    dep = world.deploy("21.72", "simanja", status="production")
+    db.session.commit()
+    loaded = deployments.get_changeable
+
+    def loaded_then_moved_elsewhere(*args, **kwargs):
+        row = loaded(*args, **kwargs)
+        with db.engine.connect() as other:
+            other.execute(db.text("UPDATE deployment SET status = 'retired' WHERE id = :id"), {"id": dep.id})
+            other.commit()
+        return row
+
+    monkeypatch.setattr(deployments, "get_changeable", loaded_then_moved_elsewhere)
+    answer = client.post(f"/api/v1/deployments/{dep.id}/status", json={"status": "suspended"}, headers=headers)
+    assert answer.status_code == 409 and "tidak dapat diubah menjadi" in answer.get_data(as_text=True)
+    monkeypatch.undo()
+    assert client.get(f"/api/v1/deployments/{dep.id}", headers=headers).json["status"] == "retired"
+
+
 def test_unknown_status_is_invalid(world):
     dep = world.deploy("21.72", "simanja")
     with pytest.raises(ValidationFailed):
