@@ -125,7 +125,7 @@ def test_vitality_of_a_known_history(known):
                           {"month": "2026-11", "commits": 2}, {"month": "2026-12", "commits": 0}]
     assert row.computed_at == NOW
     events = lambda: db.session.execute(  # noqa: E731
-        db.select(AuditEvent.data).where(AuditEvent.action == "app.vitality")).scalars().all()
+        db.select(AuditEvent.data).where(AuditEvent.action == "app.vitality").order_by(AuditEvent.seq)).scalars().all()
     assert len(events()) == 2 and '"score":57' in events()[-1]  # the publish's first score, then this one
     vitality.compute(known.id, now=NOW + timedelta(hours=1))  # nothing shown changed: no event
     assert len(events()) == 2
