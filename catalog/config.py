@@ -122,6 +122,9 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_SEEN_INTERVAL": int(os.environ.get(ENV_PREFIX + "SESSION_SEEN_INTERVAL") or 300),
         # Visitors' pages kept in memory per worker process (catalog/web/page_cache.py); 0 turns it off.
         "PAGE_CACHE_MAX_BYTES": int(float(os.environ.get(ENV_PREFIX + "PAGE_CACHE_MB", "32")) * 1024**2),
+        # Signed-in people's pages kept per session (catalog/web/session_pages.py); 0 turns it off.
+        "SIGNED_IN_PAGE_CACHE_MAX_BYTES": int(float(os.environ.get(ENV_PREFIX + "SIGNED_IN_PAGE_CACHE_MB", "16"))
+                                              * 1024**2),
         # Shared fragments of signed-in people's pages (web/fragments.py): per worker process.
         "FRAGMENT_CACHE_MAX_BYTES": int(float(os.environ.get(ENV_PREFIX + "FRAGMENT_CACHE_MB", "16")) * 1024**2),
         "FRAGMENT_STALE": float(os.environ.get(ENV_PREFIX + "FRAGMENT_STALE", "5")),  # seconds after a change

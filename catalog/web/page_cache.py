@@ -46,9 +46,11 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models.data_version import data_version, is_newer
+from ..services.accounts import notifications, users
 from ..versioned_cache import VersionedCache
 from . import compression
 from .i18n import LANG_COOKIE, visitor_locale
+from .session_pages import SessionReader
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,11 @@ class Page:
     def size(self) -> int:
         return (len(self.body) + sum(len(b) for _c, b in self.encoded)
                 + sum(len(k) + len(v) for k, v in self.headers) + 200)
+
+    @property
+    def sets_cookie(self) -> bool:
+        """A page that sets a cookie belongs to that one response: never kept."""
+        return any(h.lower() == "set-cookie" for h, _v in self.headers)
 
     def send(self, environ: dict, start_response, *extra: tuple[str, str]) -> list[bytes]:
         """The body in the coding the client prefers among those kept, else as it is."""
@@ -139,27 +146,36 @@ class PageCache:
 
     def __init__(self, app: Flask) -> None:
         self.app, self.wsgi_app = app, app.wsgi_app
-        self.store = page_store(int(app.config["PAGE_CACHE_MAX_BYTES"]))
+        anonymous_bytes = int(app.config.get("PAGE_CACHE_MAX_BYTES") or 0)
+        self.store = page_store(anonymous_bytes) if anonymous_bytes > 0 else None  # None: visitors' pages off
         self.max_age = float(app.config["PAGE_CACHE_MAX_AGE"])
         self.settle = float(app.config["PAGE_CACHE_SETTLE"])
         self.stale = float(app.config["PAGE_CACHE_STALE"])
-        self.recent = page_store(int(app.config["PAGE_CACHE_MAX_BYTES"]) // 2) if self.stale > 0 else None
+        self.recent = page_store(anonymous_bytes // 2) if self.stale > 0 and self.store is not None else None
         if self.recent is not None:
             self.recent.follow(RECENT)
         self.codings = compression.codings(app.config)
         self._engine = None
         self.index_dir = app.config["SEARCH_INDEX_DIR"]  # this node's index: its position is in the version
+        signed_in_bytes = int(app.config.get("SIGNED_IN_PAGE_CACHE_MAX_BYTES") or 0)
+        self.sessions = SessionReader(app) if signed_in_bytes > 0 else None
+        self.signed_in_store = page_store(signed_in_bytes)
 
-    def version(self) -> tuple:
+    def _connect(self):
         if self._engine is None:  # first request, in the worker: no connection before fork
             with self.app.app_context():
                 self._engine = db.engine
-        with self._engine.connect() as conn:
+        return self._engine.connect()
+
+    def version(self) -> tuple:
+        with self._connect() as conn:
             return data_version(conn, self.index_dir)
 
     def __call__(self, environ: dict, start_response):
-        key = cache_key(environ)
+        key = cache_key(environ) if self.store is not None else None
         if key is None:
+            if self.sessions is not None and (key := self.sessions.key(environ)) is not None:
+                return self._signed_in(environ, start_response, key)
             return self.wsgi_app(environ, start_response)
         try:
             version = self.version()
@@ -180,31 +196,70 @@ class PageCache:
         if not settled and self.recent is None:
             return self.wsgi_app(environ, start_response)  # nothing would keep the page
         marker: dict[str, Any] = {"max_age": None}
+        page, result = self._render(environ, start_response, marker)
+        if page is None:
+            return result
+        if page.sets_cookie:
+            return page.send(environ, start_response)
+        if settled:
+            keep(self.store, version, key, page)
+        if self.recent is not None:
+            keep(self.recent, RECENT, key, replace(page, expires=min(page.expires, started + self.stale)))
+        return page.send(environ, start_response)
+
+    def _signed_in(self, environ: dict, start_response, key: tuple):
+        """A signed-in GET (session_pages.py): the page kept for this very session while the data
+        version, the person's facts and the session's standing are what they were."""
+        person = self.sessions.person(environ)
+        if person is None:
+            return self.wsgi_app(environ, start_response)
+        try:
+            with self._connect() as conn:
+                version = data_version(conn, self.index_dir)
+                facts = users.session_facts(conn, *person)
+        except Exception:  # noqa: BLE001 - as for visitors: the app answers and reports its own errors
+            log.warning("page cache: data version unavailable", exc_info=True)
+            return self.wsgi_app(environ, start_response)
+        if facts is None:
+            return self.wsgi_app(environ, start_response)  # the app signs this session out
+        key = (*key, facts)
+        since = self.signed_in_store.follow(version)
+        page = self.signed_in_store.peek(version, key)
+        if page is not None:
+            environ[SERVED_ENV] = "hit"
+            return page.send(environ, start_response, ("X-Page-Cache", "hit"))
+        if since is None or monotonic() - since < self.settle:
+            return self.wsgi_app(environ, start_response)
+        marker: dict[str, Any] = {"max_age": None, "facts": facts}
+        page, result = self._render(environ, start_response, marker)
+        if page is None:
+            return result
+        if not page.sets_cookie and marker.get("rendered_with") == facts:  # the person unchanged meanwhile
+            keep(self.signed_in_store, version, key, page)
+        return page.send(environ, start_response)
+
+    def _render(self, environ: dict, start_response, marker: dict[str, Any]) -> tuple[Page | None, Any]:
+        """Run the app with `marker` in the environ. A page that may be kept comes back whole
+        and unsent; anything else is sent as the app made it, and comes back as (None, body)."""
         environ[ENV_KEY] = marker
         captured: list = []
 
         def capture(status, headers, exc_info=None):
-            captured[:] = [status, list(headers), exc_info]  # sent below, once the coding is known
+            captured[:] = [status, list(headers), exc_info]  # sent by the caller, once the coding is known
             return _no_write
 
         result = self.wsgi_app(environ, capture)
         status, headers, exc_info = captured
         if not environ.get(compression.DEFERRED) or any(h.lower() == "content-encoding" for h, _ in headers):
             start_response(status, headers, exc_info)  # not to be kept: Flask compressed it, or not
-            return result
+            return None, result
         try:
             body = b"".join(result)
         finally:
             if hasattr(result, "close"):
                 result.close()
-        page = Page(status, tuple((h, v) for h, v in headers if h.lower() != "content-length"), body,
-                    monotonic() + min(marker["max_age"], self.max_age), self._encode(body))
-        if not any(h.lower() == "set-cookie" for h, _ in headers):
-            if settled:
-                keep(self.store, version, key, page)
-            if self.recent is not None:
-                keep(self.recent, RECENT, key, replace(page, expires=min(page.expires, started + self.stale)))
-        return page.send(environ, start_response)
+        headers = tuple((h, v) for h, v in headers if h.lower() != "content-length")
+        return Page(status, headers, body, monotonic() + min(marker["max_age"], self.max_age), self._encode(body)), None
 
     def _encode(self, body: bytes) -> tuple[tuple[str, bytes], ...]:
         if len(body) < int(self.app.config["COMPRESS_MIN_SIZE"]):
@@ -216,24 +271,39 @@ def _no_write(_data: bytes) -> None:
     raise RuntimeError("page cache: the app must return its body, not write() it")
 
 
+def keep_for_session() -> None:
+    """Called by a view whose page, for a signed-in person, follows the audit chain and the
+    person's facts alone (session_pages.py): it may be kept for this session."""
+    g.page_cache_for_session = True
+
+
 def mark_response(response):
-    """after_request: tell the middleware this response may be kept (anonymous, HTML, 200), and
-    compression to leave it to the middleware."""
+    """after_request: tell the middleware this response may be kept (HTML, 200; anonymous, or
+    signed in on a view that opted in), and compression to leave it to the middleware."""
     marker = request.environ.get(ENV_KEY)
     if marker is None:
         return response
     age = g.get("page_cache_max_age", float("inf"))
-    if (age > 0 and response.status_code == 200 and response.mimetype == "text/html"
-            and not response.direct_passthrough and not session and not session.modified
-            and not current_user.is_authenticated):
+    if not (age > 0 and response.status_code == 200 and response.mimetype == "text/html"
+            and not response.direct_passthrough and not session.modified):
+        return response
+    if "facts" in marker:  # a signed-in request
+        if not (current_user.is_authenticated and g.get("page_cache_for_session")):
+            return response
+        user = current_user
+        marker["rendered_with"] = (user.id, str(user.role), user.organization_id, user.locale, user.name,
+                                   notifications.unread_count(user))
+    elif session or current_user.is_authenticated:
+        return response
+    else:
         response.vary.add("Accept-Language")  # the language comes from it when no `lang` cookie
-        marker["max_age"] = age
-        request.environ[compression.DEFERRED] = True  # compressed by the middleware, once
+    marker["max_age"] = age
+    request.environ[compression.DEFERRED] = True  # compressed by the middleware, once
     return response
 
 
 def install(app: Flask) -> None:
-    if int(app.config.get("PAGE_CACHE_MAX_BYTES") or 0) <= 0:
+    if max(int(app.config.get(name) or 0) for name in ("PAGE_CACHE_MAX_BYTES", "SIGNED_IN_PAGE_CACHE_MAX_BYTES")) <= 0:
         return
     if "catalog_compress" not in app.extensions:  # its hook must run after `mark_response`
         raise RuntimeError("page_cache.install: call compression.install(app) first")

@@ -131,6 +131,24 @@ def load_session_user(session_id: str) -> User | None:
     return row[0]
 
 
+_SESSION_FACTS = db.select(
+    User.active, User.session_version, User.ended_sessions, User.role, User.organization_id, User.locale,
+    User.name, notifications.unread_count_column(bindparam("user_id"))).where(User.id == bindparam("user_id"))
+
+
+def session_facts(executor, user_id: int, version: int, session_id: str) -> tuple | None:
+    """What a signed-in page may show of its person, read through `executor` (a connection of
+    the page cache's own): (id, role, organization, locale, name, unread notifications); None
+    when this session no longer holds (account off, signed out everywhere or on this device)."""
+    row = executor.execute(_SESSION_FACTS, {"user_id": user_id}).first()
+    if row is None or not row.active or row.session_version != version:
+        return None
+    digest = _session_digest(session_id)
+    if any(e.get("sid") == digest for e in row.ended_sessions or []):
+        return None
+    return (user_id, str(row.role), row.organization_id, row.locale, row.name, row[-1])
+
+
 def end_sessions(user: User) -> None:
     """Invalidate every session cookie of this user ("Keluar dari semua perangkat")."""
     with write():

@@ -10,12 +10,14 @@ from ...services.accounts import tokens, two_factor
 from ...services.catalog import apps
 from ...services.errors import NotFound, ValidationFailed
 from ...services.repos import forks
+from .. import page_cache
 from .blueprint import bp
 
 
 @bp.get("/my/apps")
 @login_required
 def my_apps():
+    page_cache.keep_for_session()
     return render_template("account/my_apps.html", apps=apps.apps_of_organization(current_user.organization_id))
 
 

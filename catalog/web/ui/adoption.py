@@ -14,6 +14,7 @@ from ...services.permissions import can_fork, can_record_deployment
 from ...services.repos import listing as fork_listing
 from ...services.repos import mirrors
 from ...vocab import deployments as deployment_vocab
+from .. import page_cache
 from ..auth import current_actor
 from ..i18n import translate
 from .blueprint import bp
@@ -31,6 +32,7 @@ SOFTWARE_TYPES = {
 }
 @bp.get("/apps/<slug>/adopsi")
 def adoption_guide(slug: str):
+    page_cache.keep_for_session()
     actor = current_actor()
     app = apps.get_app(slug, actor)
     mirror = mirrors.get_mirror(app)

@@ -42,12 +42,14 @@ def _listing(key: tuple, render) -> tuple[str, int]:
 
 @bp.get("/")
 def home():
+    page_cache.keep_for_session()
     body, _status = _listing(("home", str(get_locale())), _home_body)
     return render_template("catalog/home.html", body=body)
 
 
 @bp.get("/apps")
 def app_list():
+    page_cache.keep_for_session()
     q = request.args.get("q", "")
     filters = {k: request.args.get(k, "") for k in browse.FILTER_KEYS}
     page = _int_arg("page", 1)
@@ -70,6 +72,7 @@ def app_list():
 
 @bp.get("/apps/<slug>")
 def app_detail(slug: str):
+    page_cache.keep_for_session()
     app = apps.get_app(slug, current_actor(), shell_only=True)
     mirror = mirrors.get_mirror(app)
     if mirror is not None and mirror.state in ("queued", "fetching"):

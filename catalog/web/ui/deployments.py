@@ -14,7 +14,7 @@ from ...services.deployments.fields import EDITABLE
 from ...services.errors import Conflict, NotFound, ValidationFailed
 from ...services.permissions import can_record_deployment
 from ...vocab import deployments as deployment_vocab
-from .. import fragments
+from .. import fragments, page_cache
 from ..auth import current_actor
 from ..i18n import viewer_zone
 from . import heartbeat_pages
@@ -96,6 +96,7 @@ def _render_list(values: dict, errors: dict, status: int = 200):
 
 @bp.get("/deployments")
 def deployment_list():
+    page_cache.keep_for_session()
     return _render_list({"environment": "production", "status": "planned", "app": request.args.get("new_app", "")}, {})
 
 
@@ -185,6 +186,7 @@ def deployment_edit(deployment_id: int):
 @bp.get("/my/region")
 @login_required
 def my_region():
+    page_cache.keep_for_session()
     org = deployment_queries.region_of(current_user, request.args.get("org") or None)
 
     def render() -> tuple[str, int]:  # the same for everyone of the organization

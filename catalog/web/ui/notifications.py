@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ...extensions import db
 from ...services.accounts import notifications
+from .. import page_cache
 from ..auth import safe_next
 from .blueprint import bp
 
@@ -38,6 +39,7 @@ def _page() -> int:
 @bp.get("/notifications")
 @login_required
 def notification_list():
+    page_cache.keep_for_session()
     unread_only = request.args.get("filter") == "unread"
     page = notifications.list_for(current_user, unread_only=unread_only, page=_page())
     return render_template("notifications/list.html", page=page, unread_only=unread_only)

@@ -5,7 +5,7 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,7 +19,7 @@ from ...services.oversight import evidence as report_evidence_data
 from ...services.oversight import tables as report_tables
 from ...vocab import audit as audit_vocab
 from ...vocab import deployments as dv
-from .. import evidence_pdf, fragments
+from .. import evidence_pdf, fragments, page_cache
 from ..filters import collation_key, report_cell
 from ..i18n import viewer_zone
 from .blueprint import bp
@@ -74,8 +74,12 @@ def _csv(table: report_tables.ReportTable, name: str) -> Response:
 @bp.get("/reports")
 @login_required
 def report_dashboard():
+    page_cache.keep_for_session()
     board = report_tables.dashboard(current_user, request.args.get("province") or None,
                                     request.args.get("strength") or None)
+    # Kept no longer than its figures: they are recomputed with no audit event to say so.
+    age = (datetime.now(UTC) - board.computed_at).total_seconds()
+    page_cache.max_age(current_app.config["REPORT_MAX_AGE"] - age)
     return render_template("reports/dashboard.html", board=board, titles=TITLES, headers=headers,
                            cell=_cell)
 
@@ -103,6 +107,7 @@ def _seal_text(seal: report_evidence_data.AuditSeal) -> Markup:
 @bp.get("/reports/evidence/<org_code>")
 @login_required
 def report_evidence(org_code: str):
+    page_cache.keep_for_session()
     org = report_evidence_data.evidence_org(org_code, actor=current_user)
     strength = report_evidence_data.clean_strength(request.args.get("strength"))
     code, name = org.code, org.name  # the seal below may commit, expiring the loaded row
