@@ -43,6 +43,7 @@ from ..models.data_version import data_version
 from .i18n import viewer_zone
 
 EXTENSION = "catalog_fragments"
+VERSION_ENV = "catalog.data_version"  # set by the page cache (page_cache.py) when it read the version
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ class FragmentCache:
         if own_version:
             return self._get_or_render_own(key, render)
         if "fragment_version" not in g:  # one version per request, however many fragments
-            g.fragment_version = data_version(db.session)
+            # The page cache's, when it read one before this request reached the app
+            g.fragment_version = request.environ.get(VERSION_ENV) or data_version(db.session)
         version = g.fragment_version
         now = monotonic()
         keepable = self._observe(version, now)

@@ -1,4 +1,6 @@
-"""Page cache for visitors: anonymous GETs of the home, list/search and app pages served from memory.
+"""Page cache: anonymous GETs of the home, list/search and app pages served from memory, and
+signed-in people's pages kept per session (the rules for those are in session_pages.py; the
+store, the capture and the compression below serve both).
 
 Why: rendering a list or search page costs 15–20 ms of Python, so two workers queue under a few
 dozen clients; most visitors see the same pages. A WSGI middleware (in front of Flask, so a hit
@@ -48,7 +50,7 @@ from ..extensions import db
 from ..models.data_version import data_version, is_newer
 from ..services.accounts import notifications, users
 from ..versioned_cache import VersionedCache
-from . import compression
+from . import compression, fragments
 from .i18n import LANG_COOKIE, visitor_locale
 from .session_pages import SessionReader
 
@@ -192,6 +194,7 @@ class PageCache:
         if self.recent is not None and (page := self.recent.peek(RECENT, key)) is not None:
             environ[SERVED_ENV] = "recent"
             return page.send(environ, start_response, ("X-Page-Cache", "recent"))
+        environ[fragments.VERSION_ENV] = version
         settled = started - since >= self.settle
         if not settled and self.recent is None:
             return self.wsgi_app(environ, start_response)  # nothing would keep the page
@@ -228,19 +231,23 @@ class PageCache:
         if page is not None:
             environ[SERVED_ENV] = "hit"
             return page.send(environ, start_response, ("X-Page-Cache", "hit"))
+        environ[fragments.VERSION_ENV] = version  # read before the app's own snapshot: fragments take it
         if since is None or monotonic() - since < self.settle:
             return self.wsgi_app(environ, start_response)
         marker: dict[str, Any] = {"max_age": None, "facts": facts}
-        page, result = self._render(environ, start_response, marker)
+        page, result = self._render(environ, start_response, marker, encode=False)
         if page is None:
             return result
         if not page.sets_cookie and marker.get("rendered_with") == facts:  # the person unchanged meanwhile
             keep(self.signed_in_store, version, key, page)
         return page.send(environ, start_response)
 
-    def _render(self, environ: dict, start_response, marker: dict[str, Any]) -> tuple[Page | None, Any]:
+    def _render(self, environ: dict, start_response, marker: dict[str, Any], *,
+                encode: bool = True) -> tuple[Page | None, Any]:
         """Run the app with `marker` in the environ. A page that may be kept comes back whole
-        and unsent; anything else is sent as the app made it, and comes back as (None, body)."""
+        and unsent; anything else is sent as the app made it, and comes back as (None, body).
+        `encode`: the page comes uncompressed and is kept in every coding; otherwise it is kept as
+        Flask sent it, compressed for the one client that asked (its Accept-Encoding in the key)."""
         environ[ENV_KEY] = marker
         captured: list = []
 
@@ -250,8 +257,10 @@ class PageCache:
 
         result = self.wsgi_app(environ, capture)
         status, headers, exc_info = captured
-        if not environ.get(compression.DEFERRED) or any(h.lower() == "content-encoding" for h, _ in headers):
-            start_response(status, headers, exc_info)  # not to be kept: Flask compressed it, or not
+        kept_as_sent = not encode and marker["max_age"] is not None
+        if not kept_as_sent and (not environ.get(compression.DEFERRED)
+                                 or any(h.lower() == "content-encoding" for h, _ in headers)):
+            start_response(status, headers, exc_info)  # not to be kept
             return None, result
         try:
             body = b"".join(result)
@@ -259,7 +268,8 @@ class PageCache:
             if hasattr(result, "close"):
                 result.close()
         headers = tuple((h, v) for h, v in headers if h.lower() != "content-length")
-        return Page(status, headers, body, monotonic() + min(marker["max_age"], self.max_age), self._encode(body)), None
+        return Page(status, headers, body, monotonic() + min(marker["max_age"], self.max_age),
+                    self._encode(body) if encode else ()), None
 
     def _encode(self, body: bytes) -> tuple[tuple[str, bytes], ...]:
         if len(body) < int(self.app.config["COMPRESS_MIN_SIZE"]):
@@ -293,12 +303,13 @@ def mark_response(response):
         user = current_user
         marker["rendered_with"] = (user.id, str(user.role), user.organization_id, user.locale, user.name,
                                    notifications.unread_count(user))
-    elif session or current_user.is_authenticated:
+        marker["max_age"] = age  # compressed by Flask for this one client, and kept so
         return response
-    else:
-        response.vary.add("Accept-Language")  # the language comes from it when no `lang` cookie
+    if session or current_user.is_authenticated:
+        return response
+    response.vary.add("Accept-Language")  # the language comes from it when no `lang` cookie
     marker["max_age"] = age
-    request.environ[compression.DEFERRED] = True  # compressed by the middleware, once
+    request.environ[compression.DEFERRED] = True  # compressed by the middleware, once per coding
     return response
 
 

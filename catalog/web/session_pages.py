@@ -74,7 +74,8 @@ class SessionReader:
             return None
         return (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
                 environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
-                header, environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_USER_AGENT", ""),
+                header, environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_ACCEPT_ENCODING", ""),
+                environ.get("HTTP_USER_AGENT", ""),
                 environ.get("REMOTE_ADDR", ""), environ.get("HTTP_X_FORWARDED_FOR", ""))
 
     def person(self, environ: dict) -> tuple[int, int, str] | None:

@@ -124,3 +124,14 @@ def test_turned_off_by_its_setting(make_user, tmp_path):
     from tests.conftest import _config
     application = create_app({**_config(tmp_path), "SIGNED_IN_PAGE_CACHE_MAX_BYTES": 0, "PAGE_CACHE_MAX_BYTES": 0})
     assert "catalog_page_cache" not in application.extensions
+
+
+def test_a_page_is_kept_in_the_coding_its_browser_asked_for(adopter, client):
+    import gzip
+    first = client.get("/apps", headers={"Accept-Encoding": "gzip"})
+    second = client.get("/apps", headers={"Accept-Encoding": "gzip"})
+    assert _hit(second) and second.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(second.get_data()) == gzip.decompress(first.get_data())
+    plain = client.get("/apps")  # another Accept-Encoding: rendered for it, never sent compressed
+    assert not _hit(plain) and "Content-Encoding" not in plain.headers
+    assert "Srikandi" in plain.get_data(as_text=True)
