@@ -29,10 +29,10 @@ from flask import Flask
 from itsdangerous import BadSignature
 from werkzeug.http import parse_cookie
 
-from .sign_in import SEEN_AT, SESSION_ID, SIGNED_IN_AT
+from .sign_in import PENDING, SEEN_AT, SESSION_ID, SIGNED_IN_AT
 
 # The fields that make a request to reach the app: messages to show, a sign-in half done.
-MUST_REACH_APP = ("_flashes", "sign_in_pending")
+MUST_REACH_APP = ("_flashes", PENDING)
 
 
 class SessionReader:
