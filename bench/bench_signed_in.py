@@ -322,13 +322,13 @@ def _figures(results, hello: list[LoadResult], rss: list[float], clients: int, s
 def profile(size: Size, path: str, role: str, repeat: int = 5) -> str:
     """Where one page's time goes: pyinstrument over `repeat` requests in-process, signed in as `role`
     through the login form of the Flask test client (the data and configuration of the benchmark,
-    page cache off)."""
+    both page caches off: what rendering the page costs)."""
     from pyinstrument import Profiler
 
     from catalog import create_app
 
     plan = prepare(size)
-    app = create_app(dict(bench_config(data_dir(size)), PAGE_CACHE_MAX_BYTES=0))
+    app = create_app(dict(bench_config(data_dir(size)), PAGE_CACHE_MAX_BYTES=0, SIGNED_IN_PAGE_CACHE_MAX_BYTES=0))
     client = app.test_client()
     token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"csrf_token": token.group(1) if token else "",
