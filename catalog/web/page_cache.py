@@ -48,7 +48,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models.data_version import data_version, is_newer
-from ..services.accounts import notifications, users
+from ..services.accounts import users
 from ..versioned_cache import VersionedCache
 from . import compression, fragments
 from .i18n import LANG_COOKIE, visitor_locale
@@ -300,9 +300,7 @@ def mark_response(response):
     if "facts" in marker:  # a signed-in request
         if not (current_user.is_authenticated and g.get("page_cache_for_session")):
             return response
-        user = current_user
-        marker["rendered_with"] = (user.id, str(user.role), user.organization_id, user.locale, user.name,
-                                   notifications.unread_count(user))
+        marker["rendered_with"] = users.page_facts(current_user)
         marker["max_age"] = age  # compressed by Flask for this one client, and kept so
         return response
     if session or current_user.is_authenticated:

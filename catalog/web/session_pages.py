@@ -13,9 +13,10 @@ everything it shows is as it was:
   session's standing (account active, not signed out everywhere or on this device) are read on
   every request with one small query, and are part of the key;
 - the cookie itself is in the key: any change to the session (a message to show, a language
-  switch, "last seen") makes a new cookie, and the app renders that page;
-- a session that must reach the app (past SESSION_MAX_AGE, "last seen" due, a message waiting,
-  no session id) is never answered from memory;
+  switch, "last seen") makes a new cookie, and the app renders that page. A page whose rendering
+  changed the session (a message shown, a sign-in step) sets a cookie and is never kept;
+- a session that must reach the app as time passes with the same cookie (past SESSION_MAX_AGE,
+  "last seen" due) or that carries no session id is never answered from memory;
 - only views that call `page_cache.keep_for_session()` opt in (pure reads whose content follows
   the audit chain), with their own max age for what changes without an audit event.
 """
@@ -29,10 +30,10 @@ from flask import Flask
 from itsdangerous import BadSignature
 from werkzeug.http import parse_cookie
 
-from .sign_in import PENDING, SEEN_AT, SESSION_ID, SIGNED_IN_AT
+from .sign_in import SEEN_AT, SESSION_ID, SIGNED_IN_AT
 
-# The fields that make a request to reach the app: messages to show, a sign-in half done.
-MUST_REACH_APP = ("_flashes", PENDING)
+# Never pages: a browser sends its cookie with these too, and they must not cost a query each.
+NOT_PAGES = ("/static/", "/api/", "/git/")
 
 
 class SessionReader:
@@ -42,8 +43,6 @@ class SessionReader:
         self.app = app
         self.cookie_name = app.config["SESSION_COOKIE_NAME"]
         self.lifetime = int(app.permanent_session_lifetime.total_seconds())
-        self.max_age = float(app.config["SESSION_MAX_AGE"])
-        self.seen_interval = float(app.config["SESSION_SEEN_INTERVAL"])
         # Checking a cookie's signature costs 90 µs, half of a kept page's answer: each cookie
         # value is checked once per process (its age is checked on every request).
         self._checked: LRUCache = LRUCache(4096)
@@ -67,7 +66,8 @@ class SessionReader:
     def key(self, environ: dict) -> tuple | None:
         """The key of a GET that carries a session cookie, or None: everything that may change
         what the app would answer, but for the person's facts (read from the database)."""
-        if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_AUTHORIZATION"):
+        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_AUTHORIZATION")
+                or environ.get("PATH_INFO", "").startswith(NOT_PAGES)):
             return None
         header = environ.get("HTTP_COOKIE", "")
         if self.cookie_name not in header:
@@ -83,12 +83,13 @@ class SessionReader:
         the app on this request; None otherwise (the app then decides, as without this cache)."""
         value = parse_cookie(environ.get("HTTP_COOKIE", "")).get(self.cookie_name)
         data = self._session(value) if value else None
-        if not isinstance(data, dict) or any(field in data for field in MUST_REACH_APP):
+        if not isinstance(data, dict):
             return None
         now, signed_in, seen = time.time(), data.get(SIGNED_IN_AT), data.get(SEEN_AT, 0)
-        if not isinstance(signed_in, int | float) or now - signed_in >= self.max_age:
+        config = self.app.config  # read as the app reads it: a change applies to both at once
+        if not isinstance(signed_in, int | float) or now - signed_in >= config["SESSION_MAX_AGE"]:
             return None
-        if not isinstance(seen, int | float) or now - seen >= self.seen_interval:
+        if not isinstance(seen, int | float) or now - seen >= config["SESSION_SEEN_INTERVAL"]:
             return None  # "last seen" is due: the app writes it and sends a new cookie
         try:
             user_id, version = (int(part) for part in str(data["_user_id"]).split(":", 1))

@@ -135,3 +135,22 @@ def test_a_page_is_kept_in_the_coding_its_browser_asked_for(adopter, client):
     plain = client.get("/apps")  # another Accept-Encoding: rendered for it, never sent compressed
     assert not _hit(plain) and "Content-Encoding" not in plain.headers
     assert "Srikandi" in plain.get_data(as_text=True)
+
+
+def test_a_session_whose_last_seen_falls_due_is_answered_by_the_app(adopter, app, client, monkeypatch):
+    client.get("/apps")
+    assert _hit(client.get("/apps"))
+    later = time.time() + app.config["SESSION_SEEN_INTERVAL"] + 1  # the same cookie, minutes on
+    monkeypatch.setattr(time, "time", lambda: later)
+    page = client.get("/apps")
+    assert not _hit(page) and page.headers.get("Set-Cookie")  # "last seen" written, a new cookie sent
+
+
+def test_a_session_whose_lifetime_runs_out_is_signed_out_not_served(adopter, app, client, monkeypatch):
+    app.config["SESSION_SEEN_INTERVAL"] = 10 * app.config["SESSION_MAX_AGE"]  # "last seen" never due here
+    client.get("/apps")
+    assert _hit(client.get("/apps"))
+    later = time.time() + app.config["SESSION_MAX_AGE"] + 1  # the same cookie, past its lifetime
+    monkeypatch.setattr(time, "time", lambda: later)
+    page = client.get("/apps")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]

@@ -132,21 +132,29 @@ def load_session_user(session_id: str) -> User | None:
 
 
 _SESSION_FACTS = db.select(
-    User.active, User.session_version, User.ended_sessions, User.role, User.organization_id, User.locale,
-    User.name, notifications.unread_count_column(bindparam("user_id"))).where(User.id == bindparam("user_id"))
+    User.id, User.active, User.session_version, User.ended_sessions, User.role, User.organization_id,
+    User.locale, User.name, notifications.unread_count_column(bindparam("user_id")).label("unread"),
+).where(User.id == bindparam("user_id"))
+
+
+def _facts(person, unread: int) -> tuple:
+    return (person.id, str(person.role), person.organization_id, person.locale, person.name, unread)
+
+
+def page_facts(user: User) -> tuple:
+    """What a signed-in page shows of its person: (id, role, organization, locale, name, unread
+    notifications), as `session_facts` reads them."""
+    return _facts(user, notifications.unread_count(user))
 
 
 def session_facts(executor, user_id: int, version: int, session_id: str) -> tuple | None:
-    """What a signed-in page may show of its person, read through `executor` (a connection of
-    the page cache's own): (id, role, organization, locale, name, unread notifications); None
-    when this session no longer holds (account off, signed out everywhere or on this device)."""
+    """`page_facts` of a session's person, read through `executor` (a connection of the page
+    cache's own); None when this session no longer holds (account off, signed out everywhere or
+    on this device)."""
     row = executor.execute(_SESSION_FACTS, {"user_id": user_id}).first()
-    if row is None or not row.active or row.session_version != version:
+    if row is None or not row.active or row.session_version != version or _ended(row.ended_sessions, session_id):
         return None
-    digest = _session_digest(session_id)
-    if any(e.get("sid") == digest for e in row.ended_sessions or []):
-        return None
-    return (user_id, str(row.role), row.organization_id, row.locale, row.name, row[-1])
+    return _facts(row, row.unread)
 
 
 def end_sessions(user: User) -> None:
@@ -172,10 +180,12 @@ def end_session(user: User, session_id: str, *, lifetime: float) -> None:
 
 def session_ended(user: User, session_id: str | None) -> bool:
     """Whether this session was signed out (or carries no id: made before sessions had one)."""
-    if not session_id:
-        return True
+    return not session_id or _ended(user.ended_sessions, session_id)
+
+
+def _ended(ended_sessions: list | None, session_id: str) -> bool:
     digest = _session_digest(session_id)
-    return any(e.get("sid") == digest for e in user.ended_sessions or [])
+    return any(e.get("sid") == digest for e in ended_sessions or [])
 
 
 def get_by_email(email: str) -> User | None:
