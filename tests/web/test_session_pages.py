@@ -154,3 +154,14 @@ def test_a_session_whose_lifetime_runs_out_is_signed_out_not_served(adopter, app
     monkeypatch.setattr(time, "time", lambda: later)
     page = client.get("/apps")
     assert page.status_code == 302 and "/login" in page.headers["Location"]
+
+
+def test_static_files_and_the_api_with_the_cookie_cost_no_session_query(adopter, client, monkeypatch):
+    asked = []
+    real = users.session_facts
+    monkeypatch.setattr(users, "session_facts", lambda *args: asked.append(args) or real(*args))
+    assert client.get("/static/css/catalog.css").status_code == 200
+    assert client.get("/api/v1/apps?per_page=1").status_code == 200
+    assert asked == []
+    client.get("/apps")  # a page: asked once
+    assert len(asked) == 1
