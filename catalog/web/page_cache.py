@@ -52,7 +52,7 @@ from ..services.accounts import users
 from ..versioned_cache import VersionedCache
 from . import compression, fragments
 from .i18n import LANG_COOKIE, visitor_locale
-from .session_pages import SessionReader
+from .session_pages import SessionReader, page_stamp
 
 log = logging.getLogger(__name__)
 
@@ -220,12 +220,13 @@ class PageCache:
             with self._connect() as conn:
                 version = data_version(conn, self.index_dir)
                 facts = users.session_facts(conn, *person)
+                stamp = page_stamp(conn, environ.get("PATH_INFO", "")) if facts is not None else None
         except Exception:  # noqa: BLE001 - as for visitors: the app answers and reports its own errors
             log.warning("page cache: data version unavailable", exc_info=True)
             return self.wsgi_app(environ, start_response)
         if facts is None:
             return self.wsgi_app(environ, start_response)  # the app signs this session out
-        key = (*key, facts)
+        key = (*key, facts, stamp)
         since = self.signed_in_store.follow(version)
         page = self.signed_in_store.peek(version, key)
         if page is not None:

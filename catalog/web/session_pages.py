@@ -18,10 +18,13 @@ everything it shows is as it was:
 - a session that must reach the app as time passes with the same cookie (past SESSION_MAX_AGE,
   "last seen" due) or that carries no session id is never answered from memory;
 - only views that call `page_cache.keep_for_session()` opt in (pure reads whose content follows
-  the audit chain), with their own max age for what changes without an audit event.
+  the audit chain), with their own max age for what changes without an audit event;
+- a fork's page and its diffs show the fork's stored divergence, which the refresh job rewrites
+  with no audit event: they also follow its stamp (`page_stamp`), read in the same connection.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -30,10 +33,18 @@ from flask import Flask
 from itsdangerous import BadSignature
 from werkzeug.http import parse_cookie
 
+from ..services.repos import refresh
 from .sign_in import SEEN_AT, SESSION_ID, SIGNED_IN_AT
 
 # Never pages: a browser sends its cookie with these too, and they must not cost a query each.
 NOT_PAGES = ("/static/", "/api/", "/git/")
+FORK_PAGE = re.compile(r"^/forks/([0-9]{1,12})(?:/diff)?$")
+
+
+def page_stamp(executor, path: str):
+    """What a kept page at `path` follows beyond the data version and the person (None: nothing)."""
+    match = FORK_PAGE.match(path)
+    return refresh.divergence_stamp(executor, int(match[1])) if match else None
 
 
 class SessionReader:

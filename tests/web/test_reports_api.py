@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
 import time
 from html.parser import HTMLParser
 
+import brotli
 import pytest
 
 from catalog.services.oversight import tables as report_tables
@@ -145,6 +147,14 @@ def test_a_kept_table_is_written_to_csv_once_per_language_and_zone(app, client, 
     assert _csv(english.data)[1:] == _csv(first.data)[1:] and _csv(english.data)[0] != _csv(first.data)[0]
     kept = report_tables.table_for(world.user("auditor", "21"), "apps")[1]
     assert len(kept.derived) == 2  # its text in two languages, written once each
+    for coding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        for _ in range(2):  # compressed once per coding, then sent as kept
+            packed = client.get("/reports/tables/apps.csv", headers={"Accept-Encoding": f"{coding}, identity"})
+            assert packed.headers["Content-Encoding"] == coding and "Accept-Encoding" in packed.headers["Vary"]
+            assert decode(packed.data) == first.data
+    assert len(kept.derived) == 4
+    refused = client.get("/reports/tables/apps.csv", headers={"Accept-Encoding": "br;q=0, gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers and refused.data == first.data
     app.config["REPORT_MAX_AGE"] = 0
     assert client.get("/reports/tables/apps.csv").data != first.data  # not kept: the new deployment shows
 

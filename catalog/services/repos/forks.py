@@ -221,6 +221,9 @@ def _fork_id(relpath: str) -> int | None:
 # instead of two git processes per view (≈30 ms of its ≈50 at national scale). Per process.
 _changes: LRUCache = LRUCache(maxsize=1024)
 _changes_lock = threading.Lock()
+# So does one file's diff between two commits: four to five git processes per view otherwise.
+# Bounded by the text kept (a diff is cut at 512 KiB): 8 MiB per process.
+_diffs: LRUCache = LRUCache(maxsize=8 * 1024 * 1024, getsizeof=lambda diff: len(diff.text) + 100)
 
 
 @dataclass(frozen=True)
@@ -267,8 +270,17 @@ def fork_file_diff(fork: Fork, path: str):
     base = fork_refresh.current_merge_base(fork)
     if not base or not fork.fork_head:
         raise NotFound(_("Belum ada perubahan."))
+    repo = repo_paths.absolute(fork.relpath)
+    key = (str(repo), base, fork.fork_head, path)
+    with _changes_lock:
+        known = _diffs.get(key)
+    if known is not None:
+        return known
     try:
-        return vcs.file_diff(repo_paths.absolute(fork.relpath), base, fork.fork_head, path,
-                             **fork_refresh.diff_limits())
+        diff = vcs.file_diff(repo, base, fork.fork_head, path, **fork_refresh.diff_limits())
     except VcsError as exc:
         raise NotFound(exc.message) from exc
+    if is_full_sha(base) and is_full_sha(fork.fork_head):  # names fixed content: never stale
+        with _changes_lock:
+            _diffs[key] = diff
+    return diff

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Literal
 
 from flask import current_app
+from sqlalchemy import bindparam
 
 from ... import vcs
 from ...extensions import db
 from ...models import Fork, Mirror
-from ...models.types import utcnow
+from ...models.types import MAX_DB_ID, utcnow
 from ...vcs import contributions as contrib_git
 from ...vcs.errors import N_, RevisionNotFound, VcsError
 from .. import repo_paths
@@ -162,6 +163,18 @@ def fork_details(fork: Fork) -> ForkDetails:
         log.warning("details of fork %s failed: %s", fork.id, getattr(exc, "detail", "") or exc)
         return replace(stored, error=getattr(exc, "message", BROKEN_REPO))
     return ForkDetails(**row)
+
+
+def divergence_stamp(executor, fork_id: int) -> datetime | None:
+    """When the fork's stored divergence was last written (None: never, or no such fork), read
+    through `executor` (the page cache's own connection). The refresh writes it with no audit
+    event, so a fork page kept for a session follows this as well as the data version."""
+    if not 0 < fork_id <= MAX_DB_ID:
+        return None
+    return executor.execute(_STAMP, {"fork_id": fork_id}).scalar()
+
+
+_STAMP = db.select(Fork.computed_at).where(Fork.id == bindparam("fork_id"))
 
 
 def current_merge_base(fork: Fork) -> str | None:

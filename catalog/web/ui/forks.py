@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ...services.errors import Conflict, ValidationFailed
 from ...services.repos import contributions, forks, mirrors
+from .. import page_cache
 from ..links import clone_url
 from .blueprint import bp
 from .diff_lines import diff_lines
@@ -29,6 +30,8 @@ def fork_create(slug: str):
 def fork_detail(fork_id: int):
     fork = forks.get_shown_fork(fork_id)
     details, changes = forks.fork_overview(fork)
+    if not (details.error or changes.error):  # a git failure (a timeout under load) is not kept
+        page_cache.keep_for_session()  # it follows the fork's divergence stamp too (session_pages.page_stamp)
     return render_template("forks/detail.html", fork=fork, details=details, changes=changes,
                            contributions=contributions.contributions_of_fork(fork.id))
 
@@ -37,7 +40,9 @@ def fork_detail(fork_id: int):
 def fork_diff(fork_id: int):
     fork = forks.get_shown_fork(fork_id)
     path = request.args.get("path", "")
-    return render_template("forks/diff.html", fork=fork, path=path, diff=forks.fork_file_diff(fork, path),
+    diff = forks.fork_file_diff(fork, path)
+    page_cache.keep_for_session()  # as the fork page
+    return render_template("forks/diff.html", fork=fork, path=path, diff=diff,
                            diff_lines=diff_lines)
 
 

@@ -19,7 +19,7 @@ from ...services.oversight import evidence as report_evidence_data
 from ...services.oversight import tables as report_tables
 from ...vocab import audit as audit_vocab
 from ...vocab import deployments as dv
-from .. import evidence_pdf, fragments, page_cache
+from .. import compression, evidence_pdf, fragments, page_cache
 from ..filters import collation_key, report_cell
 from ..i18n import viewer_zone
 from .blueprint import bp
@@ -61,14 +61,29 @@ def headers(table: report_tables.ReportTable) -> list[str]:
 
 
 def _csv(table: report_tables.ReportTable, name: str) -> Response:
+    """The table as CSV. A kept table keeps its CSV with it, as bytes and in each coding a browser
+    asked for: the national apps table is 27,000 rows, ≈0.6 s to write, and its compression
+    would otherwise cost every download again."""
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     shown_as = ("csv", viewer_zone(), str(get_locale()))  # times in the viewer's zone, as on screen
-    text = table.derived.get(shown_as)
-    if text is None:  # the national apps table: 27,000 rows, ≈0.6 s to write
+    plain = table.derived.get(shown_as)
+    if plain is None:
         rows = [[report_cell(v) for v in row] for row in table.rows]
-        text = table.derived[shown_as] = csv_export.to_csv(headers(table), rows)
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
+        plain = table.derived[shown_as] = csv_export.to_csv(headers(table), rows).encode()
+    response = Response(mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
+    response.vary.add("Accept-Encoding")
+    coding = compression.negotiate(request.headers.get("Accept-Encoding", ""),
+                                   compression.codings(current_app.config))
+    if coding is None or len(plain) < current_app.config["COMPRESS_MIN_SIZE"]:
+        response.set_data(plain)
+        return response
+    encoded = table.derived.get((*shown_as, coding))
+    if encoded is None:
+        encoded = table.derived[(*shown_as, coding)] = compression.encode(plain, coding, current_app.config)
+    response.set_data(encoded)
+    response.headers["Content-Encoding"] = coding  # Flask-Compress leaves an encoded body alone
+    return response
 
 
 @bp.get("/reports")
