@@ -242,7 +242,7 @@ def run(size: Size, *, tool: str = "auto", seconds: float | None = None, only: l
 
     plan = prepare(size)
     kinds = [k for k in plan.kinds if not only or k.name in only]
-    if seconds is None:  # 20 page kinds: at most 10 s each at full size; the smoke keeps it short
+    if seconds is None:  # 21 page kinds: at most 10 s each at full size; the smoke keeps it short
         seconds = min(size.page_seconds, 10.0) if size.name != "tiny" else size.page_seconds / 2
     clients = size.clients
     if tool == "auto":
