@@ -220,7 +220,7 @@ def _fork_id(relpath: str) -> int | None:
 # The files changed between two commits never change: the fork page shows them from memory
 # instead of two git processes per view (≈30 ms of its ≈50 at national scale). Per process.
 _changes: LRUCache = LRUCache(maxsize=1024)
-_changes_lock = threading.Lock()
+_kept_lock = threading.Lock()
 # So does one file's diff between two commits: four to five git processes per view otherwise.
 # Bounded by the text kept (a diff is cut at 512 KiB): 8 MiB per process.
 _diffs: LRUCache = LRUCache(maxsize=8 * 1024 * 1024, getsizeof=lambda diff: len(diff.text) + 100)
@@ -250,14 +250,14 @@ def fork_changes(fork: Fork, limit: int = 500, *, merge_base: str | None = "") -
         return ChangeList([])
     repo = repo_paths.absolute(fork.relpath)
     key = (str(repo), base, fork.fork_head, limit)
-    with _changes_lock:
+    with _kept_lock:
         known = _changes.get(key)
     if known is not None:
         return known
     try:
         found = ChangeList(vcs.changed_files(repo, base, fork.fork_head, limit=limit, **fork_refresh.diff_limits()))
         if is_full_sha(base) and is_full_sha(fork.fork_head):  # names fixed content: never stale
-            with _changes_lock:
+            with _kept_lock:
                 _changes[key] = found
         return found
     except VcsError as exc:
@@ -272,7 +272,7 @@ def fork_file_diff(fork: Fork, path: str):
         raise NotFound(_("Belum ada perubahan."))
     repo = repo_paths.absolute(fork.relpath)
     key = (str(repo), base, fork.fork_head, path)
-    with _changes_lock:
+    with _kept_lock:
         known = _diffs.get(key)
     if known is not None:
         return known
@@ -281,6 +281,6 @@ def fork_file_diff(fork: Fork, path: str):
     except VcsError as exc:
         raise NotFound(exc.message) from exc
     if is_full_sha(base) and is_full_sha(fork.fork_head):  # names fixed content: never stale
-        with _changes_lock:
+        with _kept_lock:
             _diffs[key] = diff
     return diff

@@ -165,6 +165,9 @@ def fork_details(fork: Fork) -> ForkDetails:
     return ForkDetails(**row)
 
 
+_STAMP = db.select(Fork.computed_at).where(Fork.id == bindparam("fork_id"))
+
+
 def divergence_stamp(executor, fork_id: int) -> datetime | None:
     """When the fork's stored divergence was last written (None: never, or no such fork), read
     through `executor` (the page cache's own connection). The refresh writes it with no audit
@@ -172,9 +175,6 @@ def divergence_stamp(executor, fork_id: int) -> datetime | None:
     if not 0 < fork_id <= MAX_DB_ID:
         return None
     return executor.execute(_STAMP, {"fork_id": fork_id}).scalar()
-
-
-_STAMP = db.select(Fork.computed_at).where(Fork.id == bindparam("fork_id"))
 
 
 def current_merge_base(fork: Fork) -> str | None:
