@@ -183,3 +183,19 @@ def test_security_headers(client):
 def test_english_when_browser_asks(client):
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="en">' in html
+
+
+def test_my_apps_lists_each_entry_of_the_organization_with_its_state(client, make_user, login):
+    publisher = make_user("publisher", "21")
+    apps.create_app(app_payload(), actor=publisher)
+    apps.create_app(app_payload(name="Simanja", repo_url="https://git.example.go.id/simanja.git"), actor=publisher)
+    apps.submit_app("simanja", actor=publisher)
+    apps.create_app(app_payload(name="Lain Daerah", repo_url="https://git.example.go.id/lain.git"),
+                    actor=make_user("publisher", "13"))
+    login(publisher)
+    html = client.get("/my/apps").get_data(as_text=True)
+    rows = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.index("Simanja") < rows.index("Srikandi")  # the last changed first
+    assert '<a href="/apps/simanja">Simanja</a></td>\n        <td>Menunggu verifikasi</td>' in rows
+    assert '<a href="/apps/srikandi">Srikandi</a></td>\n        <td>Draf</td>' in rows
+    assert "Lain Daerah" not in rows

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, load_only
 
 from ...extensions import db
 from ...models import App, AppState, Organization, User
@@ -246,6 +246,12 @@ def review_queue(*, actor: User, page: int = 1) -> Page[App]:
 
 
 def apps_of_organization(org_id: int) -> list[App]:
-    """Every entry of an organization, whatever its state (for its own publishers)."""
-    stmt = db.select(App).where(App.publisher_id == org_id).order_by(App.updated_at.desc())
+    """Every entry of an organization, whatever its state (for its own publishers): the columns
+    its list shows, without the long text and JSON columns, the publisher and the platforms."""
+    stmt = (db.select(App).where(App.publisher_id == org_id).order_by(App.updated_at.desc())
+            .options(*_ORGANIZATION_LIST))
     return list(db.session.execute(stmt).scalars())
+
+
+_ORGANIZATION_LIST = (load_only(App.id, App.slug, App.name, App.state, App.updated_at),
+                      lazyload(App.publisher), lazyload(App.platform_rows))
