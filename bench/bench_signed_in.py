@@ -284,7 +284,7 @@ def run(size: Size, *, tool: str = "auto", seconds: float | None = None, only: l
             also = (f"rendered p95 {rendered['load'].p95_ms:.1f} ms, {rendered['load'].rps:.0f} req/s, errors "
                     f"{rendered['load'].errors}; " if rendered else "")
             log(f"  {kind.name}: p95 {measured['load'].p95_ms:.1f} ms, {measured['load'].rps:.0f} req/s, errors "
-                f"{measured['load'].errors}; {also}hello {reference.rps:.0f} req/s")
+                f"{measured['load'].errors}; {also}hello {reference.rps:.0f} req/s; worker RSS {rss[-1]:.0f} MB")
     return _figures(results, hello, rss, clients, seconds)
 
 

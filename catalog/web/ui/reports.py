@@ -68,8 +68,8 @@ def _csv(table: report_tables.ReportTable, name: str) -> Response:
     shown_as = ("csv", viewer_zone(), str(get_locale()))  # times in the viewer's zone, as on screen
     plain = table.derived.get(shown_as)
     if plain is None:
-        rows = [[report_cell(v) for v in row] for row in table.rows]
-        plain = table.derived[shown_as] = csv_export.to_csv(headers(table), rows).encode()
+        rows = ([report_cell(v) for v in row] for row in table.rows)  # one row at a time
+        plain = table.derived[shown_as] = csv_export.csv_bytes(headers(table), rows)
     response = Response(mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
     response.vary.add("Accept-Encoding")
