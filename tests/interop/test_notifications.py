@@ -123,6 +123,12 @@ def test_notification_pages_and_nav_count(published_app, make_user, adopter, log
     assert 'Pemberitahuan <span class="badge">1' in client.get("/").get_data(as_text=True)
     unread = client.get("/notifications?filter=unread").get_data(as_text=True)
     assert unread.count("menyalin Simanja") == 1
+    for typed in ("0", "-3", "dua"):  # not a page: the first
+        first_page = client.get(f"/notifications?page={typed}")
+        assert first_page.status_code == 200 and first_page.get_data(as_text=True).count("menyalin Simanja") == 2
+    for typed in ("7", "99999999999999999999999"):  # past the end: an empty page, never an error
+        past = client.get(f"/notifications?page={typed}")
+        assert past.status_code == 200 and "menyalin Simanja" not in past.get_data(as_text=True), typed
     client.post("/notifications/read")
     assert notifications.unread_count(publisher) == 0
     assert 'class="badge"' not in client.get("/").get_data(as_text=True).split("</nav>")[0]

@@ -14,14 +14,7 @@ from ...services.repos import downloads, forks, mirrors, purge
 from ...services.repos import listing as fork_listing
 from .. import fragments, page_cache
 from ..auth import current_actor
-from .blueprint import bp
-
-
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return max(1, int(request.args.get(name, default)))
-    except ValueError:
-        return default
+from .blueprint import bp, page_arg
 
 
 def _home_body() -> tuple[str, int]:
@@ -52,7 +45,7 @@ def app_list():
     page_cache.keep_for_session()
     q = request.args.get("q", "")
     filters = {k: request.args.get(k, "") for k in browse.FILTER_KEYS}
-    page = _int_arg("page", 1)
+    page = page_arg()
     sort, min_vitality = request.args.get("sort", "")[:20], request.args.get("min_vitality", "")[:10]
 
     def render() -> tuple[str, int]:
@@ -99,7 +92,7 @@ def app_forks(slug: str):
     """All regional copies of an app, 50 a page (the app page shows the first 50)."""
     app = apps.get_app(slug, current_actor())
     return render_template("catalog/forks.html", app=app,
-                           fork_page=fork_listing.fork_page(app.id, _int_arg("page", 1)))
+                           fork_page=fork_listing.fork_page(app.id, page_arg()))
 
 
 @bp.get("/apps/<slug>/download")

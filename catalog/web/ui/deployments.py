@@ -18,7 +18,7 @@ from .. import fragments, page_cache
 from ..auth import current_actor
 from ..i18n import viewer_zone
 from . import heartbeat_pages
-from .blueprint import bp
+from .blueprint import bp, page_arg
 
 FILTERS = ("org", "app", "status", "province", "strength")
 
@@ -27,13 +27,6 @@ FILTERS = ("org", "app", "status", "province", "strength")
 def _template_globals(state) -> None:
     """Deployment vocabularies for templates and the macros they import."""
     state.app.jinja_env.globals["dv"] = deployment_vocab
-
-
-def _page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def _form_data(*, creating: bool) -> dict:
@@ -84,7 +77,7 @@ def _suggestions() -> str:
 def _render_list(values: dict, errors: dict, status: int = 200):
     actor = current_actor()
     filters = {k: request.args.get(k, "") for k in FILTERS}
-    body, body_status = _list_body(filters, _page_arg())
+    body, body_status = _list_body(filters, page_arg())
     can_record = actor is not None and can_record_deployment(actor, actor.organization)
     page = render_template("deployments/list.html", body=body, filters=filters, suggestions=_suggestions(),
                            can_record=can_record, values=values, errors=errors,

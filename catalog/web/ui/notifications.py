@@ -9,7 +9,7 @@ from ...extensions import db
 from ...services.accounts import notifications
 from .. import page_cache
 from ..auth import safe_next
-from .blueprint import bp
+from .blueprint import bp, page_arg
 
 
 @bp.record_once
@@ -29,19 +29,12 @@ def _unread() -> int:
         return 0
 
 
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 @bp.get("/notifications")
 @login_required
 def notification_list():
     page_cache.keep_for_session()
     unread_only = request.args.get("filter") == "unread"
-    page = notifications.list_for(current_user, unread_only=unread_only, page=_page())
+    page = notifications.list_for(current_user, unread_only=unread_only, page=page_arg())
     return render_template("notifications/list.html", page=page, unread_only=unread_only)
 
 

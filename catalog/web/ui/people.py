@@ -12,7 +12,7 @@ from ...services.accounts import people, users
 from ...services.errors import Conflict, ValidationFailed
 from ...services.permissions import can_grant_role, can_manage_account, is_admin
 from ...vocab import accounts as labels
-from .blueprint import bp
+from .blueprint import bp, page_arg
 
 FILTERS = ("org", "role", "state", "last_login", "q")
 
@@ -23,10 +23,9 @@ def _filters() -> dict[str, str]:
 
 def _list_page(*, values: dict, errors: dict, status: int = 200):
     args = _filters()
-    page = request.args.get("page", "1")
     found = people.list_people(current_user, org_code=args.get("org"), role=args.get("role"),
                                state=args.get("state"), last_login=args.get("last_login"), q=args.get("q"),
-                               page=int(page) if page.isdigit() and int(page) > 0 else 1)
+                               page=page_arg())
     org = current_user.organization
     grantable = [r for r in users.ROLES if is_admin(current_user) or can_grant_role(current_user, r, org)]
     return render_template("people/list.html", found=found, args=args, values=values, errors=errors,

@@ -8,15 +8,14 @@ from flask_login import current_user, login_required
 from ...services.catalog import apps, similar
 from ...services.errors import ValidationFailed
 from .. import page_cache
-from .blueprint import bp
+from .blueprint import bp, page_arg
 
 
 @bp.get("/admin/review")
 @login_required
 def review_list():
     page_cache.keep_for_session()
-    page = request.args.get("page", "1")
-    queue = apps.review_queue(actor=current_user, page=int(page) if page.isdigit() else 1)
+    queue = apps.review_queue(actor=current_user, page=page_arg())
     return render_template("admin/review.html", queue=queue, similar=similar.similar_apps)
 
 
