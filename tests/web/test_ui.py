@@ -185,7 +185,7 @@ def test_english_when_browser_asks(client):
     assert '<html lang="en">' in html
 
 
-def test_my_apps_lists_each_entry_of_the_organization_with_its_state(client, make_user, login):
+def test_my_apps_lists_each_entry_of_the_organization_with_its_state(client, make_user, login, monkeypatch):
     publisher = make_user("publisher", "21")
     apps.create_app(app_payload(), actor=publisher)
     apps.create_app(app_payload(name="Simanja", repo_url="https://git.example.go.id/simanja.git"), actor=publisher)
@@ -199,3 +199,8 @@ def test_my_apps_lists_each_entry_of_the_organization_with_its_state(client, mak
     assert '<a href="/apps/simanja">Simanja</a></td>\n        <td>Menunggu verifikasi</td>' in rows
     assert '<a href="/apps/srikandi">Srikandi</a></td>\n        <td>Draf</td>' in rows
     assert "Lain Daerah" not in rows
+    monkeypatch.setattr(apps, "ORGANIZATION_PER_PAGE", 1)  # a page at a time, the last changed first
+    first, second = client.get("/my/apps").get_data(as_text=True), client.get("/my/apps?page=2").get_data(as_text=True)
+    assert "Simanja" in first and "Srikandi" not in first and 'href="/my/apps?page=2"' in first
+    assert "Srikandi" in second and "Simanja" not in second and "Halaman 2 dari 2" in second
+    assert "Srikandi" in client.get("/my/apps?page=99999999999999999999").get_data(as_text=True)  # the last page

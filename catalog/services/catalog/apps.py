@@ -245,13 +245,18 @@ def review_queue(*, actor: User, page: int = 1) -> Page[App]:
     return Page(list(db.session.execute(stmt).scalars()), total, page, REVIEW_PER_PAGE)
 
 
-def apps_of_organization(org_id: int) -> list[App]:
-    """Every entry of an organization, whatever its state (for its own publishers): the columns
-    its list shows, without the long text and JSON columns, the publisher and the platforms."""
-    stmt = (db.select(App).where(App.publisher_id == org_id).order_by(App.updated_at.desc())
-            .options(*_ORGANIZATION_LIST))
-    return list(db.session.execute(stmt).scalars())
+def apps_of_organization(org_id: int, page: int = 1) -> Page[App]:
+    """An organization's entries, whatever their state (for its own publishers), the last changed
+    first, a page at a time (past the end: the last page): the columns its list shows, without the
+    long text and JSON columns, the publisher and the platforms."""
+    owned = db.select(App).where(App.publisher_id == org_id)
+    total = db.session.execute(db.select(db.func.count()).select_from(owned.subquery())).scalar_one()
+    page = max(1, min(int(page), page_count(total, ORGANIZATION_PER_PAGE)))
+    stmt = (owned.order_by(App.updated_at.desc(), App.id.desc()).options(*_ORGANIZATION_LIST)
+            .limit(ORGANIZATION_PER_PAGE).offset((page - 1) * ORGANIZATION_PER_PAGE))
+    return Page(list(db.session.execute(stmt).scalars()), total, page, ORGANIZATION_PER_PAGE)
 
 
+ORGANIZATION_PER_PAGE = 50
 _ORGANIZATION_LIST = (load_only(App.id, App.slug, App.name, App.state, App.updated_at),
                       lazyload(App.publisher), lazyload(App.platform_rows))

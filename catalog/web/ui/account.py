@@ -11,14 +11,15 @@ from ...services.catalog import apps
 from ...services.errors import NotFound, ValidationFailed
 from ...services.repos import forks
 from .. import page_cache
-from .blueprint import bp
+from .blueprint import bp, page_arg
 
 
 @bp.get("/my/apps")
 @login_required
 def my_apps():
     page_cache.keep_for_session()
-    return render_template("account/my_apps.html", apps=apps.apps_of_organization(current_user.organization_id))
+    entries = apps.apps_of_organization(current_user.organization_id, page_arg())
+    return render_template("account/my_apps.html", entries=entries)
 
 
 NEW_TOKEN_KEY = "new_token"  # the secret between the POST and the page after it, shown once
