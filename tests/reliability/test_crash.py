@@ -8,6 +8,7 @@ import os
 import random
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -176,14 +177,25 @@ class Client:
         self.stack.api("POST", f"/apps/{self.rng.choice(['siap', 'e-parkir', 'sig-umkm'])}/refresh", self.publisher)
 
 
+def _queued_jobs(stack: Stack) -> int:
+    with sqlite3.connect(Path(stack.env["CATALOG_DATA_DIR"]) / "jobs.sqlite3", timeout=10) as conn:
+        return conn.execute("SELECT COUNT(*) FROM task").fetchone()[0]
+
+
 def _wait_settled(stack: Stack, slugs: list[str], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
+    """Until the mirrors are fetched (or failed) and the worker has taken every job, three polls
+    in a row: a fetch requeued twice (by fsck's repair and a periodic run, or a job retried after
+    its worker was killed) sets a mirror 'queued' again after the first fetch made it ready, and
+    the final fsck, run with every process stopped, counts that as a fetch that never finished."""
+    deadline, quiet = time.monotonic() + timeout, 0
     while time.monotonic() < deadline:
         states = [stack.api("GET", f"/apps/{s}")[1]["mirror"]["state"] for s in slugs]
-        if all(state in ("ready", "failed") for state in states):
+        settled = all(state in ("ready", "failed") for state in states) and _queued_jobs(stack) == 0
+        quiet = quiet + 1 if settled else 0
+        if quiet >= 3:
             return
         time.sleep(0.3)
-    raise AssertionError(f"mirrors did not settle: {states}")
+    raise AssertionError(f"mirrors did not settle: {states}, {_queued_jobs(stack)} jobs queued")
 
 
 def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path, demo_template):
