@@ -28,9 +28,12 @@ def _wait_for(path: str | None, limit: float = 120.0) -> None:
         time.sleep(0.02)
 
 
-def _touch(path: str | None) -> None:
+def _touch(path: str | None, text: str | None = None) -> None:
+    """Signal the test through a file that appears whole (written aside, then renamed): a reader
+    that saw the file created but not yet written read "" (a clone URL without its port)."""
     if path:
-        Path(path).write_text(str(os.getpid()))
+        Path(f"{path}.part").write_text(str(os.getpid()) if text is None else text)
+        os.replace(f"{path}.part", path)
 
 
 def _build(config: dict):
@@ -96,7 +99,7 @@ def serve(app, args):
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    Path(args["ready"]).write_text(str(server.server_port))
+    _touch(args["ready"], str(server.server_port))
     _wait_for(args["release"], limit=300)
     server.shutdown()
     return "stopped"
