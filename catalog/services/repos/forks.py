@@ -249,17 +249,9 @@ def fork_changes(fork: Fork, limit: int = 500, *, merge_base: str | None = "") -
     if not base or not fork.fork_head:
         return ChangeList([])
     repo = repo_paths.absolute(fork.relpath)
-    key = (str(repo), base, fork.fork_head, limit)
-    with _kept_lock:
-        known = _changes.get(key)
-    if known is not None:
-        return known
     try:
-        found = ChangeList(vcs.changed_files(repo, base, fork.fork_head, limit=limit, **fork_refresh.diff_limits()))
-        if is_full_sha(base) and is_full_sha(fork.fork_head):  # names fixed content: never stale
-            with _kept_lock:
-                _changes[key] = found
-        return found
+        return _between_commits(_changes, (str(repo), base, fork.fork_head, limit), lambda: ChangeList(
+            vcs.changed_files(repo, base, fork.fork_head, limit=limit, **fork_refresh.diff_limits())))
     except VcsError as exc:
         log.warning("changed files of fork %s failed: %s", fork.id, exc.detail or exc.message)
         return ChangeList([], exc.message)
@@ -271,16 +263,22 @@ def fork_file_diff(fork: Fork, path: str):
     if not base or not fork.fork_head:
         raise NotFound(_("Belum ada perubahan."))
     repo = repo_paths.absolute(fork.relpath)
-    key = (str(repo), base, fork.fork_head, path)
-    with _kept_lock:
-        known = _diffs.get(key)
-    if known is not None:
-        return known
     try:
-        diff = vcs.file_diff(repo, base, fork.fork_head, path, **fork_refresh.diff_limits())
+        return _between_commits(_diffs, (str(repo), base, fork.fork_head, path), lambda: vcs.file_diff(
+            repo, base, fork.fork_head, path, **fork_refresh.diff_limits()))
     except VcsError as exc:
         raise NotFound(exc.message) from exc
-    if is_full_sha(base) and is_full_sha(fork.fork_head):  # names fixed content: never stale
+
+
+def _between_commits(cache: LRUCache, key: tuple, compute):
+    """What git says between two commits (key: repo, base, head, ...), from `cache` when known;
+    kept only when both are full commit ids, which name fixed content and so are never stale."""
+    with _kept_lock:
+        known = cache.get(key)
+    if known is not None:
+        return known
+    found = compute()
+    if is_full_sha(key[1]) and is_full_sha(key[2]):
         with _kept_lock:
-            _diffs[key] = diff
-    return diff
+            cache[key] = found
+    return found
