@@ -93,18 +93,38 @@ def fork_commits(fork: Path, fork_ref: str, upstream_commit: str,
     return log_range(fork, upstream, head, limit)
 
 
+_LOG = ("log", "--no-mailmap", "--no-decorate", "--no-show-signature", "-z")
+_COMMIT_FORMAT = "%H%x1f%an%x1f%ae%x1f%aI%x1f%s"
+
+
+def _commit(fields: list[str]) -> CommitInfo:
+    sha, name, email, date, summary = fields
+    return CommitInfo(sha, name, email, datetime.fromisoformat(date), summary)
+
+
 def log_range(fork: Path, upstream: str, head: str, limit: int = 100) -> list[CommitInfo]:
     """Commits in `upstream..head` (both full shas), newest first, at most `limit`."""
-    out = run_git(["log", "--no-mailmap", "--no-decorate", "--no-show-signature", "-z",
-                   f"--max-count={int(limit)}", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s",
+    out = run_git([*_LOG, f"--max-count={int(limit)}", f"--format={_COMMIT_FORMAT}",
                    "--end-of-options", f"{upstream}..{head}"], git_dir=fork).stdout
-    commits = []
+    return [_commit(record.decode("utf-8", "replace").split("\x1f", 4)) for record in out.split(b"\0") if record]
+
+
+def marked_log_range(fork: Path, upstream: str, head: str, limit: int = 100, *, timeout: float = DIFF_TIMEOUT,
+                     max_memory: int = DIFF_MEMORY) -> tuple[list[CommitInfo], frozenset[str]]:
+    """`log_range`, and which of those commits upstream holds an equivalent change of (the same
+    `git patch-id`, as `contributions.cherry_marks` finds), in one git command instead of two.
+    Merge commits get no patch-id, so they are never equivalent."""
+    out = run_git([*_LOG, "--cherry-mark", "--right-only", f"--max-count={int(limit)}",
+                   f"--format=%m%x1f{_COMMIT_FORMAT}", "--end-of-options", f"{upstream}...{head}"],
+                  git_dir=fork, timeout=timeout, max_memory=max_memory, opts=DIFF_GIT).stdout
+    commits, equivalent = [], set()
     for record in out.split(b"\0"):
-        if not record:
-            continue
-        sha, name, email, date, summary = record.decode("utf-8", "replace").split("\x1f", 4)
-        commits.append(CommitInfo(sha, name, email, datetime.fromisoformat(date), summary))
-    return commits
+        if record:
+            mark, *fields = record.decode("utf-8", "replace").split("\x1f", 5)
+            commits.append(_commit(fields))
+            if mark == "=":
+                equivalent.add(commits[-1].sha)
+    return commits, frozenset(equivalent)
 
 
 def _kind(meta: str) -> str:
@@ -189,5 +209,6 @@ def capped_text(args: list[str], repo: Path, *, timeout: float, max_memory: int,
 
 
 def releases_since(mirror: Path, base_commit: str) -> list[Release]:
-    """Upstream releases whose commit is not contained in `base_commit`, newest first."""
-    return list_releases(mirror, not_in=require_commit(mirror, base_commit))
+    """Upstream releases whose commit is not contained in `base_commit`, newest first
+    (list_releases checks that it names a commit)."""
+    return list_releases(mirror, not_in=base_commit)

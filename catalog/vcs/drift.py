@@ -17,7 +17,7 @@ from .divergence import (
     DIFF_TIMEOUT,
     EMPTY_TREE,
     count_differing_files,
-    log_range,
+    marked_log_range,
     merge_base,
     parse_shortstat,
     shortstat,
@@ -52,6 +52,7 @@ class DriftDetails:
     merge_base: str | None
     files_differing_from_upstream: int
     own_commits: list[CommitInfo]
+    upstreamed: frozenset[str] = frozenset()  # own commits whose change upstream holds (same patch-id)
 
 
 def read_branch_head(repo: Path, branch: str) -> str | None:
@@ -127,8 +128,9 @@ def drift_details(fork: Path, counts: DriftCounts, *, own_limit: int = 50,
     same = counts.ahead == 0 and counts.behind == 0
     differing = 0 if same else count_differing_files(fork, upstream, head, timeout=timeout,
                                                      max_memory=max_memory)
-    own = log_range(fork, upstream, head, own_limit) if counts.ahead else []
-    return DriftDetails(base, differing, own)
+    own, upstreamed = (marked_log_range(fork, upstream, head, own_limit, timeout=timeout, max_memory=max_memory)
+                       if counts.ahead else ([], frozenset()))
+    return DriftDetails(base, differing, own, upstreamed)
 
 
 def merge_base_for(fork: Path, counts: DriftCounts) -> str | None:

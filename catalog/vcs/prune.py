@@ -53,15 +53,17 @@ def _ago(seconds: int) -> str:
     return "now" if seconds <= 0 else f"{int(seconds)}.seconds.ago"
 
 
-def ref_tips(repo: Path) -> list[str]:
-    """Object ids of every ref but our own temporary ones (keep refs, a mirror's staging refs)."""
+def list_refs(repo: Path) -> list[tuple[str, str]]:
+    """(object id, name) of every ref."""
     out = run_git(["for-each-ref", "--format=%(objectname) %(refname)"], git_dir=repo).text
-    tips = set()
-    for line in out.splitlines():
-        sha, _sep, name = line.partition(" ")
-        if not name.startswith((KEEP_PREFIX, INCOMING)):
-            tips.add(sha)
-    return sorted(tips)
+    return [(sha, name) for sha, _sep, name in (line.partition(" ") for line in out.splitlines()) if name]
+
+
+def ref_tips(repo: Path, refs: list[tuple[str, str]] | None = None) -> list[str]:
+    """Object ids of every ref (of `refs`, when given: a listing already made) but our own
+    temporary ones (keep refs, a mirror's staging refs)."""
+    listed = list_refs(repo) if refs is None else refs
+    return sorted({sha for sha, name in listed if not name.startswith((KEEP_PREFIX, INCOMING))})
 
 
 def object_types(repo: Path, ids: Iterable[str]) -> dict[str, str]:
@@ -185,9 +187,6 @@ def _repo_lock(repo: Path, mirror: bool) -> Iterator[None]:
             yield
 
 
-def _keep_refs(repo: Path) -> list[str]:
-    out = run_git(["for-each-ref", "--format=%(refname)", KEEP_PREFIX], git_dir=repo).text
-    return out.split()
 
 
 def _set_keep_refs(repo: Path, ids: list[str]) -> None:
@@ -199,20 +198,14 @@ def _set_keep_refs(repo: Path, ids: list[str]) -> None:
                 input="".join(f"update {KEEP_PREFIX}{i} {i}\n" for i in ids).encode())
 
 
-def _clear_keep_refs(repo: Path) -> None:
-    stale = _keep_refs(repo)
+def _delete_refs(repo: Path, refs: list[tuple[str, str]], prefix: str) -> None:
+    """Delete those of `refs` (a listing) under `prefix`: keep refs a killed prune left, or a
+    mirror's staging refs left by a crashed fetch (we hold its fetch lock: their objects were
+    never moved in, so a walk from them would fail)."""
+    stale = [name for _sha, name in refs if name.startswith(prefix)]
     if stale:
         run_git(["update-ref", "--stdin"], git_dir=repo, timeout=300,
                 input="".join(f"delete {name}\n" for name in stale).encode())
-
-
-def _drop_staging_refs(repo: Path) -> None:
-    """A mirror's staging refs left by a crashed fetch (we hold its fetch lock): their objects
-    were never moved in, so a walk from them would fail."""
-    out = run_git(["for-each-ref", "--format=%(refname)", INCOMING], git_dir=repo).text.split()
-    if out:
-        run_git(["update-ref", "--stdin"], git_dir=repo,
-                input="".join(f"delete {name}\n" for name in out).encode())
 
 
 def _own(repo: Path, ids: list[str]) -> list[str]:
@@ -276,12 +269,13 @@ def prune(repo: Path, *, grace: int, keep: Iterable[str] = (), force: bool = Fal
     GitTimeout from git."""
     repo = Path(repo)
     with _repo_lock(repo, mirror):
+        refs = list_refs(repo)  # one listing: the deletions below leave every other ref as it is
         if mirror:
-            _drop_staging_refs(repo)
-        _clear_keep_refs(repo)  # what a killed prune may have left
+            _delete_refs(repo, refs, INCOMING)
+        _delete_refs(repo, refs, KEEP_PREFIX)  # what a killed prune may have left
         old = _read_tips(repo)
         known = None if old is None else [*old, *_logged_tips(repo)]
-        now = ref_tips(repo)
+        now = ref_tips(repo, refs)
         dropped = _unreached(repo, known, now, timeout) if known is not None else []
         if known is not None and not dropped and not force:
             _expire_reflogs(repo, timeout)  # every tip they name is reachable: nothing to remember
@@ -295,7 +289,7 @@ def prune(repo: Path, *, grace: int, keep: Iterable[str] = (), force: bool = Fal
             _expire_reflogs(repo, timeout)
             _repack(repo, grace, timeout)
         finally:
-            _clear_keep_refs(repo)
+            _delete_refs(repo, list_refs(repo), KEEP_PREFIX)
         if mirror:
             write_commit_graph(repo)  # the old graph may name commits that are gone now
         remaining = _own(repo, present(repo, dropped))

@@ -36,13 +36,11 @@ def refresh_deployment_lag(app_id: int) -> None:
 
 @job("fork.refresh")
 def refresh_fork(fork_id: int, relpath: str | None = None) -> None:
-    """After a push, everything in one job: the fork's counts first (committed, so the fork page
-    shows the push at once), then its details, then the prune check of `relpath`. One job, not
-    three: each job costs the worker a dispatch, an app context and its own reads, and at 50
-    users the worker's share of the CPU was 14 % with three per push (docs/performance.md)."""
-    refreshed = fork_refresh.refresh_batch([fork_id], details="skip").refreshed
-    if refreshed:
-        fork_refresh.refresh_details(refreshed)
+    """After a push, everything in one job: the fork's counts with their details, written in one
+    transaction, then the prune check of `relpath`. One job and one write, not three jobs or two
+    writes: each job costs the worker a dispatch, an app context and its own reads, and each write
+    a turn at SQLite's writers' lock that deployment writes wait for (docs/performance.md)."""
+    fork_refresh.refresh_batch([fork_id], details="now")
     if relpath is not None:
         purge.prune_after_push(relpath)
 

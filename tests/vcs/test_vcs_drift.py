@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from catalog.vcs import compute_divergence, drift_counts, drift_details, fork_commits, read_branch_head, resolve
+from catalog.vcs.contributions import cherry_marks
 from tests.vcs.gitlib import Builder, git
 
 
@@ -26,6 +27,8 @@ def _assert_same(fork: Path, up: str) -> None:
     assert (details.merge_base, details.files_differing_from_upstream) == \
         (full.merge_base, full.files_differing_from_upstream)
     assert details.own_commits == fork_commits(fork, "main", up, limit=50)
+    marks = cherry_marks(fork, up, head)  # the separate command the details' marks replace
+    assert details.upstreamed == {c.sha for c in details.own_commits if marks.get(c.sha)}
 
 
 @pytest.mark.parametrize("shape", ["same", "ahead", "behind", "both", "unrelated"])
@@ -52,6 +55,18 @@ def test_criss_cross_merge_picks_the_same_merge_base(upstream: Builder, mirror: 
     upstream.commit("main", {"u.txt": "u2\n"}, "gabung induk", parents=[up1, side])
     up = _sync(upstream, mirror)
     assert len(git("merge-base", "--all", up, "main", git_dir=fork).split()) == 2
+    _assert_same(fork, up)
+
+
+def test_own_commits_whose_change_upstream_took_are_marked(upstream: Builder, mirror: Path, fork: Path):
+    f = Builder(fork)
+    taken = f.commit("main", {"perbaikan.py": "AMAN = True\n"}, "perbaikan keamanan")
+    own = f.commit("main", {"daerah.txt": "kota x\n"}, "khusus daerah")
+    upstream.commit("main", {"perbaikan.py": "AMAN = True\n"}, "perbaikan keamanan (dari kota x)")
+    up = _sync(upstream, mirror)
+    details = drift_details(fork, drift_counts(fork, read_branch_head(fork, "main"), up))
+    assert [c.sha for c in details.own_commits] == [own, taken]
+    assert details.upstreamed == {taken}
     _assert_same(fork, up)
 
 

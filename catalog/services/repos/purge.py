@@ -66,10 +66,10 @@ def _prune(relpath: str, *, grace: int, force: bool) -> vcs_prune.PruneResult | 
     path = repo_paths.absolute(relpath)
     if not (path / "HEAD").exists():
         return None
-    fork = db.session.execute(db.select(Fork).where(Fork.relpath == relpath)).scalar_one_or_none()
-    if fork is not None:
+    fork_id = db.session.execute(db.select(Fork.id).where(Fork.relpath == relpath)).scalar_one_or_none()
+    if fork_id is not None:
         with repo_locks.held(relpath, repo_locks.PRUNE):  # across nodes, beside vcs's file locks
-            return vcs_prune.prune(path, grace=grace, force=force, keep=_fork_keep(fork.id, path))
+            return vcs_prune.prune(path, grace=grace, force=force, keep=_fork_keep(fork_id, path))
     mirror = db.session.execute(db.select(Mirror).where(Mirror.relpath == relpath)).scalar_one_or_none()
     if mirror is None:
         return None

@@ -213,20 +213,18 @@ def _details_row(fork_path: Path, mirror_path: Path, counts: vcs.DriftCounts, li
     if key not in releases:
         since = vcs.releases_since(mirror_path, d.merge_base) if d.merge_base else []
         releases[key] = [release_json(r) for r in since]
-    own, upstreamed = _split_upstreamed(fork_path, mirror_path, counts, d.own_commits, limits)
+    own, upstreamed = _split_upstreamed(fork_path, mirror_path, counts, d, limits)
     return {"merge_base": d.merge_base, "files_differing_from_upstream": d.files_differing_from_upstream,
             "own_commits": own, "releases_since_base": releases[key], "upstreamed_commits": upstreamed}
 
 
 def _split_upstreamed(fork_path: Path, mirror_path: Path, counts: vcs.DriftCounts,
-                      own_commits: list[vcs.CommitInfo], limits: dict) -> tuple[list[dict], list[dict]]:
+                      details: vcs.DriftDetails, limits: dict) -> tuple[list[dict], list[dict]]:
     """The fork's own commits, less those upstream holds with the same patch-id (a recognised
-    merge: a region's fix taken upstream is no longer its own modification). One extra git
-    command per fork with commits of its own; four more only when some are equivalent."""
-    if not own_commits:
-        return [], []
-    marks = contrib_git.cherry_marks(fork_path, counts.upstream_head, counts.fork_head, **limits)
-    equivalent = [c.sha for c in own_commits if marks.get(c.sha)]
+    merge: a region's fix taken upstream is no longer its own modification). The details mark
+    them; four more git commands only when some are equivalent."""
+    own_commits = details.own_commits
+    equivalent = [c.sha for c in own_commits if c.sha in details.upstreamed]
     if not equivalent:
         return [commit_json(c) for c in own_commits], []
     upstream_of = contrib_git.upstream_equivalents(fork_path, counts.upstream_head, counts.fork_head,
