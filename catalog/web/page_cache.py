@@ -219,22 +219,24 @@ class PageCache:
         try:
             with self._connect() as conn:
                 version = data_version(conn, self.index_dir)
-                facts = users.session_facts(conn, *person)
+                since = self.signed_in_store.follow(version)
+                # A version not yet settled holds no page and keeps none: the person's facts would
+                # only key a page that cannot be there (under a steady trickle of writes, nearly
+                # every signed-in page), and the app checks the session itself.
+                settled = since is not None and monotonic() - since >= self.settle
+                facts = users.session_facts(conn, *person) if settled else None
                 stamp = page_stamp(conn, environ.get("PATH_INFO", "")) if facts is not None else None
         except Exception:  # noqa: BLE001 - as for visitors: the app answers and reports its own errors
             log.warning("page cache: data version unavailable", exc_info=True)
             return self.wsgi_app(environ, start_response)
-        if facts is None:
-            return self.wsgi_app(environ, start_response)  # the app signs this session out
+        environ[fragments.VERSION_ENV] = version  # read before the app's own snapshot: fragments take it
+        if facts is None:  # not settled, or the app signs this session out
+            return self.wsgi_app(environ, start_response)
         key = (*key, facts, stamp)
-        since = self.signed_in_store.follow(version)
         page = self.signed_in_store.peek(version, key)
         if page is not None:
             environ[SERVED_ENV] = "hit"
             return page.send(environ, start_response, ("X-Page-Cache", "hit"))
-        environ[fragments.VERSION_ENV] = version  # read before the app's own snapshot: fragments take it
-        if since is None or monotonic() - since < self.settle:
-            return self.wsgi_app(environ, start_response)
         marker: dict[str, Any] = {"max_age": None, "facts": facts}
         page, result = self._render(environ, start_response, marker, encode=False)
         if page is None:
