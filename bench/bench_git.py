@@ -1,4 +1,5 @@
-"""The git layer at national scale: fork creation, divergence refresh, clone over HTTP, hook CPU.
+"""The git layer at national scale: fork creation, divergence refresh, clone over HTTP, hook CPU,
+and the job that follows each push.
 
 References, measured side by side in the same run: a fork of a 1 MB upstream (for a fork of the
 ≥150 MB / ≥10,000-commit one), a loop of plain `git rev-list --left-right --count` + `git diff
@@ -176,6 +177,79 @@ def divergence(size: Size, log=print) -> list[Figure]:
     ]
 
 
+def _own_and_children_cpu() -> float:
+    return time.process_time() + _children_cpu()
+
+
+def _land_commit(repo: Path, branch: str, n: int) -> None:
+    """A commit on the fork's branch, as a push would leave it (plain git, no hooks)."""
+    env = {**git_client_env(), "GIT_AUTHOR_NAME": "Staf TI", "GIT_AUTHOR_EMAIL": "ti@daerah.go.id",
+           "GIT_COMMITTER_NAME": "Staf TI", "GIT_COMMITTER_EMAIL": "ti@daerah.go.id"}
+    git = lambda *args: subprocess.run(["git", "--git-dir", str(repo), *args], env=env, check=True,  # noqa: E731
+                                       capture_output=True, text=True).stdout.strip()
+    old = git("rev-parse", f"refs/heads/{branch}")
+    blob = subprocess.run(["git", "--git-dir", str(repo), "hash-object", "-w", "--stdin"], input=f"ubah {n}\n",
+                          env=env, check=True, capture_output=True, text=True).stdout.strip()
+    listing = git("ls-tree", old)  # the fork's tree with one file added: a region's own change
+    tree = subprocess.run(["git", "--git-dir", str(repo), "mktree"], env=env, check=True, capture_output=True,
+                          text=True, input=f"{listing}\n100644 blob {blob}\tdaerah-{n}.txt\n").stdout.strip()
+    git("update-ref", f"refs/heads/{branch}", git("commit-tree", tree, "-p", old, "-m", f"ubah {n}"))
+
+
+def push_job_cost(size: Size, log=print) -> list[Figure]:
+    """CPU of the job that follows each push (`fork.refresh`: counts and details in one write,
+    then the prune check), per push: a commit lands on a fork's branch, then the job runs as the
+    worker runs it. Reference, alternated with it: `git rev-list --left-right --count` + `git diff
+    --shortstat` for the same fork, the least a refresh of its counts runs. Round 0 (each fork's
+    first prune, which repacks) is not counted. The commits stay: putting the branches back would
+    drop them, and every later push job would repack the fork again until the prune grace passed."""
+    from catalog.extensions import db
+    from catalog.models import Fork, Mirror
+    from catalog.services import repo_paths
+    from catalog.vcs import runner
+    from catalog.worker.tasks import refresh_fork
+
+    meta = _meta(size)
+    ids = meta["divergence_fork_ids"][:20]
+    app = make_app(data_dir(size))
+    with app.app_context():
+        upstream = db.session.execute(db.select(Mirror.head).where(
+            Mirror.app_id == meta["large_upstream"]["app_id"])).scalar_one()
+        forks = {f.id: (f.relpath, repo_paths.absolute(f.relpath), f.default_branch) for f in
+                 db.session.execute(db.select(Fork).where(Fork.id.in_(ids))).scalars()}
+        db.session.remove()
+    job, ref, started = [], [], []
+    real_spawn = runner.spawn
+
+    def counted_spawn(*args, **kwargs):
+        started.append(1)
+        return real_spawn(*args, **kwargs)
+
+    runner.spawn = counted_spawn  # counts the job's git processes; nothing else changes
+    try:
+        for r in range(4):
+            for fid, (relpath, path, branch) in forks.items():
+                _land_commit(path, branch, r)
+                before, spawned = _own_and_children_cpu(), len(started)
+                with app.app_context():
+                    refresh_fork(fid, relpath)
+                    db.session.remove()
+                if r:
+                    job.append((_own_and_children_cpu() - before) * 1000)
+                    before = _own_and_children_cpu()
+                    _plain_git(path, upstream)
+                    ref.append((_own_and_children_cpu() - before) * 1000)
+        processes = (len(started) - spawned) if forks else 0
+    finally:
+        runner.spawn = real_spawn
+    job_s, ref_s = summary(job), summary(ref)
+    return [Figure("git", "the push job's CPU per push (fork.refresh: counts, details, prune check; median)",
+                   job_s["median"], "ms", reference="rev-list --left-right --count + diff --shortstat, same fork",
+                   reference_value=ref_s["median"], ratio=job_s["median"] / ref_s["median"],
+                   note=f"p95 {job_s['p95']:.1f} ms, n={job_s['n']}; {processes} git processes per job; "
+                        "the worker's own Python and its git, one commit per push")]
+
+
 # ---- clone over smart HTTP -------------------------------------------------------------------
 
 def _clone(url: str, dest: Path) -> float:
@@ -299,19 +373,21 @@ def run(size: Size, log=print) -> list[Figure]:
     figures += divergence(size, log)
     figures += clone_http(size, log)
     figures += hook_cost(size, log)
+    figures += push_job_cost(size, log)
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
-    parser.add_argument("--only", choices=("forks", "divergence", "clone"))
+    parser.add_argument("--only", choices=("forks", "divergence", "clone", "hooks", "push-job"))
     args = parser.parse_args()
     from bench.data import build
 
     size = SIZES[args.size]
     build(size)
-    fn = {"forks": fork_creation, "divergence": divergence, "clone": clone_http}.get(args.only, run)
+    fn = {"forks": fork_creation, "divergence": divergence, "clone": clone_http, "hooks": hook_cost,
+          "push-job": push_job_cost}.get(args.only, run)
     for figure in fn(size):
         print(figure.line())
 
