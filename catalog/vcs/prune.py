@@ -94,6 +94,14 @@ def _read_tips(repo: Path) -> list[str] | None:
     return [line.strip() for line in text.splitlines() if is_full_sha(line.strip())]
 
 
+def _read_pending(repo: Path) -> set[str]:
+    try:
+        text = (Path(repo) / PENDING_FILE).read_text()
+    except FileNotFoundError:
+        return set()
+    return {line.strip() for line in text.splitlines() if is_full_sha(line.strip())}
+
+
 def _write(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -261,12 +269,17 @@ def _repack(repo: Path, grace: int, timeout: float) -> None:
 
 
 def prune(repo: Path, *, grace: int, keep: Iterable[str] = (), force: bool = False,
-          mirror: bool = False, timeout: float = 3600) -> PruneResult:
+          mirror: bool = False, timeout: float = 3600, retry_pending: bool = True) -> PruneResult:
     """Delete every object that no ref (nor `keep`) reaches and that is older than `grace`
     seconds. Without `force`, does nothing (but remember the tips) unless a push dropped a tip
     since the last prune, or the repository was never pruned. Raises VcsError (BUSY) while
     another prune of the same repository (or, for a mirror, a fetch) runs; GitCommandError or
-    GitTimeout from git."""
+    GitTimeout from git.
+
+    Without `retry_pending`, tips an earlier prune kept for the grace (the pending file) do not
+    count as dropped: they are younger than the grace, so a repack now would keep them again.
+    The push job passes it, so each push after a force push does not repack the repository
+    until the grace has passed; the sweep of pending repositories retries them."""
     repo = Path(repo)
     with _repo_lock(repo, mirror):
         refs = list_refs(repo)  # one listing: the deletions below leave every other ref as it is
@@ -277,11 +290,13 @@ def prune(repo: Path, *, grace: int, keep: Iterable[str] = (), force: bool = Fal
         known = None if old is None else [*old, *_logged_tips(repo)]
         now = ref_tips(repo, refs)
         dropped = _unreached(repo, known, now, timeout) if known is not None else []
-        if known is not None and not dropped and not force:
-            _expire_reflogs(repo, timeout)  # every tip they name is reachable: nothing to remember
-            _write(repo / TIPS_FILE, "".join(f"{t}\n" for t in now))
-            (repo / PENDING_FILE).unlink(missing_ok=True)
-            return PruneResult(False, (), ())
+        waiting = set() if retry_pending else _read_pending(repo) & set(dropped)
+        if known is not None and not force and set(dropped) <= waiting:
+            _expire_reflogs(repo, timeout)  # every tip they name is reachable or waiting: nothing more to remember
+            _write(repo / TIPS_FILE, "".join(f"{t}\n" for t in sorted({*now, *waiting})))
+            if not waiting:
+                (repo / PENDING_FILE).unlink(missing_ok=True)
+            return PruneResult(False, (), tuple(sorted(waiting)))
         run_git(["config", "core.logAllRefUpdates", "true"], git_dir=repo)
         before = count_objects(repo)
         _set_keep_refs(repo, present(repo, keep))

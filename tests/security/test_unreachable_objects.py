@@ -82,7 +82,7 @@ def pushed_secret(fork, adopter, token_for, live_server, work):
 
 
 def test_force_pushed_secret_is_neither_downloadable_nor_fetchable(client, fork, live_server, pushed_secret,
-                                                                   tmp_path):
+                                                                   tmp_path, work):
     leaked, repo = pushed_secret["leaked"], pushed_secret["repo"]
 
     # The archive route: an abbreviation is refused (never guessed), the full id of the dropped
@@ -104,6 +104,12 @@ def test_force_pushed_secret_is_neither_downloadable_nor_fetchable(client, fork,
     attacker = tmp_path / "penyerang.git"
     fetched = _fetch_by_id(f"{live_server}/git/{fork.relpath}", leaked, attacker)
     assert fetched.returncode == 0, fetched.stderr  # still served: the attack is real
+
+    # An ordinary push meanwhile: its job leaves the waiting objects to the sweep (no repack at
+    # every push during the grace), and the repository stays pending.
+    _commit(work, {"README.md": "# Kota\n"}, "Perbarui README")
+    git("push", pushed_secret["url"], "main", cwd=work)
+    assert vcs_prune.is_pending(repo) and _stored(repo, leaked)
 
     # Once the grace has passed, the periodic sweep deletes them: protocol v2 has nothing to serve.
     _age_objects(repo)

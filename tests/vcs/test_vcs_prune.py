@@ -64,6 +64,47 @@ def test_dropped_commit_goes_after_the_grace_and_is_pending_until_then(repo):
     assert not _stored(repo, secret) and _stored(repo, head)
 
 
+def test_pushes_after_a_drop_leave_the_waiting_tips_to_the_retry(repo):
+    """A push job (retry_pending=False) after a force push does not repack again for tips that
+    still wait out the grace; a new drop does, and the retry (the sweep) deletes them once aged."""
+    p.prune(repo, grace=0)
+    head = git("rev-parse", "main", git_dir=repo).strip()
+    secret = _commit(repo, "rahasia", head)
+    git("update-ref", "refs/heads/main", secret, git_dir=repo)
+    p.prune(repo, grace=0)
+    git("update-ref", "refs/heads/main", head, git_dir=repo)  # "force push" back
+    assert p.prune(repo, grace=300, retry_pending=False).remaining == (secret,)  # kept by the grace
+    after = _commit(repo, "dua", head)
+    git("update-ref", "refs/heads/main", after, git_dir=repo)  # the next, ordinary push
+    packs = sorted((repo / "objects" / "pack").glob("*.pack"))
+    quiet = p.prune(repo, grace=300, retry_pending=False)
+    assert not quiet.ran and quiet.remaining == (secret,) and p.is_pending(repo)
+    assert sorted((repo / "objects" / "pack").glob("*.pack")) == packs  # no repack
+    other = _commit(repo, "rahasia lain", after)
+    git("update-ref", "refs/heads/main", other, git_dir=repo)
+    p.prune(repo, grace=0, retry_pending=False)  # records it as a tip
+    git("update-ref", "refs/heads/main", after, git_dir=repo)  # a new drop: that push job repacks
+    _age(repo)
+    fresh = p.prune(repo, grace=300, retry_pending=False)
+    assert fresh.ran and fresh.remaining == () and not _stored(repo, other) and not _stored(repo, secret)
+    assert not p.is_pending(repo) and _stored(repo, after)
+
+
+def test_the_retry_deletes_a_waiting_tip_once_aged(repo):
+    p.prune(repo, grace=0)
+    head = git("rev-parse", "main", git_dir=repo).strip()
+    secret = _commit(repo, "rahasia", head)
+    git("update-ref", "refs/heads/main", secret, git_dir=repo)
+    p.prune(repo, grace=0)
+    git("update-ref", "refs/heads/main", head, git_dir=repo)
+    p.prune(repo, grace=300, retry_pending=False)
+    _age(repo)
+    assert not p.prune(repo, grace=300, retry_pending=False).ran  # the push job leaves it to the retry
+    assert _stored(repo, secret)
+    done = p.prune(repo, grace=300)  # the sweep's retry
+    assert done.ran and not _stored(repo, secret) and not p.is_pending(repo)
+
+
 def test_keep_survives_and_leaves_no_ref(repo):
     p.prune(repo, grace=0)
     head = git("rev-parse", "main", git_dir=repo).strip()

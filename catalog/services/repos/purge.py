@@ -62,26 +62,30 @@ def _mirror_keep(mirror: Mirror, path: Path) -> list[str]:
     return sorted(keep)
 
 
-def _prune(relpath: str, *, grace: int, force: bool) -> vcs_prune.PruneResult | None:
+def _prune(relpath: str, *, grace: int, force: bool, retry_pending: bool = True) -> vcs_prune.PruneResult | None:
     path = repo_paths.absolute(relpath)
     if not (path / "HEAD").exists():
         return None
     fork_id = db.session.execute(db.select(Fork.id).where(Fork.relpath == relpath)).scalar_one_or_none()
     if fork_id is not None:
         with repo_locks.held(relpath, repo_locks.PRUNE):  # across nodes, beside vcs's file locks
-            return vcs_prune.prune(path, grace=grace, force=force, keep=_fork_keep(fork_id, path))
+            return vcs_prune.prune(path, grace=grace, force=force, keep=_fork_keep(fork_id, path),
+                                   retry_pending=retry_pending)
     mirror = db.session.execute(db.select(Mirror).where(Mirror.relpath == relpath)).scalar_one_or_none()
     if mirror is None:
         return None
     with repo_locks.held(relpath, repo_locks.PRUNE, repo_locks.FETCH):
-        return vcs_prune.prune(path, grace=grace, force=force, mirror=True, keep=_mirror_keep(mirror, path))
+        return vcs_prune.prune(path, grace=grace, force=force, mirror=True, keep=_mirror_keep(mirror, path),
+                               retry_pending=retry_pending)
 
 
-def prune_after_push(relpath: str) -> vcs_prune.PruneResult | None:
+def prune_after_push(relpath: str, *, retry_pending: bool = False) -> vcs_prune.PruneResult | None:
     """The job after a push: prune when the push dropped commits. Another prune (or a mirror
-    fetch) still running: the repository is marked pending and the sweep takes it up."""
+    fetch) still running: the repository is marked pending and the sweep takes it up, with
+    `retry_pending` (what an earlier prune kept for the grace is tried again then, not at every push)."""
     try:
-        result = _prune(relpath, grace=_grace("REPO_PRUNE_GRACE", DEFAULT_PRUNE_GRACE), force=False)
+        result = _prune(relpath, grace=_grace("REPO_PRUNE_GRACE", DEFAULT_PRUNE_GRACE), force=False,
+                        retry_pending=retry_pending)
     except VcsError as exc:
         log.warning("prune of %s postponed: %s", relpath, exc.detail or exc.message)
         path = repo_paths.absolute(relpath)
@@ -107,7 +111,7 @@ def sweep_pending() -> int:
     """The periodic job: prune every pending repository again; returns how many ran."""
     ran = 0
     for relpath in pending_relpaths():
-        result = prune_after_push(relpath)
+        result = prune_after_push(relpath, retry_pending=True)
         ran += bool(result and result.ran)
     return ran
 
