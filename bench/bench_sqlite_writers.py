@@ -10,6 +10,11 @@ with the queue taken out (each writer goes straight to BEGIN IMMEDIATE and SQLit
 handler), in processes of their own.
 
     python -m bench.bench_sqlite_writers --processes 4 --threads 8 --seconds 20 --rounds 2
+
+`--against switch` compares instead how often each process's threads hand the GIL over: every
+1 ms (gunicorn.conf.py's `switch_interval`) against CPython's 5 ms, the queue on in both. A
+writer back from SQLite waits for the GIL at each statement while the other threads spin, and
+holds the writers' lock meanwhile.
 """
 from __future__ import annotations
 
@@ -32,8 +37,11 @@ def _spin(ms: float) -> None:
         pass
 
 
-def child(data: Path, *, queue: bool, threads: int, seconds: float, inside_ms: float, outside_ms: float) -> None:
+def child(data: Path, *, queue: bool, threads: int, seconds: float, inside_ms: float, outside_ms: float,
+          switch_ms: float | None = None) -> None:
     """One process of the load: prints the seconds each write took, as JSON."""
+    if switch_ms:
+        sys.setswitchinterval(switch_ms / 1000)
     from catalog import sqlite_writers
     from catalog.extensions import db
     from catalog.services import audit
@@ -66,9 +74,11 @@ def child(data: Path, *, queue: bool, threads: int, seconds: float, inside_ms: f
     print(json.dumps(times))
 
 
-def _round(data: Path, *, queue: bool, processes: int, args) -> list[float]:
+def _round(data: Path, *, queue: bool, processes: int, args, switch_ms: float | None = None) -> list[float]:
     cmd = [sys.executable, "-m", "bench.bench_sqlite_writers", "--child", str(data), "--threads", str(args.threads),
            "--seconds", str(args.seconds), "--inside-ms", str(args.inside_ms), "--outside-ms", str(args.outside_ms)]
+    if switch_ms:
+        cmd += ["--switch-ms", str(switch_ms)]
     procs = [subprocess.Popen(cmd + ([] if queue else ["--no-queue"]), cwd=ROOT, stdout=subprocess.PIPE, text=True)
              for _ in range(processes)]
     times = []
@@ -86,17 +96,20 @@ def run(args, log=print) -> list[Figure]:
             db.create_all()
             db.engine.dispose()
         ours, ref = [], []
+        switch = args.against == "switch"
         for _ in range(args.rounds):  # interleaved, so that the machine's load falls on both alike
-            ours += _round(data, queue=True, processes=args.processes, args=args)
-            ref += _round(data, queue=False, processes=args.processes, args=args)
+            ours += _round(data, queue=True, processes=args.processes, args=args, switch_ms=1 if switch else None)
+            ref += _round(data, queue=switch, processes=args.processes, args=args, switch_ms=5 if switch else None)
+    reference = "GIL handed over every 5 ms (CPython's default)" if switch else "busy handler alone"
+    what = "GIL every 1 ms" if switch else "writer queue"
     seconds = args.seconds * args.rounds
     figures = []
     for pct in (50, 95, 99):
         mine, theirs = percentile(ours, pct) * 1000, percentile(ref, pct) * 1000
-        figures.append(Figure("sqlite_writers", f"write p{pct}, {args.processes}×{args.threads} writers", mine, "ms",
-                              reference="busy handler alone", reference_value=theirs, ratio=mine / theirs))
-    figures.append(Figure("sqlite_writers", "writes per second", len(ours) / seconds, "req/s",
-                          reference="busy handler alone", reference_value=len(ref) / seconds,
+        figures.append(Figure("sqlite_writers", f"write p{pct}, {args.processes}×{args.threads} writers, {what}", mine,
+                              "ms", reference=reference, reference_value=theirs, ratio=mine / theirs))
+    figures.append(Figure("sqlite_writers", f"writes per second, {what}", len(ours) / seconds, "req/s",
+                          reference=reference, reference_value=len(ref) / seconds,
                           ratio=len(ours) / max(1, len(ref)),
                           note=f"mean write {statistics.fmean(ours) * 1000:.1f} vs "
                                f"{statistics.fmean(ref) * 1000:.1f} ms"))
@@ -113,12 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--inside-ms", type=float, default=3.0, help="CPU inside each write transaction")
     parser.add_argument("--outside-ms", type=float, default=15.0, help="CPU before each write transaction")
+    parser.add_argument("--against", choices=("queue", "switch"), default="queue",
+                        help="reference: SQLite's busy handler without the queue, or the GIL's default 5 ms")
+    parser.add_argument("--switch-ms", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-queue", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, queue=not args.no_queue, threads=args.threads, seconds=args.seconds,
-              inside_ms=args.inside_ms, outside_ms=args.outside_ms)
+              inside_ms=args.inside_ms, outside_ms=args.outside_ms, switch_ms=args.switch_ms)
     else:
         run(args)
     return 0
