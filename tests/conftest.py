@@ -71,11 +71,24 @@ def _worker_database(url: str | None) -> str | None:
 TEST_DB_URL = _worker_database(os.environ.get("CATALOG_TEST_DATABASE_URL"))
 
 
+def pytest_configure(config):
+    """pytest-xdist hands the work out in the order pytest_collection_modifyitems leaves it, not
+    biggest xdist group first: that put the browser and nginx groups first on the two workers,
+    both waiting ~17 s at the start for the run's demo template (one seeding, one idle)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def needs_demo_template(item) -> bool:
+    return bool({"demo_template", "demo_app"} & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
-    """The slow tests first, in their usual order, then the rest: pytest-xdist hands tests out in
-    this order (after the xdist groups, biggest first), so a long system test never starts last
-    while the other worker, done, waits for it."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The slow tests first, then the rest, so a long system test never starts last while the
+    other worker, done, waits for it; among the slow ones, those on the run's demo template last,
+    so that both workers have tests to run while it is seeded in the background
+    (`_demo_template_soon`)."""
+    items.sort(key=lambda item: (item.get_closest_marker("slow") is None, needs_demo_template(item)))
     if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
         _name_xdist_groups(items)
 
@@ -145,6 +158,29 @@ def seeded_template(tmp_path_factory) -> Path | None:
         db.session.commit()
         db.engine.dispose()
     return data_dir / "catalog.sqlite3"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_template_soon(request, tmp_path_factory):
+    """When some test of this worker will need the run's demo template, start seeding it now, in a
+    thread (the work is in `flask` subprocesses), while the worker runs the tests that need none:
+    seeded on first use, it kept a worker waiting ~17 s. A failure here is left to the fixture,
+    which seeds again and reports it."""
+    if not any(needs_demo_template(item) for item in request.session.items):
+        yield
+        return
+
+    def build() -> None:
+        try:
+            build_demo_template(tmp_path_factory)
+        except BaseException:  # noqa: BLE001 - demo_template itself reports it
+            pass
+
+    tmp_path_factory.getbasetemp()  # made here, not by two threads at once
+    seeding = threading.Thread(target=build, name="demo-template", daemon=True)
+    seeding.start()
+    yield
+    seeding.join()  # no seeding process outlives the run
 
 
 @pytest.fixture(scope="session")
