@@ -247,6 +247,8 @@ def _free_port() -> int:
 def _per_file_counts(metrics_dir: Path, endpoint: str) -> dict[int, float]:
     counts: dict[int, float] = {}
     for path in metrics_dir.glob("counter_*.db"):
+        if path.stat().st_size == 0:  # a worker creating its file (opened, not yet sized): no count yet
+            continue
         pid = int(path.stem.rsplit("_", 1)[1])
         for family in multiprocess.MultiProcessCollector.merge([str(path)]):
             for s in family.samples:
