@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
+from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
@@ -97,12 +98,28 @@ def _error(status: int, code: str, message: str) -> tuple[Response, int]:
     return jsonify(error=code, message=message, fields={}), status
 
 
+class _WorkerFiles(multiprocess.MultiProcessCollector):
+    """The workers' metric files, less one a worker is creating right now: the library reads an
+    empty file as a corrupt one and the whole scrape would fail (a 500 while a worker starts)."""
+
+    def collect(self):
+        files = [str(path) for path in Path(self._path).glob("*.db") if _sized(path)]
+        return self.merge(files, accumulate=True)
+
+
+def _sized(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:  # a dead worker's live gauge, removed since the listing
+        return False
+
+
 def _registry() -> CollectorRegistry:
     """A registry per scrape: the request metrics of every gunicorn worker (multiprocess mode)
     or of this process, plus the figures read from the database and queue now."""
     registry = CollectorRegistry(auto_describe=False)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        multiprocess.MultiProcessCollector(registry)
+        _WorkerFiles(registry)
     else:
         for metric in observe.METRICS:
             registry.register(metric)
