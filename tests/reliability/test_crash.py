@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -201,8 +202,10 @@ def _wait_settled(stack: Stack, slugs: list[str], timeout: float = 60) -> None:
 def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path, demo_template):
     data = copy_demo_data(demo_template, tmp_path / "data")  # `db upgrade` + `catalog seed --demo`, once per run
     stack = Stack(data)
-    adopter = stack.flask("catalog", "create-token", "--email", ADOPTER, "--label", "crash").stdout.strip()
-    publisher = stack.flask("catalog", "create-token", "--email", PUBLISHER, "--label", "crash").stdout.strip()
+    with ThreadPoolExecutor(2) as pool:  # two flask processes booting side by side
+        adopter, publisher = pool.map(
+            lambda email: stack.flask("catalog", "create-token", "--email", email, "--label", "crash").stdout.strip(),
+            (ADOPTER, PUBLISHER))
     rng = random.Random(20261122)
     client = Client(stack, tmp_path / "clones", adopter, publisher, rng)
     (tmp_path / "clones").mkdir()
@@ -236,12 +239,14 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path, demo_temp
             assert current in [acked, *client.deployments[dep_id]], (dep_id, acked, current)
     finally:
         stack.stop_all()
-    clean = stack.flask("catalog", "fsck", "--min-age", "0")
+    with ThreadPoolExecutor(2) as pool:  # both only read, with every process of the stack stopped
+        verifying = pool.submit(stack.flask, "catalog", "audit-verify")
+        clean = stack.flask("catalog", "fsck", "--min-age", "0")
+        verified = verifying.result()
     assert clean.returncode == 0 and "agree" in clean.stdout, (repaired.stdout, clean.stdout)
     repos = data / "repos"
     for relpath, sha in client.pushes:
         ok = subprocess.run(["git", "--git-dir", str(repos / relpath), "merge-base", "--is-ancestor", sha, "main"],
                             capture_output=True)
         assert ok.returncode == 0, f"acknowledged push {sha} missing from {relpath}"
-    verified = stack.flask("catalog", "audit-verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
