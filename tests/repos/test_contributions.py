@@ -49,6 +49,29 @@ def _own(client, fork_id: int) -> int:
     return r.json["divergence"]["own_commits"]
 
 
+def test_a_release_that_took_the_regions_commit_itself_is_named(three_forks, source_repo, make_user, client,
+                                                                token_for, tmp_path):
+    """Upstream fetched the offered commit from the bundle and fast-forwarded to it: no equivalent
+    commit, the very one. The contribution closes as merged with the release that holds it."""
+    (tanjungpinang, _bintan, _batam), (f1, _f2, _f3), shas = three_forks
+    publisher = make_user("publisher", "21")
+    c = client.post(f"/api/v1/forks/{f1.id}/contributions", headers=token_for(tanjungpinang),
+                    json={"title": "Perbaiki pembulatan capaian"}).json
+    bundle = tmp_path / "usulan.bundle"
+    bundle.write_bytes(client.get(f"/api/v1/contributions/{c['id']}.bundle").data)
+    upstream = tmp_path / "induk"
+    git("clone", str(source_repo), str(upstream))
+    git("fetch", str(bundle), f"refs/contributions/{c['id']}:usulan", cwd=upstream)
+    git("merge", "--ff-only", "usulan", cwd=upstream)
+    assert git("rev-parse", "HEAD", cwd=upstream).stdout.strip() == shas[0]
+    git("tag", "-a", "v1.3.0", "-m", "Rilis 1.3.0", cwd=upstream)
+    git("push", "origin", "main", "v1.3.0", cwd=upstream)
+    assert client.post("/api/v1/apps/simanja/refresh", headers=token_for(publisher)).status_code == 202
+    db.session.expire_all()
+    r = client.get(f"/api/v1/contributions/{c['id']}")
+    assert r.json["state"] == "merged" and r.json["merged_release"] == "v1.3.0"
+
+
 def test_offer_apply_with_git_am_release_and_auto_close(three_forks, published_app, source_repo, make_user,
                                                         client, token_for, tmp_path):
     (tanjungpinang, bintan, batam), (f1, f2, f3), shas = three_forks
@@ -81,7 +104,9 @@ def test_offer_apply_with_git_am_release_and_auto_close(three_forks, published_a
     upstream = tmp_path / "induk"
     git("clone", str(source_repo), str(upstream))
     (tmp_path / "usulan.patch").write_bytes(mbox.data)
-    git("am", str(tmp_path / "usulan.patch"), cwd=upstream)
+    # Signed off, as a publisher applies it: a commit of its own, whatever the clock (applied within
+    # the second of the region's commit, with the same names, it would otherwise be that very commit).
+    git("am", "--signoff", str(tmp_path / "usulan.patch"), cwd=upstream)
     assert git("log", "-1", "--format=%s", cwd=upstream).stdout.strip() == "Perbaiki pembulatan capaian"
     bundle_file = tmp_path / "usulan.bundle"
     bundle_file.write_bytes(bundle.data)

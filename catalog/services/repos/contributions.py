@@ -283,7 +283,9 @@ def recognise_merges(app_id: int) -> int:
                 continue
             upstream_of = contrib_git.upstream_equivalents(path, head, tip, [s for s in shas if marks.get(s)],
                                                            **limits)
-            tags = [contrib_git.first_tag_containing(mirror_path, u) for u in upstream_of.values()]
+            # each commit as upstream holds it: its equivalent, or the very commit
+            held = [upstream_of.get(s) or (s if s not in marks else None) for s in shas]
+            tags = [contrib_git.first_tag_containing(mirror_path, u) for u in held if u]
         except (VcsError, OSError) as exc:
             log.warning("recognising merges of contribution %s failed: %s", row.id, exc)
             continue
