@@ -195,8 +195,6 @@ def _repo_lock(repo: Path, mirror: bool) -> Iterator[None]:
             yield
 
 
-
-
 def _set_keep_refs(repo: Path, ids: list[str]) -> None:
     hidden = run_git(["config", "--get-all", "transfer.hideRefs"], git_dir=repo, check=False).text.split()
     if KEEP_PREFIX.rstrip("/") not in hidden:
