@@ -36,6 +36,7 @@ from ..extensions import db
 log = logging.getLogger(__name__)
 _TASKS: dict[str, Callable[..., Any]] = {}
 _PERIODIC: dict[str, tuple[Callable[[], Any], dict[str, str]]] = {}
+_AT_START: dict[str, dict[str, Any]] = {}  # jobs each worker queues as it starts, with their arguments
 _WROTE = "catalog_jobs_wrote"        # session.info: this transaction flushed writes
 _PENDING = "catalog_jobs_pending"    # session.info: jobs waiting for this transaction's commit
 # Logs (README, "Operations"): a job carries the id of the request that queued it, and when it
@@ -53,10 +54,15 @@ def current_request_id() -> str | None:
     return _job_request_id.get()
 
 
-def job(name: str) -> Callable:
-    """Register a function as a job; it runs inside an app context of the worker's app."""
+def job(name: str, *, at_worker_start: dict[str, Any] | None = None) -> Callable:
+    """Register a function as a job; it runs inside an app context of the worker's app.
+
+    at_worker_start: arguments with which every worker queues it once as it starts (recovery
+    from a crash: a job a killed worker had taken is gone, since the queue keeps no lease)."""
     def register(fn: Callable) -> Callable:
         _TASKS[name] = fn
+        if at_worker_start is not None:
+            _AT_START[name] = dict(at_worker_start)
         return fn
     return register
 
@@ -157,9 +163,14 @@ POLL_MAX_DELAY = 0.2
 
 
 def consumer(app: Flask, workers: int):
-    """The worker's Huey consumer: `workers` threads and the periodic scheduler."""
-    return queue(app).create_consumer(workers=workers, worker_type="thread", periodic=True,
-                                      max_delay=POLL_MAX_DELAY)
+    """The worker's Huey consumer: `workers` threads and the periodic scheduler; first the jobs
+    registered to run at a worker's start are queued (any worker takes them)."""
+    built = queue(app).create_consumer(workers=workers, worker_type="thread", periodic=True,
+                                       max_delay=POLL_MAX_DELAY)
+    with app.app_context():
+        for name, kwargs in _AT_START.items():
+            _send(app, name, kwargs)
+    return built
 
 
 def enqueue(name: str, **kwargs: Any) -> None:

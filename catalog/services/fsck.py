@@ -16,7 +16,7 @@ from ..models import App, AppState, Fork, IndexChange, Mirror, MirrorState
 from ..models.types import utcnow
 from . import repo_paths
 from .catalog import index_follower, indexing, mirror_requests
-from .repos import forks, mirrors, protected
+from .repos import forks, mirrors, protected, recovery
 from .tx import write
 
 STALE_SECONDS = 3600  # a temp dir younger than this may belong to a fetch still running
@@ -55,6 +55,7 @@ def check(repair: bool = False, *, min_age: float = STALE_SECONDS) -> FsckReport
     """
     report = FsckReport()
     root = repo_paths.repos_root()
+    _check_unowned(report, repair)
     _check_repositories(report, root, repair)
     _check_fork_heads(report, repair)
     _check_hooks(report, repair)
@@ -83,12 +84,30 @@ def _check_repositories(report: FsckReport, root: Path, repair: bool) -> None:
             report.problems.append(f"fork {relpath}: row without repository (restore it from backup)")
     lost = current_app.config["DATA_DIR"] + "/lost+found"
     for relpath in sorted(on_disk - set(mirror_rows) - set(fork_rows)):
+        if vcs.fsutil.is_unowned(root / relpath):
+            continue  # a fork creation, live or interrupted: _check_unowned
         report.problems.append(f"repository {relpath}: on disk without a row")
         if repair:
             target = Path(lost) / f"{relpath.replace('/', '__')}-{int(time.time())}"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(root / relpath), str(target))
             report.repaired.append(f"repository {relpath}: moved to {target}")
+
+
+def _check_unowned(report: FsckReport, repair: bool) -> None:
+    """Fork repositories still marked unowned: a creation killed before its row committed is a
+    problem (removed by --repair, as the worker's sweep does); one whose row committed only
+    lost its mark, and one whose creator is alive is left alone."""
+    unowned = recovery.settle_unowned(repair=repair)
+    for shown in unowned.removed:
+        report.problems.append(f"fork repository {shown}: creation interrupted before its row was written")
+        if repair:
+            report.repaired.append(f"fork repository {shown}: removed")
+    for shown in unowned.kept:
+        report.notes.append(f"fork repository {shown}: created; its unowned mark "
+                            f"{'removed' if repair else 'is left for the sweep'}")
+    for shown in unowned.in_progress:
+        report.notes.append(f"fork repository {shown}: being created right now")
 
 
 def _requeue(app_id: int) -> None:
@@ -182,6 +201,8 @@ def _check_pending_fetches(report: FsckReport, repair: bool, min_age: float) -> 
 
 def _check_temp_dirs(report: FsckReport, root: Path, repair: bool, min_age: float) -> None:
     for tmp in _temp_dirs(root, min_age):
+        if vcs.fsutil.is_unowned(tmp):
+            continue  # a fork's staging dir: its maker's lock decides (_check_unowned), not its age
         report.problems.append(f"temporary directory {tmp.relative_to(root)} left by an interrupted job")
         if repair:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -18,7 +18,7 @@ _WHERE = {
     "Identity": "env",
     **dict.fromkeys(("GitCommandError", "GitTimeout", "InvalidBundle", "RefChanged", "RevisionNotFound",
                      "SizeLimitExceeded", "UnsafeRemote", "VcsError"), "errors"),
-    "create_fork": "forks",
+    **dict.fromkeys(("create_fork", "create_unowned_fork"), "forks"),
     **dict.fromkeys(("install_hooks", "read_protected_commits", "write_protected_commits"), "hooks"),
     "http_backend_response": "http",
     **dict.fromkeys(("create_mirror", "fetch_mirror", "import_bundle", "repack_mirror"), "mirror"),

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import N_, RevisionNotFound
-from .fsutil import staged
+from .fsutil import Unowned, mark_unowned, staged
 from .hooks import install_hooks
 from .layout import FORK_CONFIG, append_config, init_bare
 from .refs import is_valid_ref_name, validate_branch
@@ -42,6 +43,27 @@ def create_fork(mirror: Path, dest: Path, *, default_branch: str,
     divergence uses the mirror's commit-graph through it. Raises RevisionNotFound when the
     mirror lacks the branch; nothing is left behind on failure.
     """
+    return _build(mirror, dest, default_branch, receive_hooks, None)
+
+
+def create_unowned_fork(mirror: Path, dest: Path, *, default_branch: str) -> tuple[RepoInfo, Unowned]:
+    """create_fork for a repository whose row the caller is yet to commit: it arrives carrying
+    the unowned mark under this process's lock, put there before anything else in its staging
+    dir, so that a kill at any moment leaves something a sweep can tell from live work. Call
+    `owned()` on the hold once the row committed, `abandon()` if it will not."""
+    holds: list[Unowned] = []
+    try:
+        info = _build(mirror, dest, default_branch, True, lambda tmp: holds.append(mark_unowned(tmp)))
+    except BaseException:
+        for hold in holds:
+            hold.release()  # the staging dir (and the mark in it) is gone already
+        raise
+    holds[0].moved_to(info.path)
+    return info, holds[0]
+
+
+def _build(mirror: Path, dest: Path, default_branch: str, receive_hooks: bool,
+           prepare: Callable[[Path], object] | None) -> RepoInfo:
     mirror = Path(mirror).resolve()
     branch = validate_branch(default_branch)
     refs = _refs_to_copy(mirror, branch)
@@ -50,6 +72,8 @@ def create_fork(mirror: Path, dest: Path, *, default_branch: str,
         raise RevisionNotFound(N_("Cabang utama tidak ditemukan di mirror upstream."))
     dest = Path(dest).parent.resolve() / Path(dest).name
     with staged(dest) as tmp:
+        if prepare is not None:
+            prepare(tmp)
         init_bare(tmp, default_branch=branch)
         objects = tmp / "objects"
         # tmp and dest share a parent, so the relative path stays right after the rename.

@@ -5,7 +5,7 @@ from ..jobs.queue import job, periodic
 from ..services.catalog import indexing
 from ..services.deployments import lifecycle as deployments
 from ..services.interop import harvest  # noqa: F401  (listens for upstream publiccode.yml changes)
-from ..services.repos import contributions, hotspots, mirrors, purge
+from ..services.repos import contributions, hotspots, mirrors, purge, recovery
 from ..services.repos import refresh as fork_refresh
 from . import account_mail, heartbeat_tasks, mail  # noqa: F401  (register the e-mail and heartbeat jobs)
 from .vitality_tasks import compute_vitality, sweep_vitality  # noqa: F401  (docs/vitality.md)
@@ -95,3 +95,16 @@ def purge_repository(relpath: str, actor_id: int | None = None) -> bool:
 def sweep_pruning() -> int:
     """Prune again where the last prune kept dropped objects for the grace period."""
     return purge.sweep_pending()
+
+
+@job("repo.recover", at_worker_start={"grace": 0})
+def recover_repositories(grace: float = 0) -> dict[str, int]:
+    """What a killed process left (services/repos/recovery.py). Also queued by every worker as it
+    starts, without the grace: a node restarted after a crash heals what its death left at once."""
+    return recovery.recover(grace)
+
+
+@periodic("repo.recover_sweep", minute="*/2")
+def sweep_recovery() -> dict[str, int]:
+    """The same for nodes that do not come back: abandoned fork creations."""
+    return recovery.recover()

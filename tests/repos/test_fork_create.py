@@ -38,14 +38,14 @@ def test_other_writes_go_on_while_a_forks_repository_is_built(app, client, publi
     after the busy timeout)."""
     headers = token_for(make_user("adopter", "21.72"))
     building, release = threading.Event(), threading.Event()
-    real_create = vcs.create_fork
+    real_create = vcs.create_unowned_fork
 
     def slow_git(*args, **kwargs):
         building.set()
         release.wait(60)
         return real_create(*args, **kwargs)
 
-    monkeypatch.setattr(vcs, "create_fork", slow_git)
+    monkeypatch.setattr(vcs, "create_unowned_fork", slow_git)
     answers = {}
 
     def fork_in_another_request():

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
+from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 
 from cachetools import LRUCache
 from flask import current_app
@@ -27,8 +28,10 @@ from ..permissions import can_fork, can_manage_fork
 from ..tx import begin_write, write
 from . import listing as fork_listing
 from . import refresh as fork_refresh
+from . import repo_locks
 
 log = logging.getLogger(__name__)
+CREATE_LOCK = "create"  # repo_locks name held while a fork of that relpath is being made
 
 
 # What a new copy and a sync need of the mirror, as columns: a row that no commit expires
@@ -63,34 +66,77 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
     _require_free_name(org, name)
     relpath = repo_paths.fork_relpath(org.slug, name)
     dest = repo_paths.absolute(relpath)
-    if dest.exists():
-        raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
-    # The repository is built before the transaction: on SQLite a write transaction holds the one
-    # writer's lock, and git's processes inside it made every other write wait (under the working
-    # day's load, sign-ins and deployment writes waited out the 15 s busy timeout and answered 500).
-    try:
-        info = vcs.create_fork(repo_paths.absolute(mirror.relpath), dest, default_branch=mirror.default_branch)
+    names = ExitStack()
+    try:  # across nodes (PostgreSQL); on one machine the mark's own lock serves
+        names.enter_context(repo_locks.held(relpath, CREATE_LOCK))
     except VcsError as exc:
-        raise Conflict(exc.message) from exc
-    except OSError as exc:  # the same name's repository renamed into place by a concurrent request
-        if dest.exists():
-            raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name),
-                           {"name": _("Nama sudah dipakai di organisasi ini.")}) from exc
-        raise
-    with write() as op:
-        op.on_rollback(shutil.rmtree, dest, ignore_errors=True)  # no repository without its row
-        _require_free_name(org, name)
-        vcs.hooks.write_quota(dest, current_app.config["FORK_QUOTA_BYTES"])  # pre-receive enforces it
-        fork = Fork(app_id=app.id, organization_id=org.id, name=name, relpath=relpath,
-                    default_branch=info.default_branch, base_commit=info.head, created_by_id=actor.id,
-                    merge_base=info.head, upstream_head=mirror.head, fork_head=info.head, computed_at=utcnow())
-        db.session.add(fork)
-        db.session.flush()
-        audit.record(actor, "fork.create", "fork", fork.id, {"app": app.slug, "org": org.code, "repo": relpath,
-                                                              "base_commit": info.head})
-        notifications.notify_fork(fork, actor)
-        fork_id = fork.id
+        raise Conflict(_being_made()) from exc
+    with names:
+        _clear_abandoned(relpath, dest)
+        # The repository is built before the transaction: on SQLite a write transaction holds the
+        # one writer's lock, and git's processes inside it made every other write wait (under the
+        # working day's load, sign-ins and deployment writes waited out the 15 s busy timeout and
+        # answered 500). Until the row commits it carries the unowned mark under our lock, so a
+        # kill in between leaves a repository the next create of this name, the sweep
+        # (repos/recovery.py) and fsck remove, and a live creation one they leave alone.
+        try:
+            info, hold = vcs.create_unowned_fork(repo_paths.absolute(mirror.relpath), dest,
+                                                 default_branch=mirror.default_branch)
+        except VcsError as exc:
+            raise Conflict(exc.message) from exc
+        except OSError as exc:  # the same name's repository renamed into place by a concurrent request
+            if dest.exists():
+                raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name),
+                               {"name": _("Nama sudah dipakai di organisasi ini.")}) from exc
+            raise
+        try:
+            with write():
+                _require_free_name(org, name)
+                vcs.hooks.write_quota(dest, current_app.config["FORK_QUOTA_BYTES"])  # pre-receive enforces it
+                fork = Fork(app_id=app.id, organization_id=org.id, name=name, relpath=relpath,
+                            default_branch=info.default_branch, base_commit=info.head, created_by_id=actor.id,
+                            merge_base=info.head, upstream_head=mirror.head, fork_head=info.head,
+                            computed_at=utcnow())
+                db.session.add(fork)
+                db.session.flush()
+                audit.record(actor, "fork.create", "fork", fork.id, {"app": app.slug, "org": org.code,
+                                                                      "repo": relpath, "base_commit": info.head})
+                notifications.notify_fork(fork, actor)
+                fork_id = fork.id
+        except BaseException:
+            hold.abandon()  # no repository without its row
+            raise
+        hold.owned()
     return get_shown_fork(fork_id)  # one statement, where the commit's expired row reloads with its full app
+
+
+def _clear_abandoned(relpath: str, dest: Path) -> None:
+    """Make way at `dest`: a repository a killed creation left there (marked, its maker gone, no
+    row) is removed. Raises Conflict for one being made right now or one that is no half-made
+    fork (a person judges it: fsck moves it to lost+found)."""
+    if not dest.exists():
+        return
+    hold = vcs.fsutil.claim_unowned(dest)
+    if hold is None:
+        if vcs.fsutil.is_unowned(dest):
+            raise Conflict(_being_made())
+        raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
+    if fork_row_committed(relpath):  # its maker died after the commit, before dropping the mark
+        hold.owned()
+        raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
+    log.warning("fork %s: removing a repository whose creation was interrupted before its row", relpath)
+    hold.abandon()
+
+
+def _being_made() -> str:
+    return _("Repositori dengan nama ini sedang dibuat oleh permintaan lain. Coba lagi beberapa saat lagi.")
+
+
+def fork_row_committed(relpath: str) -> bool:
+    """Whether a fork row for `relpath` is committed, read on a connection of its own: the
+    request's session may hold a snapshot older than the commit of a creation that just ended."""
+    with db.engine.connect() as conn:
+        return conn.execute(_FORK_ID_BY_RELPATH, {"relpath": relpath}).first() is not None
 
 
 def _require_free_name(org, name: str) -> None:
