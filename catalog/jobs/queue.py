@@ -11,6 +11,12 @@ worker, the run first claims (job name, scheduled minute) with an INSERT into `p
 that does nothing on conflict: the worker whose INSERT wrote the row runs the job, the others
 skip it. The database decides, as it already holds every other shared state; a lock in Redis
 would not exist on installs without Redis (several SQLite-queue workers on one machine).
+
+A job taken off the queue is gone from it (Redis BRPOP, a deleted SQLite row): no lease, no
+acknowledgement, and `retries` covers only a job that raised. A worker SIGKILLed while it holds
+a job loses it. What a lost job leaves must therefore be found from the rows and the disk: the
+periodic sweeps do (repo.recover_sweep for a lost push refresh), and jobs registered with
+`at_worker_start` run as each worker starts, so a node restarted after a crash heals at once.
 """
 from __future__ import annotations
 

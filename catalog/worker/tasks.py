@@ -98,7 +98,7 @@ def sweep_pruning() -> int:
 
 
 @job("repo.recover", at_worker_start={"grace": 0})
-def recover_repositories(grace: float = 0) -> dict[str, int]:
+def recover_repositories(grace: float = recovery.PUSH_GRACE) -> dict[str, int]:
     """What a killed process left (services/repos/recovery.py). Also queued by every worker as it
     starts, without the grace: a node restarted after a crash heals what its death left at once."""
     return recovery.recover(grace)
@@ -106,5 +106,5 @@ def recover_repositories(grace: float = 0) -> dict[str, int]:
 
 @periodic("repo.recover_sweep", minute="*/2")
 def sweep_recovery() -> dict[str, int]:
-    """The same for nodes that do not come back: abandoned fork creations."""
+    """The same for nodes that do not come back: abandoned fork creations, lost push refreshes."""
     return recovery.recover()
