@@ -97,14 +97,22 @@ class Unowned:
             self.release()
 
     def abandon(self) -> None:
-        """No row will own it: out of its name at once (one rename), then deleted. A kill during
-        the delete leaves a marked staging dir, found again by the next sweep."""
+        """No row will own it: out of its name at once (one rename), then deleted, the mark last,
+        so that a kill during the delete leaves a marked staging dir the next sweep finds."""
         try:
             gone = self.repo.with_name(f".{self.repo.name}{STAGING_MARK}gone-{secrets.token_hex(4)}")
             try:
                 os.rename(self.repo, gone)
             except FileNotFoundError:
                 return
+            with os.scandir(gone) as entries:
+                for entry in entries:
+                    if entry.name == UNOWNED_MARK:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
             shutil.rmtree(gone, ignore_errors=True)
         finally:
             self.release()

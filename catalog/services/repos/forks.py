@@ -72,7 +72,7 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
     except VcsError as exc:
         raise Conflict(_being_made()) from exc
     with names:
-        _clear_abandoned(relpath, dest)
+        _clear_abandoned(org, name, relpath, dest)
         # The repository is built before the transaction: on SQLite a write transaction holds the
         # one writer's lock, and git's processes inside it made every other write wait (under the
         # working day's load, sign-ins and deployment writes waited out the 15 s busy timeout and
@@ -86,8 +86,7 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
             raise Conflict(exc.message) from exc
         except OSError as exc:  # the same name's repository renamed into place by a concurrent request
             if dest.exists():
-                raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name),
-                               {"name": _("Nama sudah dipakai di organisasi ini.")}) from exc
+                raise _name_taken(org, name) from exc
             raise
         try:
             with write():
@@ -110,7 +109,7 @@ def create_fork(slug: str, *, actor: User, org_code: str | None = None, name: st
     return get_shown_fork(fork_id)  # one statement, where the commit's expired row reloads with its full app
 
 
-def _clear_abandoned(relpath: str, dest: Path) -> None:
+def _clear_abandoned(org, name: str, relpath: str, dest: Path) -> None:
     """Make way at `dest`: a repository a killed creation left there (marked, its maker gone, no
     row) is removed. Raises Conflict for one being made right now or one that is no half-made
     fork (a person judges it: fsck moves it to lost+found)."""
@@ -123,7 +122,7 @@ def _clear_abandoned(relpath: str, dest: Path) -> None:
         raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
     if fork_row_committed(relpath):  # its maker died after the commit, before dropping the mark
         hold.owned()
-        raise Conflict(_("Repositori dengan nama ini masih ada di disk; hubungi admin (fsck)."))
+        raise _name_taken(org, name)
     log.warning("fork %s: removing a repository whose creation was interrupted before its row", relpath)
     hold.abandon()
 
@@ -141,8 +140,12 @@ def fork_row_committed(relpath: str) -> bool:
 
 def _require_free_name(org, name: str) -> None:
     if db.session.execute(db.select(Fork.id).where(Fork.organization_id == org.id, Fork.name == name)).first():
-        raise Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name),
-                       {"name": _("Nama sudah dipakai di organisasi ini.")})
+        raise _name_taken(org, name)
+
+
+def _name_taken(org, name: str) -> Conflict:
+    return Conflict(_("%(name)s sudah memiliki repositori '%(name2)s'.", name=org.name, name2=name),
+                    {"name": _("Nama sudah dipakai di organisasi ini.")})
 
 
 def get_fork(fork_id: int) -> Fork:
