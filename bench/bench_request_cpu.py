@@ -1,14 +1,16 @@
 """CPU per request kind of the working day's mix, in-process, on the demo catalog.
 
-`python -m bench.bench_request_cpu [--repeat 60] [--only KIND] [--profile KIND]`
+`python -m bench.bench_request_cpu [--repeat 60] [--only KIND] [--profile KIND]
+[--db postgres [--pg-driver psycopg2|psycopg]]`
 
 Process CPU time (not wall time, so a busy machine distorts it far less than latency) of each
 request kind the load test sends — visitors' pages, signed-in pages, searches, API reads, a
 deployment write — through the Flask test client on a fresh data dir seeded with
 `catalog seed --demo`, against the reference measured in the same run: the bare Flask app of
 `bench/hello_app.py` through the same test client. `--profile KIND` prints pyinstrument's tree
-for one kind instead. What the load test adds on top (gunicorn, compression, git, PostgreSQL, the
-clients) is `python -m loadtest.run --profile`.
+for one kind instead. `--db postgres` seeds a fresh database on the local server instead of
+SQLite (the web process's own CPU only: the server's is not counted). What the load test adds
+on top (gunicorn, compression, git, PostgreSQL, the clients) is `python -m loadtest.run --profile`.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from loadtest.stack import PG_DRIVERS, create_pg_database, drop_pg_database
+
 from .common import ROOT
 
 ADOPTER = ("adopsi@tanjungpinangkota.go.id", "adopsi-demo-2026")   # seed/demo.py
@@ -33,7 +37,6 @@ BROTLI = {"Accept-Encoding": "gzip, deflate, br"}
 
 def _seed(data: Path) -> None:
     env = {**os.environ, "CATALOG_DATA_DIR": str(data), "CATALOG_ALLOW_LOCAL_REPOS": "1"}
-    env.pop("CATALOG_DATABASE_URL", None)
     for step in (("db", "upgrade"), ("catalog", "seed", "--demo")):
         subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *step], cwd=ROOT, env=env, check=True,
                        capture_output=True)
@@ -151,7 +154,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="", help="pyinstrument tree of the first kind whose name contains this")
     parser.add_argument("--seeded-data", type=Path, default=None, metavar="DIR",
                         help="copy this data dir, already seeded the same way (seed/demo_copy.py), instead of seeding")
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite",
+                        help="postgres: a fresh database `bench_request_cpu` on 127.0.0.1:5432, dropped after")
+    parser.add_argument("--pg-driver", choices=PG_DRIVERS, default=PG_DRIVERS[0],
+                        help="the catalog's PostgreSQL driver (SQLAlchemy's postgresql+<driver>://)")
     args = parser.parse_args(argv)
+    os.environ.pop("CATALOG_DATABASE_URL", None)
+    if args.db == "postgres":
+        if args.seeded_data:
+            parser.error("--seeded-data holds a SQLite catalog; --db postgres seeds its own")
+        os.environ["CATALOG_DATABASE_URL"] = create_pg_database("bench_request_cpu", driver=args.pg_driver)
+        try:
+            return _measure(args)
+        finally:
+            drop_pg_database("bench_request_cpu")
+    return _measure(args)
+
+
+def _measure(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-request-cpu-") as tmp:
         data = Path(tmp) / "data"
         if args.seeded_data:
@@ -162,7 +182,6 @@ def main(argv: list[str] | None = None) -> int:
             data.mkdir()
             _seed(data)
         os.environ.update(CATALOG_DATA_DIR=str(data), CATALOG_ALLOW_LOCAL_REPOS="1")
-        os.environ.pop("CATALOG_DATABASE_URL", None)
         from catalog import create_app
 
         from .hello_app import app as hello

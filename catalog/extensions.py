@@ -11,6 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
 
@@ -80,3 +81,14 @@ def _sqlite_checkin(_dbapi_connection, record) -> None:
     """A connection back in the pool ends its turn, however its transaction ended."""
     if record is not None:
         sqlite_writers.end_turn(record.info)
+
+
+@event.listens_for(Engine, "handle_error")
+def _nul_is_a_data_error(context) -> Exception | None:
+    """psycopg2 refuses a NUL character in a parameter itself, with a bare ValueError; PostgreSQL
+    (through psycopg 3) answers DataError. The same error whatever the driver, so that the web
+    layer answers 404 or 422 for it (web/errors.py), never 500."""
+    error = context.original_exception
+    if isinstance(error, ValueError) and "NUL (0x00)" in str(error):
+        return DataError(context.statement, context.parameters, error)
+    return None

@@ -26,7 +26,7 @@ from . import cpu
 from . import report as figures
 from .browsers import AUDITORS, Account, AuditorBrowser, StaffBrowser
 from .cluster import Cluster, flush_redis
-from .stack import PG_ADMIN_URL, Stack, create_pg_database, drop_pg_database
+from .stack import PG_ADMIN_URL, PG_DRIVERS, Stack, create_pg_database, drop_pg_database
 from .users import SLOTS, Adopter, Record, User, VirtualUser
 from .verify import check_writes
 
@@ -67,6 +67,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     p.add_argument("--pg-admin-url", default=PG_ADMIN_URL)
     p.add_argument("--db-name", default="catalog_load")
+    p.add_argument("--pg-driver", choices=PG_DRIVERS, default=PG_DRIVERS[0],
+                   help="the catalog's PostgreSQL driver (SQLAlchemy's postgresql+<driver>://)")
     p.add_argument("--redis-url", default=None, help="queue jobs through Redis instead of SQLite (emptied first "
                    "with --nodes 2: give it a database of its own)")
     p.add_argument("--nodes", type=int, choices=(1, 2), default=1,
@@ -177,7 +179,7 @@ def _setup(args: argparse.Namespace, root: Path) -> tuple[Stack | Cluster, str]:
     else:
         data.mkdir(parents=True, exist_ok=True)
     if args.db == "postgres":
-        url = create_pg_database(args.db_name, args.pg_admin_url)
+        url = create_pg_database(args.db_name, args.pg_admin_url, args.pg_driver)
     else:
         url = f"sqlite:///{data / 'catalog.sqlite3'}"
     if args.nodes == 2:

@@ -22,8 +22,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def create_pg_database(name: str, admin_url: str = PG_ADMIN_URL) -> str:
-    """A fresh, empty PostgreSQL database (dropped first if a previous run left it)."""
+PG_DRIVERS = ("psycopg2", "psycopg")  # the catalog's default first (README, "PostgreSQL")
+
+
+def create_pg_database(name: str, admin_url: str = PG_ADMIN_URL, driver: str = PG_DRIVERS[0]) -> str:
+    """A fresh, empty PostgreSQL database (dropped first if a previous run left it); its URL
+    for the catalog with `driver`."""
     import psycopg
     from psycopg import sql
 
@@ -31,7 +35,7 @@ def create_pg_database(name: str, admin_url: str = PG_ADMIN_URL) -> str:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     host_part = admin_url.split("://", 1)[1].rsplit("/", 1)[0]
-    return f"postgresql+psycopg://{host_part}/{name}"
+    return f"postgresql+{driver}://{host_part}/{name}"
 
 
 def drop_pg_database(name: str, admin_url: str = PG_ADMIN_URL) -> None:

@@ -9,6 +9,8 @@ renamed region), is noticed by a fingerprint of the catalog tables and gets a re
 """
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -129,8 +131,7 @@ def snapshot() -> Snapshot:
     with db.engine.connect() as conn:
         cursor = conn.connection.driver_connection.cursor()
         for table in db.metadata.sorted_tables:
-            with cursor.copy(f'COPY "{table.name}" TO STDOUT') as copy:
-                tables[table.name] = b"".join(bytes(block) for block in copy)
+            tables[table.name] = _copy_out(cursor, f'COPY "{table.name}" TO STDOUT')
         for name in conn.execute(SEQUENCES).scalars():
             sequences[name] = tuple(conn.execute(text(f'SELECT last_value, is_called FROM public."{name}"')).one())
         conn.rollback()
@@ -145,9 +146,26 @@ def restore(saved: Snapshot) -> None:
         conn.execute(text("DELETE FROM organization"))
         cursor = conn.connection.driver_connection.cursor()
         for name, rows in saved.tables.items():
-            with cursor.copy(f'COPY "{name}" FROM STDIN') as copy:
-                copy.write(rows)
+            _copy_in(cursor, f'COPY "{name}" FROM STDIN', rows)
         for name, (last, called) in saved.sequences.items():
             conn.execute(text("SELECT setval(:seq, :last, :called)"),
                          {"seq": f'public."{name}"', "last": last, "called": called})
         conn.commit()
+
+
+def _copy_out(cursor, sql: str) -> bytes:
+    """COPY … TO STDOUT with either driver the catalog runs on (psycopg2, psycopg 3)."""
+    if hasattr(cursor, "copy_expert"):  # psycopg2
+        buffer = io.BytesIO()
+        cursor.copy_expert(sql, buffer)
+        return buffer.getvalue()
+    with cursor.copy(sql) as copy:
+        return b"".join(bytes(block) for block in copy)
+
+
+def _copy_in(cursor, sql: str, rows: bytes) -> None:
+    if hasattr(cursor, "copy_expert"):  # psycopg2
+        cursor.copy_expert(sql, io.BytesIO(rows))
+        return
+    with cursor.copy(sql) as copy:
+        copy.write(rows)
