@@ -17,10 +17,11 @@ from catalog import create_app
 from catalog.extensions import db
 from catalog.services.accounts import tokens, users
 from seed.demo_copy import copy_demo_data
-from tests import pg_reset, routing_memo
+from tests import pg_reset, routing_memo, sql_memo
 from tests.demo_template import build_demo_template
 
 routing_memo.install()
+sql_memo.install()
 
 
 class _SharedBytecode:
