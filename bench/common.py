@@ -39,7 +39,7 @@ class Size:
 SIZES = {
     "tiny": Size("tiny", apps=300, deployments=300, forks_per_upstream=8, upstreams=3, large_commits=200,
                  large_blob=2048, divergence_forks=8, upstream_advance=5, search_rounds=1, fork_samples=3,
-                 clone_rounds=1, page_seconds=0.4, clients=4, max_queries=30),
+                 clone_rounds=1, page_seconds=0.2, clients=4, max_queries=30),
     "full": Size("full", apps=27_000, deployments=27_000, forks_per_upstream=500, upstreams=10,
                  large_commits=10_000, large_blob=16_384, divergence_forks=500, upstream_advance=25,
                  search_rounds=3, fork_samples=40, clone_rounds=5, page_seconds=20.0),
