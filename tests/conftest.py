@@ -1,6 +1,7 @@
 """Fixtures: a fresh app, database and data dir per test (flaskr style), plus users and tokens."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import shutil
@@ -209,9 +210,10 @@ def demo_app(tmp_path, request):
         close_app(application)
 
 
-@pytest.fixture
-def app(tmp_path, seeded_template):
-    data_dir = tmp_path / "data"
+@contextlib.contextmanager
+def fresh_app(data_dir: Path, seeded_template: Path | None):
+    """A fresh app and database on a new data dir, inside its app context (the `app` fixture's,
+    and that of a module's shared world)."""
     data_dir.mkdir()
     if seeded_template:
         shutil.copy(seeded_template, data_dir / "catalog.sqlite3")
@@ -225,6 +227,12 @@ def app(tmp_path, seeded_template):
             db.session.remove()
             pg_reset.clear_rows()
         close_app(application)
+
+
+@pytest.fixture
+def app(tmp_path, seeded_template):
+    with fresh_app(tmp_path / "data", seeded_template) as application:
+        yield application
 
 
 class IsolatedClient(FlaskClient):

@@ -3,10 +3,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+import seed.demo as demo
 from catalog.publiccode import ExportEntry, to_publiccode
 from catalog.vcs.runner import run_git
+from seed.demo_apps import DEMO_APPS
 from seed.demo_repos import add_commits
+from tests.conftest import fresh_app
 from tests.repos.conftest import adopter, fork, published_app, source_repo  # noqa: F401  (shared fixtures)
+
+PUBLISHED_DEMO = [s for s in DEMO_APPS if s["state"] == "published"]
+# The tests on every published demo entry run on one worker, one after the other: they share the
+# module's world (below), which no other test's database may replace meanwhile (PostgreSQL).
+on_the_demo_entries = pytest.mark.xdist_group("demo-entries")
 
 LONG = ("Simanja mencatat rencana dan realisasi kinerja harian pegawai, penilaian atasan, dan rekap "
         "kinerja untuk tunjangan kinerja di seluruh perangkat daerah Provinsi Kepulauan Riau.")
@@ -44,3 +54,23 @@ def tag(repo, name: str) -> None:
     run_git(["tag", name, "refs/heads/main"], git_dir=repo)
 
 
+
+
+@pytest.fixture(scope="module")
+def demo_entries(tmp_path_factory, seeded_template):
+    """The demo's users and every published demo entry, seeded once per module, as each test
+    seeded them for itself (~1 s each) before: the tests on it each read their own entry and add
+    nothing another reads."""
+    data_dir = tmp_path_factory.mktemp("demo-entries") / "data"
+    with fresh_app(data_dir, seeded_template) as application, pytest.MonkeyPatch.context() as patch:
+        demo.seed_users()
+        patch.setattr(demo, "DEMO_APPS", PUBLISHED_DEMO)
+        demo.seed_apps(data_dir.parent / "sources")
+        yield application
+
+
+@pytest.fixture
+def demo_entries_app(demo_entries):
+    """The shared world in an app context of the test's own (its own `g` and database session)."""
+    with demo_entries.app_context():
+        yield demo_entries

@@ -7,11 +7,11 @@ import seed.demo as demo
 from catalog.extensions import db
 from catalog.models import App
 from catalog.publiccode import load, parse, validate
+from catalog.services.accounts import users
 from catalog.services.catalog import apps
 from catalog.services.interop import imports
 from catalog.services.repos import forks
-from seed.demo_apps import DEMO_APPS
-from tests.interop.conftest import LONG, publiccode_text
+from tests.interop.conftest import LONG, PUBLISHED_DEMO, on_the_demo_entries, publiccode_text
 from tests.interop.test_import import EXTRAS
 
 BASE = "https://katalog.example"
@@ -100,24 +100,19 @@ def test_app_and_fork_pages_link_their_publiccode(client, published_app, fork):
     assert f"/api/v1/forks/{fork.id}/publiccode.yml" in client.get(f"/forks/{fork.id}").get_data(as_text=True)
 
 
-PUBLISHED_DEMO = [s for s in DEMO_APPS if s["state"] == "published"]
-
-
+@on_the_demo_entries
 @pytest.mark.parametrize("spec", PUBLISHED_DEMO, ids=lambda s: s["slug"])
-def test_every_published_demo_app_round_trips(app, tmp_path, monkeypatch, make_user, spec):
+def test_every_published_demo_app_round_trips(demo_entries_app, spec):
     """Exported, re-imported, same entry (tags have no key in the standard; a server path becomes
     the catalog's clone URL). A description under the standard's 150 characters is refused by
     name (422), and round-trips once it is long enough."""
-    demo.seed_users()
-    monkeypatch.setattr(demo, "DEMO_APPS", [spec])
-    demo.seed_apps(tmp_path / "sources")
-    client = app.test_client()
+    client = demo_entries_app.test_client()
     url = f"/api/v1/apps/{spec['slug']}/publiccode.yml"
     if len(spec["description"]) < 150:
         r = client.get(url, base_url=BASE)
         assert r.status_code == 422 and set(r.json["fields"]) == {"description"}
         apps.update_app(spec["slug"], {"description": spec["description"] + "\n\n" + LONG},
-                        actor=make_user("admin", "komdigi"))
+                        actor=users.get_by_email(demo.DEMO_USERS[0][0]))  # the demo's admin
     r = client.get(url, base_url=BASE)
     assert r.status_code == 200, r.json
     loaded = load(r.get_data(as_text=True))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-import seed.demo as demo
 from catalog.publiccode import parse
+from catalog.services.accounts import tokens, users
 from catalog.services.catalog import apps
-from seed.demo_apps import DEMO_APPS
+from tests.conftest import PASSWORD
+from tests.interop.conftest import PUBLISHED_DEMO, on_the_demo_entries
 
 BASE = "https://katalog.example"
 # The standard has no key for the catalog's SPBE tags, and the reference refuses unknown keys:
@@ -29,19 +30,14 @@ def _differences(first: dict, second: dict, path: str = "") -> list[str]:
 
 # Dakota, the one demo entry still waiting for verification, has no mirror yet (its repository is
 # a server path) and a short description: its export is refused by field (422), as it should be.
-PUBLISHED = [s for s in DEMO_APPS if s["state"] == "published"]
-
-
-@pytest.mark.parametrize("spec", PUBLISHED, ids=lambda s: s["slug"])
-def test_export_then_import_gives_the_same_entry_key_by_key(app, tmp_path, monkeypatch, make_user, token_for,
-                                                            spec):
-    demo.seed_users()
-    monkeypatch.setattr(demo, "DEMO_APPS", [spec])
-    demo.seed_apps(tmp_path / "sources")
-    admin = make_user("admin", "komdigi")  # may read the imported draft too
-    headers = token_for(admin)
-    client = app.test_client()
+@on_the_demo_entries
+@pytest.mark.parametrize("spec", PUBLISHED_DEMO, ids=lambda s: s["slug"])
+def test_export_then_import_gives_the_same_entry_key_by_key(demo_entries_app, spec):
     slug, copy = spec["slug"], spec["slug"] + "-salinan"
+    admin = users.create_user(email=f"admin-{slug}@uji.go.id", name="Uji admin", org_code="komdigi", role="admin",
+                              password=PASSWORD)  # may read the imported draft too
+    headers = {"Authorization": f"Bearer {tokens.create_token(admin, label='uji', actor=admin)[1]}"}
+    client = demo_entries_app.test_client()
 
     first = client.get(f"/api/v1/apps/{slug}/publiccode.yml", base_url=BASE, headers=headers)
     assert first.status_code == 200, first.json
