@@ -374,6 +374,11 @@ def _check(session: Session, rule: Rule, persona: str) -> str | None:
     return None
 
 
+# One worker takes every check on the world: each worker that took some built the world again.
+on_one_world = pytest.mark.xdist_group("authz-matrix")
+
+
+@on_one_world
 @pytest.mark.slow  # every read route for every role: ~8 s
 def test_read_routes(template, tmp_path):
     session = Session(template, tmp_path / "data")
@@ -385,6 +390,7 @@ def test_read_routes(template, tmp_path):
     assert failures == [], "\n".join(failures)
 
 
+@on_one_world
 @pytest.mark.slow  # every write route for every role on fresh copies: ~1 s each, ~45 s in all
 @pytest.mark.parametrize("endpoint,rule", [(e, r) for e, r in all_rules() if r.mutates],
                          ids=[f"{r.method} {r.path}" for _e, r in all_rules() if r.mutates])
