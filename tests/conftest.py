@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import MemcachedBytecodeCache
 from werkzeug.serving import make_server
@@ -41,6 +42,19 @@ class _SharedBytecode:
 
 
 TEMPLATE_BYTECODE = MemcachedBytecodeCache(_SharedBytecode())
+_create_jinja_environment = Flask.create_jinja_environment
+
+
+def _jinja_environment_sharing_bytecode(self):
+    """Every app of a test process takes the shared bytecode, not only the `app` fixture's: the
+    apps of tests/deployment_world.py and the tests' own compiled each template again (~400 times
+    in tests/web alone)."""
+    environment = _create_jinja_environment(self)
+    environment.bytecode_cache = TEMPLATE_BYTECODE
+    return environment
+
+
+Flask.create_jinja_environment = _jinja_environment_sharing_bytecode
 
 
 def _worker_database(url: str | None) -> str | None:
@@ -204,7 +218,6 @@ def demo_app(tmp_path, request):
         return
     data_dir = copy_demo_data(request.getfixturevalue("demo_template"), tmp_path / "data")
     application = create_app(_config(data_dir))
-    application.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     with application.app_context():
         yield application
         close_app(application)
@@ -218,7 +231,6 @@ def fresh_app(data_dir: Path, seeded_template: Path | None):
     if seeded_template:
         shutil.copy(seeded_template, data_dir / "catalog.sqlite3")
     application = create_app(_config(data_dir))
-    application.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     with application.app_context():
         if TEST_DB_URL:
             pg_reset.fresh_schema()

@@ -11,7 +11,7 @@ import pytest
 
 from catalog import create_app
 from catalog.extensions import db
-from tests.conftest import PASSWORD, TEMPLATE_BYTECODE, IsolatedClient, _config, close_app
+from tests.conftest import PASSWORD, IsolatedClient, _config, close_app
 from tests.security import authz_world as world
 from tests.security.authz_world import EVERYONE, PERSONAS
 
@@ -320,7 +320,6 @@ class Session:
         self.ids = world.load(template.parent / "ids.json")
         self.cookies = json.loads((template.parent / "signed_in.json").read_text())
         self.app = create_app(_sqlite_config(target))
-        self.app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE  # ~310 apps: compile each template once
         self.app.test_client_class = IsolatedClient
         self.ctx = self.app.app_context()
         self.ctx.push()
