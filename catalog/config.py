@@ -74,9 +74,6 @@ def build_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "GIT_NEGOTIATION_TIMEOUT": 120,  # seconds until upload-pack's first byte of output
         "GIT_HTTP_TIMEOUT": 3600,        # seconds per git http-backend request, all told
         "GIT_MAX_PER_CLIENT": int(os.environ.get(ENV_PREFIX + "GIT_MAX_PER_CLIENT") or 4),  # per address, all nodes
-        # nice levels below the web workers for git over HTTP (packs for clones and pushes, the
-        # receive hooks): on a busy server page views get the CPU first. 0: the same priority.
-        "GIT_HTTP_NICE": int(os.environ.get(ENV_PREFIX + "GIT_HTTP_NICE") or 10),
         "SEARCH_BACKEND": os.environ.get(ENV_PREFIX + "SEARCH_BACKEND", "tantivy"),
         # Hostile repositories: downloads and diffs stay bounded whatever the trees expand to.
         "ARCHIVE_MAX_BYTES": 1024**3,       # sum of file sizes in one zip / tar.gz download

@@ -282,8 +282,7 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
                           on_push: OnPush | None = None,
                           max_upload_pack_bytes: int = 8 * MiB,
                           negotiation_timeout: float = 120,
-                          slots: ClientSlots | None = None, client: str = "",
-                          nice: int = 0) -> Response:
+                          slots: ClientSlots | None = None, client: str = "") -> Response:
     """Serve one smart-HTTP request for the repository at project_root/repo_relpath.
 
     The caller has authenticated and authorised already (for discovery and pack requests
@@ -297,8 +296,7 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
     it 413, invalid gzip 400, and git only ever reads the inflated body. Upload-pack (clone,
     fetch) gets `negotiation_timeout` seconds until its first byte of output, then `timeout`;
     pushes get `timeout`. With `slots`, `client` (the address) may run only so many git
-    processes at once here (429 with Retry-After past it). `nice` lowers git's CPU priority
-    (clone and push packs yield the CPU to page views).
+    processes at once here (429 with Retry-After past it).
     Returns (status, headers, body); the body must be closed (WSGI does) to free git.
     """
     found = _service(environ)
@@ -373,7 +371,7 @@ def http_backend_response(environ: Mapping[str, Any], *, project_root: Path, rep
             full_deadline = time.monotonic() + timeout
         stream = GitStream(["http-backend"], cwd=repo, opts=opts, env_extra=env,
                            timeout=negotiation_timeout if full_deadline else timeout,
-                           stdin_pipe=True, nice=nice)
+                           stdin_pipe=True)
     except BaseException:
         if receipt is not None:
             receipt.settle()

@@ -118,21 +118,10 @@ def out_of_memory(stderr: bytes | str) -> bool:
     return "out of memory" in text.lower() or "malloc failed" in text.lower()
 
 
-def lower_priority(pgid: int, steps: int) -> None:
-    """Lower a started git's whole process group `steps` nice levels below this process (at
-    most to 19). From outside, as for the memory cap; the group, so that a helper git already
-    forked (http-backend's upload-pack) is lowered too, and later ones inherit it."""
-    try:
-        os.setpriority(os.PRIO_PGRP, pgid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + steps))
-    except (ProcessLookupError, PermissionError, OSError, AttributeError):
-        pass  # already gone, or no setpriority here: it runs at our priority
-
-
 def spawn(args: Sequence[str], *, git_dir: Path | str | None, cwd: Path | str | None,
           opts: GitOptions, identity: Identity | None, env_extra: Mapping[str, str] | None,
-          stdin: int | IO | None, max_memory: int | None = None, nice: int = 0) -> subprocess.Popen:
-    """Start git in its own session (so the group can be killed) with the isolated env;
-    `nice` > 0 lowers its CPU priority (lower_priority)."""
+          stdin: int | IO | None, max_memory: int | None = None) -> subprocess.Popen:
+    """Start git in its own session (so the group can be killed) with the isolated env."""
     proc = subprocess.Popen(
         build_argv(args, git_dir=git_dir, opts=opts),
         stdin=stdin if stdin is not None else subprocess.DEVNULL,
@@ -145,8 +134,6 @@ def spawn(args: Sequence[str], *, git_dir: Path | str | None, cwd: Path | str | 
     )
     if max_memory:
         limit_memory(proc.pid, max_memory)
-    if nice > 0:
-        lower_priority(proc.pid, nice)
     return proc
 
 

@@ -27,15 +27,14 @@ class GitStream:
                  cwd: Path | str | None = None, timeout: float = 3600,
                  opts: GitOptions = DEFAULT_OPTIONS, identity: Identity | None = None,
                  env_extra: Mapping[str, str] | None = None, stdin_pipe: bool = False,
-                 max_memory: int | None = None, nice: int = 0) -> None:
+                 max_memory: int | None = None) -> None:
         self._closed = True  # until the process exists, there is nothing to close
         self.args = tuple(str(a) for a in args)
         self.deadline = time.monotonic() + timeout
         self.max_memory = max_memory
         self.proc = spawn(args, git_dir=git_dir, cwd=cwd, opts=opts, identity=identity,
                           env_extra=env_extra,
-                          stdin=subprocess.PIPE if stdin_pipe else None, max_memory=max_memory,
-                          nice=nice)
+                          stdin=subprocess.PIPE if stdin_pipe else None, max_memory=max_memory)
         self._err = bytearray()
         self._err_thread = threading.Thread(target=self._drain_stderr, daemon=True)
         self._err_thread.start()

@@ -94,6 +94,5 @@ def git_http(namespace: str, repo: str, rest: str):
         timeout=current_app.config["GIT_HTTP_TIMEOUT"],
         max_upload_pack_bytes=current_app.config["GIT_UPLOAD_PACK_MAX_BYTES"],
         negotiation_timeout=current_app.config["GIT_NEGOTIATION_TIMEOUT"],
-        slots=git_slots.client_slots(), client=request.remote_addr or "",
-        nice=current_app.config["GIT_HTTP_NICE"])
+        slots=git_slots.client_slots(), client=request.remote_addr or "")
     return Response(body, status=status, headers=headers, direct_passthrough=True)

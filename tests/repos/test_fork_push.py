@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from catalog.extensions import db
 from catalog.models import AuditEvent
 from catalog.services import repo_paths
@@ -108,19 +106,3 @@ def test_fsck_reports_and_rewrites_stale_hooks(app, fork, runner):
     assert not (path / "catalog-hooks.json").exists()
     again = runner.invoke(args=["catalog", "fsck"])
     assert again.exit_code == 0 and "receive hooks" not in again.output, again.output
-
-
-@pytest.mark.parametrize("steps", [7, 0])
-def test_git_over_http_runs_below_the_web_workers_priority(app, fork, adopter, token_for, live_server, work,
-                                                          tmp_path, steps):
-    """Clone and push packs and the receive hooks yield the CPU to page views (GIT_HTTP_NICE)."""
-    app.config["GIT_HTTP_NICE"] = steps
-    hook = repo_paths.absolute(fork.relpath) / "hooks" / "pre-receive"
-    seen = tmp_path / "nice"
-    original = hook.read_text().split("\n", 1)[1]
-    hook.write_text(f"#!/bin/sh\nnice > {seen}\n{original}")  # `nice` alone prints its own niceness
-    url = with_token(f"{live_server}/git/{fork.relpath}", token_for(adopter)["Authorization"].split()[1])
-    _commit(work, "lima.php")
-    git("push", url, "main", cwd=work)
-    assert len(_push_events(fork.id)) == 1
-    assert int(seen.read_text()) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + steps)
