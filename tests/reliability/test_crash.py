@@ -3,6 +3,7 @@ forks, pushes, mirror fetches and deployment writes; then check that rows, repos
 search index agree and that every acknowledged write is there."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import random
@@ -120,8 +121,11 @@ class Client:
         while not self.stop.is_set():
             try:
                 self.rng.choice([self.fork, self.push, self.push, self.refresh, self.deploy, self.deploy])()
-            except (urllib.error.URLError, ConnectionError, OSError, subprocess.SubprocessError, ValueError):
-                time.sleep(0.05)  # the server is down or was killed mid-request: not acknowledged
+            except (urllib.error.URLError, http.client.HTTPException, OSError, subprocess.SubprocessError,
+                    ValueError):
+                # the server is down or was killed mid-request (an answer cut short is an
+                # IncompleteRead): not acknowledged, and the client goes on writing
+                time.sleep(0.05)
 
     def fork(self) -> None:
         self.counter += 1
