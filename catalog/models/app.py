@@ -88,6 +88,9 @@ class App(db.Model):
 # Apps of one category in name order, walked a few at a time (services/catalog/similar.py):
 # without it each category's apps were all read and sorted (13 ms a call at 27,000 apps).
 Index("ix_app_category_name", App.category, func.lower(App.name))
+# Names that start with what a person typed (services/deployments/queries.py, app_names_starting):
+# a range on this index, so a suggestion costs the same at any size of the catalog.
+Index("ix_app_name_lower", func.lower(App.name))
 
 
 class AppPlatform(db.Model):

@@ -108,3 +108,29 @@ def test_visitor_goes_from_where_an_app_is_used_to_the_region_and_its_province(o
     assert page.get_attribute("html", "lang") == lang
     shot(page, f"flows-organization-{lang}", full_page=False)
     assert page.js_errors == []
+
+
+def test_app_filter_of_a_large_catalog_suggests_names_as_the_visitor_types(page, server, monkeypatch):
+    """Past MAX_APP_CHOICES apps the page sends no app names; typing asks the server for the names
+    that start with the text, and the chosen name filters the list."""
+    from catalog.extensions import db
+    from catalog.services.deployments import queries
+
+    monkeypatch.setattr(queries, "MAX_APP_CHOICES", 2)  # the demo has more apps with a deployment
+    with server["app"].app_context():
+        expected = queries.app_names_starting("sim")
+        db.session.remove()
+    assert "Simanja" in expected
+    page.goto("/deployments")
+    assert page.eval_on_selector_all("#saran-app option", "els => els.length") == 0
+    page.click(".filter-box summary")
+    page.locator("input[name=app]").press_sequentially("sim", delay=50)
+    page.locator("#saran-app option").first.wait_for(state="attached")
+    assert page.eval_on_selector_all("#saran-app option", "els => els.map(e => e.value)") == expected
+    page.fill("input[name=app]", "Simanja")
+    page.click(".filter-box button[type=submit]")
+    page.wait_for_load_state()
+    assert "app=Simanja" in page.url and page.input_value("input[name=app]") == "Simanja"
+    assert "tidak ditemukan" not in page.content()
+    shot(page, "flows-app-filter-suggestions", full_page=False)
+    assert page.js_errors == []

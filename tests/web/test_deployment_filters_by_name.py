@@ -7,6 +7,9 @@ import re
 
 import pytest
 
+from catalog.extensions import db
+from catalog.models import App
+from catalog.services.deployments import queries
 from tests.deployment_world import source_repos, world, world_app, world_template  # noqa: F401
 
 
@@ -68,3 +71,57 @@ def test_suggestions_and_no_placeholder_that_looks_filled(client, deployed):
     assert '<details class="filter-box">' in html  # folded until used
     filtered = client.get("/deployments?org=Kota Pekanbaru").get_data(as_text=True)
     assert '<details class="filter-box" open>' in filtered and 'value="Kota Pekanbaru"' in filtered
+
+
+def _suggested(client, text: str) -> list[str]:
+    answer = client.get("/deployments/saran-aplikasi", query_string={"q": text})
+    assert answer.status_code == 200 and "public" in answer.headers["Cache-Control"]
+    return answer.json["items"]
+
+
+def test_a_large_catalog_sends_no_app_list_and_suggests_names_as_people_type(client, deployed, monkeypatch):
+    """Past MAX_APP_CHOICES apps with a deployment the app box's datalist comes empty (at national
+    size its 13,500 names were 612 KB of a 655 KB page) and its script asks the server for the
+    first names that start with what was typed; the organizations are still listed."""
+    monkeypatch.setattr(queries, "MAX_APP_CHOICES", 2)  # three apps have a deployment
+    html = client.get("/deployments").get_data(as_text=True)
+    apps = html.split('<datalist id="saran-app">', 1)[1].split("</datalist>", 1)[0]
+    assert "<option" not in apps
+    assert 'data-suggest="/deployments/saran-aplikasi"' in html and "js/suggest.js" in html
+    orgs = html.split('<datalist id="saran-org">', 1)[1].split("</datalist>", 1)[0]
+    assert orgs.count("<option") == 3
+    assert _suggested(client, "SIM") == ["Simanja", "SIMPEG"]
+    assert _suggested(client, "si") == ["SIAP", "Simanja", "SIMPEG"]  # any listed app, deployed or not
+    assert _suggested(client, " sr") == ["Srikandi"]
+    assert _suggested(client, "simz") == [] and _suggested(client, "s") == [] and _suggested(client, "") == []
+    assert _suggested(client, "x" * 5000) == []
+
+
+def test_suggestions_leave_out_apps_the_list_hides(client, app, deployed):
+    with app.app_context():
+        db.session.execute(db.update(App).where(App.slug == "simpeg").values(state="draft"))
+        db.session.commit()
+    assert _suggested(client, "sim") == ["Simanja"]
+
+
+def test_a_suggestion_reads_a_range_of_the_name_index(app, deployed):
+    """What keeps a suggestion's cost flat as the catalog grows: SQLite walks `ix_app_name_lower`."""
+    statements: list[tuple[str, tuple]] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if "lower(app.name) >=" in statement:
+            statements.append((statement, parameters))
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("the query plan is SQLite's; PostgreSQL picks a sequential scan for a table this small")
+        from sqlalchemy import event
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            assert queries.app_names_starting("sim") == ["Simanja", "SIMPEG"]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        (statement, parameters), = statements
+        plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        assert any("ix_app_name_lower" in str(row) for row in plan), plan

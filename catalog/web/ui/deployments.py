@@ -2,7 +2,7 @@
 "Aplikasi di daerah saya"."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -71,7 +71,17 @@ def _suggestions() -> str:
         return render_template("deployments/_suggestions.html",
                                suggestions=deployment_queries.filter_suggestions()), 200
 
-    return fragments.cached(("deployment-suggestions",), render)[0]
+    return fragments.cached(("deployment-suggestions", deployment_queries.MAX_APP_CHOICES), render)[0]
+
+
+@bp.get("/deployments/saran-aplikasi")
+def deployment_app_suggestions():
+    """Apps whose name starts with `q`: the app filter's suggestions while typing, when the
+    catalog has too many to list in the page (static/js/suggest.js). Public names, JSON."""
+    response = jsonify({"items": deployment_queries.app_names_starting(request.args.get("q", ""))})
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response
 
 
 def _render_list(values: dict, errors: dict, status: int = 200):
