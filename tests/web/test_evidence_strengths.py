@@ -157,3 +157,30 @@ def test_english_pages_read_confirmations_and_strengths_in_english_the_csv_stays
     assert any(c.startswith("Dikonfirmasi penerbit (Provinsi Kepulauan Riau) 20") for c in cells)
     evidence_csv = _csv(client.get("/reports/evidence/21.72.csv", headers=english).data)
     assert "induk" in {r[2] for r in evidence_csv[1:]}
+
+
+def test_a_kept_evidence_csv_is_built_once_and_follows_the_organizations_rows(client, world, login, observed,
+                                                                            token_for, monkeypatch):
+    """Downloaded again, the evidence CSV comes from the kept table; a heartbeat of one of the
+    organization's deployments (a change its evidence marks see) shows at the next download."""
+    from catalog.services.oversight import tables
+
+    built = []
+    build = tables.evidence_table
+    monkeypatch.setattr(tables, "evidence_table", lambda evidence: built.append(1) or build(evidence))
+    siap = db.session.execute(db.select(Deployment.id).where(
+        Deployment.app.has(slug="siap"), Deployment.organization.has(code="21.72"))).scalar_one()
+    login(world.user("auditor", "21"))
+    first = _csv(client.get("/reports/evidence/21.72.csv").data)
+    assert _csv(client.get("/reports/evidence/21.72.csv").data) == first and len(built) == 1
+    evidence_at = first[0].index("Kekuatan bukti")
+    assert next(r for r in first if r[0] == "SIAP")[evidence_at] == "Dinyatakan"
+
+    headers = token_for(world.user("adopter", "21.72"))
+    token = client.post(f"/api/v1/deployments/{siap}/heartbeat-token", headers=headers).json["token"]
+    beat = client.post(f"/api/v1/deployments/{siap}/heartbeat", json={"version": "v2.3.0"},
+                       headers={"Authorization": f"Bearer {token}"})
+    assert beat.status_code == 200, beat.json
+    after = _csv(client.get("/reports/evidence/21.72.csv").data)
+    assert next(r for r in after if r[0] == "SIAP")[evidence_at] == "Terpantau" and len(built) == 2
+    assert client.get("/reports/evidence/14.71.csv").status_code == 403  # another province: still refused

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from cachetools import TTLCache
 from flask import Response, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -149,9 +151,34 @@ def report_evidence(org_code: str):
 @bp.get("/reports/evidence/<org_code>.csv")
 @login_required
 def report_evidence_csv(org_code: str):
-    evidence = report_evidence_data.org_evidence(org_code, actor=current_user, strength=request.args.get("strength"))
-    suffix = f"-{evidence.strength}" if evidence.strength else ""
-    return _csv(report_tables.evidence_table(evidence), f"bukti-spbe-{evidence.org.code}{suffix}")
+    org = report_evidence_data.evidence_org(org_code, actor=current_user)  # the actor's right, on every download
+    strength = report_evidence_data.clean_strength(request.args.get("strength"))
+    suffix = f"-{strength}" if strength else ""
+    return _csv(_evidence_table(org, strength), f"bukti-spbe-{org.code}{suffix}")
+
+
+EVIDENCE_TABLES_KEPT = 64
+
+
+def _evidence_table(org, strength: str | None) -> report_tables.ReportTable:
+    """An organization's evidence table, kept (with the CSV bytes `_csv` derives from it) while
+    its evidence marks stand, as the evidence page's fragment is, and no longer than
+    PAGE_CACHE_MAX_AGE (an observation ages out of "observed" with time alone). Built per
+    download before: 164 ms p95 under 20 auditors at national size (bench_signed_in)."""
+    max_age = float(current_app.config["PAGE_CACHE_MAX_AGE"])
+    lock, tables = current_app.extensions.get("catalog_evidence_csv") or (threading.Lock(), None)
+    if tables is None or tables.ttl != max_age:
+        tables = TTLCache(maxsize=EVIDENCE_TABLES_KEPT, ttl=max_age)
+        current_app.extensions["catalog_evidence_csv"] = (lock, tables)
+    key = (org.code, org.name, org.parent_id, strength, report_evidence_data.evidence_marks(org.id))
+    with lock:
+        table = tables.get(key)
+    if table is None:
+        table = report_tables.evidence_table(
+            report_evidence_data.org_evidence(org.code, actor=current_user, strength=strength))
+        with lock:
+            tables[key] = table
+    return table
 
 
 AUDIT_FILTERS = ("action", "org", "since", "until")
