@@ -52,6 +52,7 @@ RULES = {
     "ui.fork_download": [R("GET", "/forks/{fork}/download?rev=main&format=zip", EVERYONE)],
     "ui.deployment_list": [R("GET", "/deployments", EVERYONE)],
     "ui.deployment_detail": [R("GET", "/deployments/{deployment}", EVERYONE)],
+    "ui.deployment_app_suggestions": [R("GET", "/deployments/saran-aplikasi?q=si", EVERYONE)],
     "ui.adoption_guide": [R("GET", "/apps/simanja/adopsi", EVERYONE), R("GET", "/apps/draf/adopsi", PUBLISHER_OWN)],
     "ui.mirror_progress": [R("GET", "/apps/simanja/mirror.json", EVERYONE),
                            R("GET", "/apps/draf/mirror.json", PUBLISHER_OWN)],
