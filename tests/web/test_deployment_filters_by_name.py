@@ -6,6 +6,7 @@ import html as markup
 import re
 
 import pytest
+from sqlalchemy import event
 
 from catalog.extensions import db
 from catalog.models import App
@@ -115,8 +116,6 @@ def test_a_suggestion_reads_a_range_of_the_name_index(app, deployed):
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("the query plan is SQLite's; PostgreSQL picks a sequential scan for a table this small")
-        from sqlalchemy import event
-
         event.listen(db.engine, "before_cursor_execute", seen)
         try:
             assert queries.app_names_starting("sim") == ["Simanja", "SIMPEG"]
