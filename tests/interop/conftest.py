@@ -54,8 +54,6 @@ def tag(repo, name: str) -> None:
     run_git(["tag", name, "refs/heads/main"], git_dir=repo)
 
 
-
-
 @pytest.fixture(scope="module")
 def demo_entries(tmp_path_factory, seeded_template):
     """The demo's users and every published demo entry, seeded once per module, as each test
